@@ -1,0 +1,24 @@
+// The shihyo command line: one binary, subcommands registered from a table
+// (as ninja's tools), parsed with CLI11. Exit codes per ExitStatus.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace shihyo {
+
+enum ExitStatus {
+  kExitOk = 0,
+  kExitFailure = 1,  // findings or validation failed, where the command says so
+  kExitUsage = 2,    // usage or I/O error
+};
+
+// Entry point of the binary.
+int RunCli(int argc, char** argv);
+
+// The same with |args| (without the program name) and explicit streams, for
+// tests. Output goes to |out|, diagnostics to |err|.
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace shihyo

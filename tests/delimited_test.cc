@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include "delimited.h"
+
+namespace shihyo {
+namespace {
+
+TEST_CASE("delimited: tabs, CRLF and trailing cells", "[delimited]") {
+  auto r = SplitRecords("a\tb\t\r\n\r\nc", '\t', "t.txt");
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 3);
+  CHECK((*r)[0].cells == std::vector<std::string>{"a", "b", ""});
+  CHECK((*r)[0].line == 1);
+  CHECK((*r)[1].cells == std::vector<std::string>{""});
+  CHECK((*r)[2].cells == std::vector<std::string>{"c"});
+  CHECK((*r)[2].line == 3);
+}
+
+TEST_CASE("delimited: quoted CSV cells as spreadsheets write them", "[delimited]") {
+  auto r = SplitRecords("名,\"5,070人\",\"say \"\"hi\"\"\"\n\"two\nlines\",x\n", ',', "t.csv");
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 2);
+  CHECK((*r)[0].cells == std::vector<std::string>{"名", "5,070人", "say \"hi\""});
+  CHECK((*r)[1].cells == std::vector<std::string>{"two\nlines", "x"});
+  CHECK((*r)[1].line == 2);
+}
+
+TEST_CASE("delimited: line numbers continue after a multi-line cell", "[delimited]") {
+  auto r = SplitRecords("\"a\r\nb\",1\r\nc,2\r\n", ',', "t.csv");
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 2);
+  CHECK((*r)[1].line == 3);
+}
+
+TEST_CASE("delimited: broken quoting is an error with the line", "[delimited]") {
+  auto open = SplitRecords("a,b\nc,\"never closed\n", ',', "t.csv");
+  REQUIRE_FALSE(open.ok());
+  CHECK(open.status().message() ==
+        "t.csv:2: unterminated quoted cell (a '\"' opens here and is never closed)");
+  auto junk = SplitRecords("\"a\"b,c\n", ',', "t.csv");
+  REQUIRE_FALSE(junk.ok());
+  CHECK(junk.status().message() ==
+        "t.csv:1: unexpected text after a closing quote (expected ',' or the end of the line)");
+}
+
+TEST_CASE("delimited: delimiter detection", "[delimited]") {
+  CHECK(DetectDelimiter("a\tb") == '\t');
+  CHECK(DetectDelimiter("a,b") == ',');
+  CHECK(DetectDelimiter("\"a\tb\",c") == ',');
+}
+
+}  // namespace
+}  // namespace shihyo

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian 12 packages shihyo needs to build and to run every test.
+# Run as root (CI is root); uses sudo otherwise.
+set -eu
+packages="
+  cmake g++ make pkg-config
+  libyaml-cpp-dev libcurl4-openssl-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
+  nlohmann-json3-dev libcli11-dev
+  catch2 sqlite3 clang libclang-rt-14-dev
+"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+# shellcheck disable=SC2086
+$sudo apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Everything CI checks, from a clean clone on Debian 12: install packages,
+# build with warnings as errors, run every test; then build again with clang
+# under AddressSanitizer and UndefinedBehaviorSanitizer (with the libFuzzer
+# target) and run every test once more.
+set -eu
+cd "$(dirname "$0")/.."
+sh tests/install-deps.sh
+
+cmake -S . -B build -DSHIHYO_WERROR=ON
+cmake --build build -j2
+(cd build && ctest --output-on-failure -j2)
+
+CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
+  -DSHIHYO_WERROR=ON -DSHIHYO_SANITIZE=ON
+cmake --build build-asan -j2
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j2)
+echo "run-all: every test passed, plain and under ASan+UBSan"

@@ -1,0 +1,193 @@
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "fakes.h"
+#include "progress_table.h"
+#include "store.h"
+
+namespace shihyo {
+namespace {
+
+using testing::KamaishiPath;
+using testing::TempDir;
+
+std::unique_ptr<IndicatorStore> OpenRw(const std::string& path) {
+  auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite);
+  REQUIRE(store.ok());
+  return std::move(store).value();
+}
+
+ProgressTable Kamaishi() {
+  auto t = ReadProgressTable(KamaishiPath(), Encoding::kAuto);
+  REQUIRE(t.ok());
+  return std::move(t).value();
+}
+
+const Indicator& Find(const Plan& plan, const std::string& name) {
+  for (const Indicator& i : plan.indicators) {
+    if (i.name == name) return i;
+  }
+  FAIL("no indicator " << name);
+  throw;
+}
+
+TEST_CASE("store: the Kamaishi table goes in exactly", "[store]") {
+  TempDir dir;
+  auto store = OpenRw(dir.File("s.db"));
+  auto results = store->Import({Kamaishi()}, "2026-11-28T00:00:00Z");
+  REQUIRE(results.ok());
+  CHECK((*results)[0].created);
+  CHECK((*results)[0].indicators_added == 26);
+
+  auto plans = store->LoadPlans();
+  REQUIRE(plans.ok());
+  REQUIRE(plans->size() == 1);
+  const Plan& plan = (*plans)[0];
+  CHECK(plan.first_year == 2020);
+  CHECK(plan.last_year == 2024);
+  REQUIRE(plan.indicators.size() == 26);
+  for (const Indicator& ind : plan.indicators) {
+    REQUIRE(ind.observations.size() == 5);
+    CHECK(ind.observations[4].fiscal_year == 2024);
+    CHECK(ind.observations[4].cell.status == CellStatus::kMissing);
+    CHECK(ind.observations[4].raw.empty());
+  }
+  const Indicator& users = Find(plan, "子育て支援センターの利用者数");
+  CHECK(*users.target.value == 8000);
+  CHECK(users.target.unit == "人");
+  CHECK(*users.observations[1].cell.value == 3831);
+  CHECK(users.observations[1].cell.unit == "件");
+  CHECK(users.observations[1].raw == "3,831件");
+  CHECK(users.project == "プロジェクト2:遊び場開拓プロジェクト");
+  CHECK(users.footnotes == std::vector<std::string>{"※子育て支援センター全体合計数"});
+  CHECK(Find(plan, "釜石市LINEの友達登録数(累計)").aggregation == Aggregation::kCumulative);
+  CHECK(Find(plan, "児童虐待発生件数(の減少)").direction == Direction::kDecrease);
+  CHECK(Find(plan, "虐待に対しての市民への周知啓発回数").aggregation == Aggregation::kPerYear);
+  CHECK(Find(plan, "親子の交流スペースの確保の有無").direction == Direction::kBoolean);
+  const Indicator& parks = Find(plan, "子育て世代が集える公園の整備数");
+  CHECK(parks.observations[0].cell.annotated);
+  CHECK(*parks.observations[0].cell.value == 41);
+  CHECK_FALSE(parks.observations[1].cell.annotated);
+  CHECK(Find(plan, "子ども家庭総合支援拠点の周知度").observations[3].cell.status ==
+        CellStatus::kNotAvailable);
+  CHECK(Find(plan, "広報に子育て情報を掲載した回数(子ども課・健康推進課)").department ==
+        "子ども課・健康推進課");
+}
+
+TEST_CASE("store: re-importing the same table writes nothing", "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  REQUIRE(store->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+  auto watcher = IndicatorStore::Open(path, IndicatorStore::Mode::kReadOnly);
+  REQUIRE(watcher.ok());
+  int64_t before = *(*watcher)->DataVersion();
+  auto again = store->Import({Kamaishi()}, "2026-11-29T00:00:00Z");
+  REQUIRE(again.ok());
+  CHECK_FALSE((*again)[0].changed);
+  CHECK((*again)[0].cells_changed == 0);
+  CHECK(*(*watcher)->DataVersion() == before);
+  CHECK((*(*watcher)->LoadPlans())[0].imported_at == "2026-11-28T00:00:00Z");
+}
+
+TEST_CASE("store: a corrected table updates only the changed cells and records them",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenRw(dir.File("s.db"));
+  REQUIRE(store->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+  size_t first_import_changes = store->LoadChanges()->size();
+  int64_t users_id = Find((*store->LoadPlans())[0], "子育て支援センターの利用者数").id;
+
+  ProgressTable corrected = Kamaishi();
+  TableIndicator& users = corrected.projects[1].measures[2].indicators[1];
+  REQUIRE(users.name == "子育て支援センターの利用者数");
+  users.actual_raw[1] = "3,831人";
+  users.actual_raw[4] = "5,120人";
+  auto result = store->Import({corrected}, "2026-12-01T00:00:00Z");
+  REQUIRE(result.ok());
+  CHECK((*result)[0].changed);
+  CHECK((*result)[0].cells_changed == 2);
+  CHECK((*result)[0].indicators_added == 0);
+
+  auto changes = store->LoadChanges();
+  REQUIRE(changes->size() == first_import_changes + 2);
+  const CellChange& c1 = (*changes)[first_import_changes];
+  CHECK(c1.indicator == "子育て支援センターの利用者数");
+  CHECK(c1.fiscal_year == 2021);
+  CHECK(c1.old_raw == "3,831件");
+  CHECK(c1.new_raw == "3,831人");
+  CHECK(c1.imported_at == "2026-12-01T00:00:00Z");
+  const CellChange& c2 = (*changes)[first_import_changes + 1];
+  CHECK(c2.fiscal_year == 2024);
+  CHECK(c2.old_raw == "");
+  CHECK(c2.new_raw == "5,120人");
+
+  const Indicator& after = Find((*store->LoadPlans())[0], "子育て支援センターの利用者数");
+  CHECK(after.id == users_id);  // updated in place
+  CHECK(after.observations[1].cell.unit == "人");
+  CHECK(*after.observations[4].cell.value == 5120);
+}
+
+TEST_CASE("store: a removed indicator is deleted and its cells recorded", "[store]") {
+  TempDir dir;
+  auto store = OpenRw(dir.File("s.db"));
+  REQUIRE(store->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+  ProgressTable smaller = Kamaishi();
+  auto& rows = smaller.projects[2].measures[2].indicators;
+  REQUIRE(rows.back().name == "関係機関との連携件数(児童相談所からの後方支援回数)");
+  rows.pop_back();
+  auto result = store->Import({smaller}, "2026-12-01T00:00:00Z");
+  REQUIRE(result.ok());
+  CHECK((*result)[0].indicators_removed == 1);
+  CHECK((*result)[0].cells_changed == 5);  // target and four actuals
+  CHECK((*store->LoadPlans())[0].indicators.size() == 25);
+  CHECK_FALSE(store->LoadChanges()->back().new_raw.has_value());
+}
+
+TEST_CASE("store: read-only open of a missing or foreign file", "[store]") {
+  TempDir dir;
+  auto missing = IndicatorStore::Open(dir.File("none.db"), IndicatorStore::Mode::kReadOnly);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().IsNotFound());
+  {
+    SQLite::Database other(dir.File("other.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    other.exec("CREATE TABLE t (x)");
+  }
+  auto foreign = IndicatorStore::Open(dir.File("other.db"), IndicatorStore::Mode::kReadWrite);
+  REQUIRE_FALSE(foreign.ok());
+  CHECK_THAT(foreign.status().message(), Catch::Contains("not a shihyo indicator store"));
+  {
+    SQLite::Database newer(dir.File("newer.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    newer.exec("PRAGMA user_version = 99");
+  }
+  auto newer = IndicatorStore::Open(dir.File("newer.db"), IndicatorStore::Mode::kReadOnly);
+  REQUIRE_FALSE(newer.ok());
+  CHECK_THAT(newer.status().message(), Catch::Contains("newer than this shihyo"));
+}
+
+TEST_CASE("store: schema is WAL and versioned", "[store]") {
+  TempDir dir;
+  OpenRw(dir.File("s.db"));
+  SQLite::Database db(dir.File("s.db"));
+  CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == IndicatorStore::LatestSchemaVersion());
+}
+
+TEST_CASE("store: a writer holding the lock makes import report unavailable", "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  SQLite::Database other(path, SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");
+  auto blocked = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite, 50);
+  REQUIRE(blocked.ok());
+  auto result = (*blocked)->Import({Kamaishi()}, "2026-11-28T00:00:00Z");
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.status().IsUnavailable());
+  other.exec("ROLLBACK");
+  CHECK((*blocked)->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+}
+
+}  // namespace
+}  // namespace shihyo
