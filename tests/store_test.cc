@@ -123,7 +123,9 @@ TEST_CASE("store: a corrected table updates only the changed cells and records t
   CHECK(c2.old_raw == "");
   CHECK(c2.new_raw == "5,120人");
 
-  const Indicator& after = Find((*store->LoadPlans())[0], "子育て支援センターの利用者数");
+  auto plans = store->LoadPlans();
+  REQUIRE(plans.ok());
+  const Indicator& after = Find((*plans)[0], "子育て支援センターの利用者数");
   CHECK(after.id == users_id);  // updated in place
   CHECK(after.observations[1].cell.unit == "人");
   CHECK(*after.observations[4].cell.value == 5120);
