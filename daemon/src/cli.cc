@@ -18,6 +18,9 @@ struct Tool {
 constexpr Tool kTools[] = {
     {"import", RegisterImport},
     {"indicators", RegisterIndicators},
+    {"check", RegisterCheck},
+    {"eval", RegisterEval},
+    {"test", RegisterTest},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,7 @@ struct Indicator {
   Direction direction = Direction::kIncrease;
   Aggregation aggregation = Aggregation::kLevel;
   std::vector<Observation> observations;  // one per plan year, ascending
+  std::map<std::string, std::string> labels;  // set by rule-file overrides
 
   // The observation for |fiscal_year|, or nullptr.
   const Observation* Find(int fiscal_year) const;

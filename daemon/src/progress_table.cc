@@ -26,7 +26,8 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-// "プロジェクト1:情報発信プロジェクト" → 1; 0 when |cell| is not a heading.
+}  // namespace
+
 int ProjectNumber(std::string_view cell) {
   std::string folded = FoldWidth(cell);
   std::string_view s = folded;
@@ -40,6 +41,8 @@ int ProjectNumber(std::string_view cell) {
   if (i < s.size() && (s[i] == ':' || StartsWith(s.substr(i), "\u30fb"))) return n;
   return i == s.size() ? n : 0;
 }
+
+namespace {
 
 // "①広報誌に…" → "①"; "(1)…" → "(1)"; "" when |cell| is not a measure line.
 std::string MeasureMarker(std::string_view cell) {

@@ -48,6 +48,10 @@ struct ProgressTable {
   size_t IndicatorCount() const;
 };
 
+// "プロジェクト1:情報発信プロジェクト" → 1 (full-width digits too); 0 when
+// |heading| is not a project heading.
+int ProjectNumber(std::string_view heading);
+
 // Parses already-decoded UTF-8 text. Every error reads
 // "|source|:LINE: what was expected" (with "cell N" where one cell is wrong).
 Result<ProgressTable> ParseProgressTable(std::string_view utf8, std::string_view source);

@@ -1,0 +1,45 @@
+// A finding: what a rule found about one indicator (and fiscal year), with the
+// message staff read and the evidence that proves it. Plain data.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rule.h"
+
+namespace shihyo {
+
+struct Finding {
+  std::string rule;  // rule id
+  Check check = Check::kUnitMismatch;
+  Severity severity = Severity::kWarning;
+  std::string plan;
+  std::string project;      // heading; "" when none
+  int project_number = 0;
+  std::string measure;
+  std::string indicator;    // the indicator's name as in the table
+  std::string department;
+  int ordinal = 0;          // the indicator's position in its table
+  std::optional<int> fiscal_year;
+  std::string message;      // rendered, Japanese
+  std::string fingerprint;  // stable: rule, plan, indicator, fiscal year
+  std::map<std::string, std::string> labels;  // the rule's and the indicator's
+  std::vector<std::string> related;           // other indicators involved
+  // {"target": {...}, "series": [{fiscal_year, raw, value, unit, status,
+  //  annotated}…], "figures": {name: number or text}}
+  nlohmann::json evidence;
+};
+
+// The JSON of a finding in `shihyo eval --format json`: rule, check,
+// severity, plan, project, measure, indicator, department, fiscal_year,
+// fiscal_year_era, message, fingerprint, labels, related, evidence.
+nlohmann::json FindingJson(const Finding& finding);
+
+// FNV-1a 64 over the parts joined by U+001F, as 16 hex digits (the hash
+// Alertmanager uses for its fingerprints).
+std::string Fingerprint(const std::vector<std::string>& parts);
+
+}  // namespace shihyo

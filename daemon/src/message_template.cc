@@ -1,0 +1,94 @@
+#include "message_template.h"
+
+#include <kainjow/mustache.hpp>
+
+#include "text.h"
+
+namespace shihyo {
+
+namespace {
+
+size_t CharsBefore(const std::string& s, size_t bytes) {
+  size_t chars = 0, pos = 0;
+  char32_t cp;
+  while (pos < bytes && pos < s.size()) {
+    DecodeUtf8(s, &pos, &cp);
+    ++chars;
+  }
+  return chars;
+}
+
+std::string Trim(std::string s) {
+  std::string_view v = TrimSpace(s);
+  return std::string(v);
+}
+
+std::string KnownList(const std::set<std::string>& known) {
+  std::string out;
+  for (const std::string& k : known) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// Checks every {{tag}} of |source| against |known|; partials and delimiter
+// changes are refused (a message has no partials, and changed delimiters
+// would hide tags from this check).
+Status CheckTags(const std::string& source, const std::set<std::string>& known, size_t* error_at) {
+  size_t pos = 0;
+  while ((pos = source.find("{{", pos)) != std::string::npos) {
+    size_t at = CharsBefore(source, pos);
+    if (error_at) *error_at = at;
+    bool triple = source.compare(pos, 3, "{{{") == 0;
+    size_t end = source.find(triple ? "}}}" : "}}", pos);
+    if (end == std::string::npos) {
+      return Status::InvalidArgument("unclosed tag");
+    }
+    std::string body = source.substr(pos + (triple ? 3 : 2), end - pos - (triple ? 3 : 2));
+    pos = end + (triple ? 3 : 2);
+    char kind = body.empty() ? ' ' : body[0];
+    if (kind == '!') continue;
+    if (kind == '>' || kind == '=') {
+      return Status::InvalidArgument(std::string(kind == '>' ? "partials" : "delimiter changes") +
+                                     " are not supported in messages");
+    }
+    std::string name = Trim((kind == '#' || kind == '^' || kind == '/' || kind == '&')
+                                ? body.substr(1)
+                                : body);
+    if (name.empty()) {
+      return Status::InvalidArgument("empty tag");
+    }
+    if (name != "." && !known.count(name)) {
+      return Status::InvalidArgument("unknown placeholder '" + name + "'" + " (known: " + KnownList(known) + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const MessageTemplate>> MessageTemplate::Compile(
+    const std::string& source, const std::set<std::string>& known, size_t* error_at) {
+  Status tags = CheckTags(source, known, error_at);
+  if (!tags.ok()) return tags;
+  kainjow::mustache::mustache tmpl{source};
+  if (!tmpl.is_valid()) {
+    if (error_at) *error_at = std::string::npos;
+    return Status::InvalidArgument(tmpl.error_message());
+  }
+  return std::shared_ptr<const MessageTemplate>(new MessageTemplate(source));
+}
+
+std::string MessageTemplate::Render(const std::map<std::string, std::string>& values) const {
+  kainjow::mustache::mustache tmpl{source_};
+  tmpl.set_custom_escape([](const std::string& s) { return s; });
+  kainjow::mustache::data data;
+  for (const auto& [key, value] : values) {
+    if (value.empty()) {
+      data.set(key, kainjow::mustache::data(false));
+    } else {
+      data.set(key, value);
+    }
+  }
+  return tmpl.render(data);
+}
+
+}  // namespace shihyo

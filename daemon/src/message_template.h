@@ -1,0 +1,35 @@
+// A rule's message template, rendered with kainjow mustache: {{indicator}},
+// {{fiscal_year_era}}, {{#previous}}…{{/previous}}. No HTML escaping (the
+// email's HTML part escapes what it shows). Immutable; thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "status.h"
+
+namespace shihyo {
+
+class MessageTemplate {
+ public:
+  // Parses |source| and checks that every placeholder is one of |known|.
+  // On error, |*error_at| (if given) is the character offset (0-based) of
+  // the offending tag when it is known.
+  static Result<std::shared_ptr<const MessageTemplate>> Compile(const std::string& source,
+                                                                const std::set<std::string>& known,
+                                                                size_t* error_at = nullptr);
+
+  // Renders with |values|; a missing or empty value renders as nothing and
+  // makes {{#name}} sections disappear.
+  std::string Render(const std::map<std::string, std::string>& values) const;
+
+  const std::string& source() const { return source_; }
+
+ private:
+  explicit MessageTemplate(std::string source) : source_(std::move(source)) {}
+  std::string source_;
+};
+
+}  // namespace shihyo
