@@ -10,16 +10,11 @@
 #include <vector>
 
 #include "clock.h"
+#include "finding.h"
 #include "indicator.h"
 #include "rule.h"
 
 namespace shihyo {
-
-// A computed figure of a finding: a number (shown with digit grouping) or text.
-struct Figure {
-  std::string name;
-  std::variant<double, std::string> value;
-};
 
 // What a check found, before the message is rendered.
 struct RawFinding {

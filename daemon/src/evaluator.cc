@@ -48,7 +48,7 @@ nlohmann::json FindingJson(const Finding& f) {
                       {"fingerprint", f.fingerprint},
                       {"labels", f.labels},
                       {"related", f.related},
-                      {"evidence", f.evidence}};
+                      {"evidence", EvidenceJson(f)}};
   return j;
 }
 
@@ -116,6 +116,31 @@ std::shared_ptr<const MessageTemplate> DefaultTemplate(Check check) {
   return it == templates.end() ? nullptr : it->second;
 }
 
+}  // namespace
+
+nlohmann::json EvidenceJson(const Finding& f) {
+  nlohmann::json figures = nlohmann::json::object();
+  for (const Figure& fig : f.figures) {
+    if (const double* d = std::get_if<double>(&fig.value)) {
+      figures[fig.name] = std::isfinite(*d) ? NumberJson(std::round(*d * 1e6) / 1e6)
+                                            : nlohmann::json(FigureText(fig));
+    } else {
+      figures[fig.name] = std::get<std::string>(fig.value);
+    }
+  }
+  nlohmann::json j = {{"figures", std::move(figures)}};
+  if (const Indicator* ind = f.source) {
+    j["target"] = CellJson(ind->target_raw, ind->target);
+    j["direction"] = DirectionName(ind->direction);
+    j["aggregation"] = AggregationName(ind->aggregation);
+    j["series"] = SeriesJson(*ind);
+    if (!ind->footnotes.empty()) j["footnotes"] = ind->footnotes;
+  }
+  return j;
+}
+
+namespace {
+
 Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* message) {
   const Indicator& ind = *raw.indicator;
   Finding f;
@@ -160,23 +185,10 @@ Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* me
       {"footnotes", footnotes},
       {"series", SeriesText(ind)},
   };
-  nlohmann::json figures = nlohmann::json::object();
-  for (const Figure& fig : raw.figures) {
-    values[fig.name] = FigureText(fig);
-    if (const double* d = std::get_if<double>(&fig.value)) {
-      figures[fig.name] = std::isfinite(*d) ? NumberJson(std::round(*d * 1e6) / 1e6)
-                                            : nlohmann::json(FigureText(fig));
-    } else {
-      figures[fig.name] = std::get<std::string>(fig.value);
-    }
-  }
+  for (const Figure& fig : raw.figures) values[fig.name] = FigureText(fig);
   f.message = message ? message->Render(values) : DefaultMessage(rule.check);
-  f.evidence = {{"target", CellJson(ind.target_raw, ind.target)},
-                {"direction", DirectionName(ind.direction)},
-                {"aggregation", AggregationName(ind.aggregation)},
-                {"series", SeriesJson(ind)},
-                {"figures", std::move(figures)}};
-  if (!ind.footnotes.empty()) f.evidence["footnotes"] = ind.footnotes;
+  f.figures = raw.figures;
+  f.source = &ind;
   return f;
 }
 
@@ -184,7 +196,9 @@ Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* me
 
 EvalResult Evaluate(const RuleSet& rules, const std::vector<Plan>& plans, TimePoint now) {
   EvalResult result;
-  std::vector<Plan> effective = ApplyOverrides(rules, plans, &result.warnings);
+  auto snapshot = std::make_shared<std::vector<Plan>>(ApplyOverrides(rules, plans, &result.warnings));
+  result.snapshot = snapshot;
+  const std::vector<Plan>& effective = *snapshot;
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const Rule& rule = rules.rules[r];
     std::vector<const Indicator*> selected;

@@ -3,6 +3,7 @@
 // rule, runs its check and renders its message. Thread-safe.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 namespace shihyo {
 
 struct EvalResult {
+  // The plans as evaluated (overrides applied); findings point into it.
+  std::shared_ptr<const std::vector<Plan>> snapshot;
   std::vector<Finding> findings;  // by plan, table order, fiscal year, rule order
   // Problems that do not stop the evaluation, e.g. "rules/x.yaml:4: override
   // matches no indicator".

@@ -1,16 +1,25 @@
 // A finding: what a rule found about one indicator (and fiscal year), with the
-// message staff read and the evidence that proves it. Plain data.
+// message staff read and the evidence that proves it. Plain data; |source|
+// points into the EvalResult snapshot it came from.
 #pragma once
 
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "indicator.h"
 #include "rule.h"
 
 namespace shihyo {
+
+// A computed figure of a finding: a number (shown with digit grouping) or text.
+struct Figure {
+  std::string name;
+  std::variant<double, std::string> value;
+};
 
 struct Finding {
   std::string rule;  // rule id
@@ -28,10 +37,16 @@ struct Finding {
   std::string fingerprint;  // stable: rule, plan, indicator, fiscal year
   std::map<std::string, std::string> labels;  // the rule's and the indicator's
   std::vector<std::string> related;           // other indicators involved
-  // {"target": {...}, "series": [{fiscal_year, raw, value, unit, status,
-  //  annotated}…], "figures": {name: number or text}}
-  nlohmann::json evidence;
+  std::vector<Figure> figures;                // what the check computed
+  // The indicator as evaluated (overrides applied): its target and series
+  // are the rest of the evidence. Owned by EvalResult::snapshot.
+  const Indicator* source = nullptr;
 };
+
+// {"target": {...}, "direction", "aggregation", "series": [{fiscal_year, raw,
+// value, unit, status, annotated}…], "figures": {name: number or text},
+// "footnotes"}.
+nlohmann::json EvidenceJson(const Finding& finding);
 
 // The JSON of a finding in `shihyo eval --format json`: rule, check,
 // severity, plan, project, measure, indicator, department, fiscal_year,

@@ -65,21 +65,30 @@ Status CheckTags(const std::string& source, const std::set<std::string>& known, 
 
 }  // namespace
 
+struct MessageTemplate::Parsed {
+  explicit Parsed(const std::string& source) : tmpl(source) {
+    tmpl.set_custom_escape([](const std::string& s) { return s; });
+  }
+  kainjow::mustache::mustache tmpl;
+};
+
+MessageTemplate::MessageTemplate(std::string source, std::unique_ptr<Parsed> parsed)
+    : source_(std::move(source)), parsed_(std::move(parsed)) {}
+MessageTemplate::~MessageTemplate() = default;
+
 Result<std::shared_ptr<const MessageTemplate>> MessageTemplate::Compile(
     const std::string& source, const std::set<std::string>& known, size_t* error_at) {
   Status tags = CheckTags(source, known, error_at);
   if (!tags.ok()) return tags;
-  kainjow::mustache::mustache tmpl{source};
-  if (!tmpl.is_valid()) {
+  auto parsed = std::make_unique<Parsed>(source);
+  if (!parsed->tmpl.is_valid()) {
     if (error_at) *error_at = std::string::npos;
-    return Status::InvalidArgument(tmpl.error_message());
+    return Status::InvalidArgument(parsed->tmpl.error_message());
   }
-  return std::shared_ptr<const MessageTemplate>(new MessageTemplate(source));
+  return std::shared_ptr<const MessageTemplate>(new MessageTemplate(source, std::move(parsed)));
 }
 
 std::string MessageTemplate::Render(const std::map<std::string, std::string>& values) const {
-  kainjow::mustache::mustache tmpl{source_};
-  tmpl.set_custom_escape([](const std::string& s) { return s; });
   kainjow::mustache::data data;
   for (const auto& [key, value] : values) {
     if (value.empty()) {
@@ -88,7 +97,7 @@ std::string MessageTemplate::Render(const std::map<std::string, std::string>& va
       data.set(key, value);
     }
   }
-  return tmpl.render(data);
+  return parsed_->tmpl.render(data);
 }
 
 }  // namespace shihyo

@@ -1,6 +1,7 @@
 // A rule's message template, rendered with kainjow mustache: {{indicator}},
 // {{fiscal_year_era}}, {{#previous}}…{{/previous}}. No HTML escaping (the
-// email's HTML part escapes what it shows). Immutable; thread-safe.
+// email's HTML part escapes what it shows). Thread-compatible: Render reuses
+// one parsed template, so one thread at a time.
 #pragma once
 
 #include <map>
@@ -27,9 +28,15 @@ class MessageTemplate {
 
   const std::string& source() const { return source_; }
 
+  ~MessageTemplate();
+  MessageTemplate(const MessageTemplate&) = delete;
+  MessageTemplate& operator=(const MessageTemplate&) = delete;
+
  private:
-  explicit MessageTemplate(std::string source) : source_(std::move(source)) {}
+  struct Parsed;
+  MessageTemplate(std::string source, std::unique_ptr<Parsed> parsed);
   std::string source_;
+  std::unique_ptr<Parsed> parsed_;
 };
 
 }  // namespace shihyo

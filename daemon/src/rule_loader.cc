@@ -63,8 +63,10 @@ class FileLoader {
     Rule rule;
     rule.file = errors_.file();
     rule.line = node.Mark().line + 1;
-    // Read id and check first: messages about the other keys name the rule.
-    std::vector<YamlField> fields = ReadFields(node, node.Mark(), "rule", kKeys, &errors_);
+    // Messages about any key name the rule, so peek at its id first.
+    std::string named = "rule";
+    if (node.IsMap() && node["id"].IsScalar()) named = "rule '" + node["id"].Scalar() + "'";
+    std::vector<YamlField> fields = ReadFields(node, node.Mark(), named, kKeys, &errors_);
     auto find = [&](const char* key) -> const YamlField* {
       for (const YamlField& f : fields) {
         if (f.key == key) return &f;

@@ -28,7 +28,8 @@ struct RuleTestReport {
   // What to print: a line per test, and for a failure a diff of expected and
   // found findings.
   std::string output;
-  bool ok() const { return errors.empty() && passed == tests; }
+  // No tests at all is a failure too: a typo in a path must not pass.
+  bool ok() const { return errors.empty() && tests > 0 && passed == tests; }
 };
 
 // Runs every test in |paths| (files, or directories holding *.yaml test files).

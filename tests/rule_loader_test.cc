@@ -1,0 +1,170 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "expression.h"
+#include "fakes.h"
+#include "regex.h"
+#include "rule_loader.h"
+
+namespace shihyo {
+namespace {
+
+using testing::SourcePath;
+using testing::TempDir;
+
+// Every tests/rules/bad/*.yaml names its first error in a "# expect:" line.
+TEST_CASE("rule_loader: each broken rule file gives its precise error", "[rule_loader]") {
+  auto files = ListRuleFiles(SourcePath("tests/rules/bad"));
+  REQUIRE(files.ok());
+  REQUIRE(files->size() >= 10);
+  for (const std::string& file : *files) {
+    CAPTURE(file);
+    std::string first_line = testing::ReadFile(file).substr(0, testing::ReadFile(file).find('\n'));
+    REQUIRE(first_line.rfind("# expect: ", 0) == 0);
+    std::string expected = first_line.substr(10);
+    for (size_t at; (at = expected.find("{file}")) != std::string::npos;) {
+      expected.replace(at, 6, file);
+    }
+    RuleLoad load = LoadRules({file});
+    REQUIRE_FALSE(load.ok());
+    CHECK(load.errors.front() == file + ":" + expected);
+  }
+}
+
+TEST_CASE("rule_loader: every error of a file is reported, and none is activated",
+          "[rule_loader]") {
+  TempDir dir;
+  std::string file = dir.Write("r.yaml",
+                               "rules:\n"
+                               "  - id: a\n"
+                               "    check: rising\n"
+                               "    params: {percent: x}\n"
+                               "  - id: b\n"
+                               "    check: nope\n"
+                               "  - id: c\n"
+                               "    check: unit_mismatch\n"
+                               "    labels: [x]\n");
+  RuleLoad load = LoadRules({file});
+  // A bad value is one error, not also "rising needs a threshold".
+  REQUIRE(load.errors.size() == 3);
+  CHECK(load.errors[0] == file + ":4:23: rule 'a': 'percent': expected a number, found 'x'");
+  CHECK(load.errors[1] == file +
+                              ":6:12: rule 'b': unknown check 'nope' (expected one of: "
+                              "unit_mismatch, unparseable, missing_actual, status_only, annotated, "
+                              "target_missed, target_unreachable, rising, spike, "
+                              "cumulative_decrease, duplicate_series, expression)");
+  CHECK(load.errors[2] ==
+        file + ":9:13: rule 'c': 'labels': expected a mapping of names to strings, found a list");
+}
+
+TEST_CASE("rule_loader: ids are unique across files", "[rule_loader]") {
+  TempDir dir;
+  std::string a = dir.Write("a.yaml", "rules:\n  - id: x\n    check: unit_mismatch\n");
+  std::string b = dir.Write("b.yaml", "rules:\n  - {id: x, check: annotated}\n");
+  RuleLoad load = LoadRules({a, b});
+  REQUIRE(load.errors.size() == 1);
+  CHECK(load.errors[0] == b + ":2:10: rule 'x': duplicate id (already defined at " + a + ":2:9)");
+}
+
+TEST_CASE("rule_loader: a full rule is read into its parts", "[rule_loader]") {
+  TempDir dir;
+  std::string file = dir.Write("r.yaml", R"(
+rules:
+  - id: abuse
+    check: rising
+    severity: critical
+    description: 虐待の件数
+    select:
+      name_matches: "虐待.*[件人]数"
+      project: 3
+      unit: 件
+      direction: [increase, decrease]
+    exclude:
+      - name: 児童虐待発生件数(の減少)
+    params: {percent: 20, step: 3, require_all: false}
+    labels: {team: kodomo}
+    message: "{{indicator}} {{fiscal_year_era}} {{#previous}}{{previous}}→{{/previous}}{{value}}"
+  - id: off
+    check: annotated
+    enabled: false
+overrides:
+  - indicator: 公園の整備数
+    aggregation: sum
+    labels: {topic: parks}
+)");
+  RuleLoad load = LoadRules({file});
+  REQUIRE(load.ok());
+  REQUIRE(load.rules.rules.size() == 1);  // 'off' is disabled
+  const Rule& r = load.rules.rules[0];
+  CHECK(r.id == "abuse");
+  CHECK(r.check == Check::kRising);
+  CHECK(r.severity == Severity::kCritical);
+  CHECK(r.line == 3);
+  REQUIRE(r.select.name_matches);
+  CHECK(r.select.name_matches->Search("釜石市への児童虐待通告件数"));
+  CHECK_FALSE(r.select.name_matches->Search("虐待に対しての市民への周知啓発回数"));
+  CHECK(r.select.projects == std::vector<std::string>{"3"});
+  CHECK(r.select.units == std::vector<std::string>{"件"});
+  CHECK(r.select.directions.size() == 2);
+  REQUIRE(r.exclude.size() == 1);
+  CHECK(r.exclude[0].names == std::vector<std::string>{"児童虐待発生件数(の減少)"});
+  CHECK(*r.params.percent == 20);
+  CHECK(*r.params.step == 3);
+  CHECK_FALSE(r.params.require_all);
+  CHECK(r.labels.at("team") == "kodomo");
+  REQUIRE(r.message);
+  REQUIRE(load.rules.overrides.size() == 1);
+  CHECK(load.rules.overrides[0].aggregation == Aggregation::kSum);
+  CHECK(load.rules.overrides[0].labels.at("topic") == "parks");
+}
+
+TEST_CASE("rule_loader: the shipped rules load", "[rule_loader]") {
+  RuleLoad load = LoadRuleDir(SourcePath("rules"));
+  for (const std::string& e : load.errors) UNSCOPED_INFO(e);
+  CHECK(load.ok());
+  CHECK(load.rules.rules.size() >= 12);
+}
+
+TEST_CASE("rule_loader: an empty file has no rules; a missing directory is an error",
+          "[rule_loader]") {
+  TempDir dir;
+  CHECK(LoadRules({dir.Write("empty.yaml", "")}).ok());
+  RuleLoad missing = LoadRuleDir(dir.File("nope"));
+  REQUIRE(missing.errors.size() == 1);
+  CHECK_THAT(missing.errors[0], Catch::Contains("cannot read rule directory"));
+}
+
+TEST_CASE("regex: UTF mode matches characters, not bytes", "[rule_loader]") {
+  auto re = Regex::Compile("^[件人]$");
+  REQUIRE(re.ok());
+  CHECK((*re)->Search("件"));
+  CHECK((*re)->Search("人"));
+  CHECK_FALSE((*re)->Search("件人"));
+  size_t at = 0;
+  auto bad = Regex::Compile("虐待(", &at);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(at == 3);
+}
+
+TEST_CASE("expression: conditions over the variables, never code", "[rule_loader]") {
+  auto e = Expression::Compile("value < target * 0.5 && defined(previous)");
+  REQUIRE(e.ok());
+  Expression::Variables v{};
+  v.fill(std::nan(""));
+  v[Expression::IndexOf("value")] = 10;
+  v[Expression::IndexOf("target")] = 50;
+  CHECK_FALSE((*e)->Holds(v));  // previous unknown
+  v[Expression::IndexOf("previous")] = 8;
+  CHECK((*e)->Holds(v));
+  v[Expression::IndexOf("value")] = 30;
+  CHECK_FALSE((*e)->Holds(v));
+  size_t at = 0;
+  auto bad = Expression::Compile("system(\"rm -rf /\")", &at);
+  REQUIRE_FALSE(bad.ok());
+  CHECK_FALSE(Expression::Compile("value <").ok());
+  CHECK_FALSE(Expression::Compile("").ok());
+}
+
+}  // namespace
+}  // namespace shihyo
