@@ -5,7 +5,7 @@ set -eu
 packages="
   cmake g++ make pkg-config
   libyaml-cpp-dev libcurl4-openssl-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev libmuparser-dev libkainjow-mustache-dev libpcre2-dev
   catch2 sqlite3 clang libclang-rt-14-dev
 "
 missing=""
