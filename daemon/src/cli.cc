@@ -21,6 +21,12 @@ constexpr Tool kTools[] = {
     {"check", RegisterCheck},
     {"eval", RegisterEval},
     {"test", RegisterTest},
+    {"daemon", RegisterDaemon},
+    {"preview", RegisterPreview},
+    {"alerts", RegisterAlerts},
+    {"silence", RegisterSilence},
+    {"outbox", RegisterOutbox},
+    {"send-test", RegisterSendTest},
 };
 
 }  // namespace
@@ -37,8 +43,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   app.require_subcommand(1);
   app.set_version_flag("--version", "shihyo " SHIHYO_VERSION);
   std::string log_level = "warn";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
-      ->capture_default_str();
+  CLI::Option* log_option =
+      app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+          ->capture_default_str();
   std::vector<std::pair<CLI::App*, ToolRunner>> runners;
   for (const Tool& tool : kTools) {
     ToolRunner run = tool.add(app, ctx);
@@ -51,6 +58,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     int code = app.exit(e, out, err);
     return code == 0 ? kExitOk : kExitUsage;
   }
+  ctx.log_level_set = log_option->count() > 0;
   if (Status s = InitLogging(log_level); !s.ok()) {
     ReportError(ctx, s);
     return kExitUsage;

@@ -15,6 +15,7 @@ struct CliContext {
   std::ostream& out;
   std::ostream& err;
   const Clock& clock;
+  bool log_level_set = false;  // --log-level given: it wins over the config's
 };
 
 // Runs a parsed subcommand and returns its exit code.
@@ -30,5 +31,14 @@ ToolRunner RegisterIndicators(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterCheck(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterEval(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterTest(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterDaemon(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterPreview(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterAlerts(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterSilence(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterOutbox(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterSendTest(CLI::App& app, CliContext& ctx);
+
+// The long-running service (daemon_loop.cc); returns the exit code.
+int RunDaemonLoop(const std::string& config_path, CliContext& ctx);
 
 }  // namespace shihyo

@@ -39,6 +39,7 @@ nlohmann::json FindingJson(const Finding& f) {
                       {"project", f.project.empty() ? nlohmann::json() : nlohmann::json(f.project)},
                       {"measure", f.measure.empty() ? nlohmann::json() : nlohmann::json(f.measure)},
                       {"indicator", f.indicator},
+                      {"ordinal", f.ordinal},
                       {"department",
                        f.department.empty() ? nlohmann::json() : nlohmann::json(f.department)},
                       {"fiscal_year", f.fiscal_year ? nlohmann::json(*f.fiscal_year) : nlohmann::json()},

@@ -49,8 +49,9 @@ struct Finding {
 nlohmann::json EvidenceJson(const Finding& finding);
 
 // The JSON of a finding in `shihyo eval --format json`: rule, check,
-// severity, plan, project, measure, indicator, department, fiscal_year,
-// fiscal_year_era, message, fingerprint, labels, related, evidence.
+// severity, plan, project, measure, indicator, ordinal (its row in the table),
+// department, fiscal_year, fiscal_year_era, message, fingerprint, labels,
+// related, evidence.
 nlohmann::json FindingJson(const Finding& finding);
 
 // FNV-1a 64 over the parts joined by U+001F, as 16 hex digits (the hash

@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -14,10 +15,17 @@ Status InitLogging(std::string_view level) {
     return Status::InvalidArgument("unknown log level '" + std::string(level) +
                                    "' (expected trace, debug, info, warn, error or off)");
   }
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  auto logger = std::make_shared<spdlog::logger>("shihyo", sink);
-  logger->set_pattern(std::getenv("JOURNAL_STREAM") != nullptr ? "%l %v"
-                                                               : "%Y-%m-%dT%H:%M:%S%z %l %v");
+  std::shared_ptr<spdlog::logger> logger;
+  if (std::getenv("JOURNAL_STREAM") != nullptr) {
+    // Run by systemd: to the journal with proper priorities; it adds the time.
+    logger = std::make_shared<spdlog::logger>(
+        "shihyo", std::make_shared<spdlog::sinks::systemd_sink_mt>("shihyo"));
+    logger->set_pattern("%v");
+  } else {
+    logger = std::make_shared<spdlog::logger>("shihyo",
+                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S%z %l %v");
+  }
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
   return Status::Ok();

@@ -88,6 +88,47 @@ Result<std::shared_ptr<const MessageTemplate>> MessageTemplate::Compile(
   return std::shared_ptr<const MessageTemplate>(new MessageTemplate(source, std::move(parsed)));
 }
 
+namespace {
+
+kainjow::mustache::data ToData(const nlohmann::json& j) {
+  using kainjow::mustache::data;
+  if (j.is_object()) {
+    data d;
+    for (const auto& [k, v] : j.items()) d.set(k, ToData(v));
+    return d;
+  }
+  if (j.is_array()) {
+    if (j.empty()) return data(false);
+    data list = data::type::list;
+    for (const auto& v : j) list.push_back(ToData(v));
+    return list;
+  }
+  if (j.is_string()) {
+    const std::string& s = j.get_ref<const std::string&>();
+    return s.empty() ? data(false) : data(s);
+  }
+  if (j.is_boolean()) return data(j.get<bool>());
+  if (j.is_null()) return data(false);
+  return data(j.dump());  // numbers
+}
+
+std::string JsonEscape(const std::string& s) {
+  std::string quoted = nlohmann::json(s).dump();
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+}  // namespace
+
+std::string MessageTemplate::RenderJson(const nlohmann::json& values, bool json_escape) const {
+  kainjow::mustache::mustache tmpl{source_};
+  if (json_escape) {
+    tmpl.set_custom_escape(JsonEscape);
+  } else {
+    tmpl.set_custom_escape([](const std::string& s) { return s; });
+  }
+  return tmpl.render(ToData(values));
+}
+
 std::string MessageTemplate::Render(const std::map<std::string, std::string>& values) const {
   kainjow::mustache::data data;
   for (const auto& [key, value] : values) {

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -25,6 +26,11 @@ class MessageTemplate {
   // Renders with |values|; a missing or empty value renders as nothing and
   // makes {{#name}} sections disappear.
   std::string Render(const std::map<std::string, std::string>& values) const;
+
+  // Renders with a JSON object: strings and numbers as values, arrays of
+  // objects as {{#list}} sections, false/null/""/[] as falsey. With
+  // |json_escape| every value is escaped for use inside a JSON string.
+  std::string RenderJson(const nlohmann::json& data, bool json_escape) const;
 
   const std::string& source() const { return source_; }
 

@@ -65,7 +65,7 @@ class FileLoader {
     rule.line = node.Mark().line + 1;
     // Messages about any key name the rule, so peek at its id first.
     std::string named = "rule";
-    if (node.IsMap() && node["id"].IsScalar()) named = "rule '" + node["id"].Scalar() + "'";
+    if (!ChildScalar(node, "id").empty()) named = "rule '" + ChildScalar(node, "id") + "'";
     std::vector<YamlField> fields = ReadFields(node, node.Mark(), named, kKeys, &errors_);
     auto find = [&](const char* key) -> const YamlField* {
       for (const YamlField& f : fields) {

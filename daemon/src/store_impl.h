@@ -3,10 +3,10 @@
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
 
 #include <string>
 
+#include "sqlite_util.h"
 #include "store.h"
 
 namespace shihyo {
@@ -17,20 +17,6 @@ struct IndicatorStore::Impl {
   std::string path;
   SQLite::Database db;
 };
-
-// Runs |fn| and turns SQLite exceptions into a Status naming |path| and |what|.
-// Busy and locked errors become kUnavailable (transient), others kIOError.
-template <typename Fn>
-Status GuardSqlite(const std::string& path, const char* what, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const SQLite::Exception& e) {
-    int code = e.getErrorCode() & 0xff;
-    std::string msg = path + ": " + what + ": " + e.what();
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Unavailable(msg);
-    return Status::IOError(msg);
-  }
-}
 
 // Binds "" as NULL-free text and std::optional<double> as REAL or NULL.
 inline void BindOptional(SQLite::Statement& st, int index, const std::optional<double>& v) {

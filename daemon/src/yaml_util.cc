@@ -43,6 +43,19 @@ YAML::Mark YamlField::mark() const {
   return m.line >= 0 ? m : key_mark;
 }
 
+YAML::Node Child(const YAML::Node& map, const std::string& key) {
+  if (!map.IsDefined() || !map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::string ChildScalar(const YAML::Node& map, const std::string& key) {
+  YAML::Node n = Child(map, key);
+  return n.IsDefined() && n.IsScalar() ? n.Scalar() : "";
+}
+
 std::string ClosestWord(const std::string& word, const std::vector<std::string>& candidates) {
   auto distance = [](const std::string& a, const std::string& b) {
     std::vector<size_t> row(b.size() + 1);

@@ -71,6 +71,14 @@ std::optional<std::map<std::string, std::string>> ReadStringMap(const YamlField&
                                                                 const std::string& what,
                                                                 YamlErrors* errors);
 
+// The value of |key| in |map|, or an undefined node when |map| is not a
+// mapping or has no such key. (yaml-cpp's const operator[] returns a node
+// that throws on use when the key is missing.)
+YAML::Node Child(const YAML::Node& map, const std::string& key);
+
+// Child(map, key) when it is a scalar, else "".
+std::string ChildScalar(const YAML::Node& map, const std::string& key);
+
 // The closest of |candidates| to |word| by edit distance, or "" if none is close.
 std::string ClosestWord(const std::string& word, const std::vector<std::string>& candidates);
 
