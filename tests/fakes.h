@@ -5,8 +5,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "clock.h"
+#include "message.h"
+#include "notifier.h"
 
 namespace shihyo::testing {
 
@@ -45,6 +48,20 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// Records what it is asked to send and answers with queued statuses (then ok).
+class FakeNotifier : public Notifier {
+ public:
+  Status Send(const Message& message) override {
+    sent.push_back(message);
+    if (answers.empty()) return Status::Ok();
+    Status s = answers.front();
+    answers.erase(answers.begin());
+    return s;
+  }
+  std::vector<Message> sent;
+  std::vector<Status> answers;
 };
 
 inline std::string SourcePath(const std::string& relative) {

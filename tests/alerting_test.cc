@@ -1,0 +1,193 @@
+// The alert lifecycle and the notification decisions, without servers.
+#include <catch2/catch.hpp>
+
+#include "alert_state.h"
+#include "config.h"
+#include "fakes.h"
+#include "notify_planner.h"
+#include "route.h"
+
+namespace shihyo {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+TimePoint T0() { return *ParseTime("2026-11-28T09:00:00+09:00"); }
+
+Finding MakeFinding(const std::string& rule, const std::string& indicator, int fy,
+                    Severity severity = Severity::kWarning) {
+  Finding f;
+  f.rule = rule;
+  f.check = Check::kRising;
+  f.severity = severity;
+  f.plan = "計画";
+  f.project = "プロジェクト1:テスト";
+  f.indicator = indicator;
+  f.fiscal_year = fy;
+  f.message = indicator + "：メッセージ";
+  f.fingerprint = Fingerprint({rule, f.plan, indicator, std::to_string(fy)});
+  return f;
+}
+
+TEST_CASE("alert_state: new, still firing, resolved, firing again", "[alerting]") {
+  std::vector<Finding> findings = {MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)};
+  AlertTransition t1 = ApplyFindings({}, findings, {}, T0());
+  CHECK(t1.fired.size() == 2);
+  CHECK(t1.resolved.empty());
+  const std::string fa = findings[0].fingerprint;
+  CHECK(t1.alerts.at(fa).firing());
+  CHECK(t1.alerts.at(fa).starts_at == T0());
+  CHECK(t1.alerts.at(fa).labels.at("alertname") == "r");
+  CHECK(t1.alerts.at(fa).labels.at("fiscal_year") == "2023");
+
+  AlertTransition t2 = ApplyFindings(t1.alerts, findings, {}, T0() + hours(1));
+  CHECK(t2.fired.empty());
+  CHECK(t2.alerts.at(fa).starts_at == T0());  // the same episode
+  CHECK(t2.alerts.at(fa).last_seen == T0() + hours(1));
+
+  AlertTransition t3 = ApplyFindings(t2.alerts, {findings[1]}, {}, T0() + hours(2));
+  CHECK(t3.resolved == std::vector<std::string>{fa});
+  CHECK_FALSE(t3.alerts.at(fa).firing());
+  CHECK(t3.alerts.at(fa).ends_at == T0() + hours(2));
+
+  AlertTransition t4 = ApplyFindings(t3.alerts, findings, {}, T0() + hours(3));
+  CHECK(t4.fired == std::vector<std::string>{fa});
+  CHECK(t4.alerts.at(fa).starts_at == T0() + hours(3));
+  CHECK_FALSE(t4.alerts.at(fa).ends_at);
+}
+
+TEST_CASE("alert_state: silences mute by matcher while in force", "[alerting]") {
+  Silence s{"s1", {{"indicator", "A", false}}, T0(), T0() + hours(24), "test", "確認中"};
+  Silence re{"s2", {{"rule", "ab.*", true}}, T0(), T0() + hours(24), "test", ""};
+  auto t = ApplyFindings({}, {MakeFinding("r", "A", 2023), MakeFinding("abc", "B", 2023),
+                              MakeFinding("r", "C", 2023)},
+                         {s, re}, T0() + hours(1));
+  std::map<std::string, std::string> by_indicator;
+  for (const auto& [fp, a] : t.alerts) by_indicator[a.labels.at("indicator")] = a.silenced_by;
+  CHECK(by_indicator["A"] == "s1");
+  CHECK(by_indicator["B"] == "s2");
+  CHECK(by_indicator["C"] == "");
+  auto later = ApplyFindings({}, {MakeFinding("r", "A", 2023)}, {s}, T0() + hours(25));
+  CHECK_FALSE(later.alerts.begin()->second.silenced());
+}
+
+Config TwoReceivers() {
+  Config c;
+  Receiver mail;
+  mail.name = "mail";
+  Receiver critical;
+  critical.name = "critical";
+  c.receivers = {mail, critical};
+  c.route.receiver = "mail";
+  c.route.group_by = {"plan"};
+  c.route.repeat_interval = hours(24);
+  Route child;
+  child = c.route;
+  child.receiver = "critical";
+  child.matchers.push_back(Matcher{"severity", "critical", nullptr, false});
+  c.route.routes.push_back(child);
+  return c;
+}
+
+struct Harness {
+  Config config = TwoReceivers();
+  std::map<std::string, AlertRecord> alerts;
+  NotifyLog log;
+
+  NotifyPlan Cycle(const std::vector<Finding>& findings, TimePoint now) {
+    alerts = ApplyFindings(alerts, findings, {}, now).alerts;
+    NotifyPlan plan = PlanNotifications(config, alerts, log, now, hours(4));
+    for (const NotifyLogEntry& e : plan.log_updates) log[{e.receiver, e.group_key}] = e;
+    return plan;
+  }
+};
+
+TEST_CASE("notify_planner: one digest per group, no repeats, reminder, resolved", "[alerting]") {
+  Harness h;
+  std::vector<Finding> findings = {MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023),
+                                   MakeFinding("abuse", "C", 2023, Severity::kCritical)};
+  NotifyPlan p1 = h.Cycle(findings, T0());
+  REQUIRE(p1.notifications.size() == 2);
+  for (const GroupNotification& n : p1.notifications) {
+    CHECK(n.fresh.size() == (n.receiver->name == "critical" ? 1u : 2u));
+    CHECK_FALSE(n.reminder);
+  }
+  CHECK(h.Cycle(findings, T0() + hours(1)).notifications.empty());
+
+  NotifyPlan reminder = h.Cycle(findings, T0() + hours(25));
+  REQUIRE(reminder.notifications.size() == 2);
+  CHECK(reminder.notifications[0].reminder);
+  CHECK(reminder.notifications[0].fresh.empty());
+
+  // B resolves: only the mail group hears of it, with A still firing.
+  NotifyPlan resolved = h.Cycle({findings[0], findings[2]}, T0() + hours(26));
+  REQUIRE(resolved.notifications.size() == 1);
+  const GroupNotification& n = resolved.notifications[0];
+  CHECK(n.receiver->name == "mail");
+  REQUIRE(n.resolved.size() == 1);
+  CHECK(n.resolved[0]->labels.at("indicator") == "B");
+  CHECK(n.ongoing.size() == 1);
+  CHECK(h.Cycle({findings[0], findings[2]}, T0() + hours(27)).notifications.empty());
+}
+
+TEST_CASE("notify_planner: group_wait holds a new group back, then sends it all", "[alerting]") {
+  Harness h;
+  h.config.route.group_wait = minutes(5);
+  h.config.route.routes.clear();
+  NotifyPlan p1 = h.Cycle({MakeFinding("r", "A", 2023)}, T0());
+  CHECK(p1.notifications.empty());
+  REQUIRE(p1.next_flush);
+  CHECK(*p1.next_flush == T0() + minutes(5));
+  NotifyPlan p2 = h.Cycle({MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)},
+                          T0() + minutes(3));
+  CHECK(p2.notifications.empty());
+  NotifyPlan p3 = h.Cycle({MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)},
+                          T0() + minutes(5));
+  REQUIRE(p3.notifications.size() == 1);
+  CHECK(p3.notifications[0].fresh.size() == 2);
+}
+
+TEST_CASE("notify_planner: send_resolved off, grouping off, continue", "[alerting]") {
+  Harness h;
+  h.config.route.routes.clear();
+  h.config.route.send_resolved = false;
+  h.config.route.group_each = true;
+  h.config.route.group_by.clear();
+  NotifyPlan p1 = h.Cycle({MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)}, T0());
+  CHECK(p1.notifications.size() == 2);  // one message per alert
+  NotifyPlan p2 = h.Cycle({MakeFinding("r", "A", 2023)}, T0() + hours(1));
+  CHECK(p2.notifications.empty());      // B resolved quietly
+
+  Harness c;
+  c.config.route.routes[0].continue_matching = true;
+  Route also = c.config.route;
+  also.routes.clear();
+  also.receiver = "mail";
+  also.matchers = {Matcher{"indicator", "C", nullptr, false}};
+  c.config.route.routes.push_back(also);
+  Labels labels = AlertLabels(MakeFinding("abuse", "C", 2023, Severity::kCritical));
+  std::vector<RouteMatch> matches = MatchRoutes(c.config.route, labels);
+  REQUIRE(matches.size() == 2);
+  CHECK(matches[0].route->receiver == "critical");
+  CHECK(matches[1].route->receiver == "mail");
+  CHECK(MatchRoutes(c.config.route, AlertLabels(MakeFinding("r", "A", 2023)))[0].path == "0");
+}
+
+TEST_CASE("notify_planner: a silenced alert is not sent; when the silence ends it is",
+          "[alerting]") {
+  Harness h;
+  h.config.route.routes.clear();
+  Finding a = MakeFinding("r", "A", 2023);
+  Silence s{"s1", {{"indicator", "A", false}}, T0(), T0() + hours(2), "t", ""};
+  h.alerts = ApplyFindings(h.alerts, {a}, {s}, T0()).alerts;
+  NotifyPlan p1 = PlanNotifications(h.config, h.alerts, h.log, T0(), hours(4));
+  CHECK(p1.notifications.empty());
+  for (const NotifyLogEntry& e : p1.log_updates) h.log[{e.receiver, e.group_key}] = e;
+  NotifyPlan p2 = h.Cycle({a}, T0() + hours(3));
+  REQUIRE(p2.notifications.size() == 1);
+  CHECK(p2.notifications[0].fresh.size() == 1);
+}
+
+}  // namespace
+}  // namespace shihyo

@@ -1,0 +1,157 @@
+#include <catch2/catch.hpp>
+
+#include "config.h"
+#include "fakes.h"
+
+namespace shihyo {
+namespace {
+
+using testing::TempDir;
+
+const char* kGood = R"(
+store: store.db
+state: /var/lib/shihyo/state.db
+rules: rules.d
+external_url: https://shihyo.example.lg.jp
+admin_receiver: ops
+evaluation: {interval: 30m, poll_interval: 2s}
+smtp:
+  url: smtp://mail.example.lg.jp:587
+  starttls: required
+  user: shihyo
+  password_file: smtp-password
+  from: "shihyo <shihyo@example.lg.jp>"
+  timeout: 20s
+receivers:
+  - name: kodomo
+    email: {to: [kodomo@example.lg.jp], bcc: [audit@example.lg.jp]}
+  - name: ops
+    webhook: {url: "https://chat.example/hook", format: template, template: '{"text": "{{summary}}"}'}
+  - name: am
+    alertmanager: {url: "http://127.0.0.1:9093"}
+route:
+  receiver: kodomo
+  group_by: [plan, project]
+  group_wait: 30s
+  repeat_interval: 3d
+  routes:
+    - receiver: am
+      match_re: {severity: "critical|warning"}
+      continue: true
+    - receiver: ops
+      match: {check: unparseable}
+      group_by: [...]
+      send_resolved: false
+outbox: {initial_backoff: 10s, max_backoff: 10m, max_age: 12h}
+)";
+
+TEST_CASE("config: a full config is read, relative paths from its directory", "[config]") {
+  TempDir dir;
+  Result<Config> c = LoadConfig(dir.Write("shihyo.yaml", kGood));
+  REQUIRE(c.ok());
+  CHECK(c->store == dir.File("store.db"));
+  CHECK(c->state == "/var/lib/shihyo/state.db");
+  CHECK(c->rules == dir.File("rules.d"));
+  CHECK(c->evaluation_interval == Seconds(1800));
+  CHECK(c->smtp->password.file == dir.File("smtp-password"));
+  CHECK(c->smtp->timeout == Seconds(20));
+  REQUIRE(c->receivers.size() == 3);
+  CHECK(c->receivers[0].email.bcc == std::vector<std::string>{"audit@example.lg.jp"});
+  CHECK(c->receivers[1].webhook.format == WebhookReceiver::Format::kTemplate);
+  CHECK(c->receivers[1].webhook.compiled_template);
+  CHECK(c->route.group_by == std::vector<std::string>{"plan", "project"});
+  REQUIRE(c->route.routes.size() == 2);
+  // Children inherit what they do not set.
+  CHECK(c->route.routes[0].repeat_interval == Seconds(3 * 86400));
+  CHECK(c->route.routes[0].group_by == c->route.group_by);
+  CHECK(c->route.routes[0].continue_matching);
+  CHECK(c->route.routes[1].group_each);
+  CHECK_FALSE(c->route.routes[1].send_resolved);
+  CHECK(c->outbox.max_age == Seconds(12 * 3600));
+}
+
+TEST_CASE("config: every problem is reported with file:line:column", "[config]") {
+  TempDir dir;
+  std::string file = dir.Write("bad.yaml", R"(store: s.db
+state: st.db
+rules: r
+smtp:
+  url: http://mail
+  password: hunter2
+  from: nobody
+receivers:
+  - name: kodomo
+    email: {to: ["a@example.lg.jp\r\nBcc: x@example.com"]}
+  - name: hook
+    webhook: {url: "https://x/h", secret: abc, fromat: shihyo}
+route:
+  receiver: nobody
+  repeat_interval: 5 minutes
+  routes:
+    - match: {"bad-label": x}
+treshold: 1
+)");
+  Result<Config> c = LoadConfig(file);
+  REQUIRE_FALSE(c.ok());
+  std::string all = c.status().message();
+  for (const std::string& expected : {
+           file + ":5:8: 'smtp': 'url': expected smtp://host:port or smtps://host:port",
+           file + ":6:13: 'smtp': 'password' is not read from this file: put it in "
+                  "'password_file' or 'password_env'",
+           file + ":7:9: 'smtp': 'from': not an email address",
+           file + ":10:17: receiver 'kodomo': 'email': 'to': 'a@example.lg.jp\\x0D\\x0ABcc: "
+                  "x@example.com' is not an email address",
+           file + ":12:48: receiver 'hook': 'webhook': unknown key 'fromat' (did you mean 'format'?)",
+           file + ":12:43: receiver 'hook': 'webhook': 'secret' is not read from this file: put "
+                  "it in 'secret_file' or 'secret_env'",
+           file + ":14:13: route: 'receiver': no receiver named 'nobody'",
+           file + ":15:20: route: 'repeat_interval': expected a duration such as 30s, 5m, 2h or "
+                  "7d, found '5 minutes'",
+           file + ":17:14: route > route: 'match': 'bad-label' is not a label name",
+           file + ":18:1: config: unknown key 'treshold' (expected one of: store, state, rules, "
+                  "external_url, admin_receiver, evaluation, smtp, receivers, route, outbox, "
+                  "log_level)",
+       }) {
+    CAPTURE(expected);
+    CHECK_THAT(all, Catch::Contains(expected));
+  }
+  CHECK(all.find("hunter2") == std::string::npos);  // never repeated, never logged
+}
+
+TEST_CASE("config: missing sections and broken YAML", "[config]") {
+  TempDir dir;
+  Result<Config> empty = LoadConfig(dir.Write("e.yaml", "store: s.db\n"));
+  REQUIRE_FALSE(empty.ok());
+  CHECK_THAT(empty.status().message(), Catch::Contains("missing 'state'"));
+  CHECK_THAT(empty.status().message(), Catch::Contains("missing 'route'"));
+  Result<Config> syntax = LoadConfig(dir.Write("s.yaml", "store: [\n"));
+  REQUIRE_FALSE(syntax.ok());
+  CHECK_THAT(syntax.status().message(), Catch::StartsWith(dir.File("s.yaml") + ":"));
+  Result<Config> no_smtp = LoadConfig(dir.Write(
+      "n.yaml", "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: x, email: {to: [a@b.c]}}\n"
+                "route: {receiver: x}\n"));
+  REQUIRE_FALSE(no_smtp.ok());
+  CHECK_THAT(no_smtp.status().message(), Catch::Contains("an email receiver needs an 'smtp' section"));
+  Result<Config> missing = LoadConfig(dir.File("nope.yaml"));
+  REQUIRE_FALSE(missing.ok());
+  CHECK_THAT(missing.status().message(), Catch::Contains("cannot open for reading"));
+}
+
+TEST_CASE("config: durations and secrets", "[config]") {
+  CHECK(ParseDuration("30s") == Seconds(30));
+  CHECK(ParseDuration("5m") == Seconds(300));
+  CHECK(ParseDuration("2h") == Seconds(7200));
+  CHECK(ParseDuration("7d") == Seconds(7 * 86400));
+  CHECK(ParseDuration("90") == Seconds(90));
+  CHECK_FALSE(ParseDuration("5 minutes"));
+  CHECK_FALSE(ParseDuration("-1s"));
+  CHECK_FALSE(ParseDuration(""));
+  TempDir dir;
+  CHECK(*ReadSecret({dir.Write("pw", "s3cret\n"), ""}) == "s3cret");
+  setenv("SHIHYO_TEST_SECRET", "from-env", 1);
+  CHECK(*ReadSecret({"", "SHIHYO_TEST_SECRET"}) == "from-env");
+  CHECK(ReadSecret({"", "SHIHYO_TEST_UNSET_VARIABLE"}).status().IsNotFound());
+}
+
+}  // namespace
+}  // namespace shihyo

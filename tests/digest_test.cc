@@ -1,0 +1,128 @@
+// Email rendering and header safety.
+#include <catch2/catch.hpp>
+
+#include "alert_state.h"
+#include "digest.h"
+#include "fakes.h"
+#include "smtp_notifier.h"
+#include "webhook_notifier.h"
+
+namespace shihyo {
+namespace {
+
+TEST_CASE("smtp: non-ASCII header text is RFC 2047 encoded in whole characters", "[digest]") {
+  CHECK(EncodeHeaderText("plain ascii") == "plain ascii");
+  std::string subject = "[shihyo] 新規アラート 7件 — 第2期釜石市子ども・子育て支援事業計画";
+  std::string encoded = EncodeHeaderText(subject);
+  CHECK(encoded.rfind("=?UTF-8?B?", 0) == 0);
+  size_t start = 0;
+  int words = 0;
+  while (start < encoded.size()) {
+    size_t end = encoded.find(' ', start);
+    if (end == std::string::npos) end = encoded.size();
+    std::string word = encoded.substr(start, end - start);
+    CHECK(word.size() <= 75);
+    CHECK(word.rfind("=?UTF-8?B?", 0) == 0);
+    CHECK(word.substr(word.size() - 2) == "?=");
+    ++words;
+    start = end + 1;
+  }
+  CHECK(words >= 2);
+  CHECK(encoded.find('\r') == std::string::npos);
+  CHECK(encoded.find('\n') == std::string::npos);
+}
+
+TEST_CASE("smtp: no data can add or change a header", "[digest]") {
+  Message m;
+  m.id = "abc@example.lg.jp";
+  m.receiver = "kodomo\r\nBcc: x@example.com";
+  m.subject = "件名\r\nBcc: x@example.com\nX-Evil: 1";
+  m.to = {"kodomo@example.lg.jp"};
+  SmtpConfig smtp;
+  smtp.from = "shihyo <shihyo@example.lg.jp>";
+  std::vector<std::string> headers = EmailHeaders(m, smtp, *ParseTime("2026-11-28"));
+  for (const std::string& h : headers) {
+    CAPTURE(h);
+    CHECK(h.find('\r') == std::string::npos);
+    CHECK(h.find('\n') == std::string::npos);
+    CHECK(h.rfind("Bcc", 0) != 0);
+    CHECK(h.rfind("X-Evil", 0) != 0);
+  }
+  CHECK(headers[0] == "Date: Sat, 28 Nov 2026 00:00:00 +0900");
+  CHECK(headers[1] == "From: shihyo <shihyo@example.lg.jp>");
+  CHECK(headers[2] == "To: kodomo@example.lg.jp");
+  CHECK(headers[4] == "Message-ID: <abc@example.lg.jp>");
+  CHECK(BareAddress("shihyo <shihyo@example.lg.jp>") == "shihyo@example.lg.jp");
+}
+
+TEST_CASE("webhook: HMAC-SHA256 signature of the body", "[digest]") {
+  // RFC 4231 test case 2.
+  CHECK(SignBody("Jefe", "what do ya want for nothing?") ==
+        "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_CASE("digest: subject, sections and current values of resolved alerts", "[digest]") {
+  Receiver r;
+  r.name = "kodomo";
+  r.email.to = {"kodomo@example.lg.jp"};
+  auto alert = [](const std::string& fp, const std::string& indicator, bool firing) {
+    AlertRecord a;
+    a.fingerprint = fp;
+    a.state = firing ? AlertRecord::State::kFiring : AlertRecord::State::kResolved;
+    a.finding = {{"plan", "計画A"}, {"project", "プロジェクト1:テスト"},
+                 {"indicator", indicator}, {"ordinal", 0}, {"rule", "r"},
+                 {"severity", "critical"}, {"fiscal_year", 2023}, {"fiscal_year_era", "令和5年度"},
+                 {"message", indicator + "：25件に増えました"},
+                 {"evidence", {{"target", {{"raw", "0件"}}},
+                               {"series", {{{"fiscal_year", 2023}, {"raw", "25件"}}}}}}};
+    return a;
+  };
+  AlertRecord fresh = alert("1", "発生件数", true);
+  AlertRecord gone = alert("2", "利用者数", false);
+  gone.ends_at = *ParseTime("2026-11-29");
+  Plan plan;
+  plan.name = "計画A";
+  Indicator users;
+  users.name = "利用者数";
+  users.target_raw = "8,000人";
+  users.observations = {{2023, "4,858人", ParseCell("4,858人")}};
+  plan.indicators = {users};
+  std::vector<Plan> snapshot = {plan};
+  GroupNotification n;
+  n.receiver = &r;
+  n.group.labels = {{"plan", "計画A"}};
+  n.fresh = {&fresh};
+  n.resolved = {&gone};
+  DigestContext ctx{&snapshot, *ParseTime("2026-11-29T10:00:00+09:00"), "http://x"};
+  CHECK(DigestSubject(n) == "[shihyo] 新規アラート 1件・解消 1件 — 計画A");
+  Message m = BuildEmail(n, ctx, "id@x");
+  CHECK(m.to == r.email.to);
+  CHECK_THAT(m.text, Catch::Contains("2026年11月29日 10:00 時点　新規 1件・継続 0件・解消 1件"));
+  CHECK_THAT(m.text, Catch::Contains("[重大・新規] 25件に増えました"));
+  size_t resolved_at = m.text.find("━━ 解消したアラート ━━");
+  REQUIRE(resolved_at != std::string::npos);
+  CHECK(m.text.find("現在の実績", resolved_at) != std::string::npos);
+  CHECK(m.text.find("4,858人", resolved_at) != std::string::npos);  // current, not stored
+  CHECK_THAT(m.html, Catch::Contains("<h2>解消したアラート</h2>"));
+  CHECK_THAT(m.html, Catch::Contains("4,858人"));
+}
+
+TEST_CASE("digest: HTML escapes what the data says", "[digest]") {
+  Receiver r;
+  r.name = "kodomo";
+  AlertRecord a;
+  a.fingerprint = "1";
+  a.finding = {{"plan", "p"}, {"indicator", "<script>alert(1)</script>"}, {"rule", "r"},
+               {"severity", "info"}, {"message", "a & b < c"}};
+  GroupNotification n;
+  n.receiver = &r;
+  n.fresh = {&a};
+  DigestContext ctx{nullptr, *ParseTime("2026-11-28"), ""};
+  std::string html = DigestHtml(n, ctx);
+  CHECK(html.find("<script>") == std::string::npos);
+  CHECK_THAT(html, Catch::Contains("&lt;script&gt;"));
+  CHECK_THAT(html, Catch::Contains("a &amp; b &lt; c"));
+}
+
+}  // namespace
+}  // namespace shihyo

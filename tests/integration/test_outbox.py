@@ -1,0 +1,161 @@
+"""The outbox: nothing is lost while a mail server is down, every message
+arrives once it is back (counted by Message-ID), webhooks are retried on 5xx
+and dead at once on 4xx, and signed with HMAC-SHA256."""
+import hashlib
+import hmac
+import json
+import unittest
+
+from harness import RULES, HttpReceiver, SmtpSink, Workspace, free_port, main
+
+EMAIL_CONFIG = """
+store: store.db
+state: state.db
+rules: {rules}
+smtp:
+  url: smtp://127.0.0.1:{port}
+  starttls: off
+  from: shihyo@kamaishi.example.lg.jp
+  timeout: 3s
+receivers:
+  - name: kodomo
+    email: {{to: [kodomo@example.lg.jp]}}
+  - name: abuse-team
+    email: {{to: [gyakutai@example.lg.jp]}}
+route:
+  receiver: kodomo
+  group_by: [plan]
+  routes:
+    - receiver: abuse-team
+      match: {{severity: critical}}
+outbox:
+  initial_backoff: 30s
+  max_backoff: 1h
+  max_age: 2d
+"""
+
+WEBHOOK_CONFIG = """
+store: store.db
+state: state.db
+rules: {rules}
+receivers:
+  - name: hook
+    webhook:
+      url: {url}
+      secret_file: secret.txt
+      headers: {{X-Team: kodomo}}
+route:
+  receiver: hook
+  group_by: [plan]
+outbox:
+  initial_backoff: 30s
+"""
+
+
+def iso(minutes):
+    """2026-11-28 09:00 JST plus |minutes|, as --now wants it."""
+    h, m = divmod(9 * 60 + minutes, 60)
+    d, h = divmod(h, 24)
+    return "2026-11-%02dT%02d:%02d:00+09:00" % (28 + d, h, m)
+
+
+class OutboxTest(unittest.TestCase):
+    def outbox(self, ws, status=None):
+        args = ["outbox", "list"] + (["--status", status] if status else [])
+        return ws.json(*args)["messages"]
+
+    def test_smtp_down_then_up_loses_nothing_and_sends_each_once(self):
+        port = free_port()
+        ws = Workspace(self)
+        ws.write("shihyo.yaml", EMAIL_CONFIG.format(rules=RULES, port=port))
+        ws.import_table()
+        # Down: every cycle queues and retries with growing delays.
+        self.assertEqual(ws.cycle(iso(0)).returncode, 1, "something left in the outbox")
+        pending = self.outbox(ws, "pending")
+        self.assertEqual(len(pending), 2)
+        self.assertTrue(all(m["attempts"] == 1 for m in pending))
+        delays = []
+        minute = 0
+        for _ in range(3):
+            entry = self.outbox(ws, "pending")[0]
+            due = entry["next_attempt_at"]
+            minute += 61  # past any backoff so far
+            ws.cycle(iso(minute))
+            after = [m for m in self.outbox(ws, "pending") if m["id"] == entry["id"]][0]
+            self.assertEqual(after["attempts"], entry["attempts"] + 1)
+            delays.append((after["next_attempt_at"], due))
+        # A new alert while down: one more message in the queue.
+        ws.import_corrected([("140件", "999件")])
+        ws.cycle(iso(minute + 1))
+        queued = self.outbox(ws, "pending")
+        self.assertGreaterEqual(len(queued), 3)
+        ids = {m["id"] for m in queued}
+        attempts = sorted(m["attempts"] for m in queued)
+        self.assertEqual(attempts[-1], 4)
+        # Delays grow: each next attempt is further away than the one before.
+        gaps = [self.seconds(a) - self.seconds(b) for a, b in delays]
+        self.assertLess(gaps[0], gaps[-1], delays)
+        self.assertEqual(self.outbox(ws, "dead"), [])
+
+        # Up again: everything due is delivered, each exactly once.
+        smtp = SmtpSink(self, port=port).start()
+        self.assertEqual(ws.cycle(iso(minute + 300)).returncode, 0)
+        self.assertEqual(ws.cycle(iso(minute + 360)).returncode, 0)
+        got = [msg["Message-ID"].strip("<>") for msg, _ in smtp.messages()]
+        self.assertEqual(sorted(got), sorted(ids))
+        self.assertEqual(len(got), len(set(got)))
+        self.assertEqual(self.outbox(ws, "pending"), [])
+
+    def seconds(self, iso_utc):
+        import datetime
+        return datetime.datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").timestamp()
+
+    def webhook(self, statuses):
+        receiver = HttpReceiver(self, statuses)
+        ws = Workspace(self)
+        ws.write("secret.txt", "s3cret\n")
+        ws.write("shihyo.yaml", WEBHOOK_CONFIG.format(rules=RULES, url=receiver.url))
+        ws.import_table()
+        return receiver, ws
+
+    def test_webhook_500_then_200_gets_the_message(self):
+        receiver, ws = self.webhook([500])
+        self.assertEqual(ws.cycle(iso(0)).returncode, 1)
+        self.assertEqual(len(receiver.requests), 1)
+        self.assertEqual(self.outbox(ws, "pending")[0]["attempts"], 1)
+        self.assertEqual(ws.cycle(iso(5)).returncode, 0)
+        self.assertEqual(len(receiver.requests), 2)
+        first, second = receiver.requests
+        self.assertEqual(first["headers"]["X-Shihyo-Message-Id"],
+                         second["headers"]["X-Shihyo-Message-Id"], "same id on retry")
+        self.assertEqual(first["body"], second["body"])
+        body = json.loads(second["body"])
+        self.assertEqual(body["version"], "1")
+        self.assertEqual(body["status"], "firing")
+        self.assertEqual(body["counts"]["new"], len(body["alerts"]))
+        names = {a["indicator"] for a in body["alerts"]}
+        self.assertIn("子育て支援センターの利用者数", names)
+        self.assertEqual(second["headers"]["X-Team"], "kodomo")
+        expected = "sha256=" + hmac.new(b"s3cret", second["body"], hashlib.sha256).hexdigest()
+        self.assertEqual(second["headers"]["X-Shihyo-Signature"], expected)
+        self.assertEqual(len(self.outbox(ws, "sent")), 1)
+
+    def test_webhook_400_is_dead_at_once(self):
+        receiver, ws = self.webhook([400])
+        ws.cycle(iso(0))
+        self.assertEqual(len(receiver.requests), 1)
+        dead = self.outbox(ws, "dead")
+        self.assertEqual(len(dead), 1)
+        self.assertIn("HTTP 400", dead[0]["last_error"])
+        ws.cycle(iso(60))
+        self.assertEqual(len(receiver.requests), 1, "a dead message is not retried")
+        # An administrator fixes the receiver and requeues it by hand.
+        retry = ws.run("outbox", "retry", "--config", ws.config, dead[0]["id"])
+        self.assertEqual(retry.returncode, 0, retry.stderr)
+        ws.cycle()  # real time: requeued messages are due now
+        self.assertEqual(len(receiver.requests), 2)
+        self.assertEqual(self.outbox(ws, "dead"), [])
+
+
+if __name__ == "__main__":
+    main()

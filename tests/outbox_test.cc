@@ -1,0 +1,154 @@
+#include <catch2/catch.hpp>
+
+#include "fakes.h"
+#include "outbox.h"
+#include "state_store.h"
+
+namespace shihyo {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::seconds;
+using testing::FakeNotifier;
+using testing::TempDir;
+
+TimePoint T0() { return *ParseTime("2026-11-28T09:00:00+09:00"); }
+
+Message Mail(const std::string& id, TimePoint created) {
+  Message m;
+  m.id = id;
+  m.receiver = "mail";
+  m.kind = Receiver::Kind::kEmail;
+  m.group_key = "g";
+  m.summary = "件名";
+  m.subject = "[shihyo] 新規アラート 1件";
+  m.to = {"a@example.lg.jp"};
+  m.text = "本文";
+  m.created_at = created;
+  return m;
+}
+
+struct Fixture {
+  TempDir dir;
+  std::unique_ptr<StateStore> state = std::move(StateStore::Open(dir.File("state.db")).value());
+  Notifiers notifiers;
+  FakeNotifier* fake = nullptr;
+  OutboxConfig config{seconds(30), seconds(600), hours(2)};
+
+  Fixture() {
+    auto f = std::make_unique<FakeNotifier>();
+    fake = f.get();
+    notifiers.Set("mail", std::move(f));
+  }
+  void Queue(const Message& m) {
+    CycleWrite w;
+    w.messages.push_back(m);
+    REQUIRE(state->CommitCycle(w).ok());
+  }
+  OutboxEntry Entry(const std::string& id) {
+    auto entries = state->ListOutbox("", 100);
+    for (const OutboxEntry& e : *entries) {
+      if (e.message.id == id) return e;
+    }
+    FAIL("no message " << id);
+    throw;
+  }
+};
+
+TEST_CASE("outbox: backoff doubles up to the cap, scaled by jitter", "[outbox]") {
+  OutboxConfig c{seconds(30), seconds(600), hours(24)};
+  CHECK(Backoff(c, 1, 1.0) == seconds(30));
+  CHECK(Backoff(c, 2, 1.0) == seconds(60));
+  CHECK(Backoff(c, 3, 1.0) == seconds(120));
+  CHECK(Backoff(c, 10, 1.0) == seconds(600));
+  CHECK(Backoff(c, 2, 0.5) == seconds(30));
+}
+
+TEST_CASE("outbox: transient failures retry with growing delays, then deliver", "[outbox]") {
+  Fixture f;
+  f.Queue(Mail("m1@x", T0()));
+  f.fake->answers = {Status::Unavailable("down"), Status::Unavailable("down"), Status::Ok()};
+  Outbox outbox(f.state.get(), &f.notifiers, f.config);
+  outbox.SetJitter(1.0);
+  auto r1 = outbox.DeliverDue(T0());
+  REQUIRE(r1.ok());
+  CHECK(r1->retrying == 1);
+  OutboxEntry e1 = f.Entry("m1@x");
+  CHECK(e1.status == "pending");
+  CHECK(e1.attempts == 1);
+  CHECK(e1.next_attempt_at == T0() + seconds(30));
+  CHECK(e1.last_error == "down");
+  CHECK(outbox.DeliverDue(T0() + seconds(10))->sent == 0);  // not due yet
+  CHECK(f.fake->sent.size() == 1);
+  outbox.DeliverDue(T0() + seconds(30));
+  OutboxEntry e2 = f.Entry("m1@x");
+  CHECK(e2.next_attempt_at == T0() + seconds(30 + 60));
+  auto r3 = outbox.DeliverDue(T0() + seconds(90));
+  CHECK(r3->sent == 1);
+  OutboxEntry e3 = f.Entry("m1@x");
+  CHECK(e3.status == "sent");
+  CHECK(e3.attempts == 3);
+  REQUIRE(f.fake->sent.size() == 3);
+  CHECK(f.fake->sent[0].id == f.fake->sent[2].id);  // the same id every time
+  CHECK(*f.state->PendingCount() == 0);
+}
+
+TEST_CASE("outbox: permanent failures and old messages go dead; retry requeues", "[outbox]") {
+  Fixture f;
+  f.Queue(Mail("perm@x", T0()));
+  f.Queue(Mail("old@x", T0() - hours(3)));
+  f.fake->answers = {Status::Unavailable("still down"), Status::InvalidArgument("550 no such user")};
+  Outbox outbox(f.state.get(), &f.notifiers, f.config);
+  auto r = outbox.DeliverDue(T0());
+  REQUIRE(r.ok());
+  CHECK(r->dead == 2);
+  CHECK(f.Entry("old@x").status == "dead");
+  CHECK_THAT(f.Entry("old@x").last_error, Catch::StartsWith("gave up after 1 attempts"));
+  CHECK(f.Entry("perm@x").status == "dead");
+  CHECK(f.Entry("perm@x").last_error == "550 no such user");
+  CHECK(*f.state->Requeue({}, T0() + hours(1)) == 2);
+  CHECK(*f.state->PendingCount() == 2);
+  CHECK(outbox.DeliverDue(T0() + hours(1))->sent == 2);
+  CHECK(f.state->Requeue({"nope"}, T0()).status().IsNotFound());
+}
+
+TEST_CASE("outbox: a receiver no longer in the config makes its messages dead", "[outbox]") {
+  Fixture f;
+  Message m = Mail("gone@x", T0());
+  m.receiver = "removed";
+  f.Queue(m);
+  Outbox outbox(f.state.get(), &f.notifiers, f.config);
+  CHECK(outbox.DeliverDue(T0())->dead == 1);
+  CHECK_THAT(f.Entry("gone@x").last_error, Catch::Contains("no longer in the config"));
+}
+
+TEST_CASE("outbox: a new Alertmanager push supersedes the pending one", "[outbox]") {
+  Fixture f;
+  Message a = Mail("am1@x", T0());
+  a.kind = Receiver::Kind::kAlertmanager;
+  a.receiver = "am";
+  f.Queue(a);
+  Message b = a;
+  b.id = "am2@x";
+  f.Queue(b);
+  CHECK(f.Entry("am1@x").status == "superseded");
+  CHECK(f.Entry("am2@x").status == "pending");
+}
+
+TEST_CASE("outbox: messages survive reopening the state DB", "[outbox]") {
+  TempDir dir;
+  {
+    auto state = StateStore::Open(dir.File("s.db"));
+    CycleWrite w;
+    w.messages.push_back(Mail("keep@x", T0()));
+    REQUIRE((*state)->CommitCycle(w).ok());
+  }
+  auto state = StateStore::Open(dir.File("s.db"));
+  auto due = (*state)->DueMessages(T0(), 10);
+  REQUIRE(due->size() == 1);
+  CHECK(due->front().message.subject == "[shihyo] 新規アラート 1件");
+  CHECK(due->front().message.to == std::vector<std::string>{"a@example.lg.jp"});
+}
+
+}  // namespace
+}  // namespace shihyo
