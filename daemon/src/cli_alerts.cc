@@ -138,7 +138,10 @@ int RunAlerts(const StateOptions& opts, CliContext& ctx) {
                    {"ルール", TextTable::Align::kLeft, 0}, {"指標", TextTable::Align::kLeft, 36},
                    {"年度", TextTable::Align::kLeft, 0}, {"開始", TextTable::Align::kLeft, 0},
                    {"最終通知", TextTable::Align::kLeft, 0}, {"fingerprint", TextTable::Align::kLeft, 0}});
-  for (const auto& [fp, a] : *alerts) {
+  for (const auto& entry : *alerts) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::string& fp = entry.first;
+    const AlertRecord& a = entry.second;
     if (!opts.all && !a.firing()) continue;
     std::string state = a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
     auto label = [&](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };

@@ -51,6 +51,17 @@ std::optional<Seconds> ParseDuration(const std::string& text) {
   return Seconds(n * mult);
 }
 
+std::optional<std::chrono::milliseconds> ParseMillis(const std::string& text) {
+  if (text.size() > 2 && text.substr(text.size() - 2) == "ms") {
+    std::optional<Seconds> n = ParseDuration(text.substr(0, text.size() - 2));
+    if (!n) return std::nullopt;
+    return std::chrono::milliseconds(n->count());
+  }
+  std::optional<Seconds> s = ParseDuration(text);
+  if (!s) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*s);
+}
+
 const Receiver* Config::FindReceiver(const std::string& name) const {
   for (const Receiver& r : receivers) {
     if (r.name == name) return &r;
@@ -169,14 +180,21 @@ class ConfigLoader {
   void ReadEvaluation(const YamlField& field) {
     for (const YamlField& f : ReadFields(field.value, field.mark(), "'evaluation'",
                                          {"interval", "poll_interval"}, &errors_)) {
-      std::optional<Seconds> d = Duration(f, "'evaluation': '" + f.key + "'");
-      if (!d) continue;
+      std::string what = "'evaluation': '" + f.key + "'";
       if (f.key == "interval") {
-        if (*d < Seconds(10)) errors_.Add(f.mark(), "'evaluation': 'interval': at least 10s");
+        std::optional<Seconds> d = Duration(f, what);
+        if (!d) continue;
+        if (*d < Seconds(10)) errors_.Add(f.mark(), what + ": at least 10s");
         config_.evaluation_interval = *d;
       } else {
-        if (*d < Seconds(1)) errors_.Add(f.mark(), "'evaluation': 'poll_interval': at least 1s");
-        config_.poll_interval = *d;
+        std::optional<std::string> v = ReadString(f, what, &errors_);
+        std::optional<std::chrono::milliseconds> ms = v ? ParseMillis(*v) : std::nullopt;
+        if (!ms) {
+          if (v) errors_.Add(f.mark(), what + ": expected a duration such as 2s or 500ms");
+          continue;
+        }
+        if (*ms < std::chrono::milliseconds(100)) errors_.Add(f.mark(), what + ": at least 100ms");
+        config_.poll_interval = *ms;
       }
     }
   }

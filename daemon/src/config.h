@@ -137,4 +137,7 @@ Result<Config> LoadConfig(const std::string& path);
 // Parses "30s", "5m", "2h", "7d" (or a bare number of seconds).
 std::optional<Seconds> ParseDuration(const std::string& text);
 
+// Like ParseDuration, and also "500ms".
+std::optional<std::chrono::milliseconds> ParseMillis(const std::string& text);
+
 }  // namespace shihyo

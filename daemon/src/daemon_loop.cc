@@ -276,7 +276,10 @@ void DaemonLoop::EvaluateNow(const char* why) {
     return;
   }
   next_flush_ = r->next_flush;
-  for (const std::string& w : r->warnings) spdlog::warn("{}", w);
+  if (r->warnings != last_warnings_) {  // once, not every poll
+    for (const std::string& w : r->warnings) spdlog::warn("{}", w);
+    last_warnings_ = r->warnings;
+  }
   spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
                r->eval.findings.size(), r->firing, r->fired, r->resolved, r->messages.size());
   last_status_ = "last evaluation " + FormatIso8601(now) + ": " + std::to_string(r->firing) +
@@ -342,6 +345,8 @@ void DaemonLoop::UpdateStatus() {
   Result<int> pending = state_->PendingCount();
   std::string status = last_status_ + (pending.ok() ? "; outbox pending " + std::to_string(*pending)
                                                     : std::string());
+  if (status == last_sent_status_) return;  // systemd hears of changes only
+  last_sent_status_ = status;
   systemd_->Status(status);
 }
 

@@ -71,7 +71,9 @@ class DaemonLoop {
   std::optional<TimePoint> next_flush_;
   std::optional<TimePoint> rules_dirty_since_;
   std::string last_reload_errors_;
+  std::vector<std::string> last_warnings_;
   std::string last_status_;
+  std::string last_sent_status_;
 };
 
 }  // namespace shihyo

@@ -93,8 +93,8 @@ nlohmann::json AlertmanagerWebhookJson(const GroupNotification& n, const DigestC
   std::optional<Labels> common_labels;
   std::optional<nlohmann::json> common_annotations;
   int truncated = 0;
-  for (const auto& [a, fresh] : AllAlerts(n)) {
-    (void)fresh;
+  for (const auto& entry : AllAlerts(n)) {
+    const AlertRecord* a = entry.first;  // captured below: no structured binding (clang 14)
     nlohmann::json ann = Annotations(*a);
     if (!common_labels) {
       common_labels = a->labels;

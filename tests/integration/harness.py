@@ -228,3 +228,47 @@ class Workspace:
 
 def main():
     unittest.main(argv=[sys.argv[0]] + sys.argv[1:], verbosity=2)
+
+
+class Daemon:
+    """`shihyo daemon` in the background; stopped (SIGTERM, then SIGKILL) at
+    the end of the test."""
+
+    def __init__(self, test, ws, env=None):
+        self.test = test
+        self.ws = ws
+        self.env = dict(os.environ, **(env or {}))
+        self.env.pop("JOURNAL_STREAM", None)
+        self.proc = None
+        self.log = open(ws.path("daemon.log"), "ab")
+        test.addCleanup(self.log.close)
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [SHIHYO, "--log-level", "info", "daemon", "--config", self.ws.config],
+            stdout=self.log, stderr=self.log, env=self.env)
+        self.test.addCleanup(stop_process, self.proc)
+        return self
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def terminate(self, timeout=10):
+        self.proc.terminate()
+        return self.proc.wait(timeout=timeout)
+
+    def logs(self):
+        with open(self.ws.path("daemon.log"), encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+
+def wait_until(predicate, timeout, interval=0.05):
+    """Polls |predicate| until it returns a true value or |timeout| passes."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()

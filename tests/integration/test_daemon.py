@@ -1,0 +1,213 @@
+"""The daemon as a service: it sees store changes made by any program within
+seconds, reloads edited rules without a restart, keeps running the last good
+rules when a file is broken (and tells the admin once), talks to systemd,
+stops cleanly, and loses or repeats nothing when killed at random."""
+import os
+import random
+import shutil
+import signal
+import sys
+import socket
+import sqlite3
+import time
+import unittest
+
+from harness import (RULES, Daemon, SmtpSink, Workspace, main, text_part, wait_until)
+
+CONFIG = """
+store: store.db
+state: state.db
+rules: rules
+admin_receiver: ops
+evaluation: {{interval: 1h, poll_interval: {poll}}}
+smtp:
+  url: smtp://127.0.0.1:{port}
+  starttls: off
+  from: shihyo@kamaishi.example.lg.jp
+  timeout: 5s
+receivers:
+  - name: kodomo
+    email: {{to: [kodomo@example.lg.jp]}}
+  - name: ops
+    email: {{to: [ops@example.lg.jp]}}
+route:
+  receiver: kodomo
+  group_by: [plan]
+outbox: {{initial_backoff: 1s, max_backoff: 2s}}
+"""
+
+
+def to(msgs, address):
+    return [m for m, env in msgs if address in env["rcpt_tos"]]
+
+
+class DaemonTest(unittest.TestCase):
+    def setUp(self):
+        self.smtp = SmtpSink(self).start()
+        self.ws = Workspace(self)
+        shutil.copytree(RULES, self.ws.path("rules"), ignore=shutil.ignore_patterns("tests"))
+        self.ws.write("shihyo.yaml", CONFIG.format(port=self.smtp.port, poll="200ms"))
+        self.ws.import_table()
+
+    def start(self, env=None):
+        daemon = Daemon(self, self.ws, env).start()
+        self.assertTrue(wait_until(lambda: len(to(self.smtp.messages(), "kodomo@example.lg.jp")) == 1,
+                                   15), daemon.logs())
+        return daemon
+
+    def kodomo(self):
+        return to(self.smtp.messages(), "kodomo@example.lg.jp")
+
+    def test_sqlite3_and_import_changes_arrive_within_5_seconds(self):
+        daemon = self.start()
+        # Any program: here Python's sqlite3, the same library the sqlite3 CLI uses.
+        db = sqlite3.connect(self.ws.store)
+        db.execute("UPDATE observations SET raw = '30件', value = 30, unit = '件', status = 'value'"
+                   " WHERE fiscal_year = 2024 AND indicator_id ="
+                   " (SELECT id FROM indicators WHERE name = '児童虐待発生件数(の減少)')")
+        db.commit()
+        committed = time.time()
+        db.close()
+        self.assertTrue(wait_until(lambda: len(self.kodomo()) == 2, 5), daemon.logs())
+        self.assertLess(time.time() - committed, 5.0)
+        self.assertIn("児童虐待発生件数(の減少)", text_part(self.kodomo()[1]))
+        self.assertIn("30件", text_part(self.kodomo()[1]))
+
+        self.ws.import_corrected([("4,858件", "4,858人")])
+        imported = time.time()
+        self.assertTrue(wait_until(lambda: len(self.kodomo()) == 3, 5), daemon.logs())
+        self.assertLess(time.time() - imported, 5.0)
+        self.assertIn("解消", text_part(self.kodomo()[2]))
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_rule_edits_reload_and_broken_rules_keep_the_old_ones(self):
+        daemon = self.start()
+        path = self.ws.path("rules/30-trends.yaml")
+        with open(path, encoding="utf-8") as f:
+            original = f.read()
+        # Stricter: a spike is now 1.1 times away from the neighbours.
+        stricter = original.replace("factor: 1.5", "factor: 1.1")
+        self.assertNotEqual(stricter, original)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(stricter)
+        self.assertTrue(wait_until(lambda: len(self.kodomo()) == 2, 5), daemon.logs())
+        self.assertIn("関係機関との連携件数", text_part(self.kodomo()[1]))
+
+        # A typo: the daemon keeps the rules it has and tells the admin once.
+        broken = stricter.replace("    check: spike", "    chek: spike")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(broken)
+        ops = lambda: to(self.smtp.messages(), "ops@example.lg.jp")
+        self.assertTrue(wait_until(lambda: len(ops()) == 1, 5), daemon.logs())
+        body = text_part(ops()[0])
+        self.assertRegex(body, r"rules/30-trends\.yaml:\d+:5: rule 'spike': unknown key 'chek'")
+        with open(path, "a", encoding="utf-8") as f:  # saved again, same error
+            f.write("\n")
+        time.sleep(1.5)
+        self.assertEqual(len(ops()), 1, "one notification per breakage")
+        # The old rules still run: a data change still produces its alert.
+        db = sqlite3.connect(self.ws.store)
+        db.execute("UPDATE observations SET raw = '30件', value = 30, unit = '件', status = 'value'"
+                   " WHERE fiscal_year = 2024 AND indicator_id ="
+                   " (SELECT id FROM indicators WHERE name = '児童虐待発生件数(の減少)')")
+        db.commit()
+        db.close()
+        self.assertTrue(wait_until(lambda: len(self.kodomo()) == 3, 5), daemon.logs())
+        self.assertIn("rule reload failed", daemon.logs())
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_systemd_notifications_reload_and_stop(self):
+        sock_path = self.ws.path("notify.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(sock_path)
+        self.addCleanup(sock.close)
+        sock.settimeout(0.2)
+        daemon = self.start({"NOTIFY_SOCKET": sock_path, "WATCHDOG_USEC": "1000000"})
+        received = []
+
+        def drain():
+            deadline = time.time() + 0.5
+            try:
+                while time.time() < deadline:
+                    received.append(sock.recv(4096).decode())
+            except socket.timeout:
+                pass
+            return "\n".join(received)
+
+        self.assertTrue(wait_until(lambda: "READY=1" in drain(), 5))
+        self.assertTrue(wait_until(lambda: "WATCHDOG=1" in drain(), 3))
+        self.assertRegex(drain(), r"STATUS=last evaluation .*alerts firing; outbox pending \d+")
+        received.clear()
+        daemon.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: "RELOADING=1" in drain(), 5))
+        self.assertTrue(wait_until(lambda: drain().count("READY=1") >= 1, 5))
+        started = time.time()
+        self.assertEqual(daemon.terminate(), 0)
+        self.assertLess(time.time() - started, 5)
+        self.assertIn("STOPPING=1", drain())
+
+    def test_busy_and_missing_store_do_not_crash_or_resolve(self):
+        daemon = self.start()
+        db = sqlite3.connect(self.ws.store, timeout=0)
+        db.execute("BEGIN EXCLUSIVE")
+        time.sleep(1.5)  # several polls against a locked store
+        db.rollback()
+        db.close()
+        os.rename(self.ws.store, self.ws.store + ".away")
+        time.sleep(1.0)
+        os.rename(self.ws.store + ".away", self.ws.store)
+        time.sleep(1.0)
+        self.assertIsNone(daemon.proc.poll(), daemon.logs())
+        self.assertEqual(len(self.kodomo()), 1, "nothing resolved, nothing repeated")
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_kill_9_during_50_cycles_loses_nothing_and_repeats_at_most_the_one_in_flight(self):
+        rng = random.Random(20261128)
+        daemon = self.start()
+        db = sqlite3.connect(self.ws.store)
+        kills = 0
+        for i in range(50):
+            # Filled in, then emptied again: an alert resolves or fires every time.
+            filled = i % 2 == 0
+            db.execute("UPDATE observations SET raw = ?, value = ?, unit = ?, status = ?"
+                       " WHERE fiscal_year = 2024 AND indicator_id ="
+                       " (SELECT id FROM indicators WHERE name = '子育て支援センターの相談件数')",
+                       ("%d件" % (150 + i), 150 + i, "件", "value") if filled
+                       else ("", None, None, "missing"))
+            db.commit()
+            time.sleep(rng.uniform(0.05, 0.4))
+            if rng.random() < 0.2:
+                daemon.kill9()
+                kills += 1
+                daemon = Daemon(self, self.ws).start()
+        db.close()
+        self.assertGreater(kills, 3)
+
+        # Let the last daemon catch up (its first evaluation after a restart
+        # may queue one more message), then stop it and read the final outbox.
+        state = {"ids": None, "since": time.time()}
+
+        def settled():
+            listed = self.ws.json("outbox", "list")["messages"]
+            ids = sorted(m["id"] for m in listed)
+            if ids != state["ids"]:
+                state["ids"], state["since"] = ids, time.time()
+            done = listed and all(m["status"] == "sent" for m in listed)
+            return done and time.time() - state["since"] > 2.0
+
+        self.assertTrue(wait_until(settled, 40, interval=0.3), daemon.logs())
+        self.assertEqual(daemon.terminate(), 0)
+        listed = self.ws.json("outbox", "list")["messages"]
+        self.assertTrue(all(m["status"] == "sent" for m in listed), listed)
+        queued = {m["id"] for m in listed}
+        received = [m["Message-ID"].strip("<>") for m, _ in self.smtp.messages()]
+        self.assertEqual(set(received), queued, "every message that was due is delivered")
+        duplicates = len(received) - len(set(received))
+        print("\n  kill -9: %d kills, %d messages queued, %d received, %d duplicates"
+              % (kills, len(queued), len(received), duplicates), file=sys.stderr)
+        self.assertLessEqual(duplicates, kills, "none twice beyond the one in flight per kill")
+        self.assertGreater(len(queued), 10, "mail was flowing")
+
+
+if __name__ == "__main__":
+    main()
