@@ -3,10 +3,15 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "cli.h"
 #include "clock.h"
+#include "config.h"
+#include "state_store.h"
 #include "status.h"
 
 namespace shihyo {
@@ -20,6 +25,35 @@ struct CliContext {
 
 // Runs a parsed subcommand and returns its exit code.
 using ToolRunner = std::function<int()>;
+
+// The config and state DB of the daemon, for commands that work on them.
+struct CliEnv {
+  Config config;
+  std::unique_ptr<StateStore> state;
+};
+
+// Loads |config_path| and opens its state DB; prints problems and returns
+// the exit code (0 when |env| is ready).
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env);
+
+// Options of the commands that read or change the daemon's state.
+struct StateCommandOptions {
+  std::string config;
+  std::string format = "text";
+  std::string status;
+  bool all = false;
+  std::vector<std::string> ids;
+  std::vector<std::string> matchers;
+  std::string until, duration, comment, author;
+  std::string receiver;
+};
+
+// ISO 8601 UTC, the time format of command output.
+std::string Ts(TimePoint t);
+
+// --config FILE (required) and --format text|json.
+void AddConfigOption(CLI::App* cmd, std::string* config);
+void AddFormatOption(CLI::App* cmd, std::string* format);
 
 // Prints |s| to ctx.err and returns the exit code it maps to: bad input is a
 // validation failure (1), everything else a usage or I/O error (2).

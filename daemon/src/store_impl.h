@@ -18,7 +18,16 @@ struct IndicatorStore::Impl {
   SQLite::Database db;
 };
 
-// Binds "" as NULL-free text and std::optional<double> as REAL or NULL.
+// Binds |text|, or NULL when it is empty.
+inline void BindTextOrNull(SQLite::Statement& st, int index, const std::string& text) {
+  if (text.empty()) {
+    st.bind(index);
+  } else {
+    st.bind(index, text);
+  }
+}
+
+// Binds std::optional<double> as REAL or NULL.
 inline void BindOptional(SQLite::Statement& st, int index, const std::optional<double>& v) {
   if (v) {
     st.bind(index, *v);

@@ -4,38 +4,18 @@
 #include <set>
 #include <sstream>
 
-#include "inference.h"
 #include "progress_table.h"
-#include "store_impl.h"
+#include "store_rows.h"
 
 namespace shihyo {
 
 namespace {
-
-const char* BoundName(Bound b) {
-  switch (b) {
-    case Bound::kAtLeast:
-      return "at_least";
-    case Bound::kAtMost:
-      return "at_most";
-    case Bound::kNone:
-      break;
-  }
-  return "";
-}
 
 std::string JoinLines(const std::vector<std::string>& lines) {
   std::string out;
   for (size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" : "") + lines[i];
   return out;
 }
-
-struct PendingChange {
-  std::string indicator;
-  std::optional<int> fiscal_year;
-  std::optional<std::string> old_raw;
-  std::optional<std::string> new_raw;
-};
 
 // Imports one table inside the caller's transaction.
 class TableImporter {
@@ -44,9 +24,10 @@ class TableImporter {
       : db_(db), table_(table), now_(now) {}
 
   ImportResult Run() {
-    result_.plan = table_.title;
-    result_.source = table_.source;
+    progress_.result.plan = table_.title;
+    progress_.result.source = table_.source;
     UpsertPlan();
+    IndicatorRows rows(db_, table_.fiscal_years, &progress_);
     int project_ordinal = 0;
     int indicator_ordinal = 0;
     for (const TableProject& p : table_.projects) {
@@ -55,13 +36,13 @@ class TableImporter {
       for (const TableMeasure& m : p.measures) {
         int64_t measure_id = UpsertMeasure(project_id, m, measure_ordinal++);
         for (const TableIndicator& ind : m.indicators) {
-          UpsertIndicator(measure_id, ind, indicator_ordinal++);
+          rows.Upsert(measure_id, ind, indicator_ordinal++);
         }
       }
     }
     RemoveUnseen();
-    if (result_.changed) WriteHistory();
-    return result_;
+    if (progress_.result.changed) WriteHistory();
+    return progress_.result;
   }
 
  private:
@@ -77,14 +58,14 @@ class TableImporter {
       plan_id_ = q.getColumn(0).getInt64();
       if (q.getColumn(1).getInt() != first || q.getColumn(2).getInt() != last ||
           q.getColumn(3).getString() != notes) {
-        SQLite::Statement u(db_,
-                            "UPDATE plans SET first_year = ?, last_year = ?, notes = ? WHERE id = ?");
+        SQLite::Statement u(
+            db_, "UPDATE plans SET first_year = ?, last_year = ?, notes = ? WHERE id = ?");
         u.bind(1, first);
         u.bind(2, last);
         u.bind(3, notes);
         u.bind(4, plan_id_);
         u.exec();
-        result_.changed = true;
+        progress_.result.changed = true;
       }
       return;
     }
@@ -99,12 +80,13 @@ class TableImporter {
     ins.bind(6, now_);
     ins.exec();
     plan_id_ = db_.getLastInsertRowid();
-    result_.created = true;
-    result_.changed = true;
+    progress_.result.created = true;
+    progress_.result.changed = true;
   }
 
   int64_t UpsertProject(const TableProject& p, int ordinal) {
-    SQLite::Statement q(db_, "SELECT id, heading, ordinal FROM projects WHERE plan_id = ? AND number = ?");
+    SQLite::Statement q(
+        db_, "SELECT id, heading, ordinal FROM projects WHERE plan_id = ? AND number = ?");
     q.bind(1, plan_id_);
     q.bind(2, p.number);
     int64_t id;
@@ -116,7 +98,7 @@ class TableImporter {
         u.bind(2, ordinal);
         u.bind(3, id);
         u.exec();
-        result_.changed = true;
+        progress_.result.changed = true;
       }
     } else {
       SQLite::Statement ins(db_,
@@ -128,7 +110,7 @@ class TableImporter {
       ins.bind(4, ordinal);
       ins.exec();
       id = db_.getLastInsertRowid();
-      result_.changed = true;
+      progress_.result.changed = true;
     }
     seen_projects_.insert(id);
     return id;
@@ -153,12 +135,13 @@ class TableImporter {
         u.bind(3, ordinal);
         u.bind(4, id);
         u.exec();
-        result_.changed = true;
+        progress_.result.changed = true;
       }
     } else {
-      SQLite::Statement ins(db_,
-                            "INSERT INTO measures (project_id, marker, text, actual_header, ordinal)"
-                            " VALUES (?, ?, ?, ?, ?)");
+      SQLite::Statement ins(
+          db_,
+          "INSERT INTO measures (project_id, marker, text, actual_header, ordinal)"
+          " VALUES (?, ?, ?, ?, ?)");
       ins.bind(1, project_id);
       ins.bind(2, m.marker);
       ins.bind(3, m.text);
@@ -166,7 +149,7 @@ class TableImporter {
       ins.bind(5, ordinal);
       ins.exec();
       id = db_.getLastInsertRowid();
-      result_.changed = true;
+      progress_.result.changed = true;
     }
     seen_measures_.insert(id);
     SyncFootnotes(id, m.footnotes);
@@ -182,7 +165,8 @@ class TableImporter {
     SQLite::Statement del(db_, "DELETE FROM footnotes WHERE measure_id = ?");
     del.bind(1, measure_id);
     del.exec();
-    SQLite::Statement ins(db_, "INSERT INTO footnotes (measure_id, ordinal, text) VALUES (?, ?, ?)");
+    SQLite::Statement ins(db_,
+                          "INSERT INTO footnotes (measure_id, ordinal, text) VALUES (?, ?, ?)");
     for (size_t i = 0; i < footnotes.size(); ++i) {
       ins.bind(1, measure_id);
       ins.bind(2, static_cast<int>(i));
@@ -190,154 +174,7 @@ class TableImporter {
       ins.exec();
       ins.reset();
     }
-    result_.changed = true;
-  }
-
-  // The columns an indicator row holds, in UPDATE/INSERT order after measure_id and name.
-  void BindIndicator(SQLite::Statement& st, int first, const TableIndicator& ind, int ordinal,
-                     const CellValue& target, const Inference& inf) {
-    st.bind(first, ordinal);
-    st.bind(first + 1, ind.line);
-    if (inf.department.empty()) {
-      st.bind(first + 2);
-    } else {
-      st.bind(first + 2, inf.department);
-    }
-    st.bind(first + 3, ind.target_raw);
-    BindOptional(st, first + 4, target.value);
-    if (target.unit.empty()) {
-      st.bind(first + 5);
-    } else {
-      st.bind(first + 5, target.unit);
-    }
-    st.bind(first + 6, StatusName(target.status));
-    st.bind(first + 7, target.annotated ? 1 : 0);
-    st.bind(first + 8, target.per_year ? 1 : 0);
-    st.bind(first + 9, target.cumulative ? 1 : 0);
-    if (target.bound == Bound::kNone) {
-      st.bind(first + 10);
-    } else {
-      st.bind(first + 10, BoundName(target.bound));
-    }
-    st.bind(first + 11, DirectionName(inf.direction));
-    st.bind(first + 12, AggregationName(inf.aggregation));
-  }
-
-  void UpsertIndicator(int64_t measure_id, const TableIndicator& ind, int ordinal) {
-    CellValue target = ParseCell(ind.target_raw);
-    Inference inf = InferIndicator(ind.name, target);
-    static const char* kColumns =
-        "ordinal, source_line, department, target_raw, target_value, target_unit, target_status,"
-        " target_annotated, target_per_year, target_cumulative, target_bound, direction,"
-        " aggregation";
-    SQLite::Statement q(db_, std::string("SELECT id, ") + kColumns +
-                                 " FROM indicators WHERE measure_id = ? AND name = ?");
-    q.bind(1, measure_id);
-    q.bind(2, ind.name);
-    int64_t id;
-    if (q.executeStep()) {
-      id = q.getColumn(0).getInt64();
-      // Compare by binding the new values into a probe and letting SQLite say
-      // whether the row would change (IS handles NULLs).
-      SQLite::Statement same(db_,
-                             "SELECT count(*) FROM indicators WHERE id = ? AND ordinal IS ?"
-                             " AND source_line IS ? AND department IS ? AND target_raw IS ?"
-                             " AND target_value IS ? AND target_unit IS ? AND target_status IS ?"
-                             " AND target_annotated IS ? AND target_per_year IS ?"
-                             " AND target_cumulative IS ? AND target_bound IS ?"
-                             " AND direction IS ? AND aggregation IS ?");
-      same.bind(1, id);
-      BindIndicator(same, 2, ind, ordinal, target, inf);
-      same.executeStep();
-      if (same.getColumn(0).getInt() == 0) {
-        std::string old_target = q.getColumn(4).getString();
-        SQLite::Statement u(db_,
-                            "UPDATE indicators SET ordinal = ?, source_line = ?, department = ?,"
-                            " target_raw = ?, target_value = ?, target_unit = ?,"
-                            " target_status = ?, target_annotated = ?, target_per_year = ?,"
-                            " target_cumulative = ?, target_bound = ?, direction = ?,"
-                            " aggregation = ? WHERE id = ?");
-        BindIndicator(u, 1, ind, ordinal, target, inf);
-        u.bind(14, id);
-        u.exec();
-        result_.changed = true;
-        if (old_target != ind.target_raw) {
-          AddChange(ind.name, std::nullopt, old_target, ind.target_raw);
-        }
-      }
-    } else {
-      SQLite::Statement ins(db_, std::string("INSERT INTO indicators (measure_id, name, ") +
-                                     kColumns +
-                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      ins.bind(1, measure_id);
-      ins.bind(2, ind.name);
-      BindIndicator(ins, 3, ind, ordinal, target, inf);
-      ins.exec();
-      id = db_.getLastInsertRowid();
-      result_.changed = true;
-      ++result_.indicators_added;
-      if (!ind.target_raw.empty()) AddChange(ind.name, std::nullopt, std::nullopt, ind.target_raw);
-    }
-    seen_indicators_.insert(id);
-    SyncObservations(id, ind);
-  }
-
-  void SyncObservations(int64_t indicator_id, const TableIndicator& ind) {
-    std::map<int, std::string> existing;  // fiscal year → raw
-    {
-      SQLite::Statement q(db_, "SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?");
-      q.bind(1, indicator_id);
-      while (q.executeStep()) existing[q.getColumn(0).getInt()] = q.getColumn(1).getString();
-    }
-    SQLite::Statement upsert(
-        db_,
-        "INSERT INTO observations (indicator_id, fiscal_year, raw, value, unit, status,"
-        " annotated, parse_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (indicator_id, fiscal_year) DO UPDATE SET raw = excluded.raw,"
-        " value = excluded.value, unit = excluded.unit, status = excluded.status,"
-        " annotated = excluded.annotated, parse_error = excluded.parse_error"
-        " WHERE raw IS NOT excluded.raw OR value IS NOT excluded.value"
-        " OR unit IS NOT excluded.unit OR status IS NOT excluded.status"
-        " OR annotated IS NOT excluded.annotated OR parse_error IS NOT excluded.parse_error");
-    for (size_t i = 0; i < table_.fiscal_years.size(); ++i) {
-      int fy = table_.fiscal_years[i];
-      const std::string& raw = ind.actual_raw[i];
-      CellValue cell = ParseCell(raw);
-      upsert.bind(1, indicator_id);
-      upsert.bind(2, fy);
-      upsert.bind(3, raw);
-      BindOptional(upsert, 4, cell.value);
-      if (cell.unit.empty()) {
-        upsert.bind(5);
-      } else {
-        upsert.bind(5, cell.unit);
-      }
-      upsert.bind(6, StatusName(cell.status));
-      upsert.bind(7, cell.annotated ? 1 : 0);
-      if (cell.error.empty()) {
-        upsert.bind(8);
-      } else {
-        upsert.bind(8, cell.error);
-      }
-      if (upsert.exec() > 0) result_.changed = true;
-      upsert.reset();
-      auto it = existing.find(fy);
-      if (it == existing.end()) {
-        if (!raw.empty()) AddChange(ind.name, fy, std::nullopt, raw);
-      } else {
-        if (it->second != raw) AddChange(ind.name, fy, it->second, raw);
-        existing.erase(it);
-      }
-    }
-    for (const auto& [fy, raw] : existing) {  // years no longer in the plan period
-      SQLite::Statement del(db_,
-                            "DELETE FROM observations WHERE indicator_id = ? AND fiscal_year = ?");
-      del.bind(1, indicator_id);
-      del.bind(2, fy);
-      del.exec();
-      result_.changed = true;
-      if (!raw.empty()) AddChange(ind.name, fy, raw, std::nullopt);
-    }
+    progress_.result.changed = true;
   }
 
   void RemoveUnseen() {
@@ -349,24 +186,25 @@ class TableImporter {
     std::vector<int64_t> gone;
     while (q.executeStep()) {
       int64_t id = q.getColumn(0).getInt64();
-      if (seen_indicators_.count(id)) continue;
+      if (progress_.seen_indicators.count(id)) continue;
       gone.push_back(id);
       std::string name = q.getColumn(1).getString();
-      AddChange(name, std::nullopt, q.getColumn(2).getString(), std::nullopt);
+      progress_.AddChange(name, std::nullopt, q.getColumn(2).getString(), std::nullopt);
       SQLite::Statement obs(db_,
                             "SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?"
                             " AND raw <> '' ORDER BY fiscal_year");
       obs.bind(1, id);
       while (obs.executeStep()) {
-        AddChange(name, obs.getColumn(0).getInt(), obs.getColumn(1).getString(), std::nullopt);
+        progress_.AddChange(name, obs.getColumn(0).getInt(), obs.getColumn(1).getString(),
+                            std::nullopt);
       }
     }
     for (int64_t id : gone) {
       SQLite::Statement del(db_, "DELETE FROM indicators WHERE id = ?");
       del.bind(1, id);
       del.exec();
-      ++result_.indicators_removed;
-      result_.changed = true;
+      ++progress_.result.indicators_removed;
+      progress_.result.changed = true;
     }
     DeleteUnseen("measures", "project_id IN (SELECT id FROM projects WHERE plan_id = ?)",
                  seen_measures_);
@@ -384,17 +222,12 @@ class TableImporter {
       SQLite::Statement del(db_, std::string("DELETE FROM ") + table + " WHERE id = ?");
       del.bind(1, id);
       del.exec();
-      result_.changed = true;
+      progress_.result.changed = true;
     }
   }
 
-  void AddChange(const std::string& indicator, std::optional<int> fy,
-                 std::optional<std::string> old_raw, std::optional<std::string> new_raw) {
-    changes_.push_back(PendingChange{indicator, fy, std::move(old_raw), std::move(new_raw)});
-  }
-
   void WriteHistory() {
-    result_.cells_changed = static_cast<int>(changes_.size());
+    progress_.result.cells_changed = static_cast<int>(progress_.changes.size());
     SQLite::Statement plan(db_, "UPDATE plans SET source = ?, imported_at = ? WHERE id = ?");
     plan.bind(1, table_.source);
     plan.bind(2, now_);
@@ -407,13 +240,13 @@ class TableImporter {
     imp.bind(2, table_.source);
     imp.bind(3, table_.encoding);
     imp.bind(4, now_);
-    imp.bind(5, result_.cells_changed);
+    imp.bind(5, progress_.result.cells_changed);
     imp.exec();
     int64_t import_id = db_.getLastInsertRowid();
     SQLite::Statement ins(db_,
                           "INSERT INTO changes (import_id, indicator, fiscal_year, old_raw,"
                           " new_raw) VALUES (?, ?, ?, ?, ?)");
-    for (const PendingChange& c : changes_) {
+    for (const PendingChange& c : progress_.changes) {
       ins.bind(1, import_id);
       ins.bind(2, c.indicator);
       c.fiscal_year ? ins.bind(3, *c.fiscal_year) : ins.bind(3);
@@ -428,9 +261,8 @@ class TableImporter {
   const ProgressTable& table_;
   const std::string& now_;
   int64_t plan_id_ = 0;
-  ImportResult result_;
-  std::set<int64_t> seen_projects_, seen_measures_, seen_indicators_;
-  std::vector<PendingChange> changes_;
+  ImportProgress progress_;
+  std::set<int64_t> seen_projects_, seen_measures_;
 };
 
 }  // namespace
