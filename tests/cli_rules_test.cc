@@ -12,17 +12,9 @@ using testing::KamaishiPath;
 using testing::SourcePath;
 using testing::TempDir;
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Run = testing::CliRun;
 
-Run Shihyo(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return Run{code, out.str(), err.str()};
-}
+Run Shihyo(const std::vector<std::string>& args) { return testing::RunShihyo(args); }
 
 TEST_CASE("cli check: the shipped rules pass, broken ones list every error", "[cli_rules]") {
   Run good = Shihyo({"check", "--rules", SourcePath("rules")});

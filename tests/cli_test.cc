@@ -17,17 +17,9 @@ using testing::ReadFile;
 using testing::SourcePath;
 using testing::TempDir;
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Run = testing::CliRun;
 
-Run Shihyo(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return Run{code, out.str(), err.str()};
-}
+Run Shihyo(const std::vector<std::string>& args) { return testing::RunShihyo(args); }
 
 // The cells of the seed file, split the plain way: line → tab-separated cells.
 std::vector<std::vector<std::string>> SeedCells() {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "clock.h"
 #include "message.h"
 #include "notifier.h"
@@ -64,6 +65,16 @@ class FakeNotifier : public Notifier {
   std::vector<Status> answers;
 };
 
+// What one `shihyo` command line did.
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+// Runs the CLI in-process with |args| (without the program name).
+CliRun RunShihyo(const std::vector<std::string>& args);
+
 inline std::string SourcePath(const std::string& relative) {
   return std::string(SHIHYO_SOURCE_DIR) + "/" + relative;
 }
@@ -77,5 +88,11 @@ inline std::string ReadFile(const std::string& path) {
 
 // The bundled Kamaishi progress table (FY2020–FY2024).
 inline std::string KamaishiPath() { return SourcePath("data/kamaishi_kosodate_r2-r6.txt"); }
+
+inline CliRun RunShihyo(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  int code = RunCli(args, out, err);
+  return CliRun{code, out.str(), err.str()};
+}
 
 }  // namespace shihyo::testing

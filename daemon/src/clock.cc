@@ -30,6 +30,21 @@ std::string FormatIso8601(TimePoint t) {
   return buf;
 }
 
+std::string FormatJapaneseDate(TimePoint t) {
+  CivilDate d = JapanDate(t);
+  return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) +
+         "日";
+}
+
+std::string FormatJapaneseDateTime(TimePoint t) {
+  auto minutes = std::chrono::floor<std::chrono::minutes>(t + kJapanOffset);
+  auto into_day = (minutes - std::chrono::floor<std::chrono::days>(minutes)).count();
+  char buf[16];
+  std::snprintf(buf, sizeof buf, " %02d:%02d", static_cast<int>(into_day / 60),
+                static_cast<int>(into_day % 60));
+  return FormatJapaneseDate(t) + buf;
+}
+
 TimePoint JapanMidnight(CivilDate date) {
   std::chrono::sys_days days{std::chrono::year{date.year} / date.month / date.day};
   return TimePoint(days) - kJapanOffset;

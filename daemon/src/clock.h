@@ -38,6 +38,10 @@ struct CivilDate {
 };
 CivilDate JapanDate(TimePoint t);
 
+// "2026年11月28日" and "2026年11月28日 18:05" in Japan time: what staff read.
+std::string FormatJapaneseDate(TimePoint t);
+std::string FormatJapaneseDateTime(TimePoint t);
+
 // Midnight at the start of |date| in Japan (UTC+9).
 TimePoint JapanMidnight(CivilDate date);
 

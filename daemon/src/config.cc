@@ -102,9 +102,7 @@ class ConfigLoader {
 
  private:
   void ReadTop(const YAML::Node& doc) {
-    YAML::Mark top;
-    top.line = 0;
-    top.column = 0;
+    YAML::Mark top = FileStart();
     std::optional<YamlField> route;
     bool has_store = false, has_state = false, has_rules = false;
     for (const YamlField& f :

@@ -24,23 +24,6 @@ std::string Str(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-std::string JapaneseDateTime(TimePoint t) {
-  CivilDate d = JapanDate(t);
-  auto secs = std::chrono::floor<std::chrono::minutes>(t + std::chrono::hours(9));
-  auto day = std::chrono::floor<std::chrono::days>(secs);
-  auto minutes = (secs - day).count();
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%d年%d月%d日 %02d:%02d", d.year, d.month, d.day,
-                static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
-  return buf;
-}
-
-std::string JapaneseDate(TimePoint t) {
-  CivilDate d = JapanDate(t);
-  return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) +
-         "日";
-}
-
 // Everything in one list, in table order: plan, row, fiscal year.
 std::vector<Entry> Entries(const GroupNotification& n, bool resolved) {
   std::vector<Entry> out;
@@ -174,8 +157,8 @@ void TextSection(const std::vector<Entry>& entries, const DigestContext& ctx, st
       *out += "\n● " + Clean(indicator) + "\n" + TextSeries(e, ctx);
     }
     std::string when = e.kind == Kind::kResolved && e.alert->ends_at
-                           ? JapaneseDate(*e.alert->ends_at) + "に解消"
-                           : "検出 " + JapaneseDate(e.alert->starts_at);
+                           ? FormatJapaneseDate(*e.alert->ends_at) + "に解消"
+                           : "検出 " + FormatJapaneseDate(e.alert->starts_at);
     *out += "  " + Badge(e) + " " + Body(f) + "\n";
     *out += "      （ルール " + Clean(Str(f, "rule")) + "・" + when + "）\n";
   }
@@ -247,7 +230,7 @@ std::string DigestSubject(const GroupNotification& n) {
 std::string DigestText(const GroupNotification& n, const DigestContext& ctx) {
   std::string out = "shihyo（指標チェック）からのお知らせです。\n";
   out += "計画: " + Clean(Plans(n)) + "\n";
-  out += JapaneseDateTime(ctx.now) + " 時点　" + Counts(n) + "\n";
+  out += FormatJapaneseDateTime(ctx.now) + " 時点　" + Counts(n) + "\n";
   if (n.reminder) {
     out += "前回のお知らせから変化はありませんが、解消していないアラートがあります。\n";
   }
@@ -272,7 +255,7 @@ std::string DigestHtml(const GroupNotification& n, const DigestContext& ctx) {
       "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>" +
       HtmlEscape(DigestSubject(n)) + "</title></head><body>\n";
   out += "<p>shihyo（指標チェック）からのお知らせです。<br>計画: " + HtmlEscape(Plans(n)) +
-         "<br>" + JapaneseDateTime(ctx.now) + " 時点　" + Counts(n) + "</p>\n";
+         "<br>" + FormatJapaneseDateTime(ctx.now) + " 時点　" + Counts(n) + "</p>\n";
   if (n.reminder) {
     out += "<p>前回のお知らせから変化はありませんが、解消していないアラートがあります。</p>\n";
   }

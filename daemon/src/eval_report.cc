@@ -8,12 +8,6 @@ namespace shihyo {
 
 namespace {
 
-std::string JapaneseDate(TimePoint t) {
-  CivilDate d = JapanDate(t);
-  return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) +
-         "日";
-}
-
 std::string Counts(const std::vector<Finding>& findings) {
   int by[3] = {0, 0, 0};
   for (const Finding& f : findings) ++by[static_cast<int>(f.severity)];
@@ -64,7 +58,7 @@ nlohmann::json EvalJson(const EvalResult& result, TimePoint now, size_t rule_cou
 
 std::string RenderEvalText(const EvalResult& result, const std::vector<Plan>& plans,
                            TimePoint now, size_t rule_count) {
-  std::string out = "指標チェック結果（評価日 " + JapaneseDate(now) + "、ルール " +
+  std::string out = "指標チェック結果（評価日 " + FormatJapaneseDate(now) + "、ルール " +
                     std::to_string(rule_count) + "件）\n";
   for (const Plan& plan : plans) {
     std::vector<const Finding*> mine;

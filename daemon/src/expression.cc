@@ -20,16 +20,6 @@ namespace {
 
 double Defined(double x) { return std::isnan(x) ? 0.0 : 1.0; }
 
-size_t CharsBefore(const std::string& s, size_t bytes) {
-  size_t chars = 0, pos = 0;
-  char32_t cp;
-  while (pos < bytes && pos < s.size()) {
-    DecodeUtf8(s, &pos, &cp);
-    ++chars;
-  }
-  return chars;
-}
-
 }  // namespace
 
 const std::vector<std::string>& Expression::VariableNames() {
@@ -77,7 +67,7 @@ Result<std::shared_ptr<const Expression>> Expression::Compile(const std::string&
     size_t cut = msg.find(" at position");
     if (cut != std::string::npos) msg.resize(cut);
     if (!msg.empty() && msg.back() == '.') msg.pop_back();
-    if (pos >= 0 && error_at) *error_at = CharsBefore(source, static_cast<size_t>(pos));
+    if (pos >= 0 && error_at) *error_at = CharOffset(source, static_cast<size_t>(pos));
     return Status::InvalidArgument(msg);
   }
   return std::shared_ptr<const Expression>(std::move(expr));

@@ -8,16 +8,6 @@ namespace shihyo {
 
 namespace {
 
-size_t CharsBefore(const std::string& s, size_t bytes) {
-  size_t chars = 0, pos = 0;
-  char32_t cp;
-  while (pos < bytes && pos < s.size()) {
-    DecodeUtf8(s, &pos, &cp);
-    ++chars;
-  }
-  return chars;
-}
-
 std::string Trim(std::string s) {
   std::string_view v = TrimSpace(s);
   return std::string(v);
@@ -35,7 +25,7 @@ std::string KnownList(const std::set<std::string>& known) {
 Status CheckTags(const std::string& source, const std::set<std::string>& known, size_t* error_at) {
   size_t pos = 0;
   while ((pos = source.find("{{", pos)) != std::string::npos) {
-    size_t at = CharsBefore(source, pos);
+    size_t at = CharOffset(source, pos);
     if (error_at) *error_at = at;
     bool triple = source.compare(pos, 3, "{{{") == 0;
     size_t end = source.find(triple ? "}}}" : "}}", pos);

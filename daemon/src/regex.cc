@@ -18,14 +18,7 @@ Result<std::shared_ptr<const Regex>> Regex::Compile(const std::string& pattern,
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(error, buf, sizeof buf);
     // PCRE2 reports a byte offset; a rule editor counts characters.
-    size_t chars = 0;
-    size_t pos = 0;
-    char32_t cp;
-    while (pos < offset && pos < pattern.size()) {
-      DecodeUtf8(pattern, &pos, &cp);
-      ++chars;
-    }
-    if (error_at) *error_at = chars;
+    if (error_at) *error_at = CharOffset(pattern, offset);
     return Status::InvalidArgument(reinterpret_cast<char*>(buf));
   }
   pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // optional speed-up; falls back silently

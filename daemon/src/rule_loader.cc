@@ -36,10 +36,7 @@ class FileLoader {
     std::optional<YAML::Node> doc = LoadYamlFile(errors_.file(), &errors_);
     if (!doc) return errors_.messages();
     if (doc->IsNull()) return errors_.messages();  // an empty file: no rules
-    YAML::Mark top = YAML::Mark();
-    top.line = 0;
-    top.column = 0;
-    for (const YamlField& f : ReadFields(*doc, top, "rule file", {"rules", "overrides"}, &errors_)) {
+    for (const YamlField& f : ReadFields(*doc, FileStart(), "rule file", {"rules", "overrides"}, &errors_)) {
       if (!f.value.IsSequence()) {
         errors_.Add(f.mark(), "'" + f.key + "': expected a list");
         continue;

@@ -77,9 +77,7 @@ class FileRunner {
 
  private:
   void ReadFile(const YAML::Node& doc) {
-    YAML::Mark top;
-    top.line = 0;
-    top.column = 0;
+    YAML::Mark top = FileStart();
     std::optional<YamlField> tests;
     bool has_rules = false;
     for (const YamlField& f : ReadFields(doc, top, "rule test file",

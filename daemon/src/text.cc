@@ -138,6 +138,17 @@ std::string FoldWidth(std::string_view s) {
   return out;
 }
 
+size_t CharOffset(std::string_view s, size_t bytes) {
+  size_t chars = 0;
+  size_t pos = 0;
+  char32_t cp;
+  while (pos < bytes && pos < s.size()) {
+    DecodeUtf8(s, &pos, &cp);
+    ++chars;
+  }
+  return chars;
+}
+
 std::string_view TrimSpace(std::string_view s) {
   auto is_space_at_front = [](std::string_view v) -> size_t {
     if (v.empty()) return 0;

@@ -30,6 +30,10 @@ Utf8Census CountUtf8(std::string_view s);
 // space. Everything else is copied. |s| must be valid UTF-8.
 std::string FoldWidth(std::string_view s);
 
+// The number of characters (code points) in the first |bytes| bytes of |s|:
+// where a byte offset from a library points to, in the terms a person counts.
+size_t CharOffset(std::string_view s, size_t bytes);
+
 // Strips ASCII whitespace, U+3000 and U+00A0 from both ends.
 std::string_view TrimSpace(std::string_view s);
 

@@ -43,6 +43,14 @@ YAML::Mark YamlField::mark() const {
   return m.line >= 0 ? m : key_mark;
 }
 
+YAML::Mark FileStart() {
+  YAML::Mark m;
+  m.pos = 0;
+  m.line = 0;
+  m.column = 0;
+  return m;
+}
+
 YAML::Node Child(const YAML::Node& map, const std::string& key) {
   if (!map.IsDefined() || !map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
   for (auto it = map.begin(); it != map.end(); ++it) {

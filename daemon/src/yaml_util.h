@@ -71,6 +71,9 @@ std::optional<std::map<std::string, std::string>> ReadStringMap(const YamlField&
                                                                 const std::string& what,
                                                                 YamlErrors* errors);
 
+// Line 1, column 1 of a file: where problems of the whole document are reported.
+YAML::Mark FileStart();
+
 // The value of |key| in |map|, or an undefined node when |map| is not a
 // mapping or has no such key. (yaml-cpp's const operator[] returns a node
 // that throws on use when the key is missing.)
