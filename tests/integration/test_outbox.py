@@ -157,5 +157,30 @@ class OutboxTest(unittest.TestCase):
         self.assertEqual(self.outbox(ws, "dead"), [])
 
 
+    def test_send_test_reaches_each_kind_of_receiver(self):
+        receiver, ws = self.webhook([])
+        run = ws.run("send-test", "--config", ws.config, "--receiver", "hook")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(len(receiver.requests), 1)
+        self.assertEqual(json.loads(receiver.requests[0]["body"])["status"], "test")
+        self.assertIn("X-Shihyo-Signature", receiver.requests[0]["headers"])
+
+        smtp = SmtpSink(self).start()
+        mail = Workspace(self)
+        mail.write("shihyo.yaml", EMAIL_CONFIG.format(rules=RULES, port=smtp.port))
+        run = mail.run("send-test", "--config", mail.config, "--receiver", "kodomo")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        (msg, env), = smtp.messages()
+        self.assertEqual(env["rcpt_tos"], ["kodomo@example.lg.jp"])
+        self.assertIn("テスト送信", str(msg["Subject"]))
+
+        smtp.stop()
+        failed = mail.run("send-test", "--config", mail.config, "--receiver", "kodomo")
+        self.assertEqual(failed.returncode, 1)
+        self.assertIn("failed", failed.stderr)
+        unknown = mail.run("send-test", "--config", mail.config, "--receiver", "nobody", check=False)
+        self.assertEqual(unknown.returncode, 2)
+
+
 if __name__ == "__main__":
     main()
