@@ -148,6 +148,29 @@ TEST_CASE("notify_planner: group_wait holds a new group back, then sends it all"
   CHECK(p3.notifications[0].fresh.size() == 2);
 }
 
+TEST_CASE("notify_planner: a change that went away before group_wait leaves no stale wait",
+          "[alerting]") {
+  Harness h;
+  h.config.route.group_wait = minutes(5);
+  h.config.route.routes.clear();
+  CHECK(h.Cycle({MakeFinding("r", "A", 2023)}, T0()).notifications.empty());
+  CHECK(h.Cycle({}, T0() + minutes(1)).notifications.empty());  // A gone before the flush
+  // B, much later, still waits its own group_wait.
+  NotifyPlan p = h.Cycle({MakeFinding("r", "B", 2023)}, T0() + hours(2));
+  CHECK(p.notifications.empty());
+  REQUIRE(p.next_flush);
+  CHECK(*p.next_flush == T0() + hours(2) + minutes(5));
+}
+
+TEST_CASE("alert_state: the same name in two measures is two alerts", "[alerting]") {
+  Finding a = MakeFinding("r", "利用者数", 2023);
+  Finding b = a;
+  a.fingerprint = Fingerprint({"r", "計画", "2", "①", "利用者数", "2023"});
+  b.fingerprint = Fingerprint({"r", "計画", "2", "②", "利用者数", "2023"});
+  CHECK(a.fingerprint != b.fingerprint);
+  CHECK(ApplyFindings({}, {a, b}, {}, T0()).alerts.size() == 2);
+}
+
 TEST_CASE("notify_planner: send_resolved off, grouping off, continue", "[alerting]") {
   Harness h;
   h.config.route.routes.clear();

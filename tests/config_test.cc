@@ -137,6 +137,17 @@ TEST_CASE("config: missing sections and broken YAML", "[config]") {
   CHECK_THAT(missing.status().message(), Catch::Contains("cannot open for reading"));
 }
 
+TEST_CASE("config: alias loops in routes and zero timeouts are refused", "[config]") {
+  TempDir dir;
+  std::string base =
+      "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: h, webhook: {url: 'http://127.0.0.1:1/h', "
+      "timeout: 0s}}\n";
+  Result<Config> c = LoadConfig(dir.Write("loop.yaml", base + "route: &r {receiver: h, routes: [*r]}\n"));
+  REQUIRE_FALSE(c.ok());
+  CHECK_THAT(c.status().message(), Catch::Contains("(an alias loop?)"));
+  CHECK_THAT(c.status().message(), Catch::Contains("'timeout': at least 1s"));
+}
+
 TEST_CASE("config: durations and secrets", "[config]") {
   CHECK(ParseDuration("30s") == Seconds(30));
   CHECK(ParseDuration("5m") == Seconds(300));

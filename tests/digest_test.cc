@@ -55,6 +55,34 @@ TEST_CASE("smtp: no data can add or change a header", "[digest]") {
   CHECK(BareAddress("shihyo <shihyo@example.lg.jp>") == "shihyo@example.lg.jp");
 }
 
+TEST_CASE("smtp: a long subject is folded, names are encoded", "[digest]") {
+  Message m;
+  m.id = "abc@example.lg.jp";
+  m.subject = "[shihyo] 新規アラート 54件 — 第2期釜石市子ども・子育て支援事業計画 重点プロジェクト進捗状況【数値指標】";
+  m.to = {"子ども課 <kodomo@example.lg.jp>"};
+  SmtpConfig smtp;
+  smtp.from = "指標監視 <shihyo@example.lg.jp>";
+  std::vector<std::string> headers = EmailHeaders(m, smtp, *ParseTime("2026-11-28"));
+  CHECK(headers[1].rfind("From: =?UTF-8?B?", 0) == 0);
+  CHECK_THAT(headers[1], Catch::EndsWith(" <shihyo@example.lg.jp>"));
+  CHECK(headers[2].rfind("To: =?UTF-8?B?", 0) == 0);
+  const std::string& subject = headers[3];
+  REQUIRE(subject.rfind("Subject: ", 0) == 0);
+  size_t start = 0;
+  int lines = 0;
+  while (start <= subject.size()) {
+    size_t end = subject.find("\r\n", start);
+    std::string line = subject.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    CHECK(line.size() <= 78);
+    if (lines > 0) CHECK(line[0] == ' ');  // a continuation, never a new header
+    CHECK(line.find('\n') == std::string::npos);
+    ++lines;
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  CHECK(lines >= 3);
+}
+
 TEST_CASE("webhook: HMAC-SHA256 signature of the body", "[digest]") {
   // RFC 4231 test case 2.
   CHECK(SignBody("Jefe", "what do ya want for nothing?") ==
@@ -84,6 +112,7 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
   plan.name = "計画A";
   Indicator users;
   users.name = "利用者数";
+  users.project = "プロジェクト1:テスト";
   users.target_raw = "8,000人";
   users.observations = {{2023, "4,858人", ParseCell("4,858人")}};
   plan.indicators = {users};

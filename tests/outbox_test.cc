@@ -9,6 +9,7 @@ namespace {
 
 using std::chrono::hours;
 using std::chrono::seconds;
+using testing::FakeClock;
 using testing::FakeNotifier;
 using testing::TempDir;
 
@@ -68,9 +69,10 @@ TEST_CASE("outbox: transient failures retry with growing delays, then deliver", 
   Fixture f;
   f.Queue(Mail("m1@x", T0()));
   f.fake->answers = {Status::Unavailable("down"), Status::Unavailable("down"), Status::Ok()};
-  Outbox outbox(f.state.get(), &f.notifiers, f.config);
+  FakeClock clock(T0());
+  Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
   outbox.SetJitter(1.0);
-  auto r1 = outbox.DeliverDue(T0());
+  auto r1 = outbox.DeliverDue();
   REQUIRE(r1.ok());
   CHECK(r1->retrying == 1);
   OutboxEntry e1 = f.Entry("m1@x");
@@ -78,12 +80,15 @@ TEST_CASE("outbox: transient failures retry with growing delays, then deliver", 
   CHECK(e1.attempts == 1);
   CHECK(e1.next_attempt_at == T0() + seconds(30));
   CHECK(e1.last_error == "down");
-  CHECK(outbox.DeliverDue(T0() + seconds(10))->sent == 0);  // not due yet
+  clock.Set(T0() + seconds(10));
+  CHECK(outbox.DeliverDue()->sent == 0);  // not due yet
   CHECK(f.fake->sent.size() == 1);
-  outbox.DeliverDue(T0() + seconds(30));
+  clock.Set(T0() + seconds(30));
+  outbox.DeliverDue();
   OutboxEntry e2 = f.Entry("m1@x");
   CHECK(e2.next_attempt_at == T0() + seconds(30 + 60));
-  auto r3 = outbox.DeliverDue(T0() + seconds(90));
+  clock.Set(T0() + seconds(90));
+  auto r3 = outbox.DeliverDue();
   CHECK(r3->sent == 1);
   OutboxEntry e3 = f.Entry("m1@x");
   CHECK(e3.status == "sent");
@@ -98,8 +103,9 @@ TEST_CASE("outbox: permanent failures and old messages go dead; retry requeues",
   f.Queue(Mail("perm@x", T0()));
   f.Queue(Mail("old@x", T0() - hours(3)));
   f.fake->answers = {Status::Unavailable("still down"), Status::InvalidArgument("550 no such user")};
-  Outbox outbox(f.state.get(), &f.notifiers, f.config);
-  auto r = outbox.DeliverDue(T0());
+  FakeClock clock(T0());
+  Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
+  auto r = outbox.DeliverDue();
   REQUIRE(r.ok());
   CHECK(r->dead == 2);
   CHECK(f.Entry("old@x").status == "dead");
@@ -108,8 +114,26 @@ TEST_CASE("outbox: permanent failures and old messages go dead; retry requeues",
   CHECK(f.Entry("perm@x").last_error == "550 no such user");
   CHECK(*f.state->Requeue({}, T0() + hours(1)) == 2);
   CHECK(*f.state->PendingCount() == 2);
-  CHECK(outbox.DeliverDue(T0() + hours(1))->sent == 2);
+  clock.Set(T0() + hours(1));
+  CHECK(outbox.DeliverDue()->sent == 2);
   CHECK(f.state->Requeue({"nope"}, T0()).status().IsNotFound());
+}
+
+TEST_CASE("outbox: a receiver that fails makes its other messages wait, untried", "[outbox]") {
+  Fixture f;
+  f.Queue(Mail("a@x", T0()));
+  f.Queue(Mail("b@x", T0()));
+  f.fake->answers = {Status::Unavailable("timeout")};
+  FakeClock clock(T0());
+  Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
+  outbox.SetJitter(1.0);
+  auto r = outbox.DeliverDue();
+  CHECK(r->retrying == 2);
+  CHECK(f.fake->sent.size() == 1);  // one timeout, not two
+  CHECK(f.Entry("b@x").attempts == 0);
+  CHECK(f.Entry("b@x").next_attempt_at == T0() + seconds(30));
+  clock.Set(T0() + seconds(30));
+  CHECK(outbox.DeliverDue()->sent == 2);
 }
 
 TEST_CASE("outbox: a receiver no longer in the config makes its messages dead", "[outbox]") {
@@ -117,8 +141,9 @@ TEST_CASE("outbox: a receiver no longer in the config makes its messages dead", 
   Message m = Mail("gone@x", T0());
   m.receiver = "removed";
   f.Queue(m);
-  Outbox outbox(f.state.get(), &f.notifiers, f.config);
-  CHECK(outbox.DeliverDue(T0())->dead == 1);
+  FakeClock clock(T0());
+  Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
+  CHECK(outbox.DeliverDue()->dead == 1);
   CHECK_THAT(f.Entry("gone@x").last_error, Catch::Contains("no longer in the config"));
 }
 

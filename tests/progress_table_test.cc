@@ -94,6 +94,8 @@ TEST_CASE("progress_table: broken tables name file, line and cell", "[progress_t
       {Table("A\t1件\n") + "\n指標内容\t目標値\t実績値\n\t\t令和3年度\t令和4年度\nB\t1件\n",
        "x.txt:12: fiscal years 令和3年度–令和4年度 differ from the header on line 7 "
        "(令和2年度–令和3年度); a table has one plan period"},
+      {Table("A\t1件\n") + "プロジェクト1:もう一度\n",
+       "x.txt:10: プロジェクト1 appears twice (first on line 3); each project needs its own number"},
       {Table("A\t1件\n") + "①再び\n",
        "x.txt:10: measure ① appears twice in this project (first on line 5)"},
       {Table("A\t\"1件\n"), "x.txt:9: unterminated quoted cell (a '\"' opens here and is never closed)"},

@@ -69,6 +69,12 @@ int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   if (!ctx.log_level_set) InitLogging(env.config.log_level);
   TimePoint now;
   if (!ResolveNow(opts.now, ctx, &now)) return kExitUsage;
+  std::unique_ptr<StateLock> lock;
+  if (!dry_run) {
+    auto acquired = StateLock::Acquire(env.config.state);
+    if (!acquired.ok()) return ReportError(ctx, acquired.status());
+    lock = std::move(acquired).value();
+  }
   RuleLoad rules = LoadRuleDir(env.config.rules);
   for (const std::string& e : rules.errors) ctx.err << e << "\n";
   if (!rules.ok()) return kExitFailure;
@@ -100,8 +106,10 @@ int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
     return kExitOk;
   }
   Notifiers notifiers(env.config);
-  Outbox outbox(env.state.get(), &notifiers, env.config.outbox);
-  Result<DeliveryReport> delivered = outbox.DeliverDue(now);
+  FixedClock fixed(now);
+  const Clock& clock = opts.now.empty() ? ctx.clock : static_cast<const Clock&>(fixed);
+  Outbox outbox(env.state.get(), &notifiers, env.config.outbox, clock);
+  Result<DeliveryReport> delivered = outbox.DeliverDue();
   if (!delivered.ok()) return ReportError(ctx, delivered.status());
   Result<int> pending = env.state->PendingCount();
   if (!pending.ok()) return ReportError(ctx, pending.status());

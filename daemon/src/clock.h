@@ -23,6 +23,16 @@ class SystemClock : public Clock {
   TimePoint Now() const override { return std::chrono::system_clock::now(); }
 };
 
+// Always the same time: `--now` for one command.
+class FixedClock : public Clock {
+ public:
+  explicit FixedClock(TimePoint t) : t_(t) {}
+  TimePoint Now() const override { return t_; }
+
+ private:
+  TimePoint t_;
+};
+
 // "2026-11-28T09:56:29Z" (UTC, seconds).
 std::string FormatIso8601(TimePoint t);
 

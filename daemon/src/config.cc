@@ -82,6 +82,8 @@ bool ValidLabelName(const std::string& s) {
   return true;
 }
 
+constexpr int kMaxRouteDepth = 16;
+
 class ConfigLoader {
  public:
   explicit ConfigLoader(const std::string& path) : r_(path) { config_.path = path; }
@@ -214,7 +216,7 @@ class ConfigLoader {
         smtp.from = ReadString(f, what, &r_.errors).value_or("");
         if (!ValidAddress(smtp.from)) r_.errors.Add(f.mark(), what + ": not an email address");
       } else if (f.key == "timeout") {
-        smtp.timeout = r_.Duration(f, what).value_or(smtp.timeout);
+        smtp.timeout = r_.Timeout(f, what).value_or(smtp.timeout);
       } else if (f.key == "tls_verify") {
         smtp.tls_verify = ReadBool(f, what, &r_.errors).value_or(true);
       }
@@ -263,7 +265,13 @@ class ConfigLoader {
   }
 
   Route ReadRoute(const YamlField& field, const std::string& context, const Route& parent,
-                  bool root) {
+                  bool root, int depth = 0) {
+    if (depth > kMaxRouteDepth) {
+      // Deeper than anyone writes by hand: a YAML alias that includes itself.
+      r_.errors.Add(field.mark(), context + ": routes nested more than " +
+                                      std::to_string(kMaxRouteDepth) + " deep (an alias loop?)");
+      return parent;
+    }
     Route r = parent;  // inherit
     r.matchers.clear();
     r.routes.clear();
@@ -314,7 +322,7 @@ class ConfigLoader {
       r_.errors.Add(field.mark(), context + ": the root route needs a 'receiver'");
     // Children inherit the settings read above.
     for (const YamlField& f : ReadChildren(field)) {
-      r.routes.push_back(ReadRoute(f, context + " > route", r, false));
+      r.routes.push_back(ReadRoute(f, context + " > route", r, false, depth + 1));
     }
     return r;
   }

@@ -28,6 +28,15 @@ std::optional<Seconds> ConfigReader::Duration(const YamlField& f, const std::str
   return d;
 }
 
+std::optional<Seconds> ConfigReader::Timeout(const YamlField& f, const std::string& what) {
+  std::optional<Seconds> d = Duration(f, what);
+  if (d && *d < Seconds(1)) {
+    errors.Add(f.mark(), what + ": at least 1s");
+    return std::nullopt;
+  }
+  return d;
+}
+
 SecretSource ConfigReader::ReadSecretSource(const std::vector<YamlField>& fields,
                                             const char* file_key, const char* env_key,
                                             const std::string& what) {
@@ -150,7 +159,7 @@ void ReadWebhook(const YamlField& field, const std::string& context, ConfigReade
     }
     if (f.key == "signature_header")
       w.signature_header = ReadString(f, what, &r->errors).value_or(w.signature_header);
-    if (f.key == "timeout") w.timeout = r->Duration(f, what).value_or(w.timeout);
+    if (f.key == "timeout") w.timeout = r->Timeout(f, what).value_or(w.timeout);
     if (f.key == "tls_verify") w.tls_verify = ReadBool(f, what, &r->errors).value_or(true);
     if (f.key == "max_alerts") w.max_alerts = ReadInt(f, what, 0, 100000, &r->errors).value_or(0);
   }
@@ -179,7 +188,7 @@ void ReadAlertmanager(const YamlField& field, const std::string& context, Config
     std::string what = context + ": 'alertmanager': '" + f.key + "'";
     if (f.key == "url") has_url = true, ReadHttpUrl(f, what, r, &rec->alertmanager.url);
     if (f.key == "timeout")
-      rec->alertmanager.timeout = r->Duration(f, what).value_or(rec->alertmanager.timeout);
+      rec->alertmanager.timeout = r->Timeout(f, what).value_or(rec->alertmanager.timeout);
     if (f.key == "tls_verify")
       rec->alertmanager.tls_verify = ReadBool(f, what, &r->errors).value_or(true);
   }

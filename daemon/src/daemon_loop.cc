@@ -13,6 +13,7 @@
 
 #include "cycle.h"
 #include "log.h"
+#include "message_template.h"
 #include "notifier.h"
 #include "outbox.h"
 #include "rule_loader.h"
@@ -26,6 +27,7 @@ namespace {
 
 constexpr auto kRuleDebounce = std::chrono::milliseconds(300);
 constexpr auto kPruneAge = std::chrono::hours(24 * 90);
+constexpr auto kDeadNoticeGap = std::chrono::hours(1);
 
 std::string Joined(const std::vector<std::string>& lines) {
   std::string out;
@@ -68,6 +70,9 @@ Status DaemonLoop::Start() {
                                    config_.rules);
   }
   rules_ = std::move(rules.rules);
+  auto lock = StateLock::Acquire(config_.state);
+  if (!lock.ok()) return lock.status();
+  lock_ = std::move(lock).value();
   auto state = StateStore::Open(config_.state);
   if (!state.ok()) return state.status();
   state_ = std::move(state).value();
@@ -99,13 +104,13 @@ void DaemonLoop::WatchRules() {
   if (rules_watch_ >= 0) inotify_rm_watch(inotify_fd_, rules_watch_);
   rules_watch_ = inotify_add_watch(inotify_fd_, config_.rules.c_str(),
                                    IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
-                                       IN_DELETE | IN_ATTRIB);
+                                       IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
   if (rules_watch_ < 0) spdlog::warn("cannot watch rules={}; reload with SIGHUP", config_.rules);
 }
 
 int DaemonLoop::NextTimeoutMs() const {
-  TimePoint now = clock_.Now();
-  TimePoint next = last_poll_ + config_.poll_interval;
+  Mono now = MonoNow();
+  Mono next = last_poll_ + config_.poll_interval;
   next = std::min(next, last_eval_ + config_.evaluation_interval);
   if (next_flush_) next = std::min(next, *next_flush_);
   if (rules_dirty_since_) next = std::min(next, *rules_dirty_since_ + kRuleDebounce);
@@ -122,29 +127,35 @@ void DaemonLoop::Loop() {
     pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
     int n = poll(fds, 2, NextTimeoutMs());
     systemd_->Watchdog();
-    if (n > 0 && (fds[0].revents & POLLIN)) HandleSignals();
+    if (n > 0 && (fds[0].revents & POLLIN)) HandleSignals(false);
     if (stopping_) break;
     if (n > 0 && (fds[1].revents & POLLIN)) HandleRuleEvents();
-    TimePoint now = clock_.Now();
-    if (rules_dirty_since_ && now - *rules_dirty_since_ >= kRuleDebounce) {
+    if (rules_dirty_since_ && MonoNow() - *rules_dirty_since_ >= kRuleDebounce) {
       rules_dirty_since_.reset();
       if (ReloadRules("rule files changed")) EvaluateNow("rules reloaded");
     }
-    if (now - last_poll_ >= config_.poll_interval) PollStore();
-    now = clock_.Now();
-    if (now - last_eval_ >= config_.evaluation_interval) EvaluateNow("schedule");
-    if (next_flush_ && clock_.Now() >= *next_flush_) EvaluateNow("group_wait elapsed");
+    if (MonoNow() - last_poll_ >= config_.poll_interval) PollStore();
+    if (MonoNow() - last_eval_ >= config_.evaluation_interval) EvaluateNow("schedule");
+    if (next_flush_ && MonoNow() >= *next_flush_) EvaluateNow("group_wait elapsed");
     Deliver();
+    if (reload_pending_ && !stopping_) {
+      reload_pending_ = false;
+      ReloadConfig();
+    }
     UpdateStatus();
   }
 }
 
-void DaemonLoop::HandleSignals() {
+void DaemonLoop::HandleSignals(bool in_delivery) {
   signalfd_siginfo info;
   while (read(signal_fd_, &info, sizeof info) == sizeof info) {
     if (info.ssi_signo == SIGHUP) {
-      spdlog::info("SIGHUP: reloading config and rules");
-      ReloadConfig();
+      spdlog::info("SIGHUP: reloading config and rules{}", in_delivery ? " after this delivery" : "");
+      if (in_delivery) {
+        reload_pending_ = true;
+      } else {
+        ReloadConfig();
+      }
     } else {
       spdlog::info("signal {}: stopping", info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
       stopping_ = true;
@@ -155,17 +166,27 @@ void DaemonLoop::HandleSignals() {
 void DaemonLoop::HandleRuleEvents() {
   alignas(inotify_event) char buf[4096];
   bool relevant = false;
+  bool rewatch = false;
   ssize_t len;
   while ((len = read(inotify_fd_, buf, sizeof buf)) > 0) {
     for (char* p = buf; p < buf + len;) {
       auto* ev = reinterpret_cast<inotify_event*>(p);
       std::string name = ev->len ? ev->name : "";
       // Editors write temporary files (.swp, ~); only rule files matter.
-      if (name.size() > 5 && (name.ends_with(".yaml") || name.ends_with(".yml"))) relevant = true;
+      if (name.ends_with(".yaml") || name.ends_with(".yml")) relevant = true;
+      // Events were lost, or the directory itself went away or was replaced.
+      if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+        relevant = true;
+        rewatch = rewatch || !(ev->mask & IN_Q_OVERFLOW);
+      }
       p += sizeof(inotify_event) + ev->len;
     }
   }
-  if (relevant && !rules_dirty_since_) rules_dirty_since_ = clock_.Now();
+  if (rewatch) {
+    rules_watch_ = -1;  // the kernel dropped it
+    WatchRules();
+  }
+  if (relevant && !rules_dirty_since_) rules_dirty_since_ = MonoNow();
 }
 
 bool DaemonLoop::ReloadRules(const char* why) {
@@ -226,7 +247,7 @@ void DaemonLoop::ReloadConfig() {
 }
 
 void DaemonLoop::PollStore() {
-  last_poll_ = clock_.Now();
+  last_poll_ = MonoNow();
   struct stat st {};
   if (stat(config_.store.c_str(), &st) != 0) {
     if (store_) spdlog::warn("indicator store {} is gone; waiting for it", config_.store);
@@ -262,20 +283,36 @@ void DaemonLoop::PollStore() {
 
 void DaemonLoop::EvaluateNow(const char* why) {
   TimePoint now = clock_.Now();
-  last_eval_ = now;
+  last_eval_ = MonoNow();
+  // Until an evaluation succeeds, a due group_wait flush waits for the next
+  // poll instead of being retried in a tight loop.
+  auto defer_flush = [this]() {
+    if (next_flush_ && *next_flush_ <= MonoNow()) next_flush_ = MonoNow() + config_.poll_interval;
+  };
   if (!store_) {
     last_status_ = "waiting for the indicator store " + config_.store;
+    defer_flush();
     return;
   }
   Cycle cycle(config_, rules_, store_.get(), state_.get());
-  Result<CycleResult> r = cycle.Evaluate(now, false);
+  Result<CycleResult> r = Status::Ok();
+  try {
+    r = cycle.Evaluate(now, false);
+  } catch (const std::exception& e) {
+    r = Status::IOError(std::string("unexpected error: ") + e.what());
+  }
   if (!r.ok()) {
     // Busy or briefly unreadable: nothing is resolved, the next poll retries.
     spdlog::warn("evaluation skipped reason=\"{}\" error=\"{}\"", why, r.status().message());
     data_version_.reset();
+    defer_flush();
     return;
   }
-  next_flush_ = r->next_flush;
+  next_flush_.reset();
+  if (r->next_flush) {
+    next_flush_ = MonoNow() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  *r->next_flush - now);
+  }
   if (r->warnings != last_warnings_) {  // once, not every poll
     for (const std::string& w : r->warnings) spdlog::warn("{}", w);
     last_warnings_ = r->warnings;
@@ -293,32 +330,45 @@ void DaemonLoop::EvaluateNow(const char* why) {
 }
 
 void DaemonLoop::Deliver() {
-  Outbox outbox(state_.get(), notifiers_.get(), config_.outbox);
+  Outbox outbox(state_.get(), notifiers_.get(), config_.outbox, clock_);
   // Between messages: answer the watchdog and notice SIGTERM (the message in
-  // flight is finished, the rest waits for the next start).
+  // flight is finished, the rest waits for the next start). A SIGHUP waits
+  // for the batch: the outbox is using the notifiers a reload replaces.
   auto keep_going = [this]() {
     systemd_->Watchdog();
     pollfd fd = {signal_fd_, POLLIN, 0};
-    if (poll(&fd, 1, 0) > 0) HandleSignals();
+    if (poll(&fd, 1, 0) > 0) HandleSignals(true);
     return !stopping_;
   };
-  Result<DeliveryReport> report = outbox.DeliverDue(clock_.Now(), 1000, keep_going);
+  Result<DeliveryReport> report = outbox.DeliverDue(1000, keep_going);
   if (!report.ok()) {
     spdlog::warn("outbox: {}", report.status().message());
     return;
   }
-  if (!report->dead_ids.empty()) {
-    NotifyAdmin("[shihyo] 送信できなかった通知があります（" +
-                    std::to_string(report->dead_ids.size()) + "件）",
+  // Dead alert messages are reported to the admin, at most once an hour; a
+  // dead admin message is only logged (it cannot report itself).
+  int dead_alerts = 0;
+  for (const std::string& id : report->dead_ids) dead_alerts += id.rfind("admin-", 0) == 0 ? 0 : 1;
+  if (dead_alerts > 0 && (!last_dead_notice_ || MonoNow() - *last_dead_notice_ > kDeadNoticeGap)) {
+    last_dead_notice_ = MonoNow();
+    NotifyAdmin("[shihyo] 送信できなかった通知があります（" + std::to_string(dead_alerts) +
+                    "件、shihyo outbox list --status dead で確認できます）",
                 report->errors);
   }
 }
 
 void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
   const Receiver* admin = config_.FindReceiver(config_.admin_receiver);
-  if (!admin || admin->kind == Receiver::Kind::kAlertmanager) return;
+  if (!admin) return;
+  if (admin->kind == Receiver::Kind::kAlertmanager ||
+      (admin->kind == Receiver::Kind::kWebhook &&
+       admin->webhook.format == WebhookReceiver::Format::kAlertmanager)) {
+    spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}", admin->name,
+                 subject);
+    return;
+  }
   Message m;
-  m.id = NewMessageId(MessageIdDomain(config_));
+  m.id = "admin-" + NewMessageId(MessageIdDomain(config_));
   m.receiver = admin->name;
   m.kind = admin->kind;
   m.group_key = "admin";
@@ -332,9 +382,21 @@ void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::
            "\n直したら `shihyo check --rules " + config_.rules + "` で確かめてください。"
            "保存すると自動で読み込み直します。\n";
   m.html = "<pre>" + m.text + "</pre>";
-  m.body = nlohmann::json{{"version", "1"}, {"id", m.id}, {"receiver", admin->name},
-                          {"status", "admin"}, {"summary", subject}, {"errors", lines}}
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  m.content_type = admin->webhook.content_type;
+  if (admin->kind == Receiver::Kind::kWebhook &&
+      admin->webhook.format == WebhookReceiver::Format::kTemplate && admin->webhook.compiled_template) {
+    nlohmann::json context = {{"receiver", admin->name}, {"status", "admin"}, {"summary", subject},
+                              {"text", m.text}, {"count_new", "0"}, {"count_firing", "0"},
+                              {"count_resolved", "0"}, {"message_id", m.id},
+                              {"external_url", config_.external_url},
+                              {"alerts", nlohmann::json::array()}};
+    bool json = m.content_type.find("json") != std::string::npos;
+    m.body = admin->webhook.compiled_template->RenderJson(context, json);
+  } else {
+    m.body = nlohmann::json{{"version", "1"}, {"id", m.id}, {"receiver", admin->name},
+                            {"status", "admin"}, {"summary", subject}, {"errors", lines}}
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   CycleWrite write;
   write.messages.push_back(m);
   Status s = state_->CommitCycle(write);

@@ -22,6 +22,7 @@ class IndicatorStore;
 class StateStore;
 class Notifiers;
 class SystemdNotifier;
+class StateLock;
 
 class DaemonLoop {
  public:
@@ -39,7 +40,9 @@ class DaemonLoop {
  private:
   Status Start();
   void Loop();
-  void HandleSignals();
+  // SIGTERM/SIGINT stop; SIGHUP reloads now, or after the delivery in
+  // progress when |in_delivery| (the outbox holds the notifiers).
+  void HandleSignals(bool in_delivery);
   void HandleRuleEvents();
   bool ReloadRules(const char* why);
   void ReloadConfig();
@@ -62,14 +65,20 @@ class DaemonLoop {
   int signal_fd_ = -1;
   int inotify_fd_ = -1;
   int rules_watch_ = -1;
+  using Mono = std::chrono::steady_clock::time_point;  // intervals survive clock steps
+  static Mono MonoNow() { return std::chrono::steady_clock::now(); }
+
   bool stopping_ = false;
+  bool reload_pending_ = false;
   bool ready_ = false;
   std::optional<int64_t> data_version_;
   uint64_t store_inode_ = 0;
-  TimePoint last_eval_{};
-  TimePoint last_poll_{};
-  std::optional<TimePoint> next_flush_;
-  std::optional<TimePoint> rules_dirty_since_;
+  Mono last_eval_{};
+  Mono last_poll_{};
+  std::optional<Mono> next_flush_;
+  std::optional<Mono> rules_dirty_since_;
+  std::optional<Mono> last_dead_notice_;
+  std::unique_ptr<StateLock> lock_;
   std::string last_reload_errors_;
   std::vector<std::string> last_warnings_;
   std::string last_status_;

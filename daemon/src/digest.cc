@@ -202,11 +202,14 @@ void HtmlSection(const std::vector<Entry>& entries, const DigestContext& ctx, st
 
 const Indicator* CurrentIndicator(const std::vector<Plan>* snapshot, const AlertRecord& alert) {
   if (!snapshot) return nullptr;
-  std::string plan = Str(alert.finding, "plan"), name = Str(alert.finding, "indicator");
+  const nlohmann::json& f = alert.finding;
   for (const Plan& p : *snapshot) {
-    if (p.name != plan) continue;
+    if (p.name != Str(f, "plan")) continue;
     for (const Indicator& ind : p.indicators) {
-      if (ind.name == name) return &ind;
+      if (ind.name == Str(f, "indicator") && ind.project == Str(f, "project") &&
+          ind.measure == Str(f, "measure")) {
+        return &ind;
+      }
     }
   }
   return nullptr;

@@ -159,7 +159,9 @@ Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* me
   f.labels = ind.labels;
   for (const auto& [k, v] : rule.labels) f.labels[k] = v;
   for (const Indicator* other : raw.related) f.related.push_back(other->name);
-  f.fingerprint = Fingerprint({rule.id, ind.plan, ind.name,
+  // The same name may stand in two measures: project and measure tell them apart.
+  f.fingerprint = Fingerprint({rule.id, ind.plan, std::to_string(ind.project_number),
+                               ind.measure_marker, ind.name,
                                raw.fiscal_year ? std::to_string(*raw.fiscal_year) : "-"});
 
   const Observation* obs = raw.fiscal_year ? ind.Find(*raw.fiscal_year) : nullptr;

@@ -34,7 +34,7 @@ struct Finding {
   int ordinal = 0;          // the indicator's position in its table
   std::optional<int> fiscal_year;
   std::string message;      // rendered, Japanese
-  std::string fingerprint;  // stable: rule, plan, indicator, fiscal year
+  std::string fingerprint;  // stable: rule, plan, project, measure, indicator, fiscal year
   std::map<std::string, std::string> labels;  // the rule's and the indicator's
   std::vector<std::string> related;           // other indicators involved
   std::vector<Figure> figures;                // what the check computed

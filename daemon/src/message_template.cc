@@ -103,7 +103,7 @@ kainjow::mustache::data ToData(const nlohmann::json& j) {
 }
 
 std::string JsonEscape(const std::string& s) {
-  std::string quoted = nlohmann::json(s).dump();
+  std::string quoted = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return quoted.substr(1, quoted.size() - 2);
 }
 

@@ -53,8 +53,10 @@ void Decide(const PendingGroup& g, const NotifyLog& log, TimePoint now, NotifyPl
     entry.pending_since.reset();
     plan->notifications.push_back(std::move(n));
   } else if (!changed) {
-    // Resolved (without send_resolved) or silenced alerts leave the group quietly.
+    // Resolved (without send_resolved) or silenced alerts leave the group
+    // quietly; a change that was waiting for group_wait went away with them.
     entry.firing = firing_now;
+    entry.pending_since.reset();
   }
   if (entry.firing != before.firing || entry.last_sent != before.last_sent ||
       entry.pending_since != before.pending_since || it == log.end()) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace shihyo {
 
@@ -14,22 +15,35 @@ Seconds Backoff(const OutboxConfig& config, int attempts, double jitter) {
   return Seconds(std::max<int64_t>(1, static_cast<int64_t>(base * jitter)));
 }
 
-Outbox::Outbox(StateStore* store, Notifiers* notifiers, const OutboxConfig& config)
-    : store_(store), notifiers_(notifiers), config_(config) {}
+Outbox::Outbox(StateStore* store, Notifiers* notifiers, const OutboxConfig& config,
+               const Clock& clock)
+    : store_(store), notifiers_(notifiers), config_(config), clock_(clock) {}
 
-Result<DeliveryReport> Outbox::DeliverDue(TimePoint now, int limit,
-                                          const std::function<bool()>& keep_going) {
-  Result<std::vector<OutboxEntry>> due = store_->DueMessages(now, limit);
+Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>& keep_going,
+                                          std::chrono::seconds budget) {
+  auto started = std::chrono::steady_clock::now();
+  Result<std::vector<OutboxEntry>> due = store_->DueMessages(clock_.Now(), limit);
   if (!due.ok()) return due.status();
   DeliveryReport report;
+  std::map<std::string, std::pair<TimePoint, std::string>> deferred;  // receiver → until, why
   for (const OutboxEntry& e : *due) {
     if (keep_going && !keep_going()) break;
+    if (std::chrono::steady_clock::now() - started > budget) break;
     const Message& m = e.message;
+    TimePoint now = clock_.Now();
+    if (auto d = deferred.find(m.receiver); d != deferred.end()) {
+      // The receiver just failed: this one waits as long, without an attempt.
+      Status marked = store_->MarkRetry(m.id, e.attempts, d->second.first, d->second.second);
+      if (!marked.ok()) return marked;
+      ++report.retrying;
+      continue;
+    }
     int attempts = e.attempts + 1;
     Notifier* notifier = notifiers_->For(m.receiver);
     Status s = notifier ? notifier->Send(m)
                         : Status::InvalidArgument("receiver '" + m.receiver +
                                                   "' is no longer in the config");
+    now = clock_.Now();
     Status marked;
     if (s.ok()) {
       marked = store_->MarkSent(m.id, now, attempts);
@@ -53,6 +67,7 @@ Result<DeliveryReport> Outbox::DeliverDue(TimePoint now, int limit,
                                            : std::uniform_real_distribution<double>(0.5, 1.0)(rng_);
         TimePoint next = now + Backoff(config_, attempts, jitter);
         marked = store_->MarkRetry(m.id, attempts, next, s.message());
+        deferred[m.receiver] = {next, s.message()};
         ++report.retrying;
         spdlog::warn("message retry id={} receiver={} attempts={} next={} error=\"{}\"", m.id,
                      m.receiver, attempts, FormatIso8601(next), s.message());

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "clock.h"
 #include "config.h"
 #include "notifier.h"
 #include "state_store.h"
@@ -30,13 +31,18 @@ Seconds Backoff(const OutboxConfig& config, int attempts, double jitter);
 
 class Outbox {
  public:
-  // |store| and |notifiers| must outlive the outbox.
-  Outbox(StateStore* store, Notifiers* notifiers, const OutboxConfig& config);
+  // |store|, |notifiers| and |clock| must outlive the outbox.
+  Outbox(StateStore* store, Notifiers* notifiers, const OutboxConfig& config, const Clock& clock);
 
-  // Sends every message due at |now| (at most |limit|). |keep_going| is
-  // asked between messages (false: stop, e.g. on SIGTERM).
-  Result<DeliveryReport> DeliverDue(TimePoint now, int limit = 1000,
-                                    const std::function<bool()>& keep_going = nullptr);
+  // Sends the messages due now (at most |limit|), reading the clock before
+  // each one so that slow sends do not shorten the backoff of later ones.
+  // When a receiver fails transiently, its other due messages wait for the
+  // same backoff instead of each timing out in turn. |keep_going| is asked
+  // between messages (false: stop, e.g. on SIGTERM); after |budget| the
+  // batch stops too, so the caller's loop keeps polling.
+  Result<DeliveryReport> DeliverDue(int limit = 1000,
+                                    const std::function<bool()>& keep_going = nullptr,
+                                    std::chrono::seconds budget = std::chrono::seconds(60));
 
   // For tests: a fixed jitter instead of a random one.
   void SetJitter(double jitter) { fixed_jitter_ = jitter; }
@@ -45,6 +51,7 @@ class Outbox {
   StateStore* store_;
   Notifiers* notifiers_;
   OutboxConfig config_;
+  const Clock& clock_;
   std::mt19937 rng_{std::random_device{}()};
   double fixed_jitter_ = -1;
 };

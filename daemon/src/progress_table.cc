@@ -42,9 +42,6 @@ int ProjectNumber(std::string_view cell) {
   return i == s.size() ? n : 0;
 }
 
-namespace {
-
-// "①広報誌に…" → "①"; "(1)…" → "(1)"; "" when |cell| is not a measure line.
 std::string MeasureMarker(std::string_view cell) {
   size_t pos = 0;
   char32_t cp;
@@ -60,6 +57,8 @@ std::string MeasureMarker(std::string_view cell) {
   }
   return "";
 }
+
+namespace {
 
 bool IsFootnote(std::string_view cell) {
   std::string folded = FoldWidth(cell);
@@ -142,6 +141,13 @@ class TableParser {
   }
 
   Status StartProject(int number, const std::string& heading, int line) {
+    for (const TableProject& other : table_.projects) {
+      if (other.number == number) {
+        return Error(line, "プロジェクト" + std::to_string(number) +
+                               " appears twice (first on line " + std::to_string(other.line) +
+                               "); each project needs its own number");
+      }
+    }
     TableProject p;
     p.number = number;
     p.heading = heading;

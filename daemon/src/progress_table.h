@@ -52,6 +52,9 @@ struct ProgressTable {
 // |heading| is not a project heading.
 int ProjectNumber(std::string_view heading);
 
+// "①広報誌に…" → "①", "(1)…" → "(1)"; "" when |line| is not a measure line.
+std::string MeasureMarker(std::string_view line);
+
 // Parses already-decoded UTF-8 text. Every error reads
 // "|source|:LINE: what was expected" (with "cell N" where one cell is wrong).
 Result<ProgressTable> ParseProgressTable(std::string_view utf8, std::string_view source);

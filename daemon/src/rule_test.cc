@@ -234,6 +234,7 @@ class FileRunner {
     ind.aggregation = aggregation.value_or(inf.aggregation);
     ind.department = inf.department;
     ind.project_number = ProjectNumber(ind.project);
+    ind.measure_marker = MeasureMarker(ind.measure);
     for (size_t i = 0; i < years.size(); ++i) {
       ind.observations.push_back(Observation{years[i], actuals[i], ParseCell(actuals[i])});
     }

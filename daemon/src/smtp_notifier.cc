@@ -11,7 +11,9 @@ namespace shihyo {
 
 namespace {
 
-constexpr size_t kMaxWordBytes = 45;  // 60 base64 characters: a 72-character encoded word
+// 39 bytes: 52 base64 characters, a 64-character encoded word, so that even
+// "Subject: " and the first word fit in a 78-character line.
+constexpr size_t kMaxWordBytes = 39;
 
 std::string Base64(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -56,15 +58,28 @@ std::string RfcDate(TimePoint t) {
   return buf;
 }
 
+}  // namespace
+
+std::string EncodeAddress(const std::string& address) {
+  std::string a = OneLine(address);
+  size_t lt = a.find('<');
+  if (lt == std::string::npos || lt == 0) return a;
+  std::string name = a.substr(0, lt);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  return EncodeHeaderText(name) + " " + a.substr(lt);
+}
+
+namespace {
+
 std::string AddressList(const std::vector<std::string>& addresses) {
   std::string out;
-  for (const std::string& a : addresses) out += (out.empty() ? "" : ", ") + OneLine(a);
+  for (const std::string& a : addresses) out += (out.empty() ? "" : ", ") + EncodeAddress(a);
   return out;
 }
 
 }  // namespace
 
-std::string EncodeHeaderText(const std::string& utf8) {
+std::string EncodeHeaderText(const std::string& utf8, const std::string& separator) {
   std::string line = OneLine(utf8);
   bool ascii = true;
   for (unsigned char c : line) ascii = ascii && c < 0x80;
@@ -82,7 +97,8 @@ std::string EncodeHeaderText(const std::string& utf8) {
       next = probe;
     }
     end = next;
-    out += (out.empty() ? "" : " ") + std::string("=?UTF-8?B?") + Base64(line.substr(pos, end - pos)) + "?=";
+    out += (out.empty() ? "" : separator) + std::string("=?UTF-8?B?") +
+           Base64(line.substr(pos, end - pos)) + "?=";
     pos = end;
   }
   return out;
@@ -100,10 +116,10 @@ std::string BareAddress(const std::string& address) {
 std::vector<std::string> EmailHeaders(const Message& m, const SmtpConfig& smtp, TimePoint date) {
   std::vector<std::string> h;
   h.push_back("Date: " + RfcDate(date));
-  h.push_back("From: " + OneLine(smtp.from));
+  h.push_back("From: " + EncodeAddress(smtp.from));
   if (!m.to.empty()) h.push_back("To: " + AddressList(m.to));
   if (!m.cc.empty()) h.push_back("Cc: " + AddressList(m.cc));
-  h.push_back("Subject: " + EncodeHeaderText(m.subject));
+  h.push_back("Subject: " + EncodeHeaderText(m.subject, "\r\n "));  // folded between words
   h.push_back("Message-ID: <" + OneLine(m.id) + ">");
   h.push_back("Auto-Submitted: auto-generated");
   h.push_back("X-Mailer: shihyo");

@@ -16,12 +16,17 @@
 namespace shihyo {
 
 // "=?UTF-8?B?…?=" words (each at most 75 characters, split between UTF-8
-// characters) joined by spaces; plain ASCII without controls is returned as is.
-std::string EncodeHeaderText(const std::string& utf8);
+// characters) joined by |separator|; plain ASCII without controls is
+// returned as is.
+std::string EncodeHeaderText(const std::string& utf8, const std::string& separator = " ");
+
+// An address for a header: "Name <addr>" with a non-ASCII name encoded.
+std::string EncodeAddress(const std::string& address);
 
 // The header lines of |m| as sent, in order: Date, From, To, Cc, Subject,
-// Message-ID, Auto-Submitted, X-Mailer, X-Shihyo-Receiver. No line contains
-// CR or LF.
+// Message-ID, Auto-Submitted, X-Mailer, X-Shihyo-Receiver. A long Subject
+// is folded ("\r\n " between encoded words, RFC 5322); no other CR or LF
+// occurs.
 std::vector<std::string> EmailHeaders(const Message& m, const SmtpConfig& smtp, TimePoint date);
 
 // The bare address of "Name <addr>" or "addr".

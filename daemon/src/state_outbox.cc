@@ -1,4 +1,11 @@
 // StateStore: silences, the outbox queue and pruning.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "state_store_impl.h"
 
 namespace shihyo {
@@ -9,6 +16,21 @@ constexpr const char* kEntryColumns =
     "payload, status, attempts, next_attempt_at, last_error, sent_at, id";
 
 }  // namespace
+
+Result<std::unique_ptr<StateLock>> StateLock::Acquire(const std::string& state_path) {
+  std::string path = state_path + ".lock";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError(path + ": " + std::strerror(errno));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return Status::Unavailable(state_path +
+                               ": another shihyo daemon is using this state DB (is the service "
+                               "running? then let it do the work, or stop it first)");
+  }
+  return std::unique_ptr<StateLock>(new StateLock(fd));
+}
+
+StateLock::~StateLock() { close(fd_); }
 
 Status StateStore::AddSilence(const Silence& s) {
   return GuardSqlite(impl_->path, "add silence", [&]() -> Status {

@@ -44,6 +44,22 @@ struct CycleWrite {
   std::optional<EvaluationRecord> evaluation;
 };
 
+// Exclusive use of a state DB by one daemon (or one `daemon --once`): two
+// writers would plan and send the same notifications. An flock on
+// "<state>.lock", released when the object is destroyed or the process dies.
+class StateLock {
+ public:
+  // kUnavailable when another process holds it.
+  static Result<std::unique_ptr<StateLock>> Acquire(const std::string& state_path);
+  ~StateLock();
+  StateLock(const StateLock&) = delete;
+  StateLock& operator=(const StateLock&) = delete;
+
+ private:
+  explicit StateLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
 class StateStore {
  public:
   // Opens |path|, creating and migrating it. Busy waits up to |busy_timeout_ms|.

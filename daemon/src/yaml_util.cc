@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "text.h"
+
 namespace shihyo {
 
 void YamlErrors::Add(const YAML::Mark& mark, const std::string& message) {
@@ -19,6 +21,20 @@ void YamlErrors::Add(const YAML::Mark& mark, const std::string& message) {
 void YamlErrors::AddFile(const std::string& message) { messages_.push_back(file_ + ": " + message); }
 
 std::optional<YAML::Node> LoadYamlString(const std::string& text, YamlErrors* errors) {
+  if (size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
+    // A file saved as Shift_JIS: its text would reach messages and JSON garbled.
+    YAML::Mark m = FileStart();
+    size_t line_start = 0;
+    for (size_t i = 0; i < bad; ++i) {
+      if (text[i] == '\n') {
+        ++m.line;
+        line_start = i + 1;
+      }
+    }
+    m.column = static_cast<int>(CharOffset(std::string_view(text).substr(line_start), bad - line_start));
+    errors->Add(m, "the file is not valid UTF-8 (save it as UTF-8; Shift_JIS is not read here)");
+    return std::nullopt;
+  }
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {

@@ -104,7 +104,7 @@ class HttpReceiver:
     """A real HTTP server in this process; answers with the queued statuses
     (then 200) and records every request."""
 
-    def __init__(self, test, statuses=()):
+    def __init__(self, test, statuses=(), delay=0.0, default_status=200):
         self.requests = []
         self.statuses = list(statuses)
         receiver = self
@@ -115,7 +115,8 @@ class HttpReceiver:
                 body = self.rfile.read(length)
                 receiver.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body})
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                time.sleep(delay)
+                status = receiver.statuses.pop(0) if receiver.statuses else default_status
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()

@@ -6,13 +6,15 @@ import os
 import random
 import shutil
 import signal
+import json
 import sys
 import socket
 import sqlite3
 import time
 import unittest
 
-from harness import (RULES, Daemon, SmtpSink, Workspace, main, text_part, wait_until)
+from harness import (RULES, Daemon, HttpReceiver, SmtpSink, Workspace, main, text_part,
+                     wait_until)
 
 CONFIG = """
 store: store.db
@@ -207,6 +209,94 @@ class DaemonTest(unittest.TestCase):
               % (kills, len(queued), len(received), duplicates), file=sys.stderr)
         self.assertLessEqual(duplicates, kills, "none twice beyond the one in flight per kill")
         self.assertGreater(len(queued), 10, "mail was flowing")
+
+
+HOOK_CONFIG = """
+store: store.db
+state: state.db
+rules: {rules}
+admin_receiver: admin
+evaluation: {{interval: 1h, poll_interval: 200ms}}
+receivers:
+  - name: hook
+    webhook: {{url: {url}, timeout: 5s}}
+  - name: admin
+    webhook: {{url: {admin_url}, timeout: 5s}}
+route:
+  receiver: hook
+  group_by: {group_by}
+  group_wait: {group_wait}
+outbox: {{initial_backoff: 1s}}
+"""
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class WebhookDaemonTest(unittest.TestCase):
+    def workspace(self, hook, admin, group_by="[plan]", group_wait="0s"):
+        ws = Workspace(self)
+        ws.write("shihyo.yaml", HOOK_CONFIG.format(rules=RULES, url=hook.url, admin_url=admin.url,
+                                                   group_by=group_by, group_wait=group_wait))
+        ws.import_table()
+        return ws
+
+    def test_sighup_during_delivery_waits_for_the_batch(self):
+        hook = HttpReceiver(self, delay=0.3)
+        admin = HttpReceiver(self)
+        ws = self.workspace(hook, admin, group_by="[...]")  # one message per alert: a long batch
+        daemon = Daemon(self, ws).start()
+        self.assertTrue(wait_until(lambda: len(hook.requests) >= 3, 10), daemon.logs())
+        daemon.proc.send_signal(signal.SIGHUP)
+        firing = len(ws.json("alerts")["alerts"])
+        self.assertTrue(wait_until(lambda: len(hook.requests) >= firing, 60), daemon.logs())
+        self.assertIsNone(daemon.proc.poll(), daemon.logs())
+        self.assertIn("after this delivery", daemon.logs())
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_missing_store_while_a_group_waits_does_not_spin(self):
+        hook = HttpReceiver(self)
+        admin = HttpReceiver(self)
+        ws = self.workspace(hook, admin, group_wait="2s")
+        daemon = Daemon(self, ws).start()
+        time.sleep(0.5)  # the first evaluation has put a group in group_wait
+        os.rename(ws.store, ws.store + ".away")
+        before = cpu_seconds(daemon.proc.pid)
+        time.sleep(3.0)
+        used = cpu_seconds(daemon.proc.pid) - before
+        self.assertLess(used, 0.5, "CPU seconds in 3 s with nothing to do")
+        os.rename(ws.store + ".away", ws.store)
+        self.assertTrue(wait_until(lambda: len(hook.requests) == 1, 10), daemon.logs())
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_dead_messages_tell_the_admin_once_and_never_loop(self):
+        hook = HttpReceiver(self, default_status=400)
+        admin = HttpReceiver(self, default_status=400)
+        ws = self.workspace(hook, admin)
+        daemon = Daemon(self, ws).start()
+        self.assertTrue(wait_until(lambda: len(admin.requests) == 1, 10), daemon.logs())
+        time.sleep(2.0)
+        self.assertEqual(len(hook.requests), 1)
+        self.assertEqual(len(admin.requests), 1, "a dead admin message makes no new one")
+        body = json.loads(admin.requests[0]["body"])
+        self.assertEqual(body["status"], "admin")
+        self.assertIn("送信できなかった通知", body["summary"])
+        self.assertEqual(daemon.terminate(), 0)
+        dead = ws.json("outbox", "list", "--status", "dead")["messages"]
+        self.assertEqual(len(dead), 2)
+
+    def test_a_second_writer_is_refused_while_the_daemon_runs(self):
+        hook = HttpReceiver(self)
+        ws = self.workspace(hook, HttpReceiver(self))
+        daemon = Daemon(self, ws).start()
+        self.assertTrue(wait_until(lambda: len(hook.requests) == 1, 10), daemon.logs())
+        once = ws.run("daemon", "--config", ws.config, "--once", check=False)
+        self.assertEqual(once.returncode, 2)
+        self.assertIn("another shihyo daemon is using this state DB", once.stderr)
+        self.assertEqual(daemon.terminate(), 0)
 
 
 if __name__ == "__main__":

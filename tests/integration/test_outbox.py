@@ -74,16 +74,15 @@ class OutboxTest(unittest.TestCase):
         pending = self.outbox(ws, "pending")
         self.assertEqual(len(pending), 2)
         self.assertTrue(all(m["attempts"] == 1 for m in pending))
-        delays = []
+        backoffs = []  # seconds from each attempt to the next one it schedules
         minute = 0
         for _ in range(3):
             entry = self.outbox(ws, "pending")[0]
-            due = entry["next_attempt_at"]
             minute += 61  # past any backoff so far
             ws.cycle(iso(minute))
             after = [m for m in self.outbox(ws, "pending") if m["id"] == entry["id"]][0]
             self.assertEqual(after["attempts"], entry["attempts"] + 1)
-            delays.append((after["next_attempt_at"], due))
+            backoffs.append(self.seconds(after["next_attempt_at"]) - self.utc(minute))
         # A new alert while down: one more message in the queue.
         ws.import_corrected([("140件", "999件")])
         ws.cycle(iso(minute + 1))
@@ -92,9 +91,10 @@ class OutboxTest(unittest.TestCase):
         ids = {m["id"] for m in queued}
         attempts = sorted(m["attempts"] for m in queued)
         self.assertEqual(attempts[-1], 4)
-        # Delays grow: each next attempt is further away than the one before.
-        gaps = [self.seconds(a) - self.seconds(b) for a, b in delays]
-        self.assertLess(gaps[0], gaps[-1], delays)
+        # Delays grow: 30s × 2^(n-1) with jitter in [0.5, 1]: ≤ 60 s, then ≥ 120 s.
+        self.assertLessEqual(backoffs[0], 60, backoffs)
+        self.assertGreaterEqual(backoffs[-1], 120, backoffs)
+        self.assertLess(backoffs[0], backoffs[-1], backoffs)
         self.assertEqual(self.outbox(ws, "dead"), [])
 
         # Up again: everything due is delivered, each exactly once.
@@ -106,9 +106,15 @@ class OutboxTest(unittest.TestCase):
         self.assertEqual(len(got), len(set(got)))
         self.assertEqual(self.outbox(ws, "pending"), [])
 
+    def utc(self, minutes):
+        """iso(minutes) as a Unix time."""
+        import datetime
+        return datetime.datetime.fromisoformat(iso(minutes)).timestamp()
+
     def seconds(self, iso_utc):
         import datetime
-        return datetime.datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").timestamp()
+        return datetime.datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
 
     def webhook(self, statuses):
         receiver = HttpReceiver(self, statuses)
