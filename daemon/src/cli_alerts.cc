@@ -2,6 +2,7 @@
 // delivery from the command line, and the helpers the state commands share.
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <random>
 
@@ -16,14 +17,16 @@
 
 namespace shihyo {
 
-int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env) {
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only) {
   Result<Config> config = LoadConfig(config_path);
   if (!config.ok()) {
     ctx.err << config.status().message() << "\n";
     return config.status().IsInvalidArgument() ? kExitFailure : kExitUsage;
   }
   env->config = std::move(config).value();
-  auto state = StateStore::Open(env->config.state);
+  std::error_code ec;
+  bool missing = !std::filesystem::exists(env->config.state, ec);
+  auto state = StateStore::Open(read_only && missing ? ":memory:" : env->config.state);
   if (!state.ok()) return ReportError(ctx, state.status());
   env->state = std::move(state).value();
   return kExitOk;
@@ -65,7 +68,7 @@ struct CycleOptions {
 // Loads rules and the indicator store and runs one cycle (or a dry run).
 int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   CliEnv env;
-  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  if (int rc = LoadEnv(opts.config, ctx, &env, dry_run)) return rc;
   if (!ctx.log_level_set) InitLogging(env.config.log_level);
   TimePoint now;
   if (!ResolveNow(opts.now, ctx, &now)) return kExitUsage;

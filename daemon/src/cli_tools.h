@@ -33,8 +33,10 @@ struct CliEnv {
 };
 
 // Loads |config_path| and opens its state DB; prints problems and returns
-// the exit code (0 when |env| is ready).
-int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env);
+// the exit code (0 when |env| is ready). With |read_only| (preview), a state
+// DB that does not exist yet is not created: an empty one in memory stands in.
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env,
+            bool read_only = false);
 
 // Options of the commands that read or change the daemon's state.
 struct StateCommandOptions {

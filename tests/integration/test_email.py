@@ -105,6 +105,7 @@ class EmailTest(unittest.TestCase):
 
     def test_preview_shows_the_next_cycle_without_sending(self):
         preview = self.ws.run("preview", "--config", self.ws.config, "--now", T0)
+        self.assertFalse(os.path.exists(self.ws.path("state.db")), "preview writes no file")
         self.assertEqual(preview.returncode, 0, preview.stderr)
         out = preview.stdout
         self.assertEqual(out.count("==== message "), 2)
