@@ -6,6 +6,7 @@ import os
 import random
 import shutil
 import signal
+import subprocess
 import json
 import sys
 import socket
@@ -62,14 +63,15 @@ class DaemonTest(unittest.TestCase):
 
     def test_sqlite3_and_import_changes_arrive_within_5_seconds(self):
         daemon = self.start()
-        # Any program: here Python's sqlite3, the same library the sqlite3 CLI uses.
-        db = sqlite3.connect(self.ws.store)
-        db.execute("UPDATE observations SET raw = '30件', value = 30, unit = '件', status = 'value'"
-                   " WHERE fiscal_year = 2024 AND indicator_id ="
-                   " (SELECT id FROM indicators WHERE name = '児童虐待発生件数(の減少)')")
-        db.commit()
+        # Any program: here the sqlite3 command-line shell.
+        update = subprocess.run(
+            ["sqlite3", self.ws.store,
+             "UPDATE observations SET raw = '30件', value = 30, unit = '件', status = 'value'"
+             " WHERE fiscal_year = 2024 AND indicator_id ="
+             " (SELECT id FROM indicators WHERE name = '児童虐待発生件数(の減少)');"],
+            capture_output=True, text=True)
         committed = time.time()
-        db.close()
+        self.assertEqual(update.returncode, 0, update.stderr)
         self.assertTrue(wait_until(lambda: len(self.kodomo()) == 2, 5), daemon.logs())
         self.assertLess(time.time() - committed, 5.0)
         self.assertIn("児童虐待発生件数(の減少)", text_part(self.kodomo()[1]))
@@ -147,6 +149,14 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(daemon.terminate(), 0)
         self.assertLess(time.time() - started, 5)
         self.assertIn("STOPPING=1", drain())
+
+    def test_evaluates_on_its_schedule_without_changes(self):
+        self.ws.write("shihyo.yaml", CONFIG.format(port=self.smtp.port, poll="200ms").replace(
+            "interval: 1h", "interval: 10s"))
+        daemon = self.start()
+        self.assertTrue(wait_until(lambda: 'reason="schedule"' in daemon.logs(), 15), daemon.logs())
+        self.assertEqual(len(self.kodomo()), 1, "a scheduled evaluation with no change sends nothing")
+        self.assertEqual(daemon.terminate(), 0)
 
     def test_busy_and_missing_store_do_not_crash_or_resolve(self):
         daemon = self.start()
