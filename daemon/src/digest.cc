@@ -14,6 +14,10 @@ namespace {
 
 enum class Kind { kNew, kOngoing, kResolved };
 
+constexpr const char* kFooter =
+    "このメールは shihyo が自動で送信しています。データを直して取り込み直すと、"
+    "次の評価で「解消」としてお知らせします。";
+
 struct Entry {
   const AlertRecord* alert;
   Kind kind;
@@ -247,9 +251,7 @@ std::string DigestText(const GroupNotification& n, const DigestContext& ctx) {
     out += "\n━━ 解消したアラート ━━\n";
     TextSection(resolved, ctx, &out);
   }
-  out += "\n--\nこのメールは shihyo が自動で送信しています。データを直して取り込み直すと、"
-         "次の評価で「解消」としてお知らせします。\n";
-  out += "詳細: " + ctx.external_url + "\n";
+  out += "\n--\n" + std::string(kFooter) + "\n詳細: " + ctx.external_url + "\n";
   return out;
 }
 
@@ -272,7 +274,8 @@ std::string DigestHtml(const GroupNotification& n, const DigestContext& ctx) {
     out += "<h2>解消したアラート</h2>\n";
     HtmlSection(resolved, ctx, &out);
   }
-  out += "<hr><p><small>このメールは shihyo が自動で送信しています。</small></p>\n</body></html>\n";
+  out += "<hr><p><small>" + std::string(kFooter) + "<br>詳細: " + HtmlEscape(ctx.external_url) +
+         "</small></p>\n</body></html>\n";
   return out;
 }
 
