@@ -58,8 +58,9 @@ TEST_CASE("alert_state: new, still firing, resolved, firing again", "[alerting]"
 }
 
 TEST_CASE("alert_state: silences mute by matcher while in force", "[alerting]") {
-  Silence s{"s1", {{"indicator", "A", false}}, T0(), T0() + hours(24), "test", "確認中"};
-  Silence re{"s2", {{"rule", "ab.*", true}}, T0(), T0() + hours(24), "test", ""};
+  Silence s{"s1", {{"indicator", "A", false, nullptr}}, T0(), T0() + hours(24), "test", "確認中"};
+  Silence re{"s2", {{"rule", "ab.*", true, nullptr}}, T0(), T0() + hours(24), "test", ""};
+  REQUIRE(CompileSilence(&re).ok());
   auto t = ApplyFindings({}, {MakeFinding("r", "A", 2023), MakeFinding("abc", "B", 2023),
                               MakeFinding("r", "C", 2023)},
                          {s, re}, T0() + hours(1));
@@ -202,7 +203,7 @@ TEST_CASE("notify_planner: a silenced alert is not sent; when the silence ends i
   Harness h;
   h.config.route.routes.clear();
   Finding a = MakeFinding("r", "A", 2023);
-  Silence s{"s1", {{"indicator", "A", false}}, T0(), T0() + hours(2), "t", ""};
+  Silence s{"s1", {{"indicator", "A", false, nullptr}}, T0(), T0() + hours(2), "t", ""};
   h.alerts = ApplyFindings(h.alerts, {a}, {s}, T0()).alerts;
   NotifyPlan p1 = PlanNotifications(h.config, h.alerts, h.log, T0(), hours(4));
   CHECK(p1.notifications.empty());

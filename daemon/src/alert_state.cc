@@ -20,13 +20,25 @@ Labels AlertLabels(const Finding& f) {
   return labels;
 }
 
+Status CompileSilence(Silence* silence) {
+  for (SilenceMatcher& m : silence->matchers) {
+    if (!m.regex) continue;
+    auto re = Regex::Compile("^(?:" + m.value + ")$");
+    if (!re.ok()) {
+      return Status::InvalidArgument("--match " + m.label + "=~" + m.value +
+                                     ": invalid regular expression: " + re.status().message());
+    }
+    m.compiled = *re;
+  }
+  return Status::Ok();
+}
+
 bool SilenceMatches(const Silence& silence, const Labels& labels) {
   for (const SilenceMatcher& m : silence.matchers) {
     auto it = labels.find(m.label);
     std::string value = it == labels.end() ? "" : it->second;
     if (m.regex) {
-      auto re = Regex::Compile("^(?:" + m.value + ")$");
-      if (!re.ok() || !(*re)->Search(value)) return false;
+      if (!m.compiled || !m.compiled->Search(value)) return false;
     } else if (value != m.value) {
       return false;
     }

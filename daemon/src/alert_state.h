@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -12,8 +13,11 @@
 
 #include "clock.h"
 #include "finding.h"
+#include "status.h"
 
 namespace shihyo {
+
+class Regex;
 
 using Labels = std::map<std::string, std::string>;
 
@@ -38,6 +42,7 @@ struct SilenceMatcher {
   std::string label;
   std::string value;
   bool regex = false;
+  std::shared_ptr<const Regex> compiled;  // for |regex|: set by CompileSilence
 };
 
 struct Silence {
@@ -56,8 +61,12 @@ struct Silence {
 // department, fiscal_year, plus the rule's and the indicator's labels.
 Labels AlertLabels(const Finding& finding);
 
-// True when every matcher of |silence| holds for |labels|. An invalid regex
-// never matches.
+// Compiles the regex matchers of |silence| (anchored); kInvalidArgument names
+// a bad one.
+Status CompileSilence(Silence* silence);
+
+// True when every matcher of |silence| holds for |labels|. A regex matcher
+// that is not compiled (or cannot be) never matches.
 bool SilenceMatches(const Silence& silence, const Labels& labels);
 
 // What one evaluation did to the alerts.

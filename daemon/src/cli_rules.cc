@@ -65,9 +65,7 @@ int RunEval(const EvalOptions& opts, CliContext& ctx) {
   if (opts.format == "json") {
     ctx.out << EvalJson(result, now, rules.rules.size()).dump(2) << "\n";
   } else {
-    std::vector<std::string> ignored;
-    ctx.out << RenderEvalText(result, ApplyOverrides(rules, *plans, &ignored), now,
-                              rules.rules.size());
+    ctx.out << RenderEvalText(result, now, rules.rules.size());
   }
   if (!opts.fail_on.empty()) {
     Severity threshold = *SeverityFromName(opts.fail_on);

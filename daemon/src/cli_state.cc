@@ -32,7 +32,11 @@ int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
       return kExitUsage;
     }
     bool regex = eq + 1 < m.size() && m[eq + 1] == '~';
-    s.matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex});
+    s.matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex, nullptr});
+  }
+  if (Status compiled = CompileSilence(&s); !compiled.ok()) {
+    ReportError(ctx, compiled);
+    return kExitUsage;
   }
   if (!opts.until.empty()) {
     Result<TimePoint> until = ParseTime(opts.until);

@@ -8,21 +8,11 @@ namespace shihyo {
 
 namespace {
 
-std::string Counts(const std::vector<Finding>& findings) {
+std::string Counts(const std::vector<const Finding*>& findings) {
   int by[3] = {0, 0, 0};
-  for (const Finding& f : findings) ++by[static_cast<int>(f.severity)];
+  for (const Finding* f : findings) ++by[static_cast<int>(f->severity)];
   return std::to_string(findings.size()) + "件（重大 " + std::to_string(by[2]) + "・警告 " +
          std::to_string(by[1]) + "・情報 " + std::to_string(by[0]) + "）";
-}
-
-const Indicator* FindIndicator(const std::vector<Plan>& plans, const Finding& f) {
-  for (const Plan& p : plans) {
-    if (p.name != f.plan) continue;
-    for (const Indicator& ind : p.indicators) {
-      if (ind.name == f.indicator && ind.ordinal == f.ordinal) return &ind;
-    }
-  }
-  return nullptr;
 }
 
 std::string SeriesLine(const Indicator& ind) {
@@ -56,18 +46,16 @@ nlohmann::json EvalJson(const EvalResult& result, TimePoint now, size_t rule_cou
            {{"total", result.findings.size()}, {"by_severity", by_severity}, {"by_check", by_check}}}};
 }
 
-std::string RenderEvalText(const EvalResult& result, const std::vector<Plan>& plans,
-                           TimePoint now, size_t rule_count) {
+std::string RenderEvalText(const EvalResult& result, TimePoint now, size_t rule_count) {
   std::string out = "指標チェック結果（評価日 " + FormatJapaneseDate(now) + "、ルール " +
                     std::to_string(rule_count) + "件）\n";
-  for (const Plan& plan : plans) {
+  static const std::vector<Plan> kNone;
+  for (const Plan& plan : result.snapshot ? *result.snapshot : kNone) {
     std::vector<const Finding*> mine;
     for (const Finding& f : result.findings) {
       if (f.plan == plan.name) mine.push_back(&f);
     }
-    std::vector<Finding> copy;
-    for (const Finding* f : mine) copy.push_back(*f);
-    out += "\n" + plan.name + "\n検出 " + Counts(copy) + "\n";
+    out += "\n" + plan.name + "\n検出 " + Counts(mine) + "\n";
     std::string project = "\x01", indicator;
     int ordinal = -1;
     for (const Finding* f : mine) {
@@ -79,9 +67,7 @@ std::string RenderEvalText(const EvalResult& result, const std::vector<Plan>& pl
       if (f->ordinal != ordinal) {
         ordinal = f->ordinal;
         out += "\n  ● " + f->indicator + "\n";
-        if (const Indicator* ind = FindIndicator(plans, *f)) {
-          out += "    " + SeriesLine(*ind) + "\n";
-        }
+        if (f->source) out += "    " + SeriesLine(*f->source) + "\n";
       }
       out += "    [" + std::string(SeverityLabel(f->severity)) + "] " + f->message + "\n";
       std::string check = CheckName(f->check);

@@ -16,9 +16,9 @@ namespace shihyo {
 // {"total", "by_severity", "by_check"}}.
 nlohmann::json EvalJson(const EvalResult& result, TimePoint now, size_t rule_count);
 
-// The report staff read: per plan and project, per indicator its findings
-// with severity and message, and the series they are about.
-std::string RenderEvalText(const EvalResult& result, const std::vector<Plan>& plans,
-                           TimePoint now, size_t rule_count);
+// The report staff read: per plan (of result.snapshot) and project, per
+// indicator its findings with severity and message, and the series they are
+// about.
+std::string RenderEvalText(const EvalResult& result, TimePoint now, size_t rule_count);
 
 }  // namespace shihyo

@@ -67,9 +67,11 @@ Result<std::vector<Silence>> StateStore::LoadSilences(TimePoint now, bool includ
       if (matchers.is_array()) {
         for (const auto& m : matchers) {
           s.matchers.push_back(SilenceMatcher{m.value("label", ""), m.value("value", ""),
-                                              m.value("regex", false)});
+                                              m.value("regex", false), nullptr});
         }
       }
+      // Compiled once per load; a bad stored regex simply never matches.
+      (void)CompileSilence(&s);
       s.starts_at = FromSecs(q.getColumn(2).getInt64());
       s.ends_at = FromSecs(q.getColumn(3).getInt64());
       s.created_by = q.getColumn(4).getString();
