@@ -9,7 +9,7 @@ packages="
   libssl-dev libsystemd-dev
   catch2 sqlite3 clang libclang-rt-14-dev
   python3 python3-aiosmtpd prometheus-alertmanager
-  lintian file dpkg-dev systemd
+  lintian file dpkg-dev systemd faketime
 "
 missing=""
 for p in $packages; do

@@ -1,6 +1,7 @@
 """The outbox: nothing is lost while a mail server is down, every message
 arrives once it is back (counted by Message-ID), webhooks are retried on 5xx
 and dead at once on 4xx, and signed with HMAC-SHA256."""
+import datetime
 import hashlib
 import hmac
 import json
@@ -52,11 +53,17 @@ outbox:
 """
 
 
+# The tests run on the real clock's date: `outbox retry` and `silence add`
+# stamp real times, so cycles at a fixed date would drift apart from them
+# as the calendar moves (a fixed 2026-11-28 broke on 2026-12-05, when the
+# 7-day repeat_interval began to add reminders).
+BASE = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=9))).replace(
+    second=0, microsecond=0)
+
+
 def iso(minutes):
-    """2026-11-28 09:00 JST plus |minutes|, as --now wants it."""
-    h, m = divmod(9 * 60 + minutes, 60)
-    d, h = divmod(h, 24)
-    return "2026-11-%02dT%02d:%02d:00+09:00" % (28 + d, h, m)
+    """The start of this run (JST, to the minute) plus |minutes|, as --now wants it."""
+    return (BASE + datetime.timedelta(minutes=minutes)).isoformat()
 
 
 class OutboxTest(unittest.TestCase):
@@ -108,11 +115,9 @@ class OutboxTest(unittest.TestCase):
 
     def utc(self, minutes):
         """iso(minutes) as a Unix time."""
-        import datetime
         return datetime.datetime.fromisoformat(iso(minutes)).timestamp()
 
     def seconds(self, iso_utc):
-        import datetime
         return datetime.datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").replace(
             tzinfo=datetime.timezone.utc).timestamp()
 
@@ -158,7 +163,7 @@ class OutboxTest(unittest.TestCase):
         # An administrator fixes the receiver and requeues it by hand.
         retry = ws.run("outbox", "retry", "--config", ws.config, dead[0]["id"])
         self.assertEqual(retry.returncode, 0, retry.stderr)
-        ws.cycle()  # real time: requeued messages are due now
+        ws.cycle(iso(120))  # requeued messages are due from the moment of the retry
         self.assertEqual(len(receiver.requests), 2)
         self.assertEqual(self.outbox(ws, "dead"), [])
 
