@@ -1,3 +1,3 @@
-#include "src/cli.h"
+#include "cli/cli.h"
 
 int main(int argc, char** argv) { return shihyo::RunCli(argc, argv); }

@@ -1,11 +1,11 @@
 // The alert lifecycle and the notification decisions, without servers.
 #include <catch2/catch.hpp>
 
-#include "alert_state.h"
-#include "config.h"
+#include "alert/alert_state.h"
+#include "alert/notify_planner.h"
+#include "alert/route.h"
+#include "config/config.h"
 #include "fakes.h"
-#include "notify_planner.h"
-#include "route.h"
 
 namespace shihyo {
 namespace {
@@ -61,9 +61,9 @@ TEST_CASE("alert_state: silences mute by matcher while in force", "[alerting]") 
   Silence s{"s1", {{"indicator", "A", false, nullptr}}, T0(), T0() + hours(24), "test", "確認中"};
   Silence re{"s2", {{"rule", "ab.*", true, nullptr}}, T0(), T0() + hours(24), "test", ""};
   REQUIRE(CompileSilence(&re).ok());
-  auto t = ApplyFindings({}, {MakeFinding("r", "A", 2023), MakeFinding("abc", "B", 2023),
-                              MakeFinding("r", "C", 2023)},
-                         {s, re}, T0() + hours(1));
+  auto t = ApplyFindings(
+      {}, {MakeFinding("r", "A", 2023), MakeFinding("abc", "B", 2023), MakeFinding("r", "C", 2023)},
+      {s, re}, T0() + hours(1));
   std::map<std::string, std::string> by_indicator;
   for (const auto& [fp, a] : t.alerts) by_indicator[a.labels.at("indicator")] = a.silenced_by;
   CHECK(by_indicator["A"] == "s1");
@@ -140,11 +140,11 @@ TEST_CASE("notify_planner: group_wait holds a new group back, then sends it all"
   CHECK(p1.notifications.empty());
   REQUIRE(p1.next_flush);
   CHECK(*p1.next_flush == T0() + minutes(5));
-  NotifyPlan p2 = h.Cycle({MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)},
-                          T0() + minutes(3));
+  NotifyPlan p2 =
+      h.Cycle({MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)}, T0() + minutes(3));
   CHECK(p2.notifications.empty());
-  NotifyPlan p3 = h.Cycle({MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)},
-                          T0() + minutes(5));
+  NotifyPlan p3 =
+      h.Cycle({MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)}, T0() + minutes(5));
   REQUIRE(p3.notifications.size() == 1);
   CHECK(p3.notifications[0].fresh.size() == 2);
 }
@@ -181,7 +181,7 @@ TEST_CASE("notify_planner: send_resolved off, grouping off, continue", "[alertin
   NotifyPlan p1 = h.Cycle({MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)}, T0());
   CHECK(p1.notifications.size() == 2);  // one message per alert
   NotifyPlan p2 = h.Cycle({MakeFinding("r", "A", 2023)}, T0() + hours(1));
-  CHECK(p2.notifications.empty());      // B resolved quietly
+  CHECK(p2.notifications.empty());  // B resolved quietly
 
   Harness c;
   c.config.route.routes[0].continue_matching = true;

@@ -1,8 +1,7 @@
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "fakes.h"
 
 namespace shihyo {
@@ -38,18 +37,20 @@ TEST_CASE("cli check: the shipped rules pass, broken ones list every error", "[c
 TEST_CASE("cli test: a wrong expectation fails with a readable diff", "[cli_rules]") {
   TempDir dir;
   std::string rules = SourcePath("rules");
-  std::string file = dir.Write("wrong.yaml",
-                               "rules: " + rules + "\n"
-                               "now: 2026-11-28\n"
-                               "fiscal_years: [R2, R3, R4, R5, R6]\n"
-                               "tests:\n"
-                               "  - name: わざと間違えた期待\n"
-                               "    indicators:\n"
-                               "      - {name: 児童虐待発生件数, target: 0件, actuals: [14件, 12件, 7件, 25件, \"\"]}\n"
-                               "    expect:\n"
-                               "      - {rule: abuse_cases_rising, indicator: 児童虐待発生件数, fiscal_year: 2022}\n"
-                               "    expect_not:\n"
-                               "      - {rule: abuse_cases_rising, fiscal_year: 2023}\n");
+  std::string file = dir.Write(
+      "wrong.yaml",
+      "rules: " + rules +
+          "\n"
+          "now: 2026-11-28\n"
+          "fiscal_years: [R2, R3, R4, R5, R6]\n"
+          "tests:\n"
+          "  - name: わざと間違えた期待\n"
+          "    indicators:\n"
+          "      - {name: 児童虐待発生件数, target: 0件, actuals: [14件, 12件, 7件, 25件, \"\"]}\n"
+          "    expect:\n"
+          "      - {rule: abuse_cases_rising, indicator: 児童虐待発生件数, fiscal_year: 2022}\n"
+          "    expect_not:\n"
+          "      - {rule: abuse_cases_rising, fiscal_year: 2023}\n");
   Run run = Shihyo({"test", file});
   CHECK(run.code == 1);
   CHECK_THAT(run.out, Catch::Contains("FAIL  " + file + ":5: わざと間違えた期待"));
@@ -91,8 +92,8 @@ TEST_CASE("cli eval: the text report reads as a Japanese report by project", "[c
   CHECK_THAT(text.out, Catch::Contains("[重大] 児童虐待発生件数(の減少)：令和5年度は25件"));
   CHECK_THAT(text.out, Catch::Contains("目標 8,000人 ／ 実績  R2 4,801人  R3 3,831件"));
 
-  Run critical = Shihyo({"eval", "--db", db, "--rules", SourcePath("rules"), "--now",
-                         "2026-11-28", "--fail-on", "critical"});
+  Run critical = Shihyo({"eval", "--db", db, "--rules", SourcePath("rules"), "--now", "2026-11-28",
+                         "--fail-on", "critical"});
   CHECK(critical.code == 1);
   Run bad_now = Shihyo({"eval", "--db", db, "--rules", SourcePath("rules"), "--now", "R8"});
   CHECK(bad_now.code == 2);

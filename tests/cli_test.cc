@@ -1,13 +1,13 @@
-#include <catch2/catch.hpp>
+#include "cli/cli.h"
 
-#include <nlohmann/json.hpp>
+#include <catch2/catch.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "cli.h"
+#include "base/text.h"
 #include "fakes.h"
-#include "text.h"
 
 namespace shihyo {
 namespace {
@@ -103,8 +103,10 @@ TEST_CASE("cli: the table saved as CP932 CSV imports to the same contents", "[cl
   Run imp = Shihyo({"import", "--db", dir.File("b.db"), csv});
   REQUIRE(imp.code == 0);
   CHECK_THAT(imp.out, Catch::Contains("(CP932)"));
-  auto a = nlohmann::json::parse(Shihyo({"indicators", "--db", dir.File("a.db"), "--format", "json"}).out);
-  auto b = nlohmann::json::parse(Shihyo({"indicators", "--db", dir.File("b.db"), "--format", "json"}).out);
+  auto a = nlohmann::json::parse(
+      Shihyo({"indicators", "--db", dir.File("a.db"), "--format", "json"}).out);
+  auto b = nlohmann::json::parse(
+      Shihyo({"indicators", "--db", dir.File("b.db"), "--format", "json"}).out);
   CHECK(a["indicators"] == b["indicators"]);
 }
 
@@ -137,9 +139,11 @@ TEST_CASE("cli: a broken table is rejected with file and line, the store unchang
   const Case cases[] = {
       {"too_many.txt", "4,858件\t\n", "4,858件\t5,000件\t1件\n",
        ":56: cell 8: too many cells: the header on line 53 has 5 fiscal years"},
-      {"era.txt", "令和6年度", "令和9年目",
-       ":10: cell 7: unknown fiscal year '令和9年目'"},
-      {"bytes.txt", "3,831件", "3,\xff\xfe" "831件", ":56: bytes \\xFF\\xFE"},
+      {"era.txt", "令和6年度", "令和9年目", ":10: cell 7: unknown fiscal year '令和9年目'"},
+      {"bytes.txt", "3,831件",
+       "3,\xff\xfe"
+       "831件",
+       ":56: bytes \\xFF\\xFE"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);

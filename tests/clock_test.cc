@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
+#include "base/clock.h"
 
-#include "clock.h"
+#include <catch2/catch.hpp>
 
 namespace shihyo {
 namespace {

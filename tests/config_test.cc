@@ -1,6 +1,7 @@
+#include "config/config.h"
+
 #include <catch2/catch.hpp>
 
-#include "config.h"
 #include "fakes.h"
 
 namespace shihyo {
@@ -101,7 +102,8 @@ treshold: 1
            file + ":7:9: 'smtp': 'from': not an email address",
            file + ":10:17: receiver 'kodomo': 'email': 'to': 'a@example.lg.jp\\x0D\\x0ABcc: "
                   "x@example.com' is not an email address",
-           file + ":12:48: receiver 'hook': 'webhook': unknown key 'fromat' (did you mean 'format'?)",
+           file +
+               ":12:48: receiver 'hook': 'webhook': unknown key 'fromat' (did you mean 'format'?)",
            file + ":12:43: receiver 'hook': 'webhook': 'secret' is not read from this file: put "
                   "it in 'secret_file' or 'secret_env'",
            file + ":14:13: route: 'receiver': no receiver named 'nobody'",
@@ -127,11 +129,13 @@ TEST_CASE("config: missing sections and broken YAML", "[config]") {
   Result<Config> syntax = LoadConfig(dir.Write("s.yaml", "store: [\n"));
   REQUIRE_FALSE(syntax.ok());
   CHECK_THAT(syntax.status().message(), Catch::StartsWith(dir.File("s.yaml") + ":"));
-  Result<Config> no_smtp = LoadConfig(dir.Write(
-      "n.yaml", "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: x, email: {to: [a@b.c]}}\n"
+  Result<Config> no_smtp = LoadConfig(
+      dir.Write("n.yaml",
+                "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: x, email: {to: [a@b.c]}}\n"
                 "route: {receiver: x}\n"));
   REQUIRE_FALSE(no_smtp.ok());
-  CHECK_THAT(no_smtp.status().message(), Catch::Contains("an email receiver needs an 'smtp' section"));
+  CHECK_THAT(no_smtp.status().message(),
+             Catch::Contains("an email receiver needs an 'smtp' section"));
   Result<Config> missing = LoadConfig(dir.File("nope.yaml"));
   REQUIRE_FALSE(missing.ok());
   CHECK_THAT(missing.status().message(), Catch::Contains("cannot open for reading"));
@@ -140,9 +144,11 @@ TEST_CASE("config: missing sections and broken YAML", "[config]") {
 TEST_CASE("config: alias loops in routes and zero timeouts are refused", "[config]") {
   TempDir dir;
   std::string base =
-      "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: h, webhook: {url: 'http://127.0.0.1:1/h', "
+      "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: h, webhook: {url: "
+      "'http://127.0.0.1:1/h', "
       "timeout: 0s}}\n";
-  Result<Config> c = LoadConfig(dir.Write("loop.yaml", base + "route: &r {receiver: h, routes: [*r]}\n"));
+  Result<Config> c =
+      LoadConfig(dir.Write("loop.yaml", base + "route: &r {receiver: h, routes: [*r]}\n"));
   REQUIRE_FALSE(c.ok());
   CHECK_THAT(c.status().message(), Catch::Contains("(an alias loop?)"));
   CHECK_THAT(c.status().message(), Catch::Contains("'timeout': at least 1s"));

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
+#include "import/delimited.h"
 
-#include "delimited.h"
+#include <catch2/catch.hpp>
 
 namespace shihyo {
 namespace {

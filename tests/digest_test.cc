@@ -1,11 +1,12 @@
 // Email rendering and header safety.
+#include "notify/digest.h"
+
 #include <catch2/catch.hpp>
 
-#include "alert_state.h"
-#include "digest.h"
+#include "alert/alert_state.h"
 #include "fakes.h"
-#include "smtp_notifier.h"
-#include "webhook_notifier.h"
+#include "notify/email/smtp_notifier.h"
+#include "notify/webhook/webhook_notifier.h"
 
 namespace shihyo {
 namespace {
@@ -58,7 +59,9 @@ TEST_CASE("smtp: no data can add or change a header", "[digest]") {
 TEST_CASE("smtp: a long subject is folded, names are encoded", "[digest]") {
   Message m;
   m.id = "abc@example.lg.jp";
-  m.subject = "[shihyo] 新規アラート 54件 — 第2期釜石市子ども・子育て支援事業計画 重点プロジェクト進捗状況【数値指標】";
+  m.subject =
+      "[shihyo] 新規アラート 54件 — 第2期釜石市子ども・子育て支援事業計画 "
+      "重点プロジェクト進捗状況【数値指標】";
   m.to = {"子ども課 <kodomo@example.lg.jp>"};
   SmtpConfig smtp;
   smtp.from = "指標監視 <shihyo@example.lg.jp>";
@@ -72,7 +75,8 @@ TEST_CASE("smtp: a long subject is folded, names are encoded", "[digest]") {
   int lines = 0;
   while (start <= subject.size()) {
     size_t end = subject.find("\r\n", start);
-    std::string line = subject.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string line =
+        subject.substr(start, end == std::string::npos ? std::string::npos : end - start);
     CHECK(line.size() <= 78);
     if (lines > 0) CHECK(line[0] == ' ');  // a continuation, never a new header
     CHECK(line.find('\n') == std::string::npos);
@@ -97,12 +101,18 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
     AlertRecord a;
     a.fingerprint = fp;
     a.state = firing ? AlertRecord::State::kFiring : AlertRecord::State::kResolved;
-    a.finding = {{"plan", "計画A"}, {"project", "プロジェクト1:テスト"},
-                 {"indicator", indicator}, {"ordinal", 0}, {"rule", "r"},
-                 {"severity", "critical"}, {"fiscal_year", 2023}, {"fiscal_year_era", "令和5年度"},
-                 {"message", indicator + "：25件に増えました"},
-                 {"evidence", {{"target", {{"raw", "0件"}}},
-                               {"series", {{{"fiscal_year", 2023}, {"raw", "25件"}}}}}}};
+    a.finding = {
+        {"plan", "計画A"},
+        {"project", "プロジェクト1:テスト"},
+        {"indicator", indicator},
+        {"ordinal", 0},
+        {"rule", "r"},
+        {"severity", "critical"},
+        {"fiscal_year", 2023},
+        {"fiscal_year_era", "令和5年度"},
+        {"message", indicator + "：25件に増えました"},
+        {"evidence",
+         {{"target", {{"raw", "0件"}}}, {"series", {{{"fiscal_year", 2023}, {"raw", "25件"}}}}}}};
     return a;
   };
   AlertRecord fresh = alert("1", "発生件数", true);
@@ -141,8 +151,11 @@ TEST_CASE("digest: HTML escapes what the data says", "[digest]") {
   r.name = "kodomo";
   AlertRecord a;
   a.fingerprint = "1";
-  a.finding = {{"plan", "p"}, {"indicator", "<script>alert(1)</script>"}, {"rule", "r"},
-               {"severity", "info"}, {"message", "a & b < c"}};
+  a.finding = {{"plan", "p"},
+               {"indicator", "<script>alert(1)</script>"},
+               {"rule", "r"},
+               {"severity", "info"},
+               {"message", "a & b < c"}};
   GroupNotification n;
   n.receiver = &r;
   n.fresh = {&a};

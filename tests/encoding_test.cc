@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "base/encoding.h"
 
 #include <iconv.h>
 
-#include "encoding.h"
+#include <catch2/catch.hpp>
 
 namespace shihyo {
 namespace {

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
-#include "clock.h"
-#include "message.h"
-#include "notifier.h"
+#include "base/clock.h"
+#include "cli/cli.h"
+#include "notify/message.h"
+#include "notify/notifier.h"
 
 namespace shihyo::testing {
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
+#include "model/inference.h"
 
-#include "inference.h"
+#include <catch2/catch.hpp>
 
 namespace shihyo {
 namespace {

@@ -7,7 +7,7 @@ packages="
   libyaml-cpp-dev libcurl4-openssl-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
   nlohmann-json3-dev libcli11-dev libmuparser-dev libkainjow-mustache-dev libpcre2-dev
   libssl-dev libsystemd-dev
-  catch2 sqlite3 clang libclang-rt-14-dev
+  catch2 sqlite3 clang clang-format libclang-rt-14-dev
   python3 python3-aiosmtpd prometheus-alertmanager
   lintian file dpkg-dev systemd faketime
 "

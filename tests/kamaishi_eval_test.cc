@@ -2,12 +2,11 @@
 // 2026-11-28, `shihyo eval --format json` finds what a careful reader finds,
 // and none of what a naive script gets wrong.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "fakes.h"
 
 namespace shihyo {
@@ -105,15 +104,13 @@ TEST_CASE("kamaishi: what a careful reader finds", "[kamaishi]") {
   }
 
   CHECK(e.Indicators("status_only") ==
-        std::set<std::string>{"広報に掲載した子育て情報の満足度",
-                              "プッシュ配信があつて助かったというエピソード",
-                              "子育てに関わる人がポータルサイトを知っている",
-                              "知りたい情報がすぐに出てくる(ホームページの満足度)",
-                              "市内の公園の満足度(アンケート調査)",
-                              "「赤ちゃんの駅」の周知度(又は利用者数)",
-                              "既存の公共施設の利用満足度",
-                              "子育て支援センターの利用満足度",
-                              "子ども家庭総合支援拠点の周知度"});
+        std::set<std::string>{
+            "広報に掲載した子育て情報の満足度", "プッシュ配信があつて助かったというエピソード",
+            "子育てに関わる人がポータルサイトを知っている",
+            "知りたい情報がすぐに出てくる(ホームページの満足度)",
+            "市内の公園の満足度(アンケート調査)", "「赤ちゃんの駅」の周知度(又は利用者数)",
+            "既存の公共施設の利用満足度", "子育て支援センターの利用満足度",
+            "子ども家庭総合支援拠点の周知度"});
 
   CHECK(e.Years("annotated", "子育て世代が集える公園の整備数") ==
         std::set<std::optional<int>>{2020});
@@ -121,9 +118,10 @@ TEST_CASE("kamaishi: what a careful reader finds", "[kamaishi]") {
 
 TEST_CASE("kamaishi: what a naive script gets wrong is not reported", "[kamaishi]") {
   KamaishiEval e;
-  for (const char* name : {"釜石市LINEの友達登録数(累計)", "「赤ちゃんの駅」登録数",
-                           "子ども家庭支援員の配置人数", "親子の交流スペースの確保の有無",
-                           "虐待に対しての市民への周知啓発回数", "子育て世代が集える公園の整備数"}) {
+  for (const char* name :
+       {"釜石市LINEの友達登録数(累計)", "「赤ちゃんの駅」登録数", "子ども家庭支援員の配置人数",
+        "親子の交流スペースの確保の有無", "虐待に対しての市民への周知啓発回数",
+        "子育て世代が集える公園の整備数"}) {
     CAPTURE(name);
     for (const char* check : {"target_missed", "target_unreachable", "rising"}) {
       CAPTURE(check);
@@ -163,8 +161,7 @@ TEST_CASE("kamaishi: the JSON contract and the evidence", "[kamaishi]") {
   }
 }
 
-TEST_CASE("kamaishi: fingerprints are stable across runs and unchanged re-imports",
-          "[kamaishi]") {
+TEST_CASE("kamaishi: fingerprints are stable across runs and unchanged re-imports", "[kamaishi]") {
   KamaishiEval a;
   KamaishiEval b;  // a fresh store, imported again
   std::vector<std::string> fa, fb;

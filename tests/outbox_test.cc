@@ -1,8 +1,9 @@
+#include "service/outbox.h"
+
 #include <catch2/catch.hpp>
 
 #include "fakes.h"
-#include "outbox.h"
-#include "state_store.h"
+#include "state/state_store.h"
 
 namespace shihyo {
 namespace {
@@ -102,7 +103,8 @@ TEST_CASE("outbox: permanent failures and old messages go dead; retry requeues",
   Fixture f;
   f.Queue(Mail("perm@x", T0()));
   f.Queue(Mail("old@x", T0() - hours(3)));
-  f.fake->answers = {Status::Unavailable("still down"), Status::InvalidArgument("550 no such user")};
+  f.fake->answers = {Status::Unavailable("still down"),
+                     Status::InvalidArgument("550 no such user")};
   FakeClock clock(T0());
   Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
   auto r = outbox.DeliverDue();

@@ -1,7 +1,8 @@
+#include "import/progress_table.h"
+
 #include <catch2/catch.hpp>
 
 #include "fakes.h"
-#include "progress_table.h"
 
 namespace shihyo {
 namespace {
@@ -44,7 +45,8 @@ TEST_CASE("progress_table: the Kamaishi table as it is", "[progress_table]") {
   const TableIndicator* users = FindRow(*t, "子育て支援センターの利用者数");
   REQUIRE(users);
   CHECK(users->target_raw == "8,000人");
-  CHECK(users->actual_raw == std::vector<std::string>{"4,801人", "3,831件", "3,895件", "4,858件", ""});
+  CHECK(users->actual_raw ==
+        std::vector<std::string>{"4,801人", "3,831件", "3,895件", "4,858件", ""});
   CHECK(users->line == 56);
   const TableIndicator* satisfaction = FindRow(*t, "広報に掲載した子育て情報の満足度");
   REQUIRE(satisfaction);
@@ -87,7 +89,9 @@ TEST_CASE("progress_table: broken tables name file, line and cell", "[progress_t
       {"計画\n①施策\nA\t1件\t2件\n",
        "x.txt:3: unexpected line 'A' (expected a project heading プロジェクトN:…, a measure ①…, a "
        "header 指標内容 目標値 実績値, or a ※ footnote)"},
-      {"プロジェクト1:テスト\n", "x.txt:1: expected the plan title (e.g. 第2期釜石市子ども・子育て支援事業計画 重点プロジェクト進捗状況) on the first line"},
+      {"プロジェクト1:テスト\n",
+       "x.txt:1: expected the plan title (e.g. 第2期釜石市子ども・子育て支援事業計画 "
+       "重点プロジェクト進捗状況) on the first line"},
       {Table("A\t1件\nA\t2件\n"),
        "x.txt:10: cell 1: indicator 'A' appears twice in this measure (first on line 9)"},
       {Table("\t1件\t2件\n"), "x.txt:9: cell 1: expected the indicator name, found nothing"},
@@ -95,13 +99,17 @@ TEST_CASE("progress_table: broken tables name file, line and cell", "[progress_t
        "x.txt:12: fiscal years 令和3年度–令和4年度 differ from the header on line 7 "
        "(令和2年度–令和3年度); a table has one plan period"},
       {Table("A\t1件\n") + "プロジェクト1:もう一度\n",
-       "x.txt:10: プロジェクト1 appears twice (first on line 3); each project needs its own number"},
+       "x.txt:10: プロジェクト1 appears twice (first on line 3); each project needs its own "
+       "number"},
       {Table("A\t1件\n") + "①再び\n",
        "x.txt:10: measure ① appears twice in this project (first on line 5)"},
-      {Table("A\t\"1件\n"), "x.txt:9: unterminated quoted cell (a '\"' opens here and is never closed)"},
-      {"計画\n", "x.txt: no indicator rows found (expected a header line '指標内容 目標値 実績値', "
-                 "the fiscal years, and one row per indicator)"},
-      {Table("A\t1件\n指標内容\t目標値\t結果\n"), "x.txt:10: cell 3: expected 実績値, found '結果'"},
+      {Table("A\t\"1件\n"),
+       "x.txt:9: unterminated quoted cell (a '\"' opens here and is never closed)"},
+      {"計画\n",
+       "x.txt: no indicator rows found (expected a header line '指標内容 目標値 実績値', "
+       "the fiscal years, and one row per indicator)"},
+      {Table("A\t1件\n指標内容\t目標値\t結果\n"),
+       "x.txt:10: cell 3: expected 実績値, found '結果'"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);

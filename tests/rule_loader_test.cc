@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "eval/rule_loader.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "expression.h"
+#include "base/regex.h"
+#include "eval/expression.h"
 #include "fakes.h"
-#include "regex.h"
-#include "rule_loader.h"
 
 namespace shihyo {
 namespace {

@@ -1,10 +1,11 @@
-#include <catch2/catch.hpp>
+#include "store/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <catch2/catch.hpp>
+
 #include "fakes.h"
-#include "progress_table.h"
-#include "store.h"
+#include "import/progress_table.h"
 
 namespace shihyo {
 namespace {
@@ -91,8 +92,7 @@ TEST_CASE("store: re-importing the same table writes nothing", "[store]") {
   CHECK((*(*watcher)->LoadPlans())[0].imported_at == "2026-11-28T00:00:00Z");
 }
 
-TEST_CASE("store: a corrected table updates only the changed cells and records them",
-          "[store]") {
+TEST_CASE("store: a corrected table updates only the changed cells and records them", "[store]") {
   TempDir dir;
   auto store = OpenRw(dir.File("s.db"));
   REQUIRE(store->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());

@@ -1,7 +1,8 @@
+#include "base/text.h"
+
 #include <catch2/catch.hpp>
 
-#include "text.h"
-#include "text_table.h"
+#include "base/text_table.h"
 
 namespace shihyo {
 namespace {
@@ -31,9 +32,9 @@ TEST_CASE("text: TrimSpace strips ASCII and ideographic spaces", "[text]") {
 TEST_CASE("text: UTF-8 validation", "[text]") {
   CHECK(FindInvalidUtf8("指標") == std::string_view::npos);
   CHECK(FindInvalidUtf8("ab\xff") == 2);
-  CHECK(FindInvalidUtf8("\xc0\xaf") == 0);          // overlong '/'
-  CHECK(FindInvalidUtf8("\xed\xa0\x80") == 0);      // surrogate
-  CHECK(FindInvalidUtf8("\xe6\x8c") == 0);          // truncated
+  CHECK(FindInvalidUtf8("\xc0\xaf") == 0);      // overlong '/'
+  CHECK(FindInvalidUtf8("\xed\xa0\x80") == 0);  // surrogate
+  CHECK(FindInvalidUtf8("\xe6\x8c") == 0);      // truncated
   Utf8Census c = CountUtf8("指標\xff");
   CHECK(c.multibyte == 2);
   CHECK(c.invalid == 1);

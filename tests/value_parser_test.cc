@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
+#include "model/value_parser.h"
 
-#include "value_parser.h"
+#include <catch2/catch.hpp>
 
 namespace shihyo {
 namespace {
@@ -180,10 +180,10 @@ TEST_CASE("value_parser: era years", "[value_parser]") {
     int year;
   };
   const Case cases[] = {
-      {"令和2年度", 2020}, {"令和6年度", 2024}, {"令和元年度", 2019}, {"令和２年度", 2020},
-      {"R2", 2020},        {"R2年度", 2020},    {"Ｒ５", 2023},       {"平成30年度", 2018},
-      {"H30", 2018},       {"平成元年度", 1989}, {"2020年度", 2020},  {"２０２０年度", 2020},
-      {"FY2020", 2020},    {"2020", 2020},      {" 令和3年度 ", 2021},
+      {"令和2年度", 2020}, {"令和6年度", 2024},  {"令和元年度", 2019},  {"令和２年度", 2020},
+      {"R2", 2020},        {"R2年度", 2020},     {"Ｒ５", 2023},        {"平成30年度", 2018},
+      {"H30", 2018},       {"平成元年度", 1989}, {"2020年度", 2020},    {"２０２０年度", 2020},
+      {"FY2020", 2020},    {"2020", 2020},       {" 令和3年度 ", 2021},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);
@@ -191,8 +191,8 @@ TEST_CASE("value_parser: era years", "[value_parser]") {
     REQUIRE(fy.ok());
     CHECK(*fy == c.year);
   }
-  for (const char* bad : {"令和X年度", "令和0年度", "平成32年度", "大正5年度", "年度", "", "20201年度",
-                          "令和2年度度", "R", "令和-1年度", "1850年度"}) {
+  for (const char* bad : {"令和X年度", "令和0年度", "平成32年度", "大正5年度", "年度", "",
+                          "20201年度", "令和2年度度", "R", "令和-1年度", "1850年度"}) {
     CAPTURE(bad);
     Result<int> fy = ParseEraYear(bad);
     REQUIRE_FALSE(fy.ok());

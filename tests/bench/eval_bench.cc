@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "evaluator.h"
-#include "inference.h"
-#include "rule_loader.h"
-#include "value_parser.h"
+#include "eval/evaluator.h"
+#include "eval/rule_loader.h"
+#include "model/inference.h"
+#include "model/value_parser.h"
 
 namespace {
 

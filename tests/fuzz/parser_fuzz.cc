@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "encoding.h"
-#include "progress_table.h"
-#include "value_parser.h"
+#include "base/encoding.h"
+#include "import/progress_table.h"
+#include "model/value_parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -1,0 +1,97 @@
+#include "alert/alert_state.h"
+
+#include <set>
+
+#include "base/regex.h"
+
+namespace shihyo {
+
+Labels AlertLabels(const Finding& f) {
+  Labels labels = f.labels;  // rule and indicator labels; ours take precedence
+  labels["alertname"] = f.rule;
+  labels["rule"] = f.rule;
+  labels["check"] = CheckName(f.check);
+  labels["severity"] = SeverityName(f.severity);
+  labels["plan"] = f.plan;
+  labels["indicator"] = f.indicator;
+  if (!f.project.empty()) labels["project"] = f.project;
+  if (!f.department.empty()) labels["department"] = f.department;
+  if (f.fiscal_year) labels["fiscal_year"] = std::to_string(*f.fiscal_year);
+  return labels;
+}
+
+Status CompileSilence(Silence* silence) {
+  for (SilenceMatcher& m : silence->matchers) {
+    if (!m.regex) continue;
+    auto re = Regex::Compile("^(?:" + m.value + ")$");
+    if (!re.ok()) {
+      return Status::InvalidArgument("--match " + m.label + "=~" + m.value +
+                                     ": invalid regular expression: " + re.status().message());
+    }
+    m.compiled = *re;
+  }
+  return Status::Ok();
+}
+
+bool SilenceMatches(const Silence& silence, const Labels& labels) {
+  for (const SilenceMatcher& m : silence.matchers) {
+    auto it = labels.find(m.label);
+    std::string value = it == labels.end() ? "" : it->second;
+    if (m.regex) {
+      if (!m.compiled || !m.compiled->Search(value)) return false;
+    } else if (value != m.value) {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+std::string SilencedBy(const std::vector<Silence>& silences, const Labels& labels, TimePoint now) {
+  for (const Silence& s : silences) {
+    if (s.active(now) && SilenceMatches(s, labels)) return s.id;
+  }
+  return "";
+}
+
+}  // namespace
+
+AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
+                              const std::vector<Finding>& findings,
+                              const std::vector<Silence>& silences, TimePoint now) {
+  AlertTransition t;
+  t.alerts = previous;
+  std::set<std::string> seen;
+  for (const Finding& f : findings) {
+    if (!seen.insert(f.fingerprint).second) continue;  // one alert per fingerprint
+    Labels labels = AlertLabels(f);
+    auto [it, inserted] = t.alerts.try_emplace(f.fingerprint);
+    AlertRecord& a = it->second;
+    bool was_firing = !inserted && a.firing();
+    if (!was_firing) {
+      a.state = AlertRecord::State::kFiring;
+      a.starts_at = now;
+      a.ends_at.reset();
+      t.fired.push_back(f.fingerprint);
+    }
+    a.fingerprint = f.fingerprint;
+    a.rule = f.rule;
+    a.labels = std::move(labels);
+    a.finding = FindingJson(f);
+    a.last_seen = now;
+    a.silenced_by = SilencedBy(silences, a.labels, now);
+    t.changed.push_back(f.fingerprint);
+  }
+  for (auto& [fp, a] : t.alerts) {
+    if (seen.count(fp) || !a.firing()) continue;
+    a.state = AlertRecord::State::kResolved;
+    a.ends_at = now;
+    a.silenced_by = SilencedBy(silences, a.labels, now);
+    t.resolved.push_back(fp);
+    t.changed.push_back(fp);
+  }
+  return t;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,100 @@
+#include "alert/notify_planner.h"
+
+namespace shihyo {
+
+namespace {
+
+struct PendingGroup {
+  const Receiver* receiver = nullptr;
+  const Route* route = nullptr;
+  GroupId group;
+  std::vector<const AlertRecord*> alerts;
+};
+
+void Decide(const PendingGroup& g, const NotifyLog& log, TimePoint now, NotifyPlan* plan) {
+  auto it = log.find({g.receiver->name, g.group.key});
+  NotifyLogEntry entry = it != log.end() ? it->second : NotifyLogEntry{};
+  entry.receiver = g.receiver->name;
+  entry.group_key = g.group.key;
+  const NotifyLogEntry before = entry;
+
+  GroupNotification n;
+  n.receiver = g.receiver;
+  n.route = g.route;
+  n.group = g.group;
+  std::set<std::string> firing_now;
+  for (const AlertRecord* a : g.alerts) {
+    if (a->firing() && !a->silenced()) {
+      firing_now.insert(a->fingerprint);
+      (entry.firing.count(a->fingerprint) ? n.ongoing : n.fresh).push_back(a);
+    } else if (!a->firing() && entry.firing.count(a->fingerprint)) {
+      n.resolved.push_back(a);
+    }
+  }
+  bool changed = !n.fresh.empty() || (g.route->send_resolved && !n.resolved.empty());
+  bool send = false;
+  if (changed) {
+    if (!entry.pending_since) entry.pending_since = now;
+    TimePoint due = *entry.pending_since + g.route->group_wait;
+    if (now >= due) {
+      send = true;
+    } else if (!plan->next_flush || due < *plan->next_flush) {
+      plan->next_flush = due;
+    }
+  } else if (!firing_now.empty() && entry.last_sent &&
+             now - *entry.last_sent >= g.route->repeat_interval) {
+    send = true;
+    n.reminder = true;
+  }
+  if (send) {
+    if (!g.route->send_resolved) n.resolved.clear();
+    entry.last_sent = now;
+    entry.firing = firing_now;
+    entry.pending_since.reset();
+    plan->notifications.push_back(std::move(n));
+  } else if (!changed) {
+    // Resolved (without send_resolved) or silenced alerts leave the group
+    // quietly; a change that was waiting for group_wait went away with them.
+    entry.firing = firing_now;
+    entry.pending_since.reset();
+  }
+  if (entry.firing != before.firing || entry.last_sent != before.last_sent ||
+      entry.pending_since != before.pending_since || it == log.end()) {
+    plan->log_updates.push_back(std::move(entry));
+  }
+}
+
+}  // namespace
+
+NotifyPlan PlanNotifications(const Config& config, const std::map<std::string, AlertRecord>& alerts,
+                             const NotifyLog& log, TimePoint now, Seconds resolved_window) {
+  NotifyPlan plan;
+  std::map<std::string, PendingGroup> groups;  // by receiver + group key, in key order
+  std::map<std::string, AlertmanagerPush> pushes;
+  for (const auto& [fp, alert] : alerts) {
+    for (const RouteMatch& m : MatchRoutes(config.route, alert.labels)) {
+      const Receiver* receiver = config.FindReceiver(m.route->receiver);
+      if (!receiver) continue;
+      if (receiver->kind == Receiver::Kind::kAlertmanager) {
+        bool recent = alert.firing() || (alert.ends_at && now - *alert.ends_at < resolved_window);
+        if (recent && !alert.silenced()) {
+          AlertmanagerPush& p = pushes[receiver->name];
+          p.receiver = receiver;
+          p.alerts.push_back(&alert);
+        }
+        continue;
+      }
+      GroupId id = GroupOf(m, alert.labels, fp);
+      PendingGroup& g = groups[receiver->name + "\x1e" + id.key];
+      g.receiver = receiver;
+      g.route = m.route;
+      g.group = id;
+      g.alerts.push_back(&alert);
+    }
+  }
+  for (const auto& [key, g] : groups) Decide(g, log, now, &plan);
+  for (auto& [name, p] : pushes) plan.pushes.push_back(std::move(p));
+  return plan;
+}
+
+}  // namespace shihyo

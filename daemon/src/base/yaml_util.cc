@@ -1,0 +1,275 @@
+#include "base/yaml_util.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "base/text.h"
+
+namespace shihyo {
+
+void YamlErrors::Add(const YAML::Mark& mark, const std::string& message) {
+  if (mark.line < 0) {
+    AddFile(message);
+    return;
+  }
+  messages_.push_back(file_ + ":" + std::to_string(mark.line + 1) + ":" +
+                      std::to_string(mark.column + 1) + ": " + message);
+}
+
+void YamlErrors::AddFile(const std::string& message) {
+  messages_.push_back(file_ + ": " + message);
+}
+
+std::optional<YAML::Node> LoadYamlString(const std::string& text, YamlErrors* errors) {
+  if (size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
+    // A file saved as Shift_JIS: its text would reach messages and JSON garbled.
+    YAML::Mark m = FileStart();
+    size_t line_start = 0;
+    for (size_t i = 0; i < bad; ++i) {
+      if (text[i] == '\n') {
+        ++m.line;
+        line_start = i + 1;
+      }
+    }
+    m.column =
+        static_cast<int>(CharOffset(std::string_view(text).substr(line_start), bad - line_start));
+    errors->Add(m, "the file is not valid UTF-8 (save it as UTF-8; Shift_JIS is not read here)");
+    return std::nullopt;
+  }
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    errors->Add(e.mark, "YAML syntax error: " + e.msg);
+    return std::nullopt;
+  }
+}
+
+std::optional<YAML::Node> LoadYamlFile(const std::string& path, YamlErrors* errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors->AddFile("cannot open for reading");
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return LoadYamlString(text.str(), errors);
+}
+
+YAML::Mark YamlField::mark() const {
+  YAML::Mark m = value.IsDefined() ? value.Mark() : YAML::Mark::null_mark();
+  return m.line >= 0 ? m : key_mark;
+}
+
+YAML::Mark FileStart() {
+  YAML::Mark m;
+  m.pos = 0;
+  m.line = 0;
+  m.column = 0;
+  return m;
+}
+
+YAML::Node Child(const YAML::Node& map, const std::string& key) {
+  if (!map.IsDefined() || !map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::string ChildScalar(const YAML::Node& map, const std::string& key) {
+  YAML::Node n = Child(map, key);
+  return n.IsDefined() && n.IsScalar() ? n.Scalar() : "";
+}
+
+std::string ClosestWord(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const std::string& c : candidates) {
+    size_t d = distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::vector<YamlField> ReadFields(const YAML::Node& map, const YAML::Mark& where,
+                                  const std::string& context,
+                                  const std::vector<std::string>& allowed, YamlErrors* errors) {
+  std::vector<YamlField> fields;
+  if (!map.IsMap()) {
+    errors->Add(map.IsDefined() && map.Mark().line >= 0 ? map.Mark() : where,
+                context + ": expected a mapping of keys to values");
+    return fields;
+  }
+  std::set<std::string> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    YAML::Mark key_mark = it->first.Mark();
+    if (!it->first.IsScalar()) {
+      errors->Add(key_mark, context + ": expected a plain key");
+      continue;
+    }
+    std::string key = it->first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string hint = ClosestWord(key, allowed);
+      std::string expected;
+      for (const std::string& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
+      errors->Add(key_mark, context + ": unknown key '" + key + "'" +
+                                (hint.empty() ? " (expected one of: " + expected + ")"
+                                              : " (did you mean '" + hint + "'?)"));
+      continue;
+    }
+    if (!seen.insert(key).second) {
+      errors->Add(key_mark, context + ": duplicate key '" + key + "'");
+      continue;
+    }
+    fields.push_back(YamlField{key, it->second, key_mark});
+  }
+  return fields;
+}
+
+namespace {
+
+bool IsNull(const YamlField& f) { return !f.value.IsDefined() || f.value.IsNull(); }
+
+const char* Describe(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "nothing";
+  if (n.IsSequence()) return "a list";
+  if (n.IsMap()) return "a mapping";
+  return "a scalar";
+}
+
+}  // namespace
+
+std::optional<std::string> ReadString(const YamlField& f, const std::string& what,
+                                      YamlErrors* errors) {
+  if (!f.value.IsScalar() || IsNull(f)) {
+    errors->Add(f.mark(), what + ": expected a string, found " + Describe(f.value));
+    return std::nullopt;
+  }
+  return f.value.Scalar();
+}
+
+std::optional<double> ReadNumber(const YamlField& f, const std::string& what, double min,
+                                 double max, YamlErrors* errors) {
+  double v;
+  if (!f.value.IsScalar() || f.value.Tag() == "!" || !YAML::convert<double>::decode(f.value, v)) {
+    errors->Add(f.mark(), what + ": expected a number, found " +
+                              (f.value.IsScalar() ? "'" + f.value.Scalar() + "'"
+                                                  : std::string(Describe(f.value))));
+    return std::nullopt;
+  }
+  if (!(v >= min && v <= max)) {
+    std::ostringstream range;
+    range << what << ": " << f.value.Scalar() << " is out of range (expected " << min << " to "
+          << max << ")";
+    errors->Add(f.mark(), range.str());
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<int> ReadInt(const YamlField& f, const std::string& what, int min, int max,
+                           YamlErrors* errors) {
+  int v;
+  if (!f.value.IsScalar() || f.value.Tag() == "!" || !YAML::convert<int>::decode(f.value, v)) {
+    errors->Add(f.mark(), what + ": expected a whole number, found " +
+                              (f.value.IsScalar() ? "'" + f.value.Scalar() + "'"
+                                                  : std::string(Describe(f.value))));
+    return std::nullopt;
+  }
+  if (v < min || v > max) {
+    errors->Add(f.mark(), what + ": " + std::to_string(v) + " is out of range (expected " +
+                              std::to_string(min) + " to " + std::to_string(max) + ")");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<bool> ReadBool(const YamlField& f, const std::string& what, YamlErrors* errors) {
+  bool v;
+  if (!f.value.IsScalar() || f.value.Tag() == "!" || !YAML::convert<bool>::decode(f.value, v)) {
+    errors->Add(f.mark(), what + ": expected true or false, found " +
+                              (f.value.IsScalar() ? "'" + f.value.Scalar() + "'"
+                                                  : std::string(Describe(f.value))));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::vector<std::string>> ReadStringList(const YamlField& f, const std::string& what,
+                                                       YamlErrors* errors) {
+  if (f.value.IsScalar() && !IsNull(f)) return std::vector<std::string>{f.value.Scalar()};
+  if (!f.value.IsSequence()) {
+    errors->Add(f.mark(),
+                what + ": expected a string or a list of strings, found " + Describe(f.value));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool ok = true;
+  for (const YAML::Node& item : f.value) {
+    if (!item.IsScalar()) {
+      errors->Add(item.Mark(), what + ": expected a string, found " + Describe(item));
+      ok = false;
+      continue;
+    }
+    out.push_back(item.Scalar());
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<std::map<std::string, std::string>> ReadStringMap(const YamlField& f,
+                                                                const std::string& what,
+                                                                YamlErrors* errors) {
+  if (!f.value.IsMap()) {
+    errors->Add(f.mark(),
+                what + ": expected a mapping of names to strings, found " + Describe(f.value));
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> out;
+  bool ok = true;
+  for (auto it = f.value.begin(); it != f.value.end(); ++it) {
+    if (!it->first.IsScalar() || !it->second.IsScalar()) {
+      errors->Add(it->first.Mark(), what + ": expected name: string pairs");
+      ok = false;
+      continue;
+    }
+    if (!out.emplace(it->first.Scalar(), it->second.Scalar()).second) {
+      errors->Add(it->first.Mark(), what + ": duplicate key '" + it->first.Scalar() + "'");
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+YAML::Mark ScalarTextMark(const YAML::Node& node) {
+  YAML::Mark m = node.Mark();
+  if (node.IsScalar() && (node.Tag() == "!")) {
+    // A quoted scalar: its text starts one column after the quote. (Block
+    // scalars, also tagged "!", start on the next line; the node mark is the
+    // best we have for them.)
+    m.column += 1;
+  }
+  return m;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,72 @@
+#include "cli/cli.h"
+
+#include <iostream>
+
+#include "base/log.h"
+#include "cli/cli_tools.h"
+
+namespace shihyo {
+
+namespace {
+
+struct Tool {
+  const char* name;
+  ToolRunner (*add)(CLI::App& app, CliContext& ctx);
+};
+
+// Every subcommand, in the order `shihyo --help` lists them.
+constexpr Tool kTools[] = {
+    {"import", RegisterImport},      {"indicators", RegisterIndicators},
+    {"check", RegisterCheck},        {"eval", RegisterEval},
+    {"test", RegisterTest},          {"daemon", RegisterDaemon},
+    {"preview", RegisterPreview},    {"alerts", RegisterAlerts},
+    {"silence", RegisterSilence},    {"outbox", RegisterOutbox},
+    {"send-test", RegisterSendTest},
+};
+
+}  // namespace
+
+int ReportError(CliContext& ctx, const Status& s) {
+  ctx.err << "shihyo: " << s.message() << "\n";
+  return s.IsInvalidArgument() ? kExitFailure : kExitUsage;
+}
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  SystemClock clock;
+  CliContext ctx{out, err, clock};
+  CLI::App app{"shihyo: watches the numerical indicators (数値指標) of Japanese municipal plans"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "shihyo " SHIHYO_VERSION);
+  std::string log_level = "warn";
+  CLI::Option* log_option =
+      app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+          ->capture_default_str();
+  std::vector<std::pair<CLI::App*, ToolRunner>> runners;
+  for (const Tool& tool : kTools) {
+    ToolRunner run = tool.add(app, ctx);
+    runners.emplace_back(app.get_subcommand(tool.name), std::move(run));
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  ctx.log_level_set = log_option->count() > 0;
+  if (Status s = InitLogging(log_level); !s.ok()) {
+    ReportError(ctx, s);
+    return kExitUsage;
+  }
+  for (auto& [sub, run] : runners) {
+    if (sub->parsed()) return run();
+  }
+  return kExitUsage;
+}
+
+int RunCli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return RunCli(args, std::cout, std::cerr);
+}
+
+}  // namespace shihyo

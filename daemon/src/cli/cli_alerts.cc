@@ -1,0 +1,261 @@
+// `shihyo daemon`, `preview`, `alerts` and `send-test`: alerts and their
+// delivery from the command line, and the helpers the state commands share.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
+
+#include "base/log.h"
+#include "base/text_table.h"
+#include "cli/cli_tools.h"
+#include "eval/rule_loader.h"
+#include "notify/digest.h"
+#include "notify/email/smtp_notifier.h"
+#include "notify/webhook/webhook_notifier.h"
+#include "service/cycle.h"
+
+namespace shihyo {
+
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only) {
+  Result<Config> config = LoadConfig(config_path);
+  if (!config.ok()) {
+    ctx.err << config.status().message() << "\n";
+    return config.status().IsInvalidArgument() ? kExitFailure : kExitUsage;
+  }
+  env->config = std::move(config).value();
+  std::error_code ec;
+  bool missing = !std::filesystem::exists(env->config.state, ec);
+  auto state = StateStore::Open(read_only && missing ? ":memory:" : env->config.state);
+  if (!state.ok()) return ReportError(ctx, state.status());
+  env->state = std::move(state).value();
+  return kExitOk;
+}
+
+std::string Ts(TimePoint t) { return FormatIso8601(t); }
+
+void AddConfigOption(CLI::App* cmd, std::string* config) {
+  cmd->add_option("--config", *config, "daemon config (shihyo.yaml)")->required();
+}
+
+void AddFormatOption(CLI::App* cmd, std::string* format) {
+  cmd->add_option("--format", *format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+namespace {
+
+bool ResolveNow(const std::string& text, CliContext& ctx, TimePoint* now) {
+  *now = ctx.clock.Now();
+  if (text.empty()) return true;
+  Result<TimePoint> t = ParseTime(text);
+  if (!t.ok()) {
+    ctx.err << "shihyo: --now: " << t.status().message() << "\n";
+    return false;
+  }
+  *now = *t;
+  return true;
+}
+
+struct CycleOptions {
+  std::string config;
+  std::string now;
+  bool once = false;
+  std::string receiver;
+};
+
+// Loads rules and the indicator store and runs one cycle (or a dry run).
+int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
+  CliEnv env;
+  if (int rc = LoadEnv(opts.config, ctx, &env, dry_run)) return rc;
+  if (!ctx.log_level_set) InitLogging(env.config.log_level);
+  TimePoint now;
+  if (!ResolveNow(opts.now, ctx, &now)) return kExitUsage;
+  std::unique_ptr<StateLock> lock;
+  if (!dry_run) {
+    auto acquired = StateLock::Acquire(env.config.state);
+    if (!acquired.ok()) return ReportError(ctx, acquired.status());
+    lock = std::move(acquired).value();
+  }
+  RuleLoad rules = LoadRuleDir(env.config.rules);
+  for (const std::string& e : rules.errors) ctx.err << e << "\n";
+  if (!rules.ok()) return kExitFailure;
+  auto store = IndicatorStore::Open(env.config.store, IndicatorStore::Mode::kReadOnly);
+  if (!store.ok()) return ReportError(ctx, store.status());
+  Cycle cycle(env.config, rules.rules, store->get(), env.state.get());
+  Result<CycleResult> result = cycle.Evaluate(now, dry_run);
+  if (!result.ok()) return ReportError(ctx, result.status());
+  for (const std::string& w : result->warnings) ctx.err << "warning: " << w << "\n";
+  if (dry_run) {
+    int shown = 0;
+    for (const Message& m : result->messages) {
+      if (!opts.receiver.empty() && m.receiver != opts.receiver) continue;
+      const Receiver* r = env.config.FindReceiver(m.receiver);
+      ctx.out << "==== message " << ++shown << ": receiver " << m.receiver << " ====\n";
+      if (m.kind == Receiver::Kind::kEmail && env.config.smtp) {
+        ctx.out << RenderEmailPreview(m, *env.config.smtp, now) << "\n";
+      } else if (r) {
+        ctx.out << "POST " << PostUrl(*r) << "\n";
+        for (const auto& [k, v] : WebhookHeaders(m, *r, true)) ctx.out << k << ": " << v << "\n";
+        if (r->kind == Receiver::Kind::kWebhook && !r->webhook.secret.empty()) {
+          ctx.out << r->webhook.signature_header << ": sha256=… (HMAC of the body, at send time)\n";
+        }
+        nlohmann::json pretty = nlohmann::json::parse(m.body, nullptr, false);
+        ctx.out << "\n" << (pretty.is_discarded() ? m.body : pretty.dump(2)) << "\n\n";
+      }
+    }
+    if (shown == 0) ctx.out << "(the next cycle would send nothing)\n";
+    return kExitOk;
+  }
+  Notifiers notifiers(env.config);
+  FixedClock fixed(now);
+  const Clock& clock = opts.now.empty() ? ctx.clock : static_cast<const Clock&>(fixed);
+  Outbox outbox(env.state.get(), &notifiers, env.config.outbox, clock);
+  Result<DeliveryReport> delivered = outbox.DeliverDue();
+  if (!delivered.ok()) return ReportError(ctx, delivered.status());
+  Result<int> pending = env.state->PendingCount();
+  if (!pending.ok()) return ReportError(ctx, pending.status());
+  for (const std::string& e : delivered->errors) ctx.err << "delivery failed: " << e << "\n";
+  ctx.out << "evaluated " << Ts(now) << ": " << result->eval.findings.size() << " findings, "
+          << result->firing << " alerts firing (" << result->fired << " new, " << result->resolved
+          << " resolved); messages: " << result->messages.size() << " queued, " << delivered->sent
+          << " sent, " << delivered->retrying << " retrying, " << delivered->dead
+          << " dead; outbox pending " << *pending << "\n";
+  return *pending == 0 ? kExitOk : kExitFailure;
+}
+
+int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
+  CliEnv env;
+  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  auto alerts = env.state->LoadAlerts();
+  auto log = env.state->LoadNotifyLog();
+  if (!alerts.ok()) return ReportError(ctx, alerts.status());
+  if (!log.ok()) return ReportError(ctx, log.status());
+  std::map<std::string, TimePoint> notified;
+  for (const auto& [key, e] : *log) {
+    if (!e.last_sent) continue;
+    for (const std::string& fp : e.firing) notified[fp] = std::max(notified[fp], *e.last_sent);
+  }
+  nlohmann::json list = nlohmann::json::array();
+  TextTable table({{"状態", TextTable::Align::kLeft, 0},
+                   {"重要度", TextTable::Align::kLeft, 0},
+                   {"ルール", TextTable::Align::kLeft, 0},
+                   {"指標", TextTable::Align::kLeft, 36},
+                   {"年度", TextTable::Align::kLeft, 0},
+                   {"開始", TextTable::Align::kLeft, 0},
+                   {"最終通知", TextTable::Align::kLeft, 0},
+                   {"fingerprint", TextTable::Align::kLeft, 0}});
+  for (const auto& entry : *alerts) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::string& fp = entry.first;
+    const AlertRecord& a = entry.second;
+    if (!opts.all && !a.firing()) continue;
+    std::string state = a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
+    auto label = [&](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
+    auto n = notified.find(fp);
+    list.push_back(
+        {{"fingerprint", fp},
+         {"state", state},
+         {"rule", a.rule},
+         {"severity", label("severity")},
+         {"indicator", label("indicator")},
+         {"fiscal_year", label("fiscal_year")},
+         {"starts_at", Ts(a.starts_at)},
+         {"ends_at", a.ends_at ? nlohmann::json(Ts(*a.ends_at)) : nlohmann::json()},
+         {"last_notified", n == notified.end() ? nlohmann::json() : nlohmann::json(Ts(n->second))},
+         {"silenced_by", a.silenced_by},
+         {"labels", a.labels},
+         {"message", a.finding.value("message", "")}});
+    table.AddRow({state, label("severity"), a.rule, label("indicator"), label("fiscal_year"),
+                  Ts(a.starts_at), n == notified.end() ? "-" : Ts(n->second), fp});
+  }
+  if (opts.format == "json") {
+    ctx.out << nlohmann::json{{"alerts", list}}.dump(2) << "\n";
+  } else {
+    ctx.out << table.Render();
+  }
+  return kExitOk;
+}
+
+int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
+  Result<Config> config = LoadConfig(opts.config);
+  if (!config.ok()) {
+    ctx.err << config.status().message() << "\n";
+    return kExitFailure;
+  }
+  const Receiver* r = config->FindReceiver(opts.receiver);
+  if (!r) {
+    ctx.err << "shihyo: no receiver named '" << opts.receiver << "' in " << opts.config << "\n";
+    return kExitUsage;
+  }
+  Message m;
+  m.id = NewMessageId(MessageIdDomain(*config));
+  m.receiver = r->name;
+  m.kind = r->kind;
+  m.created_at = ctx.clock.Now();
+  m.subject = "[shihyo] テスト送信（" + r->name + "）";
+  m.summary = m.subject;
+  m.to = r->email.to;
+  m.cc = r->email.cc;
+  m.bcc = r->email.bcc;
+  m.text = "shihyo からのテスト送信です。このメールが届いていれば、受信者「" + r->name +
+           "」の設定は正しく動いています。\n";
+  m.html = "<p>" + m.text + "</p>";
+  nlohmann::json body = {{"version", "1"},      {"id", m.id},
+                         {"receiver", r->name}, {"status", "test"},
+                         {"message", m.text},   {"alerts", nlohmann::json::array()}};
+  m.body = r->kind == Receiver::Kind::kAlertmanager ? "[]" : body.dump();
+  Notifiers notifiers(*config);
+  Notifier* n = notifiers.For(r->name);
+  Status s = n ? n->Send(m) : Status::InvalidArgument("receiver has no notifier (smtp missing?)");
+  if (!s.ok()) {
+    ctx.err << "shihyo: test to '" << r->name << "' failed: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  ctx.out << "test message " << m.id << " delivered to '" << r->name << "'\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+ToolRunner RegisterPreview(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<CycleOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "preview", "Show the messages the next cycle would send, without sending or changing state");
+  AddConfigOption(cmd, &opts->config);
+  cmd->add_option("--receiver", opts->receiver, "only this receiver's messages");
+  cmd->add_option("--now", opts->now, "as of this time (YYYY-MM-DD or ISO 8601)");
+  return [opts, &ctx]() { return RunOneCycle(*opts, ctx, true); };
+}
+
+ToolRunner RegisterAlerts(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<StateCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("alerts", "List alerts: state, since when, last notified");
+  AddConfigOption(cmd, &opts->config);
+  AddFormatOption(cmd, &opts->format);
+  cmd->add_flag("--all", opts->all, "also resolved alerts");
+  return [opts, &ctx]() { return RunAlerts(*opts, ctx); };
+}
+
+ToolRunner RegisterSendTest(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<StateCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("send-test", "Send a test message to one receiver");
+  AddConfigOption(cmd, &opts->config);
+  cmd->add_option("--receiver", opts->receiver, "receiver name")->required();
+  return [opts, &ctx]() { return RunSendTest(*opts, ctx); };
+}
+
+ToolRunner RegisterDaemon(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<CycleOptions>();
+  CLI::App* cmd = app.add_subcommand("daemon", "Run the service (with --once: one cycle)");
+  AddConfigOption(cmd, &opts->config);
+  cmd->add_flag("--once", opts->once, "evaluate, update state, deliver what is due, and exit");
+  cmd->add_option("--now", opts->now, "with --once: as of this time (YYYY-MM-DD or ISO 8601)");
+  return [opts, &ctx]() {
+    if (!opts->once) return RunDaemonLoop(opts->config, ctx);
+    return RunOneCycle(*opts, ctx, false);
+  };
+}
+
+}  // namespace shihyo

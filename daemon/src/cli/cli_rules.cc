@@ -1,0 +1,126 @@
+// `shihyo check`, `shihyo eval` and `shihyo test`: trusting a rule edit
+// before the daemon picks it up.
+#include <memory>
+
+#include "cli/cli_tools.h"
+#include "eval/eval_report.h"
+#include "eval/evaluator.h"
+#include "eval/rule_loader.h"
+#include "eval/rule_test.h"
+#include "store/store.h"
+
+namespace shihyo {
+
+namespace {
+
+// Loads the rules of |dir|; prints every error and returns false if any.
+bool LoadOrReport(const std::string& dir, CliContext& ctx, RuleSet* rules) {
+  RuleLoad load = LoadRuleDir(dir);
+  for (const std::string& e : load.errors) ctx.err << e << "\n";
+  if (!load.ok()) {
+    ctx.err << "shihyo: " << load.errors.size() << " error(s) in " << dir << "\n";
+    return false;
+  }
+  *rules = std::move(load.rules);
+  return true;
+}
+
+struct CheckOptions {
+  std::string rules;
+};
+
+int RunCheckRules(const CheckOptions& opts, CliContext& ctx) {
+  RuleSet rules;
+  if (!LoadOrReport(opts.rules, ctx, &rules)) return kExitFailure;
+  ctx.out << opts.rules << ": " << rules.rules.size() << " rules, " << rules.overrides.size()
+          << " overrides in " << rules.files.size() << " files: OK\n";
+  return kExitOk;
+}
+
+struct EvalOptions {
+  std::string db;
+  std::string rules;
+  std::string now;
+  std::string format = "text";
+  std::string fail_on;
+};
+
+int RunEval(const EvalOptions& opts, CliContext& ctx) {
+  TimePoint now = ctx.clock.Now();
+  if (!opts.now.empty()) {
+    Result<TimePoint> t = ParseTime(opts.now);
+    if (!t.ok()) {
+      ctx.err << "shihyo: --now: " << t.status().message() << "\n";
+      return kExitUsage;
+    }
+    now = *t;
+  }
+  RuleSet rules;
+  if (!LoadOrReport(opts.rules, ctx, &rules)) return kExitFailure;
+  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadOnly);
+  if (!store.ok()) return ReportError(ctx, store.status());
+  Result<std::vector<Plan>> plans = (*store)->LoadPlans();
+  if (!plans.ok()) return ReportError(ctx, plans.status());
+  EvalResult result = Evaluate(rules, *plans, now);
+  if (opts.format == "json") {
+    ctx.out << EvalJson(result, now, rules.rules.size()).dump(2) << "\n";
+  } else {
+    ctx.out << RenderEvalText(result, now, rules.rules.size());
+  }
+  if (!opts.fail_on.empty()) {
+    Severity threshold = *SeverityFromName(opts.fail_on);
+    for (const Finding& f : result.findings) {
+      if (f.severity >= threshold) return kExitFailure;
+    }
+  }
+  return kExitOk;
+}
+
+struct TestOptions {
+  std::vector<std::string> files;
+};
+
+int RunTest(const TestOptions& opts, CliContext& ctx) {
+  RuleTestReport report = RunRuleTests(opts.files);
+  ctx.out << report.output;
+  for (const std::string& e : report.errors) ctx.err << e << "\n";
+  ctx.out << report.tests << " tests, " << report.passed << " passed, "
+          << (report.tests - report.passed) << " failed";
+  if (!report.errors.empty()) ctx.out << ", " << report.errors.size() << " errors in test files";
+  ctx.out << "\n";
+  return report.ok() ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+ToolRunner RegisterCheck(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand("check", "Validate rule files; exit 1 listing every error");
+  cmd->add_option("--rules", opts->rules, "rule directory")->required();
+  return [opts, &ctx]() { return RunCheckRules(*opts, ctx); };
+}
+
+ToolRunner RegisterEval(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<EvalOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Evaluate the rules once and print the findings; sends nothing");
+  cmd->add_option("--db", opts->db, "indicator store")->required();
+  cmd->add_option("--rules", opts->rules, "rule directory")->required();
+  cmd->add_option("--now", opts->now, "evaluate as of this date (YYYY-MM-DD, Japan time)");
+  cmd->add_option("--format", opts->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--fail-on", opts->fail_on,
+                  "exit 1 when a finding of this severity or higher exists")
+      ->check(CLI::IsMember({"info", "warning", "critical"}));
+  return [opts, &ctx]() { return RunEval(*opts, ctx); };
+}
+
+ToolRunner RegisterTest(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<TestOptions>();
+  CLI::App* cmd = app.add_subcommand("test", "Run rule unit tests (YAML files or directories)");
+  cmd->add_option("files", opts->files, "rule test files or directories")->required();
+  return [opts, &ctx]() { return RunTest(*opts, ctx); };
+}
+
+}  // namespace shihyo

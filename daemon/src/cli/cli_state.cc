@@ -1,0 +1,202 @@
+// `shihyo silence` and `shihyo outbox`: muting alerts and looking after the
+// messages waiting to be delivered.
+#include <cstdlib>
+#include <memory>
+#include <random>
+
+#include "base/text_table.h"
+#include "cli/cli_tools.h"
+#include "state/state_store.h"
+
+namespace shihyo {
+
+namespace {
+
+std::string NewSilenceId() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
+  CliEnv env;
+  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  Silence s;
+  s.id = NewSilenceId();
+  s.starts_at = ctx.clock.Now();
+  for (const std::string& m : opts.matchers) {
+    size_t eq = m.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      ctx.err << "shihyo: --match '" << m << "': expected label=value or label=~regex\n";
+      return kExitUsage;
+    }
+    bool regex = eq + 1 < m.size() && m[eq + 1] == '~';
+    s.matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex, nullptr});
+  }
+  if (Status compiled = CompileSilence(&s); !compiled.ok()) {
+    ReportError(ctx, compiled);
+    return kExitUsage;
+  }
+  if (!opts.until.empty()) {
+    Result<TimePoint> until = ParseTime(opts.until);
+    if (!until.ok()) {
+      ReportError(ctx, until.status());
+      return kExitUsage;
+    }
+    s.ends_at = *until;
+  } else {
+    std::optional<Seconds> d = ParseDuration(opts.duration);
+    if (!d) {
+      ctx.err << "shihyo: --for '" << opts.duration << "': expected a duration such as 2h or 7d\n";
+      return kExitUsage;
+    }
+    s.ends_at = s.starts_at + *d;
+  }
+  if (s.ends_at <= s.starts_at) {
+    ctx.err << "shihyo: the silence would end before it starts\n";
+    return kExitUsage;
+  }
+  const char* user = std::getenv("USER");
+  s.created_by = !opts.author.empty() ? opts.author : user ? user : "unknown";
+  s.comment = opts.comment;
+  Status added = env.state->AddSilence(s);
+  if (!added.ok()) return ReportError(ctx, added);
+  ctx.out << s.id << "\n";
+  return kExitOk;
+}
+
+int RunSilenceList(const StateCommandOptions& opts, CliContext& ctx) {
+  CliEnv env;
+  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  auto silences = env.state->LoadSilences(ctx.clock.Now(), opts.all);
+  if (!silences.ok()) return ReportError(ctx, silences.status());
+  nlohmann::json list = nlohmann::json::array();
+  TextTable table({{"id", TextTable::Align::kLeft, 0},
+                   {"条件", TextTable::Align::kLeft, 40},
+                   {"期限", TextTable::Align::kLeft, 0},
+                   {"作成者", TextTable::Align::kLeft, 0},
+                   {"コメント", TextTable::Align::kLeft, 30}});
+  for (const Silence& s : *silences) {
+    std::string matchers;
+    nlohmann::json mj = nlohmann::json::array();
+    for (const SilenceMatcher& m : s.matchers) {
+      matchers += (matchers.empty() ? "" : " ") + m.label + (m.regex ? "=~" : "=") + m.value;
+      mj.push_back({{"label", m.label}, {"value", m.value}, {"regex", m.regex}});
+    }
+    list.push_back({{"id", s.id},
+                    {"matchers", mj},
+                    {"starts_at", Ts(s.starts_at)},
+                    {"ends_at", Ts(s.ends_at)},
+                    {"created_by", s.created_by},
+                    {"comment", s.comment}});
+    table.AddRow({s.id, matchers, Ts(s.ends_at), s.created_by, s.comment});
+  }
+  ctx.out << (opts.format == "json" ? nlohmann::json{{"silences", list}}.dump(2) + "\n"
+                                    : table.Render());
+  return kExitOk;
+}
+
+int RunSilenceExpire(const StateCommandOptions& opts, CliContext& ctx) {
+  CliEnv env;
+  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  for (const std::string& id : opts.ids) {
+    Status s = env.state->ExpireSilence(id, ctx.clock.Now());
+    if (!s.ok()) return ReportError(ctx, s);
+    ctx.out << "expired " << id << "\n";
+  }
+  return kExitOk;
+}
+
+int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
+  CliEnv env;
+  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  auto entries = env.state->ListOutbox(opts.status, 1000);
+  if (!entries.ok()) return ReportError(ctx, entries.status());
+  nlohmann::json list = nlohmann::json::array();
+  TextTable table({{"id", TextTable::Align::kLeft, 0},
+                   {"状態", TextTable::Align::kLeft, 0},
+                   {"宛先", TextTable::Align::kLeft, 0},
+                   {"試行", TextTable::Align::kRight, 0},
+                   {"次の試行", TextTable::Align::kLeft, 0},
+                   {"件名", TextTable::Align::kLeft, 40},
+                   {"最後のエラー", TextTable::Align::kLeft, 40}});
+  for (const OutboxEntry& e : *entries) {
+    list.push_back({{"id", e.message.id},
+                    {"status", e.status},
+                    {"receiver", e.message.receiver},
+                    {"attempts", e.attempts},
+                    {"created_at", Ts(e.message.created_at)},
+                    {"next_attempt_at", Ts(e.next_attempt_at)},
+                    {"sent_at", e.sent_at ? nlohmann::json(Ts(*e.sent_at)) : nlohmann::json()},
+                    {"summary", e.message.summary},
+                    {"last_error", e.last_error}});
+    table.AddRow({e.message.id, e.status, e.message.receiver, std::to_string(e.attempts),
+                  e.status == "pending" ? Ts(e.next_attempt_at) : "-", e.message.summary,
+                  e.last_error});
+  }
+  ctx.out << (opts.format == "json" ? nlohmann::json{{"messages", list}}.dump(2) + "\n"
+                                    : table.Render());
+  return kExitOk;
+}
+
+int RunOutboxRetry(const StateCommandOptions& opts, CliContext& ctx) {
+  CliEnv env;
+  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  Result<int> n = env.state->Requeue(opts.ids, ctx.clock.Now());
+  if (!n.ok()) return ReportError(ctx, n.status());
+  ctx.out << *n << " message(s) queued again\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+ToolRunner RegisterSilence(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<StateCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("silence", "Mute alerts by label until a time");
+  cmd->require_subcommand(1);
+  CLI::App* add = cmd->add_subcommand("add", "Add a silence; prints its id");
+  AddConfigOption(add, &opts->config);
+  add->add_option("--match", opts->matchers, "label=value or label=~regex (repeatable)")
+      ->required();
+  auto* until = add->add_option("--until", opts->until, "end (YYYY-MM-DD or ISO 8601)");
+  add->add_option("--for", opts->duration, "duration such as 2h or 7d")->excludes(until);
+  add->add_option("--comment", opts->comment, "why")->required();
+  add->add_option("--author", opts->author, "who (default: $USER)");
+  CLI::App* list = cmd->add_subcommand("list", "List silences in force");
+  AddConfigOption(list, &opts->config);
+  AddFormatOption(list, &opts->format);
+  list->add_flag("--all", opts->all, "also expired silences");
+  CLI::App* expire = cmd->add_subcommand("expire", "End silences now");
+  AddConfigOption(expire, &opts->config);
+  expire->add_option("ids", opts->ids, "silence ids")->required();
+  return [opts, add, list, &ctx]() {
+    if (add->parsed()) {
+      if (opts->until.empty() && opts->duration.empty()) {
+        ctx.err << "shihyo: silence add needs --until or --for\n";
+        return static_cast<int>(kExitUsage);
+      }
+      return RunSilenceAdd(*opts, ctx);
+    }
+    return list->parsed() ? RunSilenceList(*opts, ctx) : RunSilenceExpire(*opts, ctx);
+  };
+}
+
+ToolRunner RegisterOutbox(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<StateCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("outbox", "Show and requeue notification messages");
+  cmd->require_subcommand(1);
+  CLI::App* list = cmd->add_subcommand("list", "List messages, newest first");
+  AddConfigOption(list, &opts->config);
+  AddFormatOption(list, &opts->format);
+  list->add_option("--status", opts->status, "pending, sent, dead or superseded")
+      ->check(CLI::IsMember({"pending", "sent", "dead", "superseded"}));
+  CLI::App* retry = cmd->add_subcommand("retry", "Queue dead messages again (all, or by id)");
+  AddConfigOption(retry, &opts->config);
+  retry->add_option("ids", opts->ids, "message ids (default: every dead message)");
+  return [opts, list, &ctx]() {
+    return list->parsed() ? RunOutboxList(*opts, ctx) : RunOutboxRetry(*opts, ctx);
+  };
+}
+
+}  // namespace shihyo

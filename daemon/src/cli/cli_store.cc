@@ -1,0 +1,101 @@
+// `shihyo import` and `shihyo indicators`: the indicator store from the
+// command line.
+#include <algorithm>
+#include <memory>
+
+#include "cli/cli_tools.h"
+#include "import/progress_table.h"
+#include "model/indicators_view.h"
+#include "store/store.h"
+
+namespace shihyo {
+
+namespace {
+
+struct ImportOptions {
+  std::string db;
+  std::vector<std::string> files;
+  std::string encoding = "auto";
+};
+
+int RunImport(const ImportOptions& opts, CliContext& ctx) {
+  Result<Encoding> encoding = EncodingFromName(opts.encoding);
+  if (!encoding.ok()) return ReportError(ctx, encoding.status());
+  // Read every file first: one bad file rejects the whole import.
+  std::vector<ProgressTable> tables;
+  int worst = kExitOk;
+  for (const std::string& file : opts.files) {
+    Result<ProgressTable> table = ReadProgressTable(file, *encoding);
+    if (!table.ok()) {
+      worst = std::max(worst, ReportError(ctx, table.status()));
+      continue;
+    }
+    tables.push_back(std::move(table).value());
+  }
+  if (worst != kExitOk) {
+    ctx.err << "shihyo: nothing imported; the store is unchanged\n";
+    return worst;
+  }
+  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadWrite);
+  if (!store.ok()) return ReportError(ctx, store.status());
+  Result<std::vector<ImportResult>> results =
+      (*store)->Import(tables, FormatIso8601(ctx.clock.Now()));
+  if (!results.ok()) return ReportError(ctx, results.status());
+  for (size_t i = 0; i < results->size(); ++i) {
+    const ImportResult& r = (*results)[i];
+    const ProgressTable& t = tables[i];
+    ctx.out << r.source << " (" << t.encoding << "): " << t.title << ": " << t.projects.size()
+            << " projects, " << t.IndicatorCount() << " indicators, FY" << t.fiscal_years.front()
+            << "–FY" << t.fiscal_years.back() << "; ";
+    if (!r.changed) {
+      ctx.out << "unchanged\n";
+    } else {
+      ctx.out << (r.created ? "new plan, " : "") << r.cells_changed << " cells changed, "
+              << r.indicators_added << " indicators added, " << r.indicators_removed
+              << " removed\n";
+    }
+  }
+  return kExitOk;
+}
+
+struct IndicatorsOptions {
+  std::string db;
+  std::string format = "text";
+};
+
+int RunIndicators(const IndicatorsOptions& opts, CliContext& ctx) {
+  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadOnly);
+  if (!store.ok()) return ReportError(ctx, store.status());
+  Result<std::vector<Plan>> plans = (*store)->LoadPlans();
+  if (!plans.ok()) return ReportError(ctx, plans.status());
+  if (opts.format == "json") {
+    ctx.out << IndicatorsJson(*plans).dump(2) << "\n";
+  } else {
+    ctx.out << RenderIndicatorsText(*plans);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<ImportOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "import", "Import progress tables (TSV/CSV, UTF-8 or Shift_JIS) into the indicator store");
+  cmd->add_option("--db", opts->db, "indicator store (SQLite file, created if absent)")->required();
+  cmd->add_option("--encoding", opts->encoding, "auto, utf-8 or cp932")->capture_default_str();
+  cmd->add_option("files", opts->files, "progress table files")->required();
+  return [opts, &ctx]() { return RunImport(*opts, ctx); };
+}
+
+ToolRunner RegisterIndicators(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<IndicatorsOptions>();
+  CLI::App* cmd = app.add_subcommand("indicators", "Show the indicators in the store");
+  cmd->add_option("--db", opts->db, "indicator store")->required();
+  cmd->add_option("--format", opts->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  return [opts, &ctx]() { return RunIndicators(*opts, ctx); };
+}
+
+}  // namespace shihyo

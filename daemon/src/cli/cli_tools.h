@@ -1,0 +1,79 @@
+// Internal to the cli module: what each subcommand file registers.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "state/state_store.h"
+
+namespace shihyo {
+
+struct CliContext {
+  std::ostream& out;
+  std::ostream& err;
+  const Clock& clock;
+  bool log_level_set = false;  // --log-level given: it wins over the config's
+};
+
+// Runs a parsed subcommand and returns its exit code.
+using ToolRunner = std::function<int()>;
+
+// The config and state DB of the daemon, for commands that work on them.
+struct CliEnv {
+  Config config;
+  std::unique_ptr<StateStore> state;
+};
+
+// Loads |config_path| and opens its state DB; prints problems and returns
+// the exit code (0 when |env| is ready). With |read_only| (preview), a state
+// DB that does not exist yet is not created: an empty one in memory stands in.
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only = false);
+
+// Options of the commands that read or change the daemon's state.
+struct StateCommandOptions {
+  std::string config;
+  std::string format = "text";
+  std::string status;
+  bool all = false;
+  std::vector<std::string> ids;
+  std::vector<std::string> matchers;
+  std::string until, duration, comment, author;
+  std::string receiver;
+};
+
+// ISO 8601 UTC, the time format of command output.
+std::string Ts(TimePoint t);
+
+// --config FILE (required) and --format text|json.
+void AddConfigOption(CLI::App* cmd, std::string* config);
+void AddFormatOption(CLI::App* cmd, std::string* format);
+
+// Prints |s| to ctx.err and returns the exit code it maps to: bad input is a
+// validation failure (1), everything else a usage or I/O error (2).
+int ReportError(CliContext& ctx, const Status& s);
+
+// Each adds one subcommand to |app| and returns what runs it once parsed.
+ToolRunner RegisterImport(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterIndicators(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterCheck(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterEval(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterTest(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterDaemon(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterPreview(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterAlerts(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterSilence(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterOutbox(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterSendTest(CLI::App& app, CliContext& ctx);
+
+// The long-running service (daemon_loop.cc); returns the exit code.
+int RunDaemonLoop(const std::string& config_path, CliContext& ctx);
+
+}  // namespace shihyo

@@ -1,0 +1,143 @@
+// The daemon's configuration (shihyo.yaml): typed fields with their defaults,
+// read and validated like rule files ("file:line:column: message" for every
+// problem, unknown keys rejected). Secrets are never in the file: passwords
+// and webhook secrets come from a file or an environment variable, read when
+// they are needed. Plain data after loading; thread-compatible.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+
+namespace shihyo {
+
+class Regex;
+class MessageTemplate;
+
+using Seconds = std::chrono::seconds;
+
+// Where a secret comes from: exactly one of |file| and |env| is set.
+struct SecretSource {
+  std::string file;
+  std::string env;
+  bool empty() const { return file.empty() && env.empty(); }
+};
+
+// Reads the secret (without a trailing newline). kNotFound when unset.
+Result<std::string> ReadSecret(const SecretSource& source);
+
+struct SmtpConfig {
+  std::string url;  // smtp://host:port (STARTTLS per |starttls|) or smtps://host:port
+  enum class StartTls { kRequired, kOpportunistic, kOff };
+  StartTls starttls = StartTls::kRequired;  // smtp:// only; smtps:// is TLS from the start
+  std::string user;
+  SecretSource password;
+  std::string from;  // "shihyo <shihyo@example.lg.jp>" or a bare address
+  Seconds timeout{30};
+  bool tls_verify = true;
+};
+
+struct EmailReceiver {
+  std::vector<std::string> to, cc, bcc;
+};
+
+struct WebhookReceiver {
+  enum class Format {
+    kShihyo,        // shihyo's own JSON (README.md documents it)
+    kAlertmanager,  // Alertmanager's webhook payload, version 4
+    kTemplate,      // |body_template| rendered per message (chat tools)
+  };
+  std::string url;
+  Format format = Format::kShihyo;
+  std::string body_template;
+  std::shared_ptr<const MessageTemplate> compiled_template;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  SecretSource secret;  // HMAC-SHA256 of the body, hex, in |signature_header|
+  std::string signature_header = "X-Shihyo-Signature";
+  Seconds timeout{10};
+  bool tls_verify = true;
+  int max_alerts = 0;  // alertmanager format: truncate beyond this many (0 = all)
+};
+
+struct AlertmanagerReceiver {
+  std::string url;  // base URL; alerts go to <url>/api/v2/alerts
+  Seconds timeout{10};
+  bool tls_verify = true;
+};
+
+struct Receiver {
+  enum class Kind { kEmail, kWebhook, kAlertmanager };
+  std::string name;
+  Kind kind = Kind::kEmail;
+  EmailReceiver email;
+  WebhookReceiver webhook;
+  AlertmanagerReceiver alertmanager;
+};
+
+// label = value, label =~ regex (anchored), or their negations.
+struct Matcher {
+  std::string label;
+  std::string value;
+  std::shared_ptr<const Regex> regex;  // set for =~ and !~
+  bool negate = false;
+};
+
+// A node of the routing tree, in the manner of Alertmanager: an alert goes
+// down the first child whose matchers all hold (and on to the next ones when
+// that child says continue); where no child matches, the node itself takes
+// it. Unset fields are inherited from the parent when loaded.
+struct Route {
+  std::string receiver;
+  std::vector<Matcher> matchers;
+  std::vector<std::string> group_by;  // label names; empty = one group for all
+  bool group_each = false;            // group_by: [...]: one message per alert
+  Seconds group_wait{0};
+  Seconds repeat_interval{std::chrono::hours(24 * 7)};
+  bool send_resolved = true;
+  bool continue_matching = false;
+  std::vector<Route> routes;
+};
+
+struct OutboxConfig {
+  Seconds initial_backoff{30};   // first retry after about this long (with jitter)
+  Seconds max_backoff{30 * 60};  // delays double up to this
+  Seconds max_age{24 * 3600};    // then the message is dead
+};
+
+struct Config {
+  std::string path;                               // the file it was read from
+  std::string store;                              // indicator store (read-only)
+  std::string state;                              // state DB: alerts, silences, outbox
+  std::string rules;                              // rule directory
+  std::string external_url = "http://localhost";  // for links (generatorURL)
+  std::string admin_receiver;                     // told about rule reload errors and dead messages
+  Seconds evaluation_interval{3600};              // evaluate at least this often
+  std::chrono::milliseconds poll_interval{2000};  // PRAGMA data_version poll
+  std::optional<SmtpConfig> smtp;
+  std::vector<Receiver> receivers;
+  Route route;
+  OutboxConfig outbox;
+  std::string log_level = "info";
+
+  // The receiver called |name|, or nullptr.
+  const Receiver* FindReceiver(const std::string& name) const;
+};
+
+// Reads and validates |path|. Relative paths in it are relative to the
+// file's directory. On error the status message holds every problem, one
+// "file:line:column: message" per line.
+Result<Config> LoadConfig(const std::string& path);
+
+// Parses "30s", "5m", "2h", "7d" (or a bare number of seconds).
+std::optional<Seconds> ParseDuration(const std::string& text);
+
+// Like ParseDuration, and also "500ms".
+std::optional<std::chrono::milliseconds> ParseMillis(const std::string& text);
+
+}  // namespace shihyo

@@ -1,0 +1,39 @@
+// Internal to the config module: what reading shihyo.yaml shares across
+// config*.cc. Included only there.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/yaml_util.h"
+#include "config/config.h"
+
+namespace shihyo {
+
+struct ConfigReader {
+  explicit ConfigReader(const std::string& file);
+
+  // |p| relative to the config file's directory (absolute paths unchanged).
+  std::string Path(const std::string& p) const;
+  // A duration value ("30s", "5m"); reports a bad one.
+  std::optional<Seconds> Duration(const YamlField& f, const std::string& what);
+  // A timeout: a duration of at least one second (0 would mean "wait forever").
+  std::optional<Seconds> Timeout(const YamlField& f, const std::string& what);
+  // |file_key| or |env_key| among |fields| (not both).
+  SecretSource ReadSecretSource(const std::vector<YamlField>& fields, const char* file_key,
+                                const char* env_key, const std::string& what);
+
+  YamlErrors errors;
+  std::filesystem::path base;
+  std::optional<YAML::Mark> needs_smtp;  // an email receiver was seen here
+};
+
+// "addr@example.lg.jp" or "Name <addr@example.lg.jp>", without controls.
+bool ValidAddress(const std::string& address);
+
+// Reads the receivers list into |config|.
+void ReadReceivers(const YamlField& field, ConfigReader* reader, Config* config);
+
+}  // namespace shihyo

@@ -1,0 +1,86 @@
+#include "eval/expression.h"
+
+#include <muParser.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "base/text.h"
+
+namespace shihyo {
+
+namespace mu_detail {
+struct Parser {
+  mu::Parser parser;
+  mutable Expression::Variables vars{};
+};
+}  // namespace mu_detail
+
+namespace {
+
+double Defined(double x) { return std::isnan(x) ? 0.0 : 1.0; }
+
+}  // namespace
+
+const std::vector<std::string>& Expression::VariableNames() {
+  static const std::vector<std::string> names = {
+      "value",           // this year's value
+      "target",          // the target value
+      "previous",        // the previous reported year's value
+      "change",          // value - previous
+      "change_percent",  // (value - previous) / previous * 100
+      "ratio",           // value / target * 100 (達成率)
+      "year",            // the fiscal year (Western)
+      "first_year",      // first year of the plan period
+      "last_year",       // last year of the plan period
+      "years_left",      // last_year - year
+      "total",           // sum of the reported values up to this year
+      "best_gain",       // largest year-over-year increase so far
+  };
+  return names;
+}
+
+size_t Expression::IndexOf(const std::string& name) {
+  const auto& names = VariableNames();
+  return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+Expression::Expression() : parser_(std::make_unique<mu_detail::Parser>()) {}
+Expression::~Expression() = default;
+
+Result<std::shared_ptr<const Expression>> Expression::Compile(const std::string& source,
+                                                              size_t* error_at) {
+  std::shared_ptr<Expression> expr(new Expression());
+  mu::Parser& p = expr->parser_->parser;
+  try {
+    const auto& names = VariableNames();
+    for (size_t i = 0; i < names.size(); ++i) p.DefineVar(names[i], &expr->parser_->vars[i]);
+    p.DefineFun("defined", Defined);
+    p.SetExpr(source);
+    expr->parser_->vars.fill(1.0);
+    p.Eval();  // muparser parses on first use: surface syntax errors now
+  } catch (const mu::Parser::exception_type& e) {
+    std::string msg = e.GetMsg();
+    int pos = e.GetPos();
+    // muparser's messages end with "at position N." in bytes; the caller
+    // points at the character instead.
+    size_t cut = msg.find(" at position");
+    if (cut != std::string::npos) msg.resize(cut);
+    if (!msg.empty() && msg.back() == '.') msg.pop_back();
+    if (pos >= 0 && error_at) *error_at = CharOffset(source, static_cast<size_t>(pos));
+    return Status::InvalidArgument(msg);
+  }
+  return std::shared_ptr<const Expression>(std::move(expr));
+}
+
+bool Expression::Holds(const Variables& vars) const {
+  parser_->vars = vars;
+  try {
+    double r = parser_->parser.Eval();
+    return !std::isnan(r) && r != 0.0;
+  } catch (const mu::Parser::exception_type&) {
+    return false;  // compiled expressions only fail on exotic runtime errors
+  }
+}
+
+}  // namespace shihyo

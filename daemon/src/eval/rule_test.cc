@@ -1,0 +1,362 @@
+#include "eval/rule_test.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "base/yaml_util.h"
+#include "eval/evaluator.h"
+#include "eval/rule_loader.h"
+#include "import/progress_table.h"
+#include "model/inference.h"
+#include "model/value_parser.h"
+
+namespace shihyo {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Expectation {
+  int line = 0;
+  std::string rule, check, indicator, severity, message_contains;
+  bool any_year = true;
+  std::optional<int> fiscal_year;
+};
+
+struct TestCase {
+  std::string name;
+  int line = 0;
+  TimePoint now{};
+  Plan plan;
+  std::vector<std::string> only;
+  std::vector<Expectation> expect, expect_not;
+};
+
+bool Satisfies(const Finding& f, const Expectation& e) {
+  return (e.rule.empty() || f.rule == e.rule) &&
+         (e.check.empty() || CheckName(f.check) == e.check) &&
+         (e.indicator.empty() || f.indicator == e.indicator) &&
+         (e.severity.empty() || SeverityName(f.severity) == e.severity) &&
+         (e.any_year || f.fiscal_year == e.fiscal_year) &&
+         (e.message_contains.empty() || f.message.find(e.message_contains) != std::string::npos);
+}
+
+std::string Describe(const Expectation& e) {
+  std::string s;
+  auto add = [&](const char* k, const std::string& v) {
+    if (!v.empty()) s += std::string(s.empty() ? "" : " ") + k + "=" + v;
+  };
+  add("rule", e.rule);
+  add("check", e.check);
+  add("indicator", e.indicator);
+  if (!e.any_year) add("fiscal_year", e.fiscal_year ? std::to_string(*e.fiscal_year) : "null");
+  add("severity", e.severity);
+  add("message_contains", e.message_contains);
+  return s + " (line " + std::to_string(e.line) + ")";
+}
+
+std::string Describe(const Finding& f) {
+  return "rule=" + f.rule + " check=" + CheckName(f.check) + " indicator=" + f.indicator +
+         " fiscal_year=" + (f.fiscal_year ? std::to_string(*f.fiscal_year) : "null") +
+         " severity=" + SeverityName(f.severity) + ": " + f.message;
+}
+
+class FileRunner {
+ public:
+  FileRunner(const std::string& file, RuleTestReport* report) : errors_(file), report_(report) {}
+
+  void Run() {
+    std::optional<YAML::Node> doc = LoadYamlFile(errors_.file(), &errors_);
+    if (doc) ReadFile(*doc);
+    if (!errors_.empty()) {
+      report_->errors.insert(report_->errors.end(), errors_.messages().begin(),
+                             errors_.messages().end());
+      return;
+    }
+    for (const TestCase& t : tests_) RunTest(t);
+  }
+
+ private:
+  void ReadFile(const YAML::Node& doc) {
+    YAML::Mark top = FileStart();
+    std::optional<YamlField> tests;
+    bool has_rules = false;
+    for (const YamlField& f :
+         ReadFields(doc, top, "rule test file", {"rules", "now", "fiscal_years", "plan", "tests"},
+                    &errors_)) {
+      if (f.key == "rules") {
+        has_rules = true;
+        ReadRules(f);
+      } else if (f.key == "now") {
+        default_now_ = ReadNow(f);
+      } else if (f.key == "fiscal_years") {
+        default_years_ = ReadYears(f);
+      } else if (f.key == "plan") {
+        plan_name_ = ReadString(f, "'plan'", &errors_).value_or(plan_name_);
+      } else {
+        tests = f;
+      }
+    }
+    if (!has_rules) errors_.Add(top, "rule test file: missing 'rules' (the rule files under test)");
+    if (!tests || !tests->value.IsSequence()) {
+      errors_.Add(tests ? tests->mark() : top, "rule test file: 'tests' must be a list of tests");
+      return;
+    }
+    for (const YAML::Node& node : tests->value) ReadTest(node);
+  }
+
+  void ReadRules(const YamlField& f) {
+    fs::path base = fs::path(errors_.file()).parent_path();
+    std::optional<std::vector<std::string>> paths = ReadStringList(f, "'rules'", &errors_);
+    if (!paths) return;
+    std::vector<std::string> files;
+    for (const std::string& p : *paths) {
+      fs::path full = base / p;
+      std::error_code ec;
+      if (fs::is_directory(full, ec)) {
+        Result<std::vector<std::string>> listed = ListRuleFiles(full.string());
+        if (listed.ok()) files.insert(files.end(), listed->begin(), listed->end());
+      } else {
+        files.push_back(full.lexically_normal().string());
+      }
+    }
+    RuleLoad load = LoadRules(files);
+    for (const std::string& e : load.errors) errors_.Add(f.mark(), "rules under test: " + e);
+    rules_ = std::move(load.rules);
+  }
+
+  std::optional<TimePoint> ReadNow(const YamlField& f) {
+    std::optional<std::string> text = ReadString(f, "'now'", &errors_);
+    if (!text) return std::nullopt;
+    Result<TimePoint> t = ParseTime(*text);
+    if (!t.ok()) {
+      errors_.Add(f.mark(), "'now': " + t.status().message());
+      return std::nullopt;
+    }
+    return *t;
+  }
+
+  std::vector<int> ReadYears(const YamlField& f) {
+    std::vector<int> years;
+    for (const std::string& y :
+         ReadStringList(f, "'fiscal_years'", &errors_).value_or(std::vector<std::string>{})) {
+      Result<int> fy = ParseEraYear(y);
+      if (!fy.ok()) {
+        errors_.Add(f.mark(), "'fiscal_years': " + fy.status().message());
+        return {};
+      }
+      if (!years.empty() && *fy != years.back() + 1) {
+        errors_.Add(f.mark(), "'fiscal_years': expected consecutive years");
+        return {};
+      }
+      years.push_back(*fy);
+    }
+    return years;
+  }
+
+  void ReadTest(const YAML::Node& node) {
+    TestCase t;
+    t.line = node.Mark().line + 1;
+    std::vector<int> years = default_years_;
+    std::optional<TimePoint> now = default_now_;
+    std::optional<YamlField> indicators;
+    for (const YamlField& f :
+         ReadFields(node, node.Mark(), "test",
+                    {"name", "now", "fiscal_years", "indicators", "expect", "expect_not", "only"},
+                    &errors_)) {
+      if (f.key == "name") t.name = ReadString(f, "test: 'name'", &errors_).value_or("");
+      if (f.key == "now") now = ReadNow(f);
+      if (f.key == "fiscal_years") years = ReadYears(f);
+      if (f.key == "indicators") indicators = f;
+      if (f.key == "expect") t.expect = ReadExpectations(f);
+      if (f.key == "expect_not") t.expect_not = ReadExpectations(f);
+      if (f.key == "only") t.only = ReadStringList(f, "test: 'only'", &errors_).value_or(t.only);
+    }
+    if (!now) errors_.Add(node.Mark(), "test '" + t.name + "': no 'now' (here or at the top)");
+    if (years.empty()) errors_.Add(node.Mark(), "test '" + t.name + "': no 'fiscal_years'");
+    if (!indicators || !indicators->value.IsSequence() || !now || years.empty()) {
+      if (!indicators) errors_.Add(node.Mark(), "test '" + t.name + "': no 'indicators' list");
+      return;
+    }
+    t.now = *now;
+    t.plan.name = plan_name_;
+    t.plan.first_year = years.front();
+    t.plan.last_year = years.back();
+    for (const YAML::Node& item : indicators->value) ReadIndicator(item, years, &t.plan);
+    tests_.push_back(std::move(t));
+  }
+
+  void ReadIndicator(const YAML::Node& node, const std::vector<int>& years, Plan* plan) {
+    Indicator ind;
+    ind.plan = plan->name;
+    ind.ordinal = static_cast<int>(plan->indicators.size());
+    ind.source_line = node.Mark().line + 1;
+    std::vector<std::string> actuals;
+    std::optional<Direction> direction;
+    std::optional<Aggregation> aggregation;
+    YAML::Mark actuals_mark = node.Mark();
+    for (const YamlField& f : ReadFields(node, node.Mark(), "indicator",
+                                         {"name", "target", "actuals", "project", "measure",
+                                          "footnotes", "direction", "aggregation"},
+                                         &errors_)) {
+      std::string what = "indicator: '" + f.key + "'";
+      if (f.key == "name") ind.name = ReadString(f, what, &errors_).value_or("");
+      if (f.key == "target")
+        ind.target_raw = f.value.IsNull() ? "" : ReadString(f, what, &errors_).value_or("");
+      if (f.key == "project") ind.project = ReadString(f, what, &errors_).value_or("");
+      if (f.key == "measure") ind.measure = ReadString(f, what, &errors_).value_or("");
+      if (f.key == "footnotes")
+        ind.footnotes = ReadStringList(f, what, &errors_).value_or(ind.footnotes);
+      if (f.key == "direction") {
+        auto v = ReadString(f, what, &errors_);
+        if (v && !(direction = DirectionFromName(*v)))
+          errors_.Add(f.mark(), what + ": unknown direction '" + *v + "'");
+      }
+      if (f.key == "aggregation") {
+        auto v = ReadString(f, what, &errors_);
+        if (v && !(aggregation = AggregationFromName(*v)))
+          errors_.Add(f.mark(), what + ": unknown aggregation '" + *v + "'");
+      }
+      if (f.key == "actuals") {
+        actuals_mark = f.mark();
+        if (!f.value.IsSequence()) {
+          errors_.Add(f.mark(), what + ": expected a list with one cell per fiscal year");
+          continue;
+        }
+        for (const YAML::Node& cell : f.value)
+          actuals.push_back(cell.IsNull() ? "" : cell.Scalar());
+      }
+    }
+    if (ind.name.empty()) errors_.Add(node.Mark(), "indicator: missing 'name'");
+    if (actuals.size() > years.size()) {
+      errors_.Add(actuals_mark, "indicator '" + ind.name + "': 'actuals' has " +
+                                    std::to_string(actuals.size()) + " cells for " +
+                                    std::to_string(years.size()) + " fiscal years");
+    }
+    actuals.resize(years.size());
+    ind.target = ParseCell(ind.target_raw);
+    Inference inf = InferIndicator(ind.name, ind.target);
+    ind.direction = direction.value_or(inf.direction);
+    ind.aggregation = aggregation.value_or(inf.aggregation);
+    ind.department = inf.department;
+    ind.project_number = ProjectNumber(ind.project);
+    ind.measure_marker = MeasureMarker(ind.measure);
+    for (size_t i = 0; i < years.size(); ++i) {
+      ind.observations.push_back(Observation{years[i], actuals[i], ParseCell(actuals[i])});
+    }
+    plan->indicators.push_back(std::move(ind));
+  }
+
+  std::vector<Expectation> ReadExpectations(const YamlField& f) {
+    std::vector<Expectation> out;
+    if (!f.value.IsSequence()) {
+      errors_.Add(f.mark(), "'" + f.key + "': expected a list of findings");
+      return out;
+    }
+    for (const YAML::Node& node : f.value) {
+      Expectation e;
+      e.line = node.Mark().line + 1;
+      for (const YamlField& g :
+           ReadFields(node, node.Mark(), "'" + f.key + "' entry",
+                      {"rule", "check", "indicator", "fiscal_year", "severity", "message_contains"},
+                      &errors_)) {
+        std::string what = "'" + g.key + "'";
+        if (g.key == "fiscal_year") {
+          e.any_year = false;
+          if (!g.value.IsNull()) {
+            auto y = ReadString(g, what, &errors_);
+            Result<int> fy = y ? ParseEraYear(*y) : Result<int>(Status::InvalidArgument(""));
+            if (fy.ok()) {
+              e.fiscal_year = *fy;
+            } else if (y) {
+              errors_.Add(g.mark(), what + ": " + fy.status().message());
+            }
+          }
+          continue;
+        }
+        std::string v = ReadString(g, what, &errors_).value_or("");
+        if (g.key == "rule") e.rule = v;
+        if (g.key == "check") e.check = v;
+        if (g.key == "indicator") e.indicator = v;
+        if (g.key == "severity") e.severity = v;
+        if (g.key == "message_contains") e.message_contains = v;
+      }
+      if (!e.rule.empty() && !HasRule(e.rule)) {
+        errors_.Add(node.Mark(), "no rule '" + e.rule + "' among the rules under test");
+      }
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  bool HasRule(const std::string& id) const {
+    return std::any_of(rules_.rules.begin(), rules_.rules.end(),
+                       [&](const Rule& r) { return r.id == id; });
+  }
+
+  void RunTest(const TestCase& t) {
+    ++report_->tests;
+    RuleSet rules = rules_;
+    if (!t.only.empty()) {
+      std::erase_if(rules.rules, [&](const Rule& r) {
+        return std::find(t.only.begin(), t.only.end(), r.id) == t.only.end();
+      });
+    }
+    EvalResult result = Evaluate(rules, {t.plan}, t.now);
+    std::string diff;
+    for (const Expectation& e : t.expect) {
+      bool found = std::any_of(result.findings.begin(), result.findings.end(),
+                               [&](const Finding& f) { return Satisfies(f, e); });
+      if (!found) diff += "    - expected, not found:   " + Describe(e) + "\n";
+    }
+    for (const Expectation& e : t.expect_not) {
+      for (const Finding& f : result.findings) {
+        if (Satisfies(f, e)) {
+          diff += "    + found, expected not:   " + Describe(f) + "\n" +
+                  "                             (expect_not " + Describe(e) + ")\n";
+        }
+      }
+    }
+    std::string title = errors_.file() + ":" + std::to_string(t.line) + ": " + t.name;
+    if (diff.empty()) {
+      ++report_->passed;
+      report_->output += "ok    " + title + "\n";
+      return;
+    }
+    report_->output += "FAIL  " + title + "\n" + diff + "    findings of this test:\n";
+    for (const Finding& f : result.findings) report_->output += "      " + Describe(f) + "\n";
+    if (result.findings.empty()) report_->output += "      (none)\n";
+  }
+
+  YamlErrors errors_;
+  RuleTestReport* report_;
+  RuleSet rules_;
+  std::optional<TimePoint> default_now_;
+  std::vector<int> default_years_;
+  std::string plan_name_ = "テスト計画";
+  std::vector<TestCase> tests_;
+};
+
+}  // namespace
+
+RuleTestReport RunRuleTests(const std::vector<std::string>& paths) {
+  RuleTestReport report;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    std::vector<std::string> files;
+    if (fs::is_directory(path, ec)) {
+      Result<std::vector<std::string>> listed = ListRuleFiles(path);
+      if (!listed.ok()) {
+        report.errors.push_back(listed.status().message());
+        continue;
+      }
+      files = *listed;
+    } else {
+      files.push_back(path);
+    }
+    for (const std::string& file : files) FileRunner(file, &report).Run();
+  }
+  return report;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,121 @@
+#include "import/delimited.h"
+
+namespace shihyo {
+
+char DetectDelimiter(std::string_view text) {
+  bool quoted = false;
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (c == '\t' && !quoted) return '\t';
+  }
+  return ',';
+}
+
+namespace {
+
+class Splitter {
+ public:
+  Splitter(std::string_view text, char delimiter, std::string_view source)
+      : text_(text), delimiter_(delimiter), source_(source) {}
+
+  Result<std::vector<Record>> Run() {
+    while (pos_ < text_.size()) {
+      Record record;
+      record.line = line_;
+      Status s = ReadRecord(&record);
+      if (!s.ok()) return s;
+      records_.push_back(std::move(record));
+    }
+    return std::move(records_);
+  }
+
+ private:
+  // Consumes a line end at pos_ if there is one.
+  bool AtLineEnd() {
+    if (text_[pos_] == '\n') {
+      ++pos_;
+    } else if (text_[pos_] == '\r') {
+      ++pos_;
+      if (pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
+    } else {
+      return false;
+    }
+    ++line_;
+    return true;
+  }
+
+  Status ReadRecord(Record* record) {
+    std::string cell;
+    while (true) {
+      if (pos_ >= text_.size()) {
+        record->cells.push_back(std::move(cell));
+        return Status::Ok();
+      }
+      if (cell.empty() && text_[pos_] == '"') {
+        Status s = ReadQuoted(&cell);
+        if (!s.ok()) return s;
+        if (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' &&
+            text_[pos_] != '\r') {
+          return Error(line_, "unexpected text after a closing quote (expected '" +
+                                  std::string(delimiter_ == '\t' ? "\\t" : ",") +
+                                  "' or the end of the line)");
+        }
+        continue;
+      }
+      if (text_[pos_] == delimiter_) {
+        record->cells.push_back(std::move(cell));
+        cell.clear();
+        ++pos_;
+        continue;
+      }
+      if (AtLineEnd()) {
+        record->cells.push_back(std::move(cell));
+        return Status::Ok();
+      }
+      cell.push_back(text_[pos_++]);
+    }
+  }
+
+  Status ReadQuoted(std::string* cell) {
+    int start_line = line_;
+    ++pos_;  // opening quote
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == '"') {
+        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+          cell->push_back('"');
+          pos_ += 2;
+          continue;
+        }
+        ++pos_;
+        return Status::Ok();
+      }
+      if (c == '\n' || (c == '\r' && (pos_ + 1 >= text_.size() || text_[pos_ + 1] != '\n'))) {
+        ++line_;
+      }
+      cell->push_back(c);
+      ++pos_;
+    }
+    return Error(start_line, "unterminated quoted cell (a '\"' opens here and is never closed)");
+  }
+
+  Status Error(int line, const std::string& what) const {
+    return Status::InvalidArgument(std::string(source_) + ":" + std::to_string(line) + ": " + what);
+  }
+
+  std::string_view text_;
+  char delimiter_;
+  std::string_view source_;
+  size_t pos_ = 0;
+  int line_ = 1;
+  std::vector<Record> records_;
+};
+
+}  // namespace
+
+Result<std::vector<Record>> SplitRecords(std::string_view text, char delimiter,
+                                         std::string_view source) {
+  return Splitter(text, delimiter, source).Run();
+}
+
+}  // namespace shihyo

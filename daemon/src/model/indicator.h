@@ -1,0 +1,86 @@
+// Plain data for what the indicator store holds: plans, indicators and their
+// yearly observations. No logic beyond name conversions; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/value_parser.h"
+
+namespace shihyo {
+
+// What "met" means. Names are part of the JSON and rule-file contracts.
+enum class Direction {
+  kIncrease,  // value >= target (the default)
+  kDecrease,  // value <= target: 減少/削減/抑制, a target of 0件
+  kBoolean,   // 有り/無し
+};
+
+enum class Aggregation {
+  kLevel,       // each year's value is a state (registered facilities)
+  kPerYear,     // the target applies to every year (年3回)
+  kCumulative,  // the value is a running total (累計)
+  kSum,         // yearly amounts add up toward a plan-period total (parks built)
+};
+
+const char* DirectionName(Direction d);
+std::optional<Direction> DirectionFromName(std::string_view name);
+const char* AggregationName(Aggregation a);
+std::optional<Aggregation> AggregationFromName(std::string_view name);
+
+struct Observation {
+  int fiscal_year = 0;  // Western year the fiscal year starts in
+  std::string raw;      // the cell exactly as in the file, "" when empty
+  CellValue cell;       // parsed
+};
+
+struct Indicator {
+  int64_t id = 0;
+  std::string plan;  // plan title
+  std::string project;  // heading, e.g. "プロジェクト1:情報発信プロジェクト"; "" if none
+  int project_number = 0;              // N of プロジェクトN
+  std::string measure;                 // the measure line, e.g. "①広報誌に…"; "" if none
+  std::string measure_marker;          // "①"
+  std::vector<std::string> footnotes;  // the measure's ※ lines
+  std::string name;
+  std::string department;  // from a trailing "(子ども課・健康推進課)"; "" if none
+  int ordinal = 0;         // position in the table, 0-based
+  int source_line = 0;
+  std::string target_raw;
+  CellValue target;
+  Direction direction = Direction::kIncrease;
+  Aggregation aggregation = Aggregation::kLevel;
+  std::vector<Observation> observations;      // one per plan year, ascending
+  std::map<std::string, std::string> labels;  // set by rule-file overrides
+
+  // The observation for |fiscal_year|, or nullptr.
+  const Observation* Find(int fiscal_year) const;
+};
+
+struct Plan {
+  int64_t id = 0;
+  std::string name;
+  int first_year = 0;  // plan period, inclusive
+  int last_year = 0;
+  std::vector<std::string> notes;
+  std::string source;
+  std::string imported_at;            // ISO 8601 UTC of the last import that changed it
+  std::vector<Indicator> indicators;  // table order
+};
+
+// One cell changed by an import. |fiscal_year| is nullopt for the target.
+struct CellChange {
+  std::string imported_at;
+  std::string source;
+  std::string plan;
+  std::string indicator;
+  std::optional<int> fiscal_year;
+  std::optional<std::string> old_raw;  // nullopt: the cell is new
+  std::optional<std::string> new_raw;  // nullopt: the indicator was removed
+};
+
+}  // namespace shihyo

@@ -1,0 +1,25 @@
+// Infers what an indicator's numbers mean from its name and target, the way a
+// careful reader of a Japanese progress table would. Rule files can override
+// the result. Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/indicator.h"
+#include "model/value_parser.h"
+
+namespace shihyo {
+
+struct Inference {
+  Direction direction = Direction::kIncrease;
+  Aggregation aggregation = Aggregation::kLevel;
+  std::string department;  // "" when the name does not name one
+};
+
+// 累計 → cumulative; 年N回 → per_year; 減少/削減/抑制, 〜以下, a target of 0 →
+// decrease; a 有り/無し target → boolean; otherwise increase and level.
+// The department comes from a trailing "(子ども課・健康推進課)".
+Inference InferIndicator(std::string_view name, const CellValue& target);
+
+}  // namespace shihyo

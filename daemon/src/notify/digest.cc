@@ -1,0 +1,310 @@
+#include "notify/digest.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "base/text.h"
+#include "base/text_table.h"
+#include "model/value_parser.h"
+
+namespace shihyo {
+
+namespace {
+
+enum class Kind { kNew, kOngoing, kResolved };
+
+constexpr const char* kFooter =
+    "このメールは shihyo が自動で送信しています。データを直して取り込み直すと、"
+    "次の評価で「解消」としてお知らせします。";
+
+struct Entry {
+  const AlertRecord* alert;
+  Kind kind;
+};
+
+std::string Str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// Everything in one list, in table order: plan, row, fiscal year.
+std::vector<Entry> Entries(const GroupNotification& n, bool resolved) {
+  std::vector<Entry> out;
+  if (resolved) {
+    for (const AlertRecord* a : n.resolved) out.push_back({a, Kind::kResolved});
+  } else {
+    for (const AlertRecord* a : n.fresh) out.push_back({a, Kind::kNew});
+    for (const AlertRecord* a : n.ongoing) out.push_back({a, Kind::kOngoing});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Entry& x, const Entry& y) {
+    const nlohmann::json& a = x.alert->finding;
+    const nlohmann::json& b = y.alert->finding;
+    if (Str(a, "plan") != Str(b, "plan")) return Str(a, "plan") < Str(b, "plan");
+    int oa = a.value("ordinal", 0), ob = b.value("ordinal", 0);
+    if (oa != ob) return oa < ob;
+    int fa = a["fiscal_year"].is_number() ? a["fiscal_year"].get<int>() : 0;
+    int fb = b["fiscal_year"].is_number() ? b["fiscal_year"].get<int>() : 0;
+    return fa < fb;
+  });
+  return out;
+}
+
+std::string Plans(const GroupNotification& n) {
+  std::set<std::string> plans;
+  for (const auto* list : {&n.fresh, &n.ongoing, &n.resolved}) {
+    for (const AlertRecord* a : *list) plans.insert(Str(a->finding, "plan"));
+  }
+  std::string out;
+  for (const std::string& p : plans) out += (out.empty() ? "" : "、") + p;
+  return out;
+}
+
+const char* KindLabel(Kind k) {
+  switch (k) {
+    case Kind::kNew:
+      return "新規";
+    case Kind::kOngoing:
+      return "継続";
+    case Kind::kResolved:
+      return "解消";
+  }
+  return "";
+}
+
+std::string Badge(const Entry& e) {
+  if (e.kind == Kind::kResolved) return "[解消]";
+  std::optional<Severity> s = SeverityFromName(Str(e.alert->finding, "severity"));
+  return "[" + std::string(s ? SeverityLabel(*s) : "") + "・" + KindLabel(e.kind) + "]";
+}
+
+// The series to show: the current one for resolved alerts (re-evaluated),
+// the one the finding saw otherwise.
+struct SeriesView {
+  std::string target;
+  std::vector<std::pair<int, std::string>> cells;  // fiscal year, raw
+};
+
+SeriesView Series(const Entry& e, const DigestContext& ctx) {
+  SeriesView v;
+  const Indicator* current =
+      e.kind == Kind::kResolved ? CurrentIndicator(ctx.snapshot, *e.alert) : nullptr;
+  if (current) {
+    v.target = current->target_raw;
+    for (const Observation& o : current->observations) v.cells.emplace_back(o.fiscal_year, o.raw);
+    return v;
+  }
+  const nlohmann::json& ev = e.alert->finding.value("evidence", nlohmann::json::object());
+  v.target = ev.contains("target") ? Str(ev["target"], "raw") : "";
+  for (const auto& o : ev.value("series", nlohmann::json::array())) {
+    v.cells.emplace_back(o.value("fiscal_year", 0), Str(o, "raw"));
+  }
+  return v;
+}
+
+std::string Counts(const GroupNotification& n) {
+  return "新規 " + std::to_string(n.fresh.size()) + "件・継続 " + std::to_string(n.ongoing.size()) +
+         "件・解消 " + std::to_string(n.resolved.size()) + "件";
+}
+
+std::string Clean(const std::string& s) { return EscapeControls(s); }
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : Clean(s)) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// The message without a leading "indicator：", which the heading above says.
+std::string Body(const nlohmann::json& f) {
+  std::string message = Str(f, "message");
+  std::string prefix = Str(f, "indicator") + "：";
+  if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
+  return Clean(message);
+}
+
+std::string TextSeries(const Entry& e, const DigestContext& ctx) {
+  SeriesView s = Series(e, ctx);
+  if (s.cells.empty()) return "";
+  std::vector<TextTable::Column> cols = {{"", TextTable::Align::kLeft, 0}};
+  std::vector<std::string> row = {e.kind == Kind::kResolved ? "現在の実績" : "実績"};
+  for (const auto& [fy, raw] : s.cells) {
+    cols.push_back({FormatEraYear(fy), TextTable::Align::kRight, 0});
+    row.push_back(raw.empty() ? "（空欄）" : raw);
+  }
+  TextTable table(cols);
+  table.AddRow(row);
+  return "    目標 " + (s.target.empty() ? std::string("（空欄）") : Clean(s.target)) + "\n" +
+         table.Render("    ");
+}
+
+void TextSection(const std::vector<Entry>& entries, const DigestContext& ctx, std::string* out) {
+  std::string project = "\x01", indicator = "\x01";
+  for (const Entry& e : entries) {
+    const nlohmann::json& f = e.alert->finding;
+    if (Str(f, "project") != project) {
+      project = Str(f, "project");
+      *out +=
+          "\n■ " + (project.empty() ? std::string("（プロジェクトなし）") : Clean(project)) + "\n";
+      indicator = "\x01";
+    }
+    if (Str(f, "indicator") != indicator) {
+      indicator = Str(f, "indicator");
+      *out += "\n● " + Clean(indicator) + "\n" + TextSeries(e, ctx);
+    }
+    std::string when = e.kind == Kind::kResolved && e.alert->ends_at
+                           ? FormatJapaneseDate(*e.alert->ends_at) + "に解消"
+                           : "検出 " + FormatJapaneseDate(e.alert->starts_at);
+    *out += "  " + Badge(e) + " " + Body(f) + "\n";
+    *out += "      （ルール " + Clean(Str(f, "rule")) + "・" + when + "）\n";
+  }
+}
+
+void HtmlSection(const std::vector<Entry>& entries, const DigestContext& ctx, std::string* out) {
+  std::string project = "\x01", indicator = "\x01", shown_series_for = "\x01";
+  for (const Entry& e : entries) {
+    const nlohmann::json& f = e.alert->finding;
+    if (Str(f, "project") != project) {
+      project = Str(f, "project");
+      *out += "<h3>" + HtmlEscape(project.empty() ? "（プロジェクトなし）" : project) + "</h3>\n";
+      indicator = "\x01";
+    }
+    if (Str(f, "indicator") != indicator) {
+      indicator = Str(f, "indicator");
+      *out += "<h4>" + HtmlEscape(indicator) + "</h4>\n";
+    }
+    bool first_of_indicator = Str(f, "indicator") != shown_series_for;
+    shown_series_for = Str(f, "indicator");
+    *out += "<p><strong>" + HtmlEscape(Badge(e)) + "</strong> " + HtmlEscape(Body(f)) +
+            "<br><small>ルール " + HtmlEscape(Str(f, "rule")) + "</small></p>\n";
+    SeriesView s = Series(e, ctx);
+    if (s.cells.empty() || !first_of_indicator) continue;
+    int fy = f["fiscal_year"].is_number() ? f["fiscal_year"].get<int>() : 0;
+    std::string head = "<tr><th>年度</th>",
+                values = "<tr><th>" +
+                         std::string(e.kind == Kind::kResolved ? "現在の実績" : "実績") + "</th>";
+    for (const auto& [year, raw] : s.cells) {
+      std::string style = year == fy ? " style=\"background:#fde2e2;font-weight:bold\"" : "";
+      head += "<th>" + HtmlEscape(FormatEraYear(year)) + "</th>";
+      values += "<td" + style + ">" + HtmlEscape(raw.empty() ? "（空欄）" : raw) + "</td>";
+    }
+    *out += "<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">" + head +
+            "</tr>" + values + "</tr><tr><th>目標</th><td colspan=\"" +
+            std::to_string(s.cells.size()) + "\">" + HtmlEscape(s.target) + "</td></tr></table>\n";
+  }
+}
+
+}  // namespace
+
+const Indicator* CurrentIndicator(const std::vector<Plan>* snapshot, const AlertRecord& alert) {
+  if (!snapshot) return nullptr;
+  const nlohmann::json& f = alert.finding;
+  for (const Plan& p : *snapshot) {
+    if (p.name != Str(f, "plan")) continue;
+    for (const Indicator& ind : p.indicators) {
+      if (ind.name == Str(f, "indicator") && ind.project == Str(f, "project") &&
+          ind.measure == Str(f, "measure")) {
+        return &ind;
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::string DigestSubject(const GroupNotification& n) {
+  std::vector<std::string> parts;
+  if (!n.fresh.empty()) parts.push_back("新規アラート " + std::to_string(n.fresh.size()) + "件");
+  if (n.reminder) parts.push_back("未解消のアラート " + std::to_string(n.ongoing.size()) + "件");
+  if (!n.resolved.empty()) parts.push_back("解消 " + std::to_string(n.resolved.size()) + "件");
+  std::string subject = "[shihyo] ";
+  for (size_t i = 0; i < parts.size(); ++i) subject += (i ? "・" : "") + parts[i];
+  std::string where = Plans(n);
+  for (const auto& [label, value] : n.group.labels) {
+    if (label != "plan" && !value.empty()) where += " " + value;
+  }
+  if (!where.empty()) subject += " — " + where;
+  return Clean(subject);  // never a line break in a header
+}
+
+std::string DigestText(const GroupNotification& n, const DigestContext& ctx) {
+  std::string out = "shihyo（指標チェック）からのお知らせです。\n";
+  out += "計画: " + Clean(Plans(n)) + "\n";
+  out += FormatJapaneseDateTime(ctx.now) + " 時点　" + Counts(n) + "\n";
+  if (n.reminder) {
+    out += "前回のお知らせから変化はありませんが、解消していないアラートがあります。\n";
+  }
+  std::vector<Entry> active = Entries(n, false);
+  if (!active.empty()) {
+    out += "\n━━ アラート ━━\n";
+    TextSection(active, ctx, &out);
+  }
+  std::vector<Entry> resolved = Entries(n, true);
+  if (!resolved.empty()) {
+    out += "\n━━ 解消したアラート ━━\n";
+    TextSection(resolved, ctx, &out);
+  }
+  out += "\n--\n" + std::string(kFooter) + "\n詳細: " + ctx.external_url + "\n";
+  return out;
+}
+
+std::string DigestHtml(const GroupNotification& n, const DigestContext& ctx) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>" +
+                    HtmlEscape(DigestSubject(n)) + "</title></head><body>\n";
+  out += "<p>shihyo（指標チェック）からのお知らせです。<br>計画: " + HtmlEscape(Plans(n)) + "<br>" +
+         FormatJapaneseDateTime(ctx.now) + " 時点　" + Counts(n) + "</p>\n";
+  if (n.reminder) {
+    out += "<p>前回のお知らせから変化はありませんが、解消していないアラートがあります。</p>\n";
+  }
+  std::vector<Entry> active = Entries(n, false);
+  if (!active.empty()) {
+    out += "<h2>アラート</h2>\n";
+    HtmlSection(active, ctx, &out);
+  }
+  std::vector<Entry> resolved = Entries(n, true);
+  if (!resolved.empty()) {
+    out += "<h2>解消したアラート</h2>\n";
+    HtmlSection(resolved, ctx, &out);
+  }
+  out += "<hr><p><small>" + std::string(kFooter) + "<br>詳細: " + HtmlEscape(ctx.external_url) +
+         "</small></p>\n</body></html>\n";
+  return out;
+}
+
+Message BuildEmail(const GroupNotification& n, const DigestContext& ctx, const std::string& id) {
+  Message m;
+  m.id = id;
+  m.receiver = n.receiver->name;
+  m.kind = Receiver::Kind::kEmail;
+  m.group_key = n.group.key;
+  m.created_at = ctx.now;
+  m.subject = DigestSubject(n);
+  m.summary = m.subject;
+  m.to = n.receiver->email.to;
+  m.cc = n.receiver->email.cc;
+  m.bcc = n.receiver->email.bcc;
+  m.text = DigestText(n, ctx);
+  m.html = DigestHtml(n, ctx);
+  return m;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,38 @@
+// Renders one group notification as the email staff read: a Japanese subject
+// and a body grouped by project then indicator, each alert with its severity,
+// message and the evidence as a small table of fiscal years and target;
+// resolved alerts in their own section with the current values. Plain text
+// and HTML. Pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "alert/notify_planner.h"
+#include "model/indicator.h"
+#include "notify/message.h"
+
+namespace shihyo {
+
+struct DigestContext {
+  const std::vector<Plan>* snapshot = nullptr;  // current indicators, overrides applied
+  TimePoint now{};
+  std::string external_url;
+};
+
+// "[shihyo] 新規アラート 7件 — 第2期釜石市子ども・子育て支援事業計画 …".
+std::string DigestSubject(const GroupNotification& n);
+
+// The email for |n| (to/cc/bcc from the receiver); |id| is its Message-ID.
+Message BuildEmail(const GroupNotification& n, const DigestContext& ctx, const std::string& id);
+
+// The plain-text digest (also the {{text}} of chat templates).
+std::string DigestText(const GroupNotification& n, const DigestContext& ctx);
+
+// The HTML digest.
+std::string DigestHtml(const GroupNotification& n, const DigestContext& ctx);
+
+// The indicator |alert| is about in |snapshot|, or nullptr when it is gone.
+const Indicator* CurrentIndicator(const std::vector<Plan>* snapshot, const AlertRecord& alert);
+
+}  // namespace shihyo

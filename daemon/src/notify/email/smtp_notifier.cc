@@ -1,0 +1,200 @@
+#include "notify/email/smtp_notifier.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+
+#include "base/curl_handle.h"
+#include "base/text.h"
+
+namespace shihyo {
+
+namespace {
+
+// 39 bytes: 52 base64 characters, a 64-character encoded word, so that even
+// "Subject: " and the first word fit in a 78-character line.
+constexpr size_t kMaxWordBytes = 39;
+
+std::string Base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(n);
+  return out;
+}
+
+// Control characters (CR, LF, TAB, …) become spaces: one header, one line.
+std::string OneLine(const std::string& s) {
+  std::string out;
+  size_t pos = 0;
+  char32_t cp;
+  while (pos < s.size()) {
+    size_t start = pos;
+    if (!DecodeUtf8(s, &pos, &cp)) continue;  // invalid bytes are dropped
+    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) {
+      out += ' ';
+    } else {
+      out.append(s, start, pos - start);
+    }
+  }
+  return out;
+}
+
+std::string RfcDate(TimePoint t) {
+  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto local = std::chrono::floor<std::chrono::seconds>(t + std::chrono::hours(9));
+  auto days = std::chrono::floor<std::chrono::days>(local);
+  std::chrono::year_month_day ymd{days};
+  std::chrono::weekday wd{days};
+  std::chrono::hh_mm_ss hms{local - days};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d +0900", kDays[wd.c_encoding()],
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+}  // namespace
+
+std::string EncodeAddress(const std::string& address) {
+  std::string a = OneLine(address);
+  size_t lt = a.find('<');
+  if (lt == std::string::npos || lt == 0) return a;
+  std::string name = a.substr(0, lt);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  return EncodeHeaderText(name) + " " + a.substr(lt);
+}
+
+namespace {
+
+std::string AddressList(const std::vector<std::string>& addresses) {
+  std::string out;
+  for (const std::string& a : addresses) out += (out.empty() ? "" : ", ") + EncodeAddress(a);
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeHeaderText(const std::string& utf8, const std::string& separator) {
+  std::string line = OneLine(utf8);
+  bool ascii = true;
+  for (unsigned char c : line) ascii = ascii && c < 0x80;
+  if (ascii) return line;
+  std::string out;
+  size_t pos = 0;
+  while (pos < line.size()) {
+    size_t end = pos;
+    size_t next = pos;
+    char32_t cp;
+    while (next < line.size()) {
+      size_t probe = next;
+      DecodeUtf8(line, &probe, &cp);
+      if (probe - pos > kMaxWordBytes) break;
+      next = probe;
+    }
+    end = next;
+    out += (out.empty() ? "" : separator) + std::string("=?UTF-8?B?") +
+           Base64(line.substr(pos, end - pos)) + "?=";
+    pos = end;
+  }
+  return out;
+}
+
+std::string BareAddress(const std::string& address) {
+  size_t lt = address.find('<');
+  size_t gt = address.rfind('>');
+  if (lt != std::string::npos && gt != std::string::npos && gt > lt) {
+    return address.substr(lt + 1, gt - lt - 1);
+  }
+  return address;
+}
+
+std::vector<std::string> EmailHeaders(const Message& m, const SmtpConfig& smtp, TimePoint date) {
+  std::vector<std::string> h;
+  h.push_back("Date: " + RfcDate(date));
+  h.push_back("From: " + EncodeAddress(smtp.from));
+  if (!m.to.empty()) h.push_back("To: " + AddressList(m.to));
+  if (!m.cc.empty()) h.push_back("Cc: " + AddressList(m.cc));
+  h.push_back("Subject: " + EncodeHeaderText(m.subject, "\r\n "));  // folded between words
+  h.push_back("Message-ID: <" + OneLine(m.id) + ">");
+  h.push_back("Auto-Submitted: auto-generated");
+  h.push_back("X-Mailer: shihyo");
+  h.push_back("X-Shihyo-Receiver: " + EncodeHeaderText(m.receiver));
+  return h;
+}
+
+std::string RenderEmailPreview(const Message& m, const SmtpConfig& smtp, TimePoint date) {
+  std::string out;
+  for (const std::string& line : EmailHeaders(m, smtp, date)) out += line + "\n";
+  if (!m.bcc.empty()) out += "(Bcc, not a header: " + AddressList(m.bcc) + ")\n";
+  out += "(Subject decoded: " + OneLine(m.subject) + ")\n";
+  out += "\n--- part 1: text/plain; charset=UTF-8 (base64) ---\n" + m.text;
+  out += "\n--- part 2: text/html; charset=UTF-8 (base64) ---\n" + m.html;
+  return out;
+}
+
+Status SmtpNotifier::Send(const Message& m) {
+  CurlHandle curl(smtp_.timeout, smtp_.tls_verify);
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, smtp_.url.c_str());
+  bool implicit_tls = smtp_.url.rfind("smtps://", 0) == 0;
+  curl_easy_setopt(c, CURLOPT_USE_SSL,
+                   implicit_tls || smtp_.starttls == SmtpConfig::StartTls::kRequired
+                       ? CURLUSESSL_ALL
+                   : smtp_.starttls == SmtpConfig::StartTls::kOpportunistic ? CURLUSESSL_TRY
+                                                                            : CURLUSESSL_NONE);
+  std::string password;
+  if (!smtp_.user.empty()) {
+    Result<std::string> secret = ReadSecret(smtp_.password);
+    if (!secret.ok()) return Status::Unavailable("SMTP password: " + secret.status().message());
+    password = *secret;
+    curl_easy_setopt(c, CURLOPT_USERNAME, smtp_.user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
+  }
+  std::string from = "<" + BareAddress(smtp_.from) + ">";
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+  CurlList rcpt;
+  for (const auto* list : {&m.to, &m.cc, &m.bcc}) {
+    for (const std::string& a : *list) rcpt.Append("<" + BareAddress(a) + ">");
+  }
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
+  CurlList headers;
+  for (const std::string& line : EmailHeaders(m, smtp_, std::chrono::system_clock::now())) {
+    headers.Append(line);
+  }
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+
+  // multipart/mixed holding an inline multipart/alternative of text and HTML.
+  curl_mime* mime = curl_mime_init(c);
+  curl_mime* alt = curl_mime_init(c);
+  curl_mimepart* part = curl_mime_addpart(alt);
+  curl_mime_data(part, m.text.data(), m.text.size());
+  curl_mime_type(part, "text/plain; charset=UTF-8");
+  curl_mime_encoder(part, "base64");
+  part = curl_mime_addpart(alt);
+  curl_mime_data(part, m.html.data(), m.html.size());
+  curl_mime_type(part, "text/html; charset=UTF-8");
+  curl_mime_encoder(part, "base64");
+  part = curl_mime_addpart(mime);
+  curl_mime_subparts(part, alt);  // |mime| owns |alt| from here
+  curl_mime_type(part, "multipart/alternative");
+  CurlList part_headers;
+  part_headers.Append("Content-Disposition: inline");
+  curl_mime_headers(part, part_headers.get(), 0);
+  curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+
+  Status s = curl.Perform("SMTP " + smtp_.url);
+  long code = curl.ResponseCode();
+  curl_mime_free(mime);
+  if (s.ok()) return s;
+  if (code >= 500 && code < 600) {
+    return Status::InvalidArgument(s.message() + " (SMTP " + std::to_string(code) + ", permanent)");
+  }
+  return code ? Status::Unavailable(s.message() + " (SMTP " + std::to_string(code) + ")") : s;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,239 @@
+#include "notify/webhook/webhook_payload.h"
+
+#include "base/message_template.h"
+
+namespace shihyo {
+
+namespace {
+
+constexpr const char* kZeroTime = "0001-01-01T00:00:00Z";
+
+nlohmann::json Dump(const Labels& labels) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : labels) j[k] = v;
+  return j;
+}
+
+std::string Str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string GeneratorUrl(const DigestContext& ctx, const AlertRecord& a) {
+  return ctx.external_url + "/alerts/" + a.fingerprint;
+}
+
+nlohmann::json Annotations(const AlertRecord& a) {
+  nlohmann::json ann = {{"summary", Str(a.finding, "message")}};
+  std::string series;
+  const nlohmann::json& ev = a.finding.value("evidence", nlohmann::json::object());
+  for (const auto& o : ev.value("series", nlohmann::json::array())) {
+    series += (series.empty() ? "" : " / ") + std::to_string(o.value("fiscal_year", 0)) + ": " +
+              (Str(o, "raw").empty() ? "—" : Str(o, "raw"));
+  }
+  std::string target = ev.contains("target") ? Str(ev["target"], "raw") : "";
+  ann["description"] = "目標 " + target + " / 実績 " + series;
+  return ann;
+}
+
+std::vector<std::pair<const AlertRecord*, bool>> AllAlerts(const GroupNotification& n) {
+  std::vector<std::pair<const AlertRecord*, bool>> out;  // alert, is new
+  for (const AlertRecord* a : n.fresh) out.emplace_back(a, true);
+  for (const AlertRecord* a : n.ongoing) out.emplace_back(a, false);
+  for (const AlertRecord* a : n.resolved) out.emplace_back(a, false);
+  return out;
+}
+
+nlohmann::json SeriesJson(const Indicator& ind) {
+  nlohmann::json s = nlohmann::json::array();
+  for (const Observation& o : ind.observations)
+    s.push_back({{"fiscal_year", o.fiscal_year}, {"raw", o.raw}});
+  return s;
+}
+
+}  // namespace
+
+nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext& ctx,
+                                 const std::string& id) {
+  nlohmann::json alerts = nlohmann::json::array();
+  for (const auto& [a, fresh] : AllAlerts(n)) {
+    const nlohmann::json& f = a->finding;
+    nlohmann::json j = {
+        {"status", a->firing() ? "firing" : "resolved"},
+        {"new", fresh},
+        {"fingerprint", a->fingerprint},
+        {"starts_at", FormatIso8601(a->starts_at)},
+        {"ends_at", a->ends_at ? nlohmann::json(FormatIso8601(*a->ends_at)) : nlohmann::json()},
+        {"labels", Dump(a->labels)}};
+    for (const char* key : {"rule", "check", "severity", "plan", "project", "indicator",
+                            "fiscal_year", "fiscal_year_era", "message", "evidence"}) {
+      j[key] = f.contains(key) ? f[key] : nlohmann::json();
+    }
+    if (!a->firing()) {
+      const Indicator* current = CurrentIndicator(ctx.snapshot, *a);
+      j["current"] = current ? nlohmann::json{{"target", current->target_raw},
+                                              {"series", SeriesJson(*current)}}
+                             : nlohmann::json();
+    }
+    alerts.push_back(std::move(j));
+  }
+  return {{"version", "1"},
+          {"id", id},
+          {"receiver", n.receiver->name},
+          {"status", n.fresh.empty() && n.ongoing.empty() ? "resolved" : "firing"},
+          {"group_key", n.group.key},
+          {"group_labels", Dump(n.group.labels)},
+          {"external_url", ctx.external_url},
+          {"reminder", n.reminder},
+          {"counts",
+           {{"new", n.fresh.size()},
+            {"firing", n.fresh.size() + n.ongoing.size()},
+            {"resolved", n.resolved.size()}}},
+          {"alerts", std::move(alerts)}};
+}
+
+nlohmann::json AlertmanagerWebhookJson(const GroupNotification& n, const DigestContext& ctx,
+                                       int max_alerts) {
+  nlohmann::json alerts = nlohmann::json::array();
+  std::optional<Labels> common_labels;
+  std::optional<nlohmann::json> common_annotations;
+  int truncated = 0;
+  for (const auto& entry : AllAlerts(n)) {
+    const AlertRecord* a = entry.first;  // captured below: no structured binding (clang 14)
+    nlohmann::json ann = Annotations(*a);
+    if (!common_labels) {
+      common_labels = a->labels;
+      common_annotations = ann;
+    } else {
+      std::erase_if(*common_labels, [&](const auto& kv) {
+        auto it = a->labels.find(kv.first);
+        return it == a->labels.end() || it->second != kv.second;
+      });
+      for (auto it = common_annotations->begin(); it != common_annotations->end();) {
+        it = ann.contains(it.key()) && ann[it.key()] == it.value() ? std::next(it)
+                                                                   : common_annotations->erase(it);
+      }
+    }
+    if (max_alerts > 0 && static_cast<int>(alerts.size()) >= max_alerts) {
+      ++truncated;
+      continue;
+    }
+    alerts.push_back({{"status", a->firing() ? "firing" : "resolved"},
+                      {"labels", Dump(a->labels)},
+                      {"annotations", ann},
+                      {"startsAt", FormatIso8601(a->starts_at)},
+                      {"endsAt", a->ends_at ? FormatIso8601(*a->ends_at) : kZeroTime},
+                      {"generatorURL", GeneratorUrl(ctx, *a)},
+                      {"fingerprint", a->fingerprint}});
+  }
+  nlohmann::json group_labels = Dump(n.group.labels);
+  return {{"version", "4"},
+          {"groupKey", "{}:" + group_labels.dump()},
+          {"truncatedAlerts", truncated},
+          {"status", n.fresh.empty() && n.ongoing.empty() ? "resolved" : "firing"},
+          {"receiver", n.receiver->name},
+          {"groupLabels", group_labels},
+          {"commonLabels", Dump(common_labels.value_or(Labels{}))},
+          {"commonAnnotations", common_annotations.value_or(nlohmann::json::object())},
+          {"externalURL", ctx.external_url},
+          {"alerts", std::move(alerts)}};
+}
+
+namespace {
+
+nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& ctx,
+                               const std::string& id) {
+  nlohmann::json alerts = nlohmann::json::array();
+  for (const auto& [a, fresh] : AllAlerts(n)) {
+    const nlohmann::json& f = a->finding;
+    std::optional<Severity> sev = SeverityFromName(Str(f, "severity"));
+    alerts.push_back({{"indicator", Str(f, "indicator")},
+                      {"message", Str(f, "message")},
+                      {"severity", Str(f, "severity")},
+                      {"severity_label", sev ? SeverityLabel(*sev) : ""},
+                      {"fiscal_year_era", Str(f, "fiscal_year_era")},
+                      {"rule", Str(f, "rule")},
+                      {"plan", Str(f, "plan")},
+                      {"project", Str(f, "project")},
+                      {"state_label", !a->firing() ? "解消"
+                                      : fresh      ? "新規"
+                                                   : "継続"}});
+  }
+  std::string group;
+  for (const auto& [k, v] : n.group.labels) group += (group.empty() ? "" : " ") + v;
+  return {{"receiver", n.receiver->name},
+          {"status", n.fresh.empty() && n.ongoing.empty() ? "resolved" : "firing"},
+          {"summary", DigestSubject(n)},
+          {"text", DigestText(n, ctx)},
+          {"count_new", std::to_string(n.fresh.size())},
+          {"count_firing", std::to_string(n.fresh.size() + n.ongoing.size())},
+          {"count_resolved", std::to_string(n.resolved.size())},
+          {"group", group},
+          {"message_id", id},
+          {"external_url", ctx.external_url},
+          {"alerts", std::move(alerts)}};
+}
+
+}  // namespace
+
+Message BuildWebhook(const GroupNotification& n, const DigestContext& ctx, const std::string& id) {
+  const WebhookReceiver& w = n.receiver->webhook;
+  Message m;
+  m.id = id;
+  m.receiver = n.receiver->name;
+  m.kind = Receiver::Kind::kWebhook;
+  m.group_key = n.group.key;
+  m.created_at = ctx.now;
+  m.summary = DigestSubject(n);
+  m.content_type = w.content_type;
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+  switch (w.format) {
+    case WebhookReceiver::Format::kShihyo:
+      m.body = ShihyoWebhookJson(n, ctx, id).dump(-1, ' ', false, kReplace);
+      break;
+    case WebhookReceiver::Format::kAlertmanager:
+      m.body = AlertmanagerWebhookJson(n, ctx, w.max_alerts).dump(-1, ' ', false, kReplace);
+      break;
+    case WebhookReceiver::Format::kTemplate: {
+      bool json = w.content_type.find("json") != std::string::npos;
+      m.body = w.compiled_template
+                   ? w.compiled_template->RenderJson(TemplateContext(n, ctx, id), json)
+                   : "";
+      break;
+    }
+  }
+  return m;
+}
+
+nlohmann::json AlertmanagerPushJson(const AlertmanagerPush& push, const DigestContext& ctx,
+                                    Seconds ttl) {
+  nlohmann::json alerts = nlohmann::json::array();
+  for (const AlertRecord* a : push.alerts) {
+    TimePoint ends = a->firing() ? ctx.now + ttl : a->ends_at.value_or(ctx.now);
+    alerts.push_back({{"labels", Dump(a->labels)},
+                      {"annotations", Annotations(*a)},
+                      {"startsAt", FormatIso8601(a->starts_at)},
+                      {"endsAt", FormatIso8601(ends)},
+                      {"generatorURL", GeneratorUrl(ctx, *a)}});
+  }
+  return alerts;
+}
+
+Message BuildAlertmanagerPush(const AlertmanagerPush& push, const DigestContext& ctx, Seconds ttl,
+                              const std::string& id) {
+  Message m;
+  m.id = id;
+  m.receiver = push.receiver->name;
+  m.kind = Receiver::Kind::kAlertmanager;
+  m.group_key = "alertmanager";
+  m.created_at = ctx.now;
+  int firing = 0;
+  for (const AlertRecord* a : push.alerts) firing += a->firing() ? 1 : 0;
+  m.summary = "Alertmanager: " + std::to_string(firing) + " firing, " +
+              std::to_string(push.alerts.size() - firing) + " resolved";
+  m.body = AlertmanagerPushJson(push, ctx, ttl)
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return m;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,97 @@
+#include "service/cycle.h"
+
+#include <spdlog/spdlog.h>
+
+#include "alert/notify_planner.h"
+#include "notify/digest.h"
+#include "notify/email/smtp_notifier.h"
+#include "notify/webhook/webhook_payload.h"
+
+namespace shihyo {
+
+std::string MessageIdDomain(const Config& config) {
+  if (config.smtp) {
+    std::string from = BareAddress(config.smtp->from);
+    size_t at = from.find('@');
+    if (at != std::string::npos && at + 1 < from.size()) return from.substr(at + 1);
+  }
+  return "shihyo.invalid";
+}
+
+Cycle::Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, StateStore* state)
+    : config_(config), rules_(rules), store_(store), state_(state) {}
+
+Seconds Cycle::AlertmanagerTtl() const {
+  return std::max(Seconds(300), config_.evaluation_interval * 4);
+}
+
+std::vector<Message> Cycle::BuildMessages(const NotifyPlan& plan, const EvalResult& eval,
+                                          TimePoint now) const {
+  DigestContext ctx{eval.snapshot.get(), now, config_.external_url};
+  std::string domain = MessageIdDomain(config_);
+  std::vector<Message> out;
+  for (const GroupNotification& n : plan.notifications) {
+    std::string id = NewMessageId(domain);
+    out.push_back(n.receiver->kind == Receiver::Kind::kEmail ? BuildEmail(n, ctx, id)
+                                                             : BuildWebhook(n, ctx, id));
+  }
+  for (const AlertmanagerPush& p : plan.pushes) {
+    out.push_back(BuildAlertmanagerPush(p, ctx, AlertmanagerTtl(), NewMessageId(domain)));
+  }
+  return out;
+}
+
+Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
+  auto started = std::chrono::steady_clock::now();
+  Result<std::vector<Plan>> plans = store_->LoadPlans();
+  if (!plans.ok()) return plans.status();
+  Result<std::map<std::string, AlertRecord>> previous = state_->LoadAlerts();
+  if (!previous.ok()) return previous.status();
+  Result<std::vector<Silence>> silences = state_->LoadSilences(now, false);
+  if (!silences.ok()) return silences.status();
+  Result<NotifyLog> log = state_->LoadNotifyLog();
+  if (!log.ok()) return log.status();
+
+  CycleResult result;
+  result.eval = shihyo::Evaluate(rules_, *plans, now);
+  result.warnings = result.eval.warnings;
+  AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now);
+  NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, AlertmanagerTtl());
+  result.messages = BuildMessages(plan, result.eval, now);
+  result.next_flush = plan.next_flush;
+  result.fired = static_cast<int>(t.fired.size());
+  result.resolved = static_cast<int>(t.resolved.size());
+  for (const auto& [fp, a] : t.alerts) result.firing += a.firing() ? 1 : 0;
+  if (dry_run) return result;
+
+  CycleWrite write;
+  for (const std::string& fp : t.changed) write.alerts.push_back(&t.alerts.at(fp));
+  write.log = plan.log_updates;
+  write.messages = result.messages;
+  EvaluationRecord ev;
+  ev.at = now;
+  ev.findings = static_cast<int>(result.eval.findings.size());
+  ev.firing = result.firing;
+  ev.fired = result.fired;
+  ev.resolved = result.resolved;
+  ev.messages = static_cast<int>(result.messages.size());
+  ev.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+  write.evaluation = ev;
+  Status committed = state_->CommitCycle(write);
+  if (!committed.ok()) return committed;
+  for (const std::string& fp : t.fired) {
+    const AlertRecord& a = t.alerts.at(fp);
+    spdlog::info("alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}", a.rule, fp,
+                 a.labels.count("severity") ? a.labels.at("severity") : "",
+                 a.labels.count("indicator") ? a.labels.at("indicator") : "",
+                 a.silenced() ? " silenced_by=" + a.silenced_by : "");
+  }
+  for (const std::string& fp : t.resolved) {
+    spdlog::info("alert resolved rule={} fingerprint={}", t.alerts.at(fp).rule, fp);
+  }
+  return result;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,426 @@
+#include "service/daemon_loop.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+
+#include "base/exit_status.h"
+#include "base/log.h"
+#include "base/message_template.h"
+#include "eval/rule_loader.h"
+#include "notify/notifier.h"
+#include "service/cycle.h"
+#include "service/outbox.h"
+#include "service/systemd_notify.h"
+#include "state/state_store.h"
+#include "store/store.h"
+
+namespace shihyo {
+
+namespace {
+
+constexpr auto kRuleDebounce = std::chrono::milliseconds(300);
+constexpr auto kPruneAge = std::chrono::hours(24 * 90);
+constexpr auto kDeadNoticeGap = std::chrono::hours(1);
+
+std::string Joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) out += l + "\n";
+  return out;
+}
+
+}  // namespace
+
+DaemonLoop::DaemonLoop(std::string config_path, const Clock& clock)
+    : config_path_(std::move(config_path)), clock_(clock) {}
+
+DaemonLoop::~DaemonLoop() {
+  if (signal_fd_ >= 0) close(signal_fd_);
+  if (inotify_fd_ >= 0) close(inotify_fd_);
+}
+
+int DaemonLoop::Run() {
+  systemd_ = std::make_unique<SystemdNotifier>();
+  Status started = Start();
+  if (!started.ok()) {
+    spdlog::error("start failed: {}", started.message());
+    return started.IsInvalidArgument() ? kExitFailure : kExitUsage;
+  }
+  Loop();
+  systemd_->Stopping();
+  spdlog::info("stopped");
+  return kExitOk;
+}
+
+Status DaemonLoop::Start() {
+  Result<Config> config = LoadConfig(config_path_);
+  if (!config.ok()) return config.status();
+  config_ = std::move(config).value();
+  InitLogging(config_.log_level);
+  RuleLoad rules = LoadRuleDir(config_.rules);
+  if (!rules.ok()) {
+    for (const std::string& e : rules.errors) spdlog::error("rule error: {}", e);
+    return Status::InvalidArgument(std::to_string(rules.errors.size()) + " error(s) in " +
+                                   config_.rules);
+  }
+  rules_ = std::move(rules.rules);
+  auto lock = StateLock::Acquire(config_.state);
+  if (!lock.ok()) return lock.status();
+  lock_ = std::move(lock).value();
+  auto state = StateStore::Open(config_.state);
+  if (!state.ok()) return state.status();
+  state_ = std::move(state).value();
+  notifiers_ = std::make_unique<Notifiers>(config_);
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (signal_fd_ < 0 || inotify_fd_ < 0) return Status::IOError("signalfd/inotify unavailable");
+  WatchRules();
+  spdlog::info("started config={} rules={} ({} rules) store={} state={}", config_path_,
+               config_.rules, rules_.rules.size(), config_.store, config_.state);
+  PollStore();
+  if (!store_) EvaluateNow("start");  // sets the status line; nothing to read yet
+  if (!ready_) {
+    // No store yet (nothing imported): the service is up and waiting for data.
+    systemd_->Ready();
+    ready_ = true;
+  }
+  return Status::Ok();
+}
+
+void DaemonLoop::WatchRules() {
+  if (rules_watch_ >= 0) inotify_rm_watch(inotify_fd_, rules_watch_);
+  rules_watch_ = inotify_add_watch(inotify_fd_, config_.rules.c_str(),
+                                   IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
+                                       IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
+  if (rules_watch_ < 0) spdlog::warn("cannot watch rules={}; reload with SIGHUP", config_.rules);
+}
+
+int DaemonLoop::NextTimeoutMs() const {
+  Mono now = MonoNow();
+  Mono next = last_poll_ + config_.poll_interval;
+  next = std::min(next, last_eval_ + config_.evaluation_interval);
+  if (next_flush_) next = std::min(next, *next_flush_);
+  if (rules_dirty_since_) next = std::min(next, *rules_dirty_since_ + kRuleDebounce);
+  if (systemd_->WatchdogPeriod()) {
+    next = std::min(next, now + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    *systemd_->WatchdogPeriod() / 2));
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count();
+  return static_cast<int>(std::clamp<int64_t>(ms, 0, 60000));
+}
+
+void DaemonLoop::Loop() {
+  while (!stopping_) {
+    pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
+    int n = poll(fds, 2, NextTimeoutMs());
+    systemd_->Watchdog();
+    if (n > 0 && (fds[0].revents & POLLIN)) HandleSignals(false);
+    if (stopping_) break;
+    if (n > 0 && (fds[1].revents & POLLIN)) HandleRuleEvents();
+    if (rules_dirty_since_ && MonoNow() - *rules_dirty_since_ >= kRuleDebounce) {
+      rules_dirty_since_.reset();
+      if (ReloadRules("rule files changed")) EvaluateNow("rules reloaded");
+    }
+    if (MonoNow() - last_poll_ >= config_.poll_interval) PollStore();
+    if (MonoNow() - last_eval_ >= config_.evaluation_interval) EvaluateNow("schedule");
+    if (next_flush_ && MonoNow() >= *next_flush_) EvaluateNow("group_wait elapsed");
+    Deliver();
+    if (reload_pending_ && !stopping_) {
+      reload_pending_ = false;
+      ReloadConfig();
+    }
+    UpdateStatus();
+  }
+}
+
+void DaemonLoop::HandleSignals(bool in_delivery) {
+  signalfd_siginfo info;
+  while (read(signal_fd_, &info, sizeof info) == sizeof info) {
+    if (info.ssi_signo == SIGHUP) {
+      spdlog::info("SIGHUP: reloading config and rules{}",
+                   in_delivery ? " after this delivery" : "");
+      if (in_delivery) {
+        reload_pending_ = true;
+      } else {
+        ReloadConfig();
+      }
+    } else {
+      spdlog::info("signal {}: stopping", info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+      stopping_ = true;
+    }
+  }
+}
+
+void DaemonLoop::HandleRuleEvents() {
+  alignas(inotify_event) char buf[4096];
+  bool relevant = false;
+  bool rewatch = false;
+  ssize_t len;
+  while ((len = read(inotify_fd_, buf, sizeof buf)) > 0) {
+    for (char* p = buf; p < buf + len;) {
+      auto* ev = reinterpret_cast<inotify_event*>(p);
+      std::string name = ev->len ? ev->name : "";
+      // Editors write temporary files (.swp, ~); only rule files matter.
+      if (name.ends_with(".yaml") || name.ends_with(".yml")) relevant = true;
+      // Events were lost, or the directory itself went away or was replaced.
+      if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+        relevant = true;
+        rewatch = rewatch || !(ev->mask & IN_Q_OVERFLOW);
+      }
+      p += sizeof(inotify_event) + ev->len;
+    }
+  }
+  if (rewatch) {
+    rules_watch_ = -1;  // the kernel dropped it
+    WatchRules();
+  }
+  if (relevant && !rules_dirty_since_) rules_dirty_since_ = MonoNow();
+}
+
+bool DaemonLoop::ReloadRules(const char* why) {
+  systemd_->Reloading();
+  RuleLoad load = LoadRuleDir(config_.rules);
+  bool ok = load.ok();
+  if (ok) {
+    rules_ = std::move(load.rules);
+    last_reload_errors_.clear();
+    spdlog::info("rules reloaded reason=\"{}\" rules={}", why, rules_.rules.size());
+  } else {
+    for (const std::string& e : load.errors) spdlog::error("rule error: {}", e);
+    spdlog::error("rule reload failed reason=\"{}\" errors={}; keeping the {} rules in force", why,
+                  load.errors.size(), rules_.rules.size());
+    std::string joined = Joined(load.errors);
+    if (joined != last_reload_errors_) {  // one notification per distinct breakage
+      last_reload_errors_ = joined;
+      NotifyAdmin(
+          "[shihyo] ルールファイルの読み込みに失敗しました（前のルールで動作を続けています）",
+          load.errors);
+    }
+  }
+  systemd_->Ready();
+  return ok;
+}
+
+void DaemonLoop::ReloadConfig() {
+  Result<Config> config = LoadConfig(config_path_);
+  if (!config.ok()) {
+    systemd_->Reloading();
+    spdlog::error("config reload failed; keeping the running config:\n{}",
+                  config.status().message());
+    std::vector<std::string> lines;
+    std::string msg = config.status().message();
+    for (size_t start = 0; start < msg.size();) {
+      size_t end = msg.find('\n', start);
+      lines.push_back(msg.substr(start, end - start));
+      start = end == std::string::npos ? msg.size() : end + 1;
+    }
+    NotifyAdmin("[shihyo] 設定ファイルの読み込みに失敗しました（前の設定で動作を続けています）",
+                lines);
+    systemd_->Ready();
+    return;
+  }
+  bool state_moved = config->state != config_.state;
+  bool store_moved = config->store != config_.store;
+  if (state_moved) {
+    auto state = StateStore::Open(config->state);
+    if (!state.ok()) {
+      spdlog::error("config reload: {}; keeping the running config", state.status().message());
+      return;
+    }
+    state_ = std::move(state).value();
+  }
+  config_ = std::move(config).value();
+  InitLogging(config_.log_level);
+  notifiers_ = std::make_unique<Notifiers>(config_);
+  if (store_moved) store_.reset();
+  WatchRules();
+  if (ReloadRules("SIGHUP")) EvaluateNow("config reloaded");
+}
+
+void DaemonLoop::PollStore() {
+  last_poll_ = MonoNow();
+  struct stat st {};
+  if (stat(config_.store.c_str(), &st) != 0) {
+    if (store_) spdlog::warn("indicator store {} is gone; waiting for it", config_.store);
+    store_.reset();
+    data_version_.reset();
+    return;
+  }
+  if (store_ && static_cast<uint64_t>(st.st_ino) != store_inode_) {
+    spdlog::info("indicator store {} was replaced; reopening", config_.store);
+    store_.reset();
+  }
+  if (!store_) {
+    auto store = IndicatorStore::Open(config_.store, IndicatorStore::Mode::kReadOnly, 1000);
+    if (!store.ok()) {
+      spdlog::warn("indicator store not readable yet: {}", store.status().message());
+      return;
+    }
+    store_ = std::move(store).value();
+    store_inode_ = static_cast<uint64_t>(st.st_ino);
+    data_version_.reset();
+  }
+  Result<int64_t> version = store_->DataVersion();
+  if (!version.ok()) {
+    spdlog::warn("indicator store busy: {}", version.status().message());
+    return;
+  }
+  if (!data_version_ || *version != *data_version_) {
+    bool first = !data_version_;
+    data_version_ = *version;
+    EvaluateNow(first ? "store opened" : "store changed");
+  }
+}
+
+void DaemonLoop::EvaluateNow(const char* why) {
+  TimePoint now = clock_.Now();
+  last_eval_ = MonoNow();
+  // Until an evaluation succeeds, a due group_wait flush waits for the next
+  // poll instead of being retried in a tight loop.
+  auto defer_flush = [this]() {
+    if (next_flush_ && *next_flush_ <= MonoNow()) next_flush_ = MonoNow() + config_.poll_interval;
+  };
+  if (!store_) {
+    last_status_ = "waiting for the indicator store " + config_.store;
+    defer_flush();
+    return;
+  }
+  Cycle cycle(config_, rules_, store_.get(), state_.get());
+  Result<CycleResult> r = Status::Ok();
+  try {
+    r = cycle.Evaluate(now, false);
+  } catch (const std::exception& e) {
+    r = Status::IOError(std::string("unexpected error: ") + e.what());
+  }
+  if (!r.ok()) {
+    // Busy or briefly unreadable: nothing is resolved, the next poll retries.
+    spdlog::warn("evaluation skipped reason=\"{}\" error=\"{}\"", why, r.status().message());
+    data_version_.reset();
+    defer_flush();
+    return;
+  }
+  next_flush_.reset();
+  if (r->next_flush) {
+    next_flush_ = MonoNow() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  *r->next_flush - now);
+  }
+  if (r->warnings != last_warnings_) {  // once, not every poll
+    for (const std::string& w : r->warnings) spdlog::warn("{}", w);
+    last_warnings_ = r->warnings;
+  }
+  spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
+               r->eval.findings.size(), r->firing, r->fired, r->resolved, r->messages.size());
+  last_status_ =
+      "last evaluation " + FormatIso8601(now) + ": " + std::to_string(r->firing) + " alerts firing";
+  if (!ready_) {
+    systemd_->Ready();
+    ready_ = true;
+  }
+  Result<int> pruned = state_->Prune(now - kPruneAge);
+  if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
+}
+
+void DaemonLoop::Deliver() {
+  Outbox outbox(state_.get(), notifiers_.get(), config_.outbox, clock_);
+  // Between messages: answer the watchdog and notice SIGTERM (the message in
+  // flight is finished, the rest waits for the next start). A SIGHUP waits
+  // for the batch: the outbox is using the notifiers a reload replaces.
+  auto keep_going = [this]() {
+    systemd_->Watchdog();
+    pollfd fd = {signal_fd_, POLLIN, 0};
+    if (poll(&fd, 1, 0) > 0) HandleSignals(true);
+    return !stopping_;
+  };
+  Result<DeliveryReport> report = outbox.DeliverDue(1000, keep_going);
+  if (!report.ok()) {
+    spdlog::warn("outbox: {}", report.status().message());
+    return;
+  }
+  // Dead alert messages are reported to the admin, at most once an hour; a
+  // dead admin message is only logged (it cannot report itself).
+  int dead_alerts = 0;
+  for (const std::string& id : report->dead_ids) dead_alerts += id.rfind("admin-", 0) == 0 ? 0 : 1;
+  if (dead_alerts > 0 && (!last_dead_notice_ || MonoNow() - *last_dead_notice_ > kDeadNoticeGap)) {
+    last_dead_notice_ = MonoNow();
+    NotifyAdmin("[shihyo] 送信できなかった通知があります（" + std::to_string(dead_alerts) +
+                    "件、shihyo outbox list --status dead で確認できます）",
+                report->errors);
+  }
+}
+
+void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
+  const Receiver* admin = config_.FindReceiver(config_.admin_receiver);
+  if (!admin) return;
+  if (admin->kind == Receiver::Kind::kAlertmanager ||
+      (admin->kind == Receiver::Kind::kWebhook &&
+       admin->webhook.format == WebhookReceiver::Format::kAlertmanager)) {
+    spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}", admin->name,
+                 subject);
+    return;
+  }
+  Message m;
+  m.id = "admin-" + NewMessageId(MessageIdDomain(config_));
+  m.receiver = admin->name;
+  m.kind = admin->kind;
+  m.group_key = "admin";
+  m.created_at = clock_.Now();
+  m.subject = subject;
+  m.summary = subject;
+  m.to = admin->email.to;
+  m.cc = admin->email.cc;
+  m.bcc = admin->email.bcc;
+  m.text = subject + "\n\n" + Joined(lines) + "\n直したら `shihyo check --rules " + config_.rules +
+           "` で確かめてください。"
+           "保存すると自動で読み込み直します。\n";
+  m.html = "<pre>" + m.text + "</pre>";
+  m.content_type = admin->webhook.content_type;
+  if (admin->kind == Receiver::Kind::kWebhook &&
+      admin->webhook.format == WebhookReceiver::Format::kTemplate &&
+      admin->webhook.compiled_template) {
+    nlohmann::json context = {{"receiver", admin->name},
+                              {"status", "admin"},
+                              {"summary", subject},
+                              {"text", m.text},
+                              {"count_new", "0"},
+                              {"count_firing", "0"},
+                              {"count_resolved", "0"},
+                              {"message_id", m.id},
+                              {"external_url", config_.external_url},
+                              {"alerts", nlohmann::json::array()}};
+    bool json = m.content_type.find("json") != std::string::npos;
+    m.body = admin->webhook.compiled_template->RenderJson(context, json);
+  } else {
+    m.body = nlohmann::json{{"version", "1"},    {"id", m.id},         {"receiver", admin->name},
+                            {"status", "admin"}, {"summary", subject}, {"errors", lines}}
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  CycleWrite write;
+  write.messages.push_back(m);
+  Status s = state_->CommitCycle(write);
+  if (!s.ok()) spdlog::error("admin notification not queued: {}", s.message());
+}
+
+void DaemonLoop::UpdateStatus() {
+  Result<int> pending = state_->PendingCount();
+  std::string status = last_status_ + (pending.ok() ? "; outbox pending " + std::to_string(*pending)
+                                                    : std::string());
+  if (status == last_sent_status_) return;  // systemd hears of changes only
+  last_sent_status_ = status;
+  systemd_->Status(status);
+}
+
+}  // namespace shihyo

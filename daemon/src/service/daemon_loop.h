@@ -1,0 +1,88 @@
+// The long-running service: evaluates when the indicator store changes
+// (PRAGMA data_version, polled on a connection it keeps), on a schedule and
+// after a rule reload; delivers the outbox continuously; reloads rules when
+// their files change (inotify) and config and rules on SIGHUP, keeping the
+// last good set when a reload fails; stops cleanly on SIGTERM/SIGINT.
+// Single-threaded; signals are read through a signalfd.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "config/config.h"
+#include "model/rule.h"
+
+namespace shihyo {
+
+class IndicatorStore;
+class StateStore;
+class Notifiers;
+class SystemdNotifier;
+class StateLock;
+
+class DaemonLoop {
+ public:
+  // |clock| must outlive the loop.
+  DaemonLoop(std::string config_path, const Clock& clock);
+  ~DaemonLoop();
+  DaemonLoop(const DaemonLoop&) = delete;
+  DaemonLoop& operator=(const DaemonLoop&) = delete;
+
+  // Loads everything and runs until SIGTERM or SIGINT. Returns the exit code:
+  // 0 after a clean stop, 1 when the config or rules are invalid at start,
+  // 2 when a file cannot be opened.
+  int Run();
+
+ private:
+  Status Start();
+  void Loop();
+  // SIGTERM/SIGINT stop; SIGHUP reloads now, or after the delivery in
+  // progress when |in_delivery| (the outbox holds the notifiers).
+  void HandleSignals(bool in_delivery);
+  void HandleRuleEvents();
+  bool ReloadRules(const char* why);
+  void ReloadConfig();
+  void PollStore();
+  void EvaluateNow(const char* why);
+  void Deliver();
+  void NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines);
+  void WatchRules();
+  void UpdateStatus();
+  int NextTimeoutMs() const;
+
+  std::string config_path_;
+  const Clock& clock_;
+  Config config_;
+  RuleSet rules_;
+  std::unique_ptr<IndicatorStore> store_;
+  std::unique_ptr<StateStore> state_;
+  std::unique_ptr<Notifiers> notifiers_;
+  std::unique_ptr<SystemdNotifier> systemd_;
+  int signal_fd_ = -1;
+  int inotify_fd_ = -1;
+  int rules_watch_ = -1;
+  using Mono = std::chrono::steady_clock::time_point;  // intervals survive clock steps
+  static Mono MonoNow() { return std::chrono::steady_clock::now(); }
+
+  bool stopping_ = false;
+  bool reload_pending_ = false;
+  bool ready_ = false;
+  std::optional<int64_t> data_version_;
+  uint64_t store_inode_ = 0;
+  Mono last_eval_{};
+  Mono last_poll_{};
+  std::optional<Mono> next_flush_;
+  std::optional<Mono> rules_dirty_since_;
+  std::optional<Mono> last_dead_notice_;
+  std::unique_ptr<StateLock> lock_;
+  std::string last_reload_errors_;
+  std::vector<std::string> last_warnings_;
+  std::string last_status_;
+  std::string last_sent_status_;
+};
+
+}  // namespace shihyo

@@ -1,0 +1,82 @@
+#include "service/outbox.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace shihyo {
+
+Seconds Backoff(const OutboxConfig& config, int attempts, double jitter) {
+  double base = static_cast<double>(config.initial_backoff.count()) *
+                std::pow(2.0, std::max(0, attempts - 1));
+  base = std::min(base, static_cast<double>(config.max_backoff.count()));
+  return Seconds(std::max<int64_t>(1, static_cast<int64_t>(base * jitter)));
+}
+
+Outbox::Outbox(StateStore* store, Notifiers* notifiers, const OutboxConfig& config,
+               const Clock& clock)
+    : store_(store), notifiers_(notifiers), config_(config), clock_(clock) {}
+
+Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>& keep_going,
+                                          std::chrono::seconds budget) {
+  auto started = std::chrono::steady_clock::now();
+  Result<std::vector<OutboxEntry>> due = store_->DueMessages(clock_.Now(), limit);
+  if (!due.ok()) return due.status();
+  DeliveryReport report;
+  std::map<std::string, std::pair<TimePoint, std::string>> deferred;  // receiver → until, why
+  for (const OutboxEntry& e : *due) {
+    if (keep_going && !keep_going()) break;
+    if (std::chrono::steady_clock::now() - started > budget) break;
+    const Message& m = e.message;
+    TimePoint now = clock_.Now();
+    if (auto d = deferred.find(m.receiver); d != deferred.end()) {
+      // The receiver just failed: this one waits as long, without an attempt.
+      Status marked = store_->MarkRetry(m.id, e.attempts, d->second.first, d->second.second);
+      if (!marked.ok()) return marked;
+      ++report.retrying;
+      continue;
+    }
+    int attempts = e.attempts + 1;
+    Notifier* notifier = notifiers_->For(m.receiver);
+    Status s =
+        notifier
+            ? notifier->Send(m)
+            : Status::InvalidArgument("receiver '" + m.receiver + "' is no longer in the config");
+    now = clock_.Now();
+    Status marked;
+    if (s.ok()) {
+      marked = store_->MarkSent(m.id, now, attempts);
+      ++report.sent;
+      spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", m.id, m.receiver,
+                   attempts, m.summary);
+    } else {
+      report.errors.push_back(m.receiver + ": " + s.message());
+      bool too_old = now - m.created_at >= config_.max_age;
+      if (!s.IsUnavailable() || too_old) {
+        std::string why = s.IsUnavailable() ? "gave up after " + std::to_string(attempts) +
+                                                  " attempts: " + s.message()
+                                            : s.message();
+        marked = store_->MarkDead(m.id, attempts, why);
+        ++report.dead;
+        report.dead_ids.push_back(m.id);
+        spdlog::error("message dead id={} receiver={} attempts={} error=\"{}\"", m.id, m.receiver,
+                      attempts, why);
+      } else {
+        double jitter = fixed_jitter_ >= 0 ? fixed_jitter_
+                                           : std::uniform_real_distribution<double>(0.5, 1.0)(rng_);
+        TimePoint next = now + Backoff(config_, attempts, jitter);
+        marked = store_->MarkRetry(m.id, attempts, next, s.message());
+        deferred[m.receiver] = {next, s.message()};
+        ++report.retrying;
+        spdlog::warn("message retry id={} receiver={} attempts={} next={} error=\"{}\"", m.id,
+                     m.receiver, attempts, FormatIso8601(next), s.message());
+      }
+    }
+    if (!marked.ok()) return marked;
+  }
+  return report;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,78 @@
+// IndicatorStore: the SQLite indicator store (WAL, PRAGMA user_version
+// migrations). All store SQL lives behind this class; plain structs go in and
+// out, no SQLite types or exceptions escape. One instance per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "model/indicator.h"
+
+namespace shihyo {
+
+struct ProgressTable;
+
+// What one imported table did to the store.
+struct ImportResult {
+  std::string plan;
+  std::string source;
+  bool created = false;   // the plan was not in the store before
+  int cells_changed = 0;  // target and actual cells added, changed or removed
+  int indicators_added = 0;
+  int indicators_removed = 0;
+  bool changed = false;  // anything at all was written for this table
+};
+
+class IndicatorStore {
+ public:
+  enum class Mode {
+    kReadOnly,   // the daemon and eval: never writes, never creates
+    kReadWrite,  // import: creates the file and migrates the schema
+  };
+
+  // Opens the store at |path|. kReadWrite creates it if absent, switches it to
+  // WAL and migrates it to the current schema; kReadOnly returns kNotFound for
+  // a missing file and kInvalidArgument for a schema it cannot read.
+  // |busy_timeout_ms| is how long a statement waits for another writer's lock
+  // before giving up with kUnavailable.
+  static Result<std::unique_ptr<IndicatorStore>> Open(const std::string& path, Mode mode,
+                                                      int busy_timeout_ms = 5000);
+
+  ~IndicatorStore();
+  IndicatorStore(const IndicatorStore&) = delete;
+  IndicatorStore& operator=(const IndicatorStore&) = delete;
+
+  // Imports |tables| in one transaction: all of them or, on any error, none.
+  // A plan is matched by its title; indicators by project, measure and name.
+  // Unchanged tables write nothing (PRAGMA data_version stays put); changed
+  // cells are updated in place and recorded in the change history with
+  // |imported_at| (ISO 8601). Returns kUnavailable while another writer
+  // holds the lock longer than the busy timeout.
+  Result<std::vector<ImportResult>> Import(const std::vector<ProgressTable>& tables,
+                                           const std::string& imported_at);
+
+  // Every plan with its indicators in table order; each indicator has one
+  // observation per fiscal year of the plan period.
+  Result<std::vector<Plan>> LoadPlans();
+
+  // The change history, oldest first.
+  Result<std::vector<CellChange>> LoadChanges();
+
+  // SQLite's PRAGMA data_version for this connection: it changes whenever
+  // another connection commits to the file.
+  Result<int64_t> DataVersion();
+
+  // The schema version this build writes.
+  static int LatestSchemaVersion();
+
+  struct Impl;
+
+ private:
+  explicit IndicatorStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace shihyo

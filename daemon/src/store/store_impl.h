@@ -1,0 +1,39 @@
+// Internal to the store module: the SQLite connection behind IndicatorStore.
+// Included only by store*.cc.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <string>
+
+#include "base/sqlite_util.h"
+#include "store/store.h"
+
+namespace shihyo {
+
+struct IndicatorStore::Impl {
+  Impl(const std::string& p, int flags, int busy_timeout_ms)
+      : path(p), db(p, flags, busy_timeout_ms) {}
+  std::string path;
+  SQLite::Database db;
+};
+
+// Binds |text|, or NULL when it is empty.
+inline void BindTextOrNull(SQLite::Statement& st, int index, const std::string& text) {
+  if (text.empty()) {
+    st.bind(index);
+  } else {
+    st.bind(index, text);
+  }
+}
+
+// Binds std::optional<double> as REAL or NULL.
+inline void BindOptional(SQLite::Statement& st, int index, const std::optional<double>& v) {
+  if (v) {
+    st.bind(index, *v);
+  } else {
+    st.bind(index);
+  }
+}
+
+}  // namespace shihyo

@@ -1,0 +1,304 @@
+// IndicatorStore::Import: diffs a parsed progress table against the store and
+// writes only what changed, recording cell changes in the history.
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "import/progress_table.h"
+#include "store/store_rows.h"
+
+namespace shihyo {
+
+namespace {
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" : "") + lines[i];
+  return out;
+}
+
+// Imports one table inside the caller's transaction.
+class TableImporter {
+ public:
+  TableImporter(SQLite::Database& db, const ProgressTable& table, const std::string& now)
+      : db_(db), table_(table), now_(now) {}
+
+  ImportResult Run() {
+    progress_.result.plan = table_.title;
+    progress_.result.source = table_.source;
+    UpsertPlan();
+    IndicatorRows rows(db_, table_.fiscal_years, &progress_);
+    int project_ordinal = 0;
+    int indicator_ordinal = 0;
+    for (const TableProject& p : table_.projects) {
+      int64_t project_id = UpsertProject(p, project_ordinal++);
+      int measure_ordinal = 0;
+      for (const TableMeasure& m : p.measures) {
+        int64_t measure_id = UpsertMeasure(project_id, m, measure_ordinal++);
+        for (const TableIndicator& ind : m.indicators) {
+          rows.Upsert(measure_id, ind, indicator_ordinal++);
+        }
+      }
+    }
+    RemoveUnseen();
+    if (progress_.result.changed) WriteHistory();
+    return progress_.result;
+  }
+
+ private:
+  void Exec(const std::string& sql) { db_.exec(sql); }
+
+  void UpsertPlan() {
+    SQLite::Statement q(db_, "SELECT id, first_year, last_year, notes FROM plans WHERE name = ?");
+    q.bind(1, table_.title);
+    std::string notes = JoinLines(table_.notes);
+    int first = table_.fiscal_years.front();
+    int last = table_.fiscal_years.back();
+    if (q.executeStep()) {
+      plan_id_ = q.getColumn(0).getInt64();
+      if (q.getColumn(1).getInt() != first || q.getColumn(2).getInt() != last ||
+          q.getColumn(3).getString() != notes) {
+        SQLite::Statement u(
+            db_, "UPDATE plans SET first_year = ?, last_year = ?, notes = ? WHERE id = ?");
+        u.bind(1, first);
+        u.bind(2, last);
+        u.bind(3, notes);
+        u.bind(4, plan_id_);
+        u.exec();
+        progress_.result.changed = true;
+      }
+      return;
+    }
+    SQLite::Statement ins(db_,
+                          "INSERT INTO plans (name, first_year, last_year, notes, source,"
+                          " imported_at) VALUES (?, ?, ?, ?, ?, ?)");
+    ins.bind(1, table_.title);
+    ins.bind(2, first);
+    ins.bind(3, last);
+    ins.bind(4, notes);
+    ins.bind(5, table_.source);
+    ins.bind(6, now_);
+    ins.exec();
+    plan_id_ = db_.getLastInsertRowid();
+    progress_.result.created = true;
+    progress_.result.changed = true;
+  }
+
+  int64_t UpsertProject(const TableProject& p, int ordinal) {
+    SQLite::Statement q(
+        db_, "SELECT id, heading, ordinal FROM projects WHERE plan_id = ? AND number = ?");
+    q.bind(1, plan_id_);
+    q.bind(2, p.number);
+    int64_t id;
+    if (q.executeStep()) {
+      id = q.getColumn(0).getInt64();
+      if (q.getColumn(1).getString() != p.heading || q.getColumn(2).getInt() != ordinal) {
+        SQLite::Statement u(db_, "UPDATE projects SET heading = ?, ordinal = ? WHERE id = ?");
+        u.bind(1, p.heading);
+        u.bind(2, ordinal);
+        u.bind(3, id);
+        u.exec();
+        progress_.result.changed = true;
+      }
+    } else {
+      SQLite::Statement ins(db_,
+                            "INSERT INTO projects (plan_id, number, heading, ordinal)"
+                            " VALUES (?, ?, ?, ?)");
+      ins.bind(1, plan_id_);
+      ins.bind(2, p.number);
+      ins.bind(3, p.heading);
+      ins.bind(4, ordinal);
+      ins.exec();
+      id = db_.getLastInsertRowid();
+      progress_.result.changed = true;
+    }
+    seen_projects_.insert(id);
+    return id;
+  }
+
+  int64_t UpsertMeasure(int64_t project_id, const TableMeasure& m, int ordinal) {
+    SQLite::Statement q(db_,
+                        "SELECT id, text, actual_header, ordinal FROM measures"
+                        " WHERE project_id = ? AND marker = ?");
+    q.bind(1, project_id);
+    q.bind(2, m.marker);
+    int64_t id;
+    if (q.executeStep()) {
+      id = q.getColumn(0).getInt64();
+      if (q.getColumn(1).getString() != m.text || q.getColumn(2).getString() != m.actual_header ||
+          q.getColumn(3).getInt() != ordinal) {
+        SQLite::Statement u(db_,
+                            "UPDATE measures SET text = ?, actual_header = ?, ordinal = ?"
+                            " WHERE id = ?");
+        u.bind(1, m.text);
+        u.bind(2, m.actual_header);
+        u.bind(3, ordinal);
+        u.bind(4, id);
+        u.exec();
+        progress_.result.changed = true;
+      }
+    } else {
+      SQLite::Statement ins(
+          db_,
+          "INSERT INTO measures (project_id, marker, text, actual_header, ordinal)"
+          " VALUES (?, ?, ?, ?, ?)");
+      ins.bind(1, project_id);
+      ins.bind(2, m.marker);
+      ins.bind(3, m.text);
+      ins.bind(4, m.actual_header);
+      ins.bind(5, ordinal);
+      ins.exec();
+      id = db_.getLastInsertRowid();
+      progress_.result.changed = true;
+    }
+    seen_measures_.insert(id);
+    SyncFootnotes(id, m.footnotes);
+    return id;
+  }
+
+  void SyncFootnotes(int64_t measure_id, const std::vector<std::string>& footnotes) {
+    SQLite::Statement q(db_, "SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
+    q.bind(1, measure_id);
+    std::vector<std::string> existing;
+    while (q.executeStep()) existing.push_back(q.getColumn(0).getString());
+    if (existing == footnotes) return;
+    SQLite::Statement del(db_, "DELETE FROM footnotes WHERE measure_id = ?");
+    del.bind(1, measure_id);
+    del.exec();
+    SQLite::Statement ins(db_,
+                          "INSERT INTO footnotes (measure_id, ordinal, text) VALUES (?, ?, ?)");
+    for (size_t i = 0; i < footnotes.size(); ++i) {
+      ins.bind(1, measure_id);
+      ins.bind(2, static_cast<int>(i));
+      ins.bind(3, footnotes[i]);
+      ins.exec();
+      ins.reset();
+    }
+    progress_.result.changed = true;
+  }
+
+  void RemoveUnseen() {
+    SQLite::Statement q(db_,
+                        "SELECT i.id, i.name, i.target_raw, m.id, pr.id FROM indicators i"
+                        " JOIN measures m ON i.measure_id = m.id"
+                        " JOIN projects pr ON m.project_id = pr.id WHERE pr.plan_id = ?");
+    q.bind(1, plan_id_);
+    std::vector<int64_t> gone;
+    while (q.executeStep()) {
+      int64_t id = q.getColumn(0).getInt64();
+      if (progress_.seen_indicators.count(id)) continue;
+      gone.push_back(id);
+      std::string name = q.getColumn(1).getString();
+      progress_.AddChange(name, std::nullopt, q.getColumn(2).getString(), std::nullopt);
+      SQLite::Statement obs(db_,
+                            "SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?"
+                            " AND raw <> '' ORDER BY fiscal_year");
+      obs.bind(1, id);
+      while (obs.executeStep()) {
+        progress_.AddChange(name, obs.getColumn(0).getInt(), obs.getColumn(1).getString(),
+                            std::nullopt);
+      }
+    }
+    for (int64_t id : gone) {
+      SQLite::Statement del(db_, "DELETE FROM indicators WHERE id = ?");
+      del.bind(1, id);
+      del.exec();
+      ++progress_.result.indicators_removed;
+      progress_.result.changed = true;
+    }
+    DeleteUnseen("measures", "project_id IN (SELECT id FROM projects WHERE plan_id = ?)",
+                 seen_measures_);
+    DeleteUnseen("projects", "plan_id = ?", seen_projects_);
+  }
+
+  void DeleteUnseen(const char* table, const char* scope, const std::set<int64_t>& seen) {
+    SQLite::Statement q(db_, std::string("SELECT id FROM ") + table + " WHERE " + scope);
+    q.bind(1, plan_id_);
+    std::vector<int64_t> gone;
+    while (q.executeStep()) {
+      if (!seen.count(q.getColumn(0).getInt64())) gone.push_back(q.getColumn(0).getInt64());
+    }
+    for (int64_t id : gone) {
+      SQLite::Statement del(db_, std::string("DELETE FROM ") + table + " WHERE id = ?");
+      del.bind(1, id);
+      del.exec();
+      progress_.result.changed = true;
+    }
+  }
+
+  void WriteHistory() {
+    progress_.result.cells_changed = static_cast<int>(progress_.changes.size());
+    SQLite::Statement plan(db_, "UPDATE plans SET source = ?, imported_at = ? WHERE id = ?");
+    plan.bind(1, table_.source);
+    plan.bind(2, now_);
+    plan.bind(3, plan_id_);
+    plan.exec();
+    SQLite::Statement imp(db_,
+                          "INSERT INTO imports (plan_id, source, encoding, imported_at,"
+                          " cells_changed) VALUES (?, ?, ?, ?, ?)");
+    imp.bind(1, plan_id_);
+    imp.bind(2, table_.source);
+    imp.bind(3, table_.encoding);
+    imp.bind(4, now_);
+    imp.bind(5, progress_.result.cells_changed);
+    imp.exec();
+    int64_t import_id = db_.getLastInsertRowid();
+    SQLite::Statement ins(db_,
+                          "INSERT INTO changes (import_id, indicator, fiscal_year, old_raw,"
+                          " new_raw) VALUES (?, ?, ?, ?, ?)");
+    for (const PendingChange& c : progress_.changes) {
+      ins.bind(1, import_id);
+      ins.bind(2, c.indicator);
+      c.fiscal_year ? ins.bind(3, *c.fiscal_year) : ins.bind(3);
+      c.old_raw ? ins.bind(4, *c.old_raw) : ins.bind(4);
+      c.new_raw ? ins.bind(5, *c.new_raw) : ins.bind(5);
+      ins.exec();
+      ins.reset();
+    }
+  }
+
+  SQLite::Database& db_;
+  const ProgressTable& table_;
+  const std::string& now_;
+  int64_t plan_id_ = 0;
+  ImportProgress progress_;
+  std::set<int64_t> seen_projects_, seen_measures_;
+};
+
+}  // namespace
+
+Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<ProgressTable>& tables,
+                                                         const std::string& imported_at) {
+  std::set<std::string> titles;
+  for (const ProgressTable& t : tables) {
+    if (!titles.insert(t.title).second) {
+      return Status::InvalidArgument(t.source + ": holds the plan '" + t.title +
+                                     "' that another file in this import also holds");
+    }
+  }
+  std::vector<ImportResult> results;
+  Status s = GuardSqlite(impl_->path, "import", [&]() -> Status {
+    impl_->db.exec("BEGIN IMMEDIATE");
+    try {
+      for (const ProgressTable& t : tables) {
+        results.push_back(TableImporter(impl_->db, t, imported_at).Run());
+      }
+      bool any = false;
+      for (const ImportResult& r : results) any = any || r.changed;
+      // Nothing changed: roll back so the file and its data_version stay untouched.
+      impl_->db.exec(any ? "COMMIT" : "ROLLBACK");
+    } catch (...) {
+      try {
+        impl_->db.exec("ROLLBACK");
+      } catch (const SQLite::Exception&) {
+        // SQLite already rolled back (e.g. after SQLITE_FULL); report the first error.
+      }
+      throw;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return results;
+}
+
+}  // namespace shihyo

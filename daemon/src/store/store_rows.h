@@ -1,0 +1,55 @@
+// Internal to the store module: what an import shares between the plan-level
+// writer (store_import.cc) and the row writer (store_rows.cc).
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "import/progress_table.h"
+#include "store/store_impl.h"
+
+namespace shihyo {
+
+struct CellValue;
+struct Inference;
+
+struct PendingChange {
+  std::string indicator;
+  std::optional<int> fiscal_year;
+  std::optional<std::string> old_raw;
+  std::optional<std::string> new_raw;
+};
+
+// What an import has done so far.
+struct ImportProgress {
+  ImportResult result;
+  std::vector<PendingChange> changes;
+  std::set<int64_t> seen_indicators;
+
+  void AddChange(const std::string& indicator, std::optional<int> fiscal_year,
+                 std::optional<std::string> old_raw, std::optional<std::string> new_raw);
+};
+
+// Inserts or updates indicator rows and their observations, recording the
+// cells that changed in |progress|. |db| and |fiscal_years| must outlive it.
+class IndicatorRows {
+ public:
+  IndicatorRows(SQLite::Database& db, const std::vector<int>& fiscal_years,
+                ImportProgress* progress);
+
+  // Writes |ind| as row |ordinal| of measure |measure_id|.
+  void Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal);
+
+ private:
+  void BindIndicator(SQLite::Statement& st, int first, const TableIndicator& ind, int ordinal,
+                     const CellValue& target, const Inference& inf);
+  void SyncObservations(int64_t indicator_id, const TableIndicator& ind);
+
+  SQLite::Database& db_;
+  const std::vector<int>& years_;
+  ImportProgress* p_;
+};
+
+}  // namespace shihyo
