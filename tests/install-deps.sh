@@ -10,6 +10,7 @@ packages="
   catch2 sqlite3 clang clang-format libclang-rt-14-dev
   python3 python3-aiosmtpd prometheus-alertmanager
   lintian file dpkg-dev systemd faketime
+  debootstrap systemd-container
 "
 missing=""
 for p in $packages; do

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "base/journal_stream.h"
 #include "base/log.h"
 #include "cli/cli_tools.h"
 
@@ -66,6 +67,13 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
 int RunCli(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (IsJournalStream(2)) {
+    // Run by systemd (ExecStartPre, ExecReload): what goes to stderr is an
+    // error, and `journalctl -p err` must show it.
+    SyslogPrefixBuf err_buf(std::cerr.rdbuf(), 3);
+    std::ostream err(&err_buf);
+    return RunCli(args, std::cout, err);
+  }
   return RunCli(args, std::cout, std::cerr);
 }
 
