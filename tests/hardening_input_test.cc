@@ -5,6 +5,8 @@
 #include <string>
 
 #include "base/regex.h"
+#include "eval/expression.h"
+#include "eval/rule_loader.h"
 #include "fakes.h"
 namespace shihyo {
 namespace {
@@ -31,6 +33,65 @@ TEST_CASE("hardening: a regex match limit is an error, not a non-match (issue 13
   CHECK(*(*re)->Match("xyzc"));
   CHECK_FALSE(*(*re)->Match("aaa"));
   CHECK((*re)->error_count() == 1);
+}
+
+TEST_CASE("hardening: a condition cannot assign (issue 13 item 10)", "[hardening]") {
+  struct Case {
+    const char* source;
+    size_t at;
+  };
+  for (const Case& c : {Case{"value = 5", 6}, Case{"ratio < 50 && value=5", 19},
+                        Case{"value += 1", 6}, Case{"年 > 1 || value = 0", 15}}) {
+    CAPTURE(c.source);
+    size_t at = std::string::npos;
+    auto e = Expression::Compile(c.source, &at);
+    REQUIRE_FALSE(e.ok());
+    CHECK(e.status().message() == "assignment is not allowed in a condition (did you mean '=='?)");
+    CHECK(at == c.at);
+  }
+  for (const char* ok : {"value == 5", "value <= 5", "value >= 5", "value != 5"}) {
+    CAPTURE(ok);
+    CHECK(Expression::Compile(ok).ok());
+  }
+}
+
+TEST_CASE("hardening: an infinite condition is an error, not true (issue 13 item 10)",
+          "[hardening]") {
+  size_t at = 99;
+  auto constant = Expression::Compile("1/0", &at);
+  REQUIRE_FALSE(constant.ok());
+  CHECK(constant.status().message() == "the condition is always infinite (a division by zero?)");
+  CHECK(at == 0);
+  auto e = Expression::Compile("value / (target - 8000)");
+  REQUIRE(e.ok());
+  Expression::Variables vars;
+  vars.fill(std::nan(""));
+  vars[Expression::IndexOf("value")] = 4801;
+  vars[Expression::IndexOf("target")] = 8000;
+  Result<bool> r = (*e)->Evaluate(vars);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() ==
+        "condition 'value / (target - 8000)' is infinite (a division by zero?)");
+  CHECK_FALSE((*e)->Holds(vars));
+  vars[Expression::IndexOf("target")] = 9000;
+  CHECK(*(*e)->Evaluate(vars));
+  vars[Expression::IndexOf("target")] = std::nan("");
+  CHECK_FALSE(*(*e)->Evaluate(vars));  // unknown: NaN, quietly not true
+}
+
+TEST_CASE("hardening: check reports an assignment at its column (issue 13 item 10)",
+          "[hardening]") {
+  TempDir dir;
+  std::string file = dir.Write("a.yaml",
+                               "rules:\n  - id: eq\n    check: expression\n"
+                               "    params: {condition: \"value = 5\"}\n");
+  RuleLoad load = LoadRules({file});
+  REQUIRE(load.errors.size() == 1);
+  CHECK(load.errors[0] ==
+        file +
+            ":4:32: rule 'eq': 'condition': invalid expression: assignment is not allowed in "
+            "a condition (did you mean '=='?) (variables: value, target, previous, change, "
+            "change_percent, ratio, year, first_year, last_year, years_left, total, best_gain)");
 }
 
 }  // namespace
