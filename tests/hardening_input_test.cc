@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "base/message_template.h"
 #include "base/regex.h"
 #include "eval/expression.h"
 #include "eval/rule_loader.h"
@@ -92,6 +93,27 @@ TEST_CASE("hardening: check reports an assignment at its column (issue 13 item 1
             ":4:32: rule 'eq': 'condition': invalid expression: assignment is not allowed in "
             "a condition (did you mean '=='?) (variables: value, target, previous, change, "
             "change_percent, ratio, year, first_year, last_year, years_left, total, best_gain)");
+}
+
+TEST_CASE("hardening: template sections nest at most 16 deep (issue 13 item 11)", "[hardening]") {
+  auto nested = [](int depth) {
+    std::string s;
+    for (int i = 0; i < depth; ++i) s += "{{#previous}}";
+    s += "{{value}}";
+    for (int i = 0; i < depth; ++i) s += "{{/previous}}";
+    return s;
+  };
+  const std::set<std::string> known = {"previous", "value"};
+  CHECK(MessageTemplate::Compile(nested(16), known).ok());
+  size_t at = 0;
+  auto deep = MessageTemplate::Compile(nested(2000), known, &at);
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.status().message() == "sections nested more than 16 deep");
+  CHECK(at == 16 * 13);  // the 17th {{#previous}}
+  std::string big(MessageTemplate::kMaxSourceBytes + 1, 'x');
+  auto huge = MessageTemplate::Compile(big, known, &at);
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.status().message() == "the template is 65537 bytes long (at most 65536)");
 }
 
 }  // namespace
