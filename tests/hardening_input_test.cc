@@ -6,6 +6,7 @@
 
 #include "base/message_template.h"
 #include "base/regex.h"
+#include "config/config.h"
 #include "eval/expression.h"
 #include "eval/rule_loader.h"
 #include "fakes.h"
@@ -114,6 +115,48 @@ TEST_CASE("hardening: template sections nest at most 16 deep (issue 13 item 11)"
   auto huge = MessageTemplate::Compile(big, known, &at);
   REQUIRE_FALSE(huge.ok());
   CHECK(huge.status().message() == "the template is 65537 bytes long (at most 65536)");
+}
+
+TEST_CASE("hardening: deep YAML is a file:line:col error (issue 13 item 14)", "[hardening]") {
+  TempDir dir;
+  std::string flow = dir.Write("flow.yaml", "store: s.db\nroute: " + std::string(100000, '['));
+  Result<Config> c = LoadConfig(flow);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message() == flow + ":2:71: YAML nested more than 64 levels deep");
+  std::string closed = "rules:\n  - id: x\n    labels: " + std::string(1500, '{') + "a: 1" +
+                       std::string(1500, '}') + "\n";
+  RuleLoad load = LoadRules({dir.Write("r.yaml", closed)});
+  REQUIRE(load.errors.size() == 1);
+  CHECK(load.errors[0] == dir.File("r.yaml") + ":3:74: YAML nested more than 64 levels deep");
+  std::string block;
+  for (int i = 0; i < 100; ++i) block += std::string(2 * i, ' ') + "k" + std::to_string(i) + ":\n";
+  load = LoadRules({dir.Write("b.yaml", block)});
+  REQUIRE(load.errors.size() == 1);
+  CHECK(load.errors[0] == dir.File("b.yaml") + ":65:129: YAML nested more than 64 levels deep");
+  std::string dashes = "rules:\n  - ";
+  for (int i = 0; i < 100; ++i) dashes += "- ";
+  load = LoadRules({dir.Write("d.yaml", dashes + "x\n")});
+  REQUIRE(load.errors.size() == 1);
+  CHECK(load.errors[0] == dir.File("d.yaml") + ":2:3: YAML nested more than 64 levels deep");
+}
+
+TEST_CASE("hardening: the depth estimate passes what people write", "[hardening]") {
+  // Quotes, comments and block scalars with brackets and indentation are not nesting.
+  TempDir dir;
+  std::string text =
+      "rules:\n  - id: x\n    check: expression\n    params:\n"
+      "      condition: \"value > 1 # [[[[\"\n"
+      "    description: '" +
+      std::string(100, '[') +
+      "'\n"
+      "    # " +
+      std::string(100, '{') +
+      "\n"
+      "    message: |\n";
+  for (int i = 0; i < 100; ++i) text += std::string(6 + i, ' ') + "[{\n";
+  text += "    labels: {a: '[', b: \"{\"}\n";
+  RuleLoad load = LoadRules({dir.Write("ok.yaml", text)});
+  for (const std::string& e : load.errors) CHECK_THAT(e, !Catch::Contains("nested"));
 }
 
 }  // namespace
