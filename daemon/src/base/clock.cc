@@ -1,5 +1,6 @@
 #include "base/clock.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -46,8 +47,12 @@ std::string FormatJapaneseDateTime(TimePoint t) {
 }
 
 TimePoint JapanMidnight(CivilDate date) {
-  std::chrono::sys_days days{std::chrono::year{date.year} / date.month / date.day};
-  return TimePoint(days) - kJapanOffset;
+  // std::chrono::year holds -32767..32767; seconds since the epoch for those
+  // fit in 64 bits, nanoseconds do not: saturate on the way to TimePoint.
+  int year = std::clamp(date.year, -32767, 32767);
+  std::chrono::sys_days days{std::chrono::year{year} / date.month / date.day};
+  std::chrono::sys_seconds secs = std::chrono::sys_seconds(days) - kJapanOffset;
+  return SaturatingAdd(TimePoint(), secs.time_since_epoch());
 }
 
 CivilDate JapanDate(TimePoint t) {
@@ -58,7 +63,9 @@ CivilDate JapanDate(TimePoint t) {
                    static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
-TimePoint FiscalYearEnd(int fiscal_year) { return JapanMidnight(CivilDate{fiscal_year + 1, 4, 1}); }
+TimePoint FiscalYearEnd(int fiscal_year) {
+  return JapanMidnight(CivilDate{std::min(fiscal_year, 40000) + 1, 4, 1});
+}
 
 Result<TimePoint> ParseTime(std::string_view text) {
   auto fail = [&]() -> Result<TimePoint> {
@@ -72,6 +79,11 @@ Result<TimePoint> ParseTime(std::string_view text) {
   }
   std::chrono::year_month_day ymd{std::chrono::year{y} / mo / d};
   if (!ymd.ok()) return fail();
+  if (y < kMinYear || y > kMaxYear) {
+    return Status::InvalidArgument("invalid time '" + std::string(text) + "' (years " +
+                                   std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
+                                   ")");
+  }
   if (text.size() == 10) return JapanMidnight(CivilDate{y, mo, d});
   int h, mi, s;
   if (text.size() < 19 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||

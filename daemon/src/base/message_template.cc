@@ -24,6 +24,7 @@ std::string KnownList(const std::set<std::string>& known) {
 // would hide tags from this check).
 Status CheckTags(const std::string& source, const std::set<std::string>& known, size_t* error_at) {
   size_t pos = 0;
+  int depth = 0;  // open {{#…}} / {{^…}} sections
   while ((pos = source.find("{{", pos)) != std::string::npos) {
     size_t at = CharOffset(source, pos);
     if (error_at) *error_at = at;
@@ -49,6 +50,11 @@ Status CheckTags(const std::string& source, const std::set<std::string>& known, 
       return Status::InvalidArgument("unknown placeholder '" + name + "'" +
                                      " (known: " + KnownList(known) + ")");
     }
+    depth += kind == '#' || kind == '^' ? 1 : kind == '/' ? -1 : 0;
+    if (depth > MessageTemplate::kMaxSectionDepth) {
+      return Status::InvalidArgument("sections nested more than " +
+                                     std::to_string(MessageTemplate::kMaxSectionDepth) + " deep");
+    }
   }
   return Status::Ok();
 }
@@ -68,6 +74,11 @@ MessageTemplate::~MessageTemplate() = default;
 
 Result<std::shared_ptr<const MessageTemplate>> MessageTemplate::Compile(
     const std::string& source, const std::set<std::string>& known, size_t* error_at) {
+  if (source.size() > kMaxSourceBytes) {
+    if (error_at) *error_at = std::string::npos;
+    return Status::InvalidArgument("the template is " + std::to_string(source.size()) +
+                                   " bytes long (at most " + std::to_string(kMaxSourceBytes) + ")");
+  }
   Status tags = CheckTags(source, known, error_at);
   if (!tags.ok()) return tags;
   auto parsed = std::make_unique<Parsed>(source);

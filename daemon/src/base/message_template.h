@@ -16,9 +16,15 @@ namespace shihyo {
 
 class MessageTemplate {
  public:
-  // Parses |source| and checks that every placeholder is one of |known|.
-  // On error, |*error_at| (if given) is the character offset (0-based) of
-  // the offending tag when it is known.
+  // Longest template and deepest {{#section}} nesting Compile accepts: the
+  // mustache library's parse costs memory quadratic in the nesting depth.
+  static constexpr size_t kMaxSourceBytes = 64 * 1024;
+  static constexpr int kMaxSectionDepth = 16;
+
+  // Parses |source| and checks that every placeholder is one of |known|,
+  // that it is at most kMaxSourceBytes long and that sections nest at most
+  // kMaxSectionDepth deep. On error, |*error_at| (if given) is the character
+  // offset (0-based) of the offending tag when it is known.
   static Result<std::shared_ptr<const MessageTemplate>> Compile(const std::string& source,
                                                                 const std::set<std::string>& known,
                                                                 size_t* error_at = nullptr);

@@ -1,5 +1,7 @@
 #include "base/yaml_util.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -22,6 +24,106 @@ void YamlErrors::AddFile(const std::string& message) {
   messages_.push_back(file_ + ": " + message);
 }
 
+namespace {
+
+// Finds where |text| nests collections more than kMaxYamlDepth deep, before
+// yaml-cpp sees it (it recurses per level and says only "bad file" at its own
+// limit). An estimate on purpose, exact for what people write: block
+// nesting counts indentation levels (and each "- " that opens a line), flow
+// nesting counts '[' and '{' that start a value; quoted scalars, comments and
+// block scalars are skipped.
+class NestingScanner {
+ public:
+  explicit NestingScanner(std::string_view text) : text_(text) {}
+
+  // The mark of the first collection too deep, or nullopt.
+  std::optional<YAML::Mark> Find() {
+    size_t start = 0;
+    for (int line = 0; start <= text_.size(); ++line) {
+      size_t end = std::min(text_.find('\n', start), text_.size());
+      if (std::optional<size_t> at = ScanLine(text_.substr(start, end - start))) {
+        YAML::Mark m = FileStart();
+        m.line = line;
+        m.column = static_cast<int>(CharOffset(text_.substr(start, end - start), *at));
+        return m;
+      }
+      start = end + 1;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  // The byte offset in |line| where the nesting gets too deep, or nullopt.
+  std::optional<size_t> ScanLine(std::string_view line) {
+    size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string_view::npos) return std::nullopt;  // blank
+    if (block_scalar_indent_ && indent > *block_scalar_indent_ && quote_ == 0) return std::nullopt;
+    block_scalar_indent_.reset();
+    size_t i = indent;
+    if (quote_ == 0 && flow_ == 0 && line[indent] != '#') {
+      while (!indents_.empty() && indents_.back() > indent) indents_.pop_back();
+      if (indents_.empty() || indents_.back() < indent) indents_.push_back(indent);
+      extra_ = 0;
+      while (i + 1 < line.size() && line[i] == '-' && line[i + 1] == ' ') {
+        ++extra_;  // "- - x": a sequence in a sequence on one line
+        i = line.find_first_not_of(' ', i + 1);
+        if (i == std::string_view::npos) return std::nullopt;
+      }
+      if (Depth() > kMaxYamlDepth) return indent;
+    }
+    return ScanRest(line, i, indent);
+  }
+
+  std::optional<size_t> ScanRest(std::string_view line, size_t i, size_t indent) {
+    bool token_start = true;
+    for (; i < line.size(); ++i) {
+      char c = line[i];
+      if (quote_ != 0) {
+        if (c == '\\' && quote_ == '"')
+          ++i;
+        else if (c == quote_ && quote_ == '\'' && i + 1 < line.size() && line[i + 1] == '\'')
+          ++i;
+        else if (c == quote_)
+          quote_ = 0;
+        continue;
+      }
+      if (c == ' ' || c == '\t') {
+        token_start = token_start || (i > 0 && (line[i - 1] == ':' || line[i - 1] == '-'));
+        continue;
+      }
+      if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;
+      if (token_start && (c == '"' || c == '\'')) {
+        quote_ = c;
+      } else if (token_start && (c == '[' || c == '{')) {
+        ++flow_;
+        if (Depth() > kMaxYamlDepth) return i;
+        continue;  // token_start stays
+      } else if ((c == ']' || c == '}') && flow_ > 0) {
+        --flow_;
+      } else if (c == ',' && flow_ > 0) {
+        token_start = true;
+        continue;
+      } else if (token_start && flow_ == 0 && (c == '|' || c == '>')) {
+        block_scalar_indent_ = indent;
+        break;
+      }
+      token_start = false;
+    }
+    return std::nullopt;
+  }
+
+  int Depth() const { return static_cast<int>(indents_.size()) + extra_ + flow_; }
+
+  std::string_view text_;
+  std::vector<size_t> indents_;                // block indentation levels open
+  int extra_ = 0;                              // "- " sequences opened on the current line
+  int flow_ = 0;                               // open '[' and '{'
+  char quote_ = 0;                             // inside a quoted scalar
+  std::optional<size_t> block_scalar_indent_;  // inside a block scalar below this indent
+};
+
+}  // namespace
+
 std::optional<YAML::Node> LoadYamlString(const std::string& text, YamlErrors* errors) {
   if (size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
     // A file saved as Shift_JIS: its text would reach messages and JSON garbled.
@@ -38,8 +140,16 @@ std::optional<YAML::Node> LoadYamlString(const std::string& text, YamlErrors* er
     errors->Add(m, "the file is not valid UTF-8 (save it as UTF-8; Shift_JIS is not read here)");
     return std::nullopt;
   }
+  if (std::optional<YAML::Mark> deep = NestingScanner(text).Find()) {
+    errors->Add(*deep, "YAML nested more than " + std::to_string(kMaxYamlDepth) + " levels deep");
+    return std::nullopt;
+  }
   try {
     return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // Past the scanner's estimate: still say what is wrong, not "bad file".
+    errors->Add(e.mark, "YAML nested too deep");
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     errors->Add(e.mark, "YAML syntax error: " + e.msg);
     return std::nullopt;

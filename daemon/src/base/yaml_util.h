@@ -31,8 +31,13 @@ class YamlErrors {
   std::vector<std::string> messages_;
 };
 
-// Reads and parses |path|. Syntax errors and unreadable files are reported
-// to |errors|; returns nullopt then.
+// How deep collections may nest in a file (yaml-cpp recurses per level).
+// Deeper is reported as "file:line:column: YAML nested more than 64 levels
+// deep" at the collection that goes too deep.
+inline constexpr int kMaxYamlDepth = 64;
+
+// Reads and parses |path|. Syntax errors, too deep nesting and unreadable
+// files are reported to |errors|; returns nullopt then.
 std::optional<YAML::Node> LoadYamlFile(const std::string& path, YamlErrors* errors);
 
 // Parses |text| (named |errors->file()| in messages).

@@ -33,36 +33,6 @@ Result<std::string> ReadSecret(const SecretSource& source) {
   return value;
 }
 
-std::optional<Seconds> ParseDuration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  size_t i = 0;
-  long long n = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    n = n * 10 + (text[i++] - '0');
-    if (n > 100LL * 365 * 24 * 3600) return std::nullopt;
-  }
-  if (i == 0) return std::nullopt;
-  std::string unit = text.substr(i);
-  long long mult = unit.empty() || unit == "s" ? 1
-                   : unit == "m"               ? 60
-                   : unit == "h"               ? 3600
-                   : unit == "d"               ? 86400
-                                               : -1;
-  if (mult < 0) return std::nullopt;
-  return Seconds(n * mult);
-}
-
-std::optional<std::chrono::milliseconds> ParseMillis(const std::string& text) {
-  if (text.size() > 2 && text.substr(text.size() - 2) == "ms") {
-    std::optional<Seconds> n = ParseDuration(text.substr(0, text.size() - 2));
-    if (!n) return std::nullopt;
-    return std::chrono::milliseconds(n->count());
-  }
-  std::optional<Seconds> s = ParseDuration(text);
-  if (!s) return std::nullopt;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(*s);
-}
-
 const Receiver* Config::FindReceiver(const std::string& name) const {
   for (const Receiver& r : receivers) {
     if (r.name == name) return &r;
@@ -161,22 +131,40 @@ class ConfigLoader {
                                          {"interval", "poll_interval"}, &r_.errors)) {
       std::string what = "'evaluation': '" + f.key + "'";
       if (f.key == "interval") {
-        std::optional<Seconds> d = r_.Duration(f, what);
-        if (!d) continue;
-        if (*d < Seconds(10)) r_.errors.Add(f.mark(), what + ": at least 10s");
-        config_.evaluation_interval = *d;
+        config_.evaluation_interval =
+            Bounded(f, what, kIntervalBounds).value_or(config_.evaluation_interval);
+        continue;
+      }
+      std::optional<std::string> v = ReadString(f, what, &r_.errors);
+      std::optional<std::chrono::milliseconds> ms = v ? ParseMillisSaturated(*v) : std::nullopt;
+      if (!ms) {
+        if (v) r_.errors.Add(f.mark(), what + ": expected a duration such as 2s or 500ms");
+      } else if (*ms < std::chrono::milliseconds(100)) {
+        r_.errors.Add(f.mark(), what + ": at least 100ms");
+      } else if (*ms > kPollBounds.max) {
+        r_.errors.Add(f.mark(), what + ": at most " + FormatDuration(kPollBounds.max));
       } else {
-        std::optional<std::string> v = ReadString(f, what, &r_.errors);
-        std::optional<std::chrono::milliseconds> ms = v ? ParseMillis(*v) : std::nullopt;
-        if (!ms) {
-          if (v) r_.errors.Add(f.mark(), what + ": expected a duration such as 2s or 500ms");
-          continue;
-        }
-        if (*ms < std::chrono::milliseconds(100))
-          r_.errors.Add(f.mark(), what + ": at least 100ms");
         config_.poll_interval = *ms;
       }
     }
+  }
+
+  // The duration at |f|, reported unless within |b| (and nullopt then).
+  std::optional<Seconds> Bounded(const YamlField& f, const std::string& what, DurationBounds b) {
+    std::optional<std::string> v = ReadString(f, what, &r_.errors);
+    if (!v) return std::nullopt;
+    std::optional<Seconds> d = ParseDurationSaturated(*v);
+    if (!d) {
+      r_.errors.Add(f.mark(),
+                    what + ": expected a duration such as 30s, 5m, 2h or 7d, found '" + *v + "'");
+    } else if (*d < b.min) {
+      r_.errors.Add(f.mark(), what + ": at least " + FormatDuration(b.min));
+    } else if (*d > b.max) {
+      r_.errors.Add(f.mark(), what + ": at most " + FormatDuration(b.max));
+    } else {
+      return d;
+    }
+    return std::nullopt;
   }
 
   void ReadSmtp(const YamlField& field) {
@@ -216,7 +204,7 @@ class ConfigLoader {
         smtp.from = ReadString(f, what, &r_.errors).value_or("");
         if (!ValidAddress(smtp.from)) r_.errors.Add(f.mark(), what + ": not an email address");
       } else if (f.key == "timeout") {
-        smtp.timeout = r_.Timeout(f, what).value_or(smtp.timeout);
+        smtp.timeout = Bounded(f, what, kSmtpTimeoutBounds).value_or(smtp.timeout);
       } else if (f.key == "tls_verify") {
         smtp.tls_verify = ReadBool(f, what, &r_.errors).value_or(true);
       }
@@ -230,14 +218,30 @@ class ConfigLoader {
   }
 
   void ReadOutbox(const YamlField& field) {
+    OutboxConfig& o = config_.outbox;
+    std::optional<YAML::Mark> at;  // the last key set: where a conflict is reported
     for (const YamlField& f :
          ReadFields(field.value, field.mark(), "'outbox'",
                     {"initial_backoff", "max_backoff", "max_age"}, &r_.errors)) {
-      std::optional<Seconds> d = r_.Duration(f, "'outbox': '" + f.key + "'");
-      if (!d) continue;
-      if (f.key == "initial_backoff") config_.outbox.initial_backoff = *d;
-      if (f.key == "max_backoff") config_.outbox.max_backoff = *d;
-      if (f.key == "max_age") config_.outbox.max_age = *d;
+      std::string what = "'outbox': '" + f.key + "'";
+      at = f.mark();
+      if (f.key == "initial_backoff")
+        o.initial_backoff = Bounded(f, what, kInitialBackoffBounds).value_or(o.initial_backoff);
+      if (f.key == "max_backoff")
+        o.max_backoff = Bounded(f, what, kMaxBackoffBounds).value_or(o.max_backoff);
+      if (f.key == "max_age") o.max_age = Bounded(f, what, kMaxAgeBounds).value_or(o.max_age);
+    }
+    // A message must live long enough for its first retry, and the backoff
+    // cannot start above its own ceiling.
+    std::string initial = " (" + FormatDuration(o.initial_backoff) + ")";
+    if (at && o.max_backoff < o.initial_backoff) {
+      r_.errors.Add(*at, "'outbox': 'max_backoff' (" + FormatDuration(o.max_backoff) +
+                             ") is shorter than 'initial_backoff'" + initial);
+    }
+    if (at && o.max_age < o.initial_backoff) {
+      r_.errors.Add(*at, "'outbox': 'max_age' (" + FormatDuration(o.max_age) +
+                             ") is shorter than 'initial_backoff'" + initial +
+                             ": a message would be dead before its first retry");
     }
   }
 
@@ -302,10 +306,9 @@ class ConfigLoader {
             r_.errors.Add(f.mark(), what + ": '" + l + "' is not a label name");
         }
       } else if (f.key == "group_wait") {
-        r.group_wait = r_.Duration(f, what).value_or(r.group_wait);
+        r.group_wait = Bounded(f, what, kGroupWaitBounds).value_or(r.group_wait);
       } else if (f.key == "repeat_interval") {
-        r.repeat_interval = r_.Duration(f, what).value_or(r.repeat_interval);
-        if (r.repeat_interval < Seconds(60)) r_.errors.Add(f.mark(), what + ": at least 1m");
+        r.repeat_interval = Bounded(f, what, kRepeatBounds).value_or(r.repeat_interval);
       } else if (f.key == "send_resolved") {
         r.send_resolved = ReadBool(f, what, &r_.errors).value_or(true);
       } else if (f.key == "continue") {

@@ -134,10 +134,38 @@ struct Config {
 // "file:line:column: message" per line.
 Result<Config> LoadConfig(const std::string& path);
 
-// Parses "30s", "5m", "2h", "7d" (or a bare number of seconds).
+// The longest duration ParseDuration accepts: 100 years, so that adding any
+// duration to any time shihyo handles stays within TimePoint's range.
+inline constexpr Seconds kMaxDuration{100LL * 365 * 86400};
+
+// The bounds of each duration key (README "Running it as a service"); a
+// value outside them is a file:line:column error, never clamped.
+struct DurationBounds {
+  Seconds min, max;
+};
+inline constexpr DurationBounds kIntervalBounds{Seconds(10), Seconds(7 * 86400)};
+inline constexpr DurationBounds kPollBounds{Seconds(0), Seconds(86400)};  // and >= 100ms
+inline constexpr DurationBounds kSmtpTimeoutBounds{Seconds(1), Seconds(3600)};
+inline constexpr DurationBounds kGroupWaitBounds{Seconds(0), Seconds(86400)};
+inline constexpr DurationBounds kRepeatBounds{Seconds(60), Seconds(3650LL * 86400)};
+inline constexpr DurationBounds kInitialBackoffBounds{Seconds(1), Seconds(86400)};
+inline constexpr DurationBounds kMaxBackoffBounds{Seconds(1), Seconds(7 * 86400)};
+inline constexpr DurationBounds kMaxAgeBounds{Seconds(1), Seconds(3650LL * 86400)};
+
+// "30s", "5m", "2h", "10d": the largest unit that divides |d| evenly.
+std::string FormatDuration(Seconds d);
+
+// Parses "30s", "5m", "2h", "7d" (or a bare number of seconds), at most
+// kMaxDuration.
 std::optional<Seconds> ParseDuration(const std::string& text);
 
 // Like ParseDuration, and also "500ms".
 std::optional<std::chrono::milliseconds> ParseMillis(const std::string& text);
+
+// Like ParseDuration and ParseMillis, but a well-formed duration beyond
+// kMaxDuration reads as kMaxDuration + 1s (for an "at most" message rather
+// than "malformed"). nullopt only when malformed.
+std::optional<Seconds> ParseDurationSaturated(const std::string& text);
+std::optional<std::chrono::milliseconds> ParseMillisSaturated(const std::string& text);
 
 }  // namespace shihyo

@@ -20,6 +20,25 @@ namespace {
 
 double Defined(double x) { return std::isnan(x) ? 0.0 : 1.0; }
 
+// The offset of the first assignment operator in |source| ("=", "+=", ...;
+// not "==", "<=", ">=", "!="), or npos. A condition has no string
+// arguments, so every '=' is an operator.
+size_t FindAssignment(const std::string& source) {
+  for (size_t i = 0; i < source.size(); ++i) {
+    if (source[i] != '=') continue;
+    char prev = i > 0 ? source[i - 1] : ' ';
+    char next = i + 1 < source.size() ? source[i + 1] : ' ';
+    if (next == '=') {
+      ++i;  // "==": skip both
+      continue;
+    }
+    if (prev == '<' || prev == '>' || prev == '!') continue;
+    bool compound = i > 0 && std::string_view("+-*/^").find(prev) != std::string_view::npos;
+    return compound ? i - 1 : i;
+  }
+  return std::string::npos;
+}
+
 }  // namespace
 
 const std::vector<std::string>& Expression::VariableNames() {
@@ -50,6 +69,10 @@ Expression::~Expression() = default;
 
 Result<std::shared_ptr<const Expression>> Expression::Compile(const std::string& source,
                                                               size_t* error_at) {
+  if (size_t at = FindAssignment(source); at != std::string::npos) {
+    if (error_at) *error_at = CharOffset(source, at);
+    return Status::InvalidArgument("assignment is not allowed in a condition (did you mean '=='?)");
+  }
   std::shared_ptr<Expression> expr(new Expression());
   mu::Parser& p = expr->parser_->parser;
   try {
@@ -58,7 +81,11 @@ Result<std::shared_ptr<const Expression>> Expression::Compile(const std::string&
     p.DefineFun("defined", Defined);
     p.SetExpr(source);
     expr->parser_->vars.fill(1.0);
-    p.Eval();  // muparser parses on first use: surface syntax errors now
+    double r = p.Eval();  // muparser parses on first use: surface syntax errors now
+    if (std::isinf(r) && p.GetUsedVar().empty()) {
+      if (error_at) *error_at = 0;
+      return Status::InvalidArgument("the condition is always infinite (a division by zero?)");
+    }
   } catch (const mu::Parser::exception_type& e) {
     std::string msg = e.GetMsg();
     int pos = e.GetPos();
@@ -73,14 +100,28 @@ Result<std::shared_ptr<const Expression>> Expression::Compile(const std::string&
   return std::shared_ptr<const Expression>(std::move(expr));
 }
 
-bool Expression::Holds(const Variables& vars) const {
+std::string Expression::Source() const { return std::string(TrimSpace(parser_->parser.GetExpr())); }
+
+Result<bool> Expression::Evaluate(const Variables& vars) const {
   parser_->vars = vars;
+  double r;
   try {
-    double r = parser_->parser.Eval();
-    return !std::isnan(r) && r != 0.0;
-  } catch (const mu::Parser::exception_type&) {
-    return false;  // compiled expressions only fail on exotic runtime errors
+    r = parser_->parser.Eval();
+  } catch (const mu::Parser::exception_type& e) {
+    // Compiled expressions only fail on exotic runtime errors.
+    return Status::InvalidArgument("condition '" + Source() + "' failed: " + e.GetMsg());
   }
+  if (std::isnan(r)) return false;  // an unknown value: the condition cannot hold
+  if (std::isinf(r)) {
+    return Status::InvalidArgument("condition '" + Source() +
+                                   "' is infinite (a division by zero?)");
+  }
+  return r != 0.0;
+}
+
+bool Expression::Holds(const Variables& vars) const {
+  Result<bool> r = Evaluate(vars);
+  return r.ok() && *r;
 }
 
 }  // namespace shihyo

@@ -26,8 +26,10 @@ class Expression {
   static constexpr size_t kVariableCount = 12;
   using Variables = std::array<double, kVariableCount>;
 
-  // Compiles |source|. On a syntax error or unknown variable the message says
-  // what is wrong and |*error_at| (if given) the character offset (0-based).
+  // Compiles |source|. On a syntax error, an unknown variable or an
+  // assignment ("value = 5": muparser would assign and be true) the message
+  // says what is wrong and |*error_at| (if given) the character offset
+  // (0-based).
   static Result<std::shared_ptr<const Expression>> Compile(const std::string& source,
                                                            size_t* error_at = nullptr);
 
@@ -35,11 +37,21 @@ class Expression {
   Expression(const Expression&) = delete;
   Expression& operator=(const Expression&) = delete;
 
-  // True when the condition holds for |vars| (non-zero and not NaN).
+  // Whether the condition holds for |vars|: true when the result is finite
+  // and non-zero, false when zero or NaN (an unknown variable). An infinite
+  // result (a division by zero) is kInvalidArgument, for the caller to
+  // report: it is neither true nor false.
+  Result<bool> Evaluate(const Variables& vars) const;
+
+  // Evaluate() for callers that do not report errors: an error is false.
+  // Prefer Evaluate().
   bool Holds(const Variables& vars) const;
 
   // The index of |name| in Variables.
   static size_t IndexOf(const std::string& name);
+
+  // The condition as written.
+  std::string Source() const;
 
  private:
   Expression();

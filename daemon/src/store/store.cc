@@ -167,8 +167,16 @@ Result<std::unique_ptr<IndicatorStore>> IndicatorStore::Open(const std::string& 
                                                              int busy_timeout_ms) {
   bool read_only = mode == Mode::kReadOnly;
   std::error_code ec;
-  if (read_only && !std::filesystem::exists(path, ec)) {
+  std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (read_only && !std::filesystem::exists(st)) {
     return Status::NotFound(path + ": no such indicator store (create it with `shihyo import`)");
+  }
+  // SQLite's open() of a FIFO blocks until a writer appears, with SIGTERM
+  // already blocked in the daemon: refuse anything but a regular file (or a
+  // symlink to one). A file replaced by a FIFO after this check is the
+  // operator's doing, not an input's.
+  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    return Status::IOError(path + ": not a regular file (the indicator store is an SQLite file)");
   }
   std::unique_ptr<Impl> impl;
   Status s = GuardSqlite(path, "open", [&]() -> Status {

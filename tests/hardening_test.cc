@@ -1,0 +1,114 @@
+// Regression tests for issue 13 (hardening): input that used to wrap time,
+// hang, silently mis-match or cost unbounded memory is refused with a clear
+// error. The input-side cases (regexes, templates, YAML) are in
+// hardening_input_test.cc.
+#include <catch2/catch.hpp>
+
+#include "base/clock.h"
+#include "config/config.h"
+#include "fakes.h"
+
+namespace shihyo {
+namespace {
+
+using testing::TempDir;
+
+// A valid config with |extra| appended (top-level keys).
+std::string ConfigWith(const std::string& route_extra, const std::string& extra) {
+  return "store: s.db\nstate: st.db\nrules: r\n"
+         "receivers:\n  - {name: h, webhook: {url: 'http://127.0.0.1:1/h'}}\n"
+         "route:\n  receiver: h\n" +
+         route_extra + extra;
+}
+
+TEST_CASE("hardening: every config duration is bounded (issue 13 item 1)", "[hardening]") {
+  TempDir dir;
+  std::string file =
+      dir.Write("big.yaml", ConfigWith("  group_wait: 2d\n  repeat_interval: 110000d\n",
+                                       "evaluation: {interval: 110000d, poll_interval: 2d}\n"
+                                       "outbox: {max_backoff: 8d, max_age: 3651d}\n"));
+  Result<Config> c = LoadConfig(file);
+  REQUIRE_FALSE(c.ok());
+  std::string all = c.status().message();
+  for (const std::string& expected : {
+           file + ":8:15: route: 'group_wait': at most 1d",
+           file + ":9:20: route: 'repeat_interval': at most 3650d",
+           file + ":10:24: 'evaluation': 'interval': at most 7d",
+           file + ":10:48: 'evaluation': 'poll_interval': at most 1d",
+           file + ":11:23: 'outbox': 'max_backoff': at most 7d",
+           file + ":11:36: 'outbox': 'max_age': at most 3650d",
+       }) {
+    CAPTURE(all);
+    CHECK_THAT(all, Catch::Contains(expected));
+  }
+  // Beyond any bound (301 years): still "at most", not "not a duration".
+  Result<Config> huge =
+      LoadConfig(dir.Write("huge.yaml", ConfigWith("", "outbox: {max_age: 110000d}\n")));
+  REQUIRE_FALSE(huge.ok());
+  CHECK_THAT(huge.status().message(), Catch::EndsWith("'outbox': 'max_age': at most 3650d"));
+  // The limits themselves are accepted.
+  Result<Config> edge =
+      LoadConfig(dir.Write("edge.yaml", ConfigWith("  repeat_interval: 3650d\n",
+                                                   "evaluation: {interval: 7d, poll_interval: 1d}\n"
+                                                   "outbox: {max_backoff: 7d, max_age: 3650d}\n")));
+  REQUIRE(edge.ok());
+  CHECK(edge->route.repeat_interval == Seconds(3650LL * 86400));
+  CHECK(ParseDuration("36500d") == kMaxDuration);
+  CHECK_FALSE(ParseDuration("36501d"));
+  CHECK_FALSE(ParseDuration("99999999999999999999999d"));
+  CHECK_FALSE(ParseMillis("110000d"));
+}
+
+TEST_CASE("hardening: max_age and max_backoff not below initial_backoff (issue 13 item 6)",
+          "[hardening]") {
+  TempDir dir;
+  std::string age = dir.Write(
+      "age.yaml", ConfigWith("", "outbox: {initial_backoff: 1h, max_backoff: 2h, max_age: 30m}\n"));
+  Result<Config> c = LoadConfig(age);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message() ==
+        age +
+            ":8:57: 'outbox': 'max_age' (30m) is shorter than 'initial_backoff' (1h): a message "
+            "would be dead before its first retry");
+  std::string backoff = dir.Write(
+      "backoff.yaml", ConfigWith("", "outbox: {initial_backoff: 10m, max_backoff: 1m}\n"));
+  c = LoadConfig(backoff);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message() ==
+        backoff + ":8:45: 'outbox': 'max_backoff' (1m) is shorter than 'initial_backoff' (10m)");
+  // The defaults count too: a 2h first retry is above the default 30m ceiling.
+  c = LoadConfig(dir.Write("default.yaml", ConfigWith("", "outbox: {initial_backoff: 2h}\n")));
+  REQUIRE_FALSE(c.ok());
+  CHECK_THAT(c.status().message(), Catch::Contains("'max_backoff' (30m) is shorter"));
+  c = LoadConfig(
+      dir.Write("ok.yaml", ConfigWith("", "outbox: {initial_backoff: 1m, max_age: 1m}\n")));
+  CHECK(c.ok());
+}
+
+TEST_CASE("hardening: time arithmetic saturates instead of wrapping (issue 13 item 1)",
+          "[hardening]") {
+  using std::chrono::hours;
+  CHECK(SaturatingAdd(TimePoint::max() - hours(1), hours(2)) == TimePoint::max());
+  CHECK(SaturatingAdd(TimePoint::min() + hours(1), hours(-2)) == TimePoint::min());
+  CHECK(SaturatingSub(TimePoint::min() + hours(1), hours(2)) == TimePoint::min());
+  CHECK(SaturatingAdd(TimePoint(), Seconds(kMaxDuration) * 1000) == TimePoint::max());
+  TimePoint t = *ParseTime("2026-11-28");
+  CHECK(SaturatingAdd(t, hours(3)) == t + hours(3));
+  CHECK(SaturatingSub(t, hours(3)) == t - hours(3));
+  auto mono = std::chrono::steady_clock::time_point::max();
+  CHECK(SaturatingAdd(mono, std::chrono::milliseconds(5)) == mono);
+  // Years TimePoint cannot hold: the deadline is "never", not a date in 1700.
+  CHECK(FiscalYearEnd(3000) == TimePoint::max());
+  CHECK(FiscalYearEnd(1000) == TimePoint::min());
+  CHECK(FiscalYearEnd(2200) > FiscalYearEnd(2024));
+  for (const char* far : {"9999-01-01", "2263-01-01", "1899-12-31T00:00:00Z"}) {
+    CAPTURE(far);
+    Result<TimePoint> p = ParseTime(far);
+    REQUIRE_FALSE(p.ok());
+    CHECK_THAT(p.status().message(), Catch::EndsWith("(years 1900 to 2200)"));
+  }
+  CHECK(ParseTime("2200-12-31T23:59:59Z").ok());
+}
+
+}  // namespace
+}  // namespace shihyo
