@@ -190,3 +190,71 @@ TEST_CASE("layouts lists the shipped layouts", "[other-municipalities]") {
 
 }  // namespace
 }  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+TEST_CASE("other municipalities: re-import writes nothing", "[other-municipalities]") {
+  TempDir dir;
+  std::string db = dir.File("store.db");
+  std::vector<std::string> files = {Table("gose-sougoukeikaku5-13shihyo.txt"),
+                                    Table("oyabe-sougoukeikaku-seikashihyo.txt"),
+                                    Table("matsudo-sougousenryaku-suchimokuhyo-h30.txt")};
+  std::vector<std::string> args = {"import", "--db", db};
+  args.insert(args.end(), files.begin(), files.end());
+  REQUIRE(testing::RunShihyo(args).code == 0);
+  testing::CliRun again = testing::RunShihyo(args);
+  REQUIRE(again.code == 0);
+  CHECK_THAT(again.out, Catch::Contains("御所市第5次総合計画 13指標 進捗状況: 2 projects, 3 "
+                                        "indicators, FY2011–FY2013; unchanged"));
+  CHECK_THAT(again.out, Catch::Contains("FY2001–FY2002; unchanged"));
+  CHECK_THAT(again.out, Catch::Contains("FY2015–FY2017; unchanged"));
+}
+
+// The worked example of README "Your municipality's table": refused with the
+// per-layout reasons, read once the layout file is written, no code change.
+TEST_CASE("readme: a new table imports once its layout is written", "[other-municipalities]") {
+  TempDir dir;
+  std::string table =
+      dir.Write("city.txt",
+                "まちづくりの目標\nNo.\t指標名\t単位\t基準値(H30)\tR2年度\tR3年度\t目標(R6)\t方向\n"
+                "1\t公園の数\tか所\t12\t13\t15\t20\t↑\n"
+                "2\tごみの量【t】\t\t5,000\t4,900\t4,950\t4,500\t↓\n");
+  std::string db = dir.File("store.db");
+  testing::CliRun refused = testing::RunShihyo({"import", "--db", db, table});
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("no layout reads this table"));
+  CHECK_THAT(refused.err, Catch::Contains("oyabe (builtin:oyabe.yaml): line 1:"));
+  // The layout exactly as the README prints it.
+  std::string readme = testing::ReadFile(SourcePath("README.md"));
+  size_t start = readme.find("   ```yaml\n   layout: mycity");
+  REQUIRE(start != std::string::npos);
+  start = readme.find('\n', start) + 1;
+  size_t end = readme.find("   ```", start);
+  std::string layout;
+  for (size_t at = start; at < end;) {
+    size_t eol = readme.find('\n', at);
+    layout += readme.substr(at + 3, eol - at - 3) + "\n";
+    at = eol + 1;
+  }
+  std::filesystem::create_directory(dir.File("layouts"));
+  dir.Write("layouts/mycity.yaml", layout);
+  testing::CliRun imp =
+      testing::RunShihyo({"import", "--db", db, "--layouts", dir.File("layouts"), table});
+  INFO(imp.err);
+  REQUIRE(imp.code == 0);
+  json doc = json::parse(testing::RunShihyo({"indicators", "--db", db, "--format", "json"}).out);
+  const json& park = Find(doc, "公園の数");
+  CHECK(park["code"] == "1");
+  CHECK(park["baseline"]["year"] == 2018);
+  CHECK(park["target_year"] == 2024);
+  CHECK(park["target"]["unit"] == "か所");
+  CHECK(Year(park, 2021)["value"] == 15);
+  const json& gomi = Find(doc, "ごみの量【t】");
+  CHECK(gomi["unit"] == "t");
+  CHECK(gomi["direction"] == "decrease");
+  CHECK(Year(gomi, 2020)["unit"] == "t");
+}
+
+}  // namespace
+}  // namespace shihyo

@@ -37,6 +37,25 @@ int RunExplain(const ImportOptions& opts, const std::vector<Layout>& layouts, En
   return worst;
 }
 
+// One line per imported table.
+void PrintSummary(const std::vector<ProgressTable>& tables,
+                  const std::vector<ImportResult>& results, CliContext& ctx) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ImportResult& r = results[i];
+    const ProgressTable& t = tables[i];
+    ctx.out << r.source << " (" << t.encoding << "): " << t.title << ": " << t.projects.size()
+            << " projects, " << t.IndicatorCount() << " indicators, FY" << t.fiscal_years.front()
+            << "–FY" << t.fiscal_years.back() << "; ";
+    if (!r.changed) {
+      ctx.out << "unchanged\n";
+    } else {
+      ctx.out << (r.created ? "new plan, " : "") << r.cells_changed << " cells changed, "
+              << r.indicators_added << " indicators added, " << r.indicators_removed
+              << " removed\n";
+    }
+  }
+}
+
 int RunImport(const ImportOptions& opts, CliContext& ctx) {
   Result<Encoding> encoding = EncodingFromName(opts.encoding);
   if (!encoding.ok()) return ReportError(ctx, encoding.status());
@@ -67,20 +86,7 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   Result<std::vector<ImportResult>> results =
       (*store)->Import(tables, FormatIso8601(ctx.clock.Now()));
   if (!results.ok()) return ReportError(ctx, results.status());
-  for (size_t i = 0; i < results->size(); ++i) {
-    const ImportResult& r = (*results)[i];
-    const ProgressTable& t = tables[i];
-    ctx.out << r.source << " (" << t.encoding << "): " << t.title << ": " << t.projects.size()
-            << " projects, " << t.IndicatorCount() << " indicators, FY" << t.fiscal_years.front()
-            << "–FY" << t.fiscal_years.back() << "; ";
-    if (!r.changed) {
-      ctx.out << "unchanged\n";
-    } else {
-      ctx.out << (r.created ? "new plan, " : "") << r.cells_changed << " cells changed, "
-              << r.indicators_added << " indicators added, " << r.indicators_removed
-              << " removed\n";
-    }
-  }
+  PrintSummary(tables, *results, ctx);
   return kExitOk;
 }
 

@@ -16,6 +16,18 @@ struct HeaderColumn {
   std::optional<YearLabel> year;
 };
 
+// The year a header gives: at its start (平成32年, 23年度, 平成13年実績) or in
+// brackets after a word (基準値(H30), 目標(令和6年度)).
+std::optional<YearLabel> HeaderYear(const std::string& label, const std::string& era) {
+  if (std::optional<YearLabel> y = ParseYearLabel(label, era)) return y;
+  std::string folded = FoldWidth(label);
+  size_t open = folded.find('(');
+  if (open == std::string::npos) return std::nullopt;
+  std::optional<YearLabel> y = ParseYearLabel(folded.substr(open + 1), era);
+  if (!y || y->rest.empty() || y->rest[0] != ')') return std::nullopt;
+  return y;
+}
+
 class RowsReader {
  public:
   RowsReader(const Layout& layout, std::string_view source) : layout_(layout), b_(source) {}
@@ -104,7 +116,7 @@ class RowsReader {
                               "' (give it a column, with role ignore to skip it)");
     }
     c->role = col->role;
-    c->year = ParseYearLabel(c->label, era);
+    c->year = HeaderYear(c->label, era);
     if ((c->role == ColumnRole::kActual || c->role == ColumnRole::kPlanned) && !c->year) {
       return b_.CellError(line, i,
                           "expected a year in the header of a " +
@@ -161,11 +173,9 @@ class RowsReader {
     return Status::Ok();
   }
 
-  Status ReadCell(int line, size_t i, const std::string& cell, PendingIndicator* p) {
-    const HeaderColumn& c = columns_[i];
-    std::optional<TableYear> header_year;
-    if (c.year) header_year = TableYear{c.year->year, c.year->kind};
-    switch (c.role) {
+  // The cells that say what the indicator is: name, code, unit, direction, years.
+  Status ReadLabelCell(int line, size_t i, const std::string& cell, PendingIndicator* p) {
+    switch (columns_[i].role) {
       case ColumnRole::kName:
         p->ind.name = cell;
         break;
@@ -183,18 +193,29 @@ class RowsReader {
         }
         p->ind.direction_raw = cell;
         break;
+      case ColumnRole::kTargetYear:
+        return ReadYearCell(line, i, cell, &p->ind.target_year);
+      case ColumnRole::kBaselineYear:
+        return ReadYearCell(line, i, cell, &p->ind.baseline_year);
+      default:
+        break;
+    }
+    return Status::Ok();
+  }
+
+  Status ReadCell(int line, size_t i, const std::string& cell, PendingIndicator* p) {
+    const HeaderColumn& c = columns_[i];
+    std::optional<TableYear> header_year;
+    if (c.year) header_year = TableYear{c.year->year, c.year->kind};
+    switch (c.role) {
       case ColumnRole::kTarget:
         p->ind.target_raw = cell;
         if (!p->ind.target_year) p->ind.target_year = header_year;
         break;
-      case ColumnRole::kTargetYear:
-        return ReadYearCell(line, i, cell, &p->ind.target_year);
       case ColumnRole::kBaseline:
         p->ind.baseline_raw = cell;
         if (!p->ind.baseline_year) p->ind.baseline_year = header_year;
         break;
-      case ColumnRole::kBaselineYear:
-        return ReadYearCell(line, i, cell, &p->ind.baseline_year);
       case ColumnRole::kActual:
         p->actuals[c.year->year] = cell;
         if (p->actuals.size() == 1) p->actual_kind = c.year->kind;
@@ -208,8 +229,8 @@ class RowsReader {
       case ColumnRole::kNote:
         if (!cell.empty()) p->ind.notes.push_back(TableNote{c.label, cell});
         break;
-      case ColumnRole::kIgnore:
-        break;
+      default:
+        return ReadLabelCell(line, i, cell, p);
     }
     return Status::Ok();
   }

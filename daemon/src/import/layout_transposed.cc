@@ -51,14 +51,7 @@ class TransposedReader {
     }
     seen_ = true;
     if (cells.size() == 1) {
-      for (const LayoutHeading& h : layout_.headings) {
-        if (!h.pattern->Search(cells[0])) continue;
-        Status s = Close();
-        if (!s.ok()) return s;
-        h.project ? b_.StartProject(cells[0], line) : b_.StartMeasure(cells[0], line);
-        b_.Explain(line, std::string(h.project ? "project: " : "measure: ") + cells[0]);
-        return Status::Ok();
-      }
+      if (const LayoutHeading* h = HeadingOf(cells[0])) return Heading(line, cells[0], *h);
       if (std::optional<Pattern::Captures> m = layout_.indicator->Match(cells[0])) {
         return Start(line, cells[0], *m);
       }
@@ -87,6 +80,21 @@ class TransposedReader {
                               (layout_.note ? ", or a note matching '" + layout_.note->text() + "'"
                                             : std::string()) +
                               ")");
+  }
+
+  const LayoutHeading* HeadingOf(const std::string& cell) const {
+    for (const LayoutHeading& h : layout_.headings) {
+      if (h.pattern->Search(cell)) return &h;
+    }
+    return nullptr;
+  }
+
+  Status Heading(int line, const std::string& cell, const LayoutHeading& h) {
+    Status s = Close();
+    if (!s.ok()) return s;
+    h.project ? b_.StartProject(cell, line) : b_.StartMeasure(cell, line);
+    b_.Explain(line, std::string(h.project ? "project: " : "measure: ") + cell);
+    return Status::Ok();
   }
 
   Status Start(int line, const std::string& cell, const Pattern::Captures& m) {

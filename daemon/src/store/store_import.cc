@@ -76,6 +76,10 @@ class TableImporter {
       }
       return;
     }
+    InsertPlan(first, last, notes, kind);
+  }
+
+  void InsertPlan(int first, int last, const std::string& notes, const std::string& kind) {
     SQLite::Statement ins(db_,
                           "INSERT INTO plans (name, first_year, last_year, notes, source,"
                           " imported_at, year_kind, layout) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");

@@ -132,6 +132,27 @@ void IndicatorRows::BindExtra(SQLite::Statement& st, int first, const TableIndic
   BindYear(st, first + 10, ind.baseline_year);
 }
 
+void IndicatorRows::UpdateIfChanged(int64_t id, const std::string& old_target,
+                                    const TableIndicator& ind, int ordinal, const CellValue& target,
+                                    const Inference& inf) {
+  // Compare by binding the new values into a probe and letting SQLite say
+  // whether the row would change (IS handles NULLs).
+  SQLite::Statement same(
+      db_, "SELECT count(*) FROM indicators WHERE id = ? AND " + JoinColumns(" AND ", " IS ?"));
+  same.bind(1, id);
+  BindIndicator(same, 2, ind, ordinal, target, inf);
+  same.executeStep();
+  if (same.getColumn(0).getInt() != 0) return;
+  SQLite::Statement u(db_, "UPDATE indicators SET " + JoinColumns(", ", " = ?") + " WHERE id = ?");
+  BindIndicator(u, 1, ind, ordinal, target, inf);
+  u.bind(kColumnCount + 1, id);
+  u.exec();
+  p_->result.changed = true;
+  if (old_target != ind.target_raw) {
+    p_->AddChange(ind.name, std::nullopt, old_target, ind.target_raw);
+  }
+}
+
 void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal) {
   CellValue target = ParseTableCell(ind.target_raw, table_, ind.unit);
   Inference inf = InferIndicator(ind.name, target, ind.direction_raw);
@@ -142,25 +163,7 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
   int64_t id;
   if (q.executeStep()) {
     id = q.getColumn(0).getInt64();
-    // Compare by binding the new values into a probe and letting SQLite say
-    // whether the row would change (IS handles NULLs).
-    SQLite::Statement same(
-        db_, "SELECT count(*) FROM indicators WHERE id = ? AND " + JoinColumns(" AND ", " IS ?"));
-    same.bind(1, id);
-    BindIndicator(same, 2, ind, ordinal, target, inf);
-    same.executeStep();
-    if (same.getColumn(0).getInt() == 0) {
-      std::string old_target = q.getColumn(1).getString();
-      SQLite::Statement u(db_,
-                          "UPDATE indicators SET " + JoinColumns(", ", " = ?") + " WHERE id = ?");
-      BindIndicator(u, 1, ind, ordinal, target, inf);
-      u.bind(kColumnCount + 1, id);
-      u.exec();
-      p_->result.changed = true;
-      if (old_target != ind.target_raw) {
-        p_->AddChange(ind.name, std::nullopt, old_target, ind.target_raw);
-      }
-    }
+    UpdateIfChanged(id, q.getColumn(1).getString(), ind, ordinal, target, inf);
   } else {
     std::string marks;
     for (int i = 0; i < kColumnCount; ++i) marks += ", ?";
@@ -179,6 +182,21 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
   p_->seen_indicators.insert(id);
   SyncObservations(id, ind);
   SyncExtras(id, ind);
+}
+
+// Binds parameters 3… of the observation upsert for year index |i| of |ind|.
+void IndicatorRows::BindObservation(SQLite::Statement& st, const TableIndicator& ind, size_t i) {
+  const std::string& raw = ind.actual_raw[i];
+  CellValue cell = ParseTableCell(raw, table_, ind.unit);
+  st.bind(3, raw);
+  BindOptional(st, 4, cell.value);
+  BindTextOrNull(st, 5, cell.unit);
+  st.bind(6, StatusName(cell.status));
+  st.bind(7, cell.annotated ? 1 : 0);
+  BindTextOrNull(st, 8, cell.error);
+  std::string rate = i < ind.rate_raw.size() ? ind.rate_raw[i] : "";
+  BindTextOrNull(st, 9, rate);
+  BindOptional(st, 10, ParseRate(rate));
 }
 
 void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator& ind) {
@@ -205,18 +223,9 @@ void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator&
   for (size_t i = 0; i < years_.size(); ++i) {
     int fy = years_[i];
     const std::string& raw = ind.actual_raw[i];
-    CellValue cell = ParseTableCell(raw, table_, ind.unit);
     upsert.bind(1, indicator_id);
     upsert.bind(2, fy);
-    upsert.bind(3, raw);
-    BindOptional(upsert, 4, cell.value);
-    BindTextOrNull(upsert, 5, cell.unit);
-    upsert.bind(6, StatusName(cell.status));
-    upsert.bind(7, cell.annotated ? 1 : 0);
-    BindTextOrNull(upsert, 8, cell.error);
-    std::string rate = i < ind.rate_raw.size() ? ind.rate_raw[i] : "";
-    BindTextOrNull(upsert, 9, rate);
-    BindOptional(upsert, 10, ParseRate(rate));
+    BindObservation(upsert, ind, i);
     if (upsert.exec() > 0) p_->result.changed = true;
     upsert.reset();
     auto it = existing.find(fy);

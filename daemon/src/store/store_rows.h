@@ -53,6 +53,9 @@ class IndicatorRows {
   void BindIndicator(SQLite::Statement& st, int first, const TableIndicator& ind, int ordinal,
                      const CellValue& target, const Inference& inf);
   void BindExtra(SQLite::Statement& st, int first, const TableIndicator& ind);
+  void UpdateIfChanged(int64_t id, const std::string& old_target, const TableIndicator& ind,
+                       int ordinal, const CellValue& target, const Inference& inf);
+  void BindObservation(SQLite::Statement& st, const TableIndicator& ind, size_t i);
   void SyncObservations(int64_t indicator_id, const TableIndicator& ind);
   void SyncExtras(int64_t indicator_id, const TableIndicator& ind);
   void SyncNotes(int64_t indicator_id, const TableIndicator& ind);
