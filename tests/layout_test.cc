@@ -78,6 +78,37 @@ TEST_CASE("layout: a table no layout knows names, per layout, where it stopped",
   CHECK_THAT(msg, Catch::Contains("README: \"Your municipality's table\""));
 }
 
+TEST_CASE("layout: a broken table names its line, cell and what was expected", "[layout]") {
+  Result<Layout> layout = ParseLayout(
+      "layout: t\nkind: rows\nplan: 計画\nmatch: {header: ['^指標$']}\n"
+      "columns:\n  - {header: '^指標$', role: name}\n  - {header: '年度$', role: actual}\n"
+      "  - {header: '^方向$', role: direction}\n  - {header: '^率$', role: rate}\n",
+      "t.yaml");
+  REQUIRE(layout.ok());
+  std::vector<Layout> layouts = {*layout};
+  struct Case {
+    std::string table, error;
+  };
+  const Case cases[] = {
+      {"指標\t令和2年度\t備考\n", "t.txt:1: cell 3: header '備考' matches no column of layout 't'"},
+      {"指標\t令和2年度\t方向\nA\t1\t横ばい\n", "t.txt:2: cell 3: unknown direction '横ばい'"},
+      {"指標\t令和2年度\nA\t1\t2\n", "t.txt:2: cell 3: too many cells: the header on line 1 has 2"},
+      {"指標\t前年度\n", "t.txt:1: cell 2: expected a year in the header of a actual column"},
+      {"指標\t率\t令和2年度\n", "t.txt:1: cell 2: a rate column needs an actual column before it"},
+      {"前書き\t2\n指標\t令和2年度\n", "t.txt:1: unexpected line '前書き' before the header row"},
+      {"指標\t令和2年度\n\t1\n", "t.txt:2: expected the indicator's name, found nothing"},
+      {"指標\t令和2年度\nA\t1\nA\t2\n",
+       "t.txt:3: indicator 'A' appears twice under the same heading (first on line 2)"},
+      {"指標\t方向\n", "t.txt: layout 't' found no indicator with yearly actual values"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.table);
+    Result<TableRead> read = ParseTable(c.table, "t.txt", layouts);
+    REQUIRE_FALSE(read.ok());
+    CHECK_THAT(read.status().message(), Catch::StartsWith(c.error));
+  }
+}
+
 TEST_CASE("year_label: eras, 元年, bare years, short eras, tags", "[year_label]") {
   struct Case {
     std::string text, era;

@@ -340,7 +340,12 @@ const char* ColumnRoleName(ColumnRole role) {
 }
 
 Result<Layout> ParseLayout(const std::string& text, const std::string& file) {
-  return LayoutLoader(file).Load(text);
+  try {
+    return LayoutLoader(file).Load(text);
+  } catch (const YAML::Exception& e) {  // the loader checks types first; this is a backstop
+    return Status::InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                   std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
 }
 
 Result<Layout> LoadLayoutFile(const std::string& path) {
