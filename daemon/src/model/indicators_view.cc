@@ -47,6 +47,15 @@ void AddLayoutFields(const Indicator& ind, nlohmann::json* j) {
   }
 }
 
+// 令和2年度 for a fiscal year; 平成13年 when the table writes calendar years,
+// 平成27 when it writes neither 年 nor 年度.
+std::string PlanYear(const Plan& plan, int year) {
+  std::string text = FormatEraYear(year);
+  if (plan.year_kind == "fiscal") return text;
+  text.resize(text.size() - std::string_view("年度").size());
+  return plan.year_kind == "calendar" ? text + "年" : text;
+}
+
 }  // namespace
 
 nlohmann::json NumberJson(std::optional<double> value) {
@@ -140,14 +149,14 @@ std::string RenderIndicatorsText(const std::vector<Plan>& plans) {
   std::string out;
   for (const Plan& plan : plans) {
     out += plan.name + "\n";
-    out += "計画期間 " + FormatEraYear(plan.first_year) + "〜" + FormatEraYear(plan.last_year) +
+    out += "計画期間 " + PlanYear(plan, plan.first_year) + "〜" + PlanYear(plan, plan.last_year) +
            " (FY" + std::to_string(plan.first_year) + "–FY" + std::to_string(plan.last_year) +
            ")  指標 " + std::to_string(plan.indicators.size()) + "件  取込元 " + plan.source +
            " (" + plan.imported_at + ")\n";
     std::vector<TextTable::Column> columns = {{"指標", TextTable::Align::kLeft, 44},
                                               {"目標値", TextTable::Align::kRight, 0}};
     for (int fy = plan.first_year; fy <= plan.last_year; ++fy) {
-      columns.push_back({FormatEraYear(fy), TextTable::Align::kRight, 0});
+      columns.push_back({PlanYear(plan, fy), TextTable::Align::kRight, 0});
     }
     columns.push_back({"方向", TextTable::Align::kLeft, 0});
     columns.push_back({"集計", TextTable::Align::kLeft, 0});
