@@ -1,9 +1,9 @@
--- shihyo indicator store, schema version 1 (PRAGMA user_version = 1).
+-- shihyo indicator store, schema version 2 (PRAGMA user_version = 2).
 --
 -- Written by `shihyo import` (or any other tool that keeps to this schema);
 -- read by `shihyo eval` and the daemon. Raw cell text is kept verbatim next to
 -- what shihyo parsed from it. Fiscal years are Western (令和2年度 = 2020).
--- Later versions are reached by forward migrations in daemon/src/store.cc.
+-- Older stores are migrated forward by daemon/src/store/store_migrations.cc.
 
 CREATE TABLE plans (
   id          INTEGER PRIMARY KEY,
@@ -12,7 +12,10 @@ CREATE TABLE plans (
   last_year   INTEGER NOT NULL,
   notes       TEXT NOT NULL DEFAULT '',  -- ※ lines before the first measure, one per line
   source      TEXT NOT NULL,          -- file of the last import that changed the plan
-  imported_at TEXT NOT NULL           -- ISO 8601 UTC of that import
+  imported_at TEXT NOT NULL,          -- ISO 8601 UTC of that import
+  year_kind   TEXT NOT NULL DEFAULT 'fiscal',  -- the actual columns' years: fiscal (年度),
+                                      -- calendar (年) or unspecified (neither written)
+  layout      TEXT NOT NULL DEFAULT ''  -- name of the layout that read the table (v2)
 );
 
 CREATE TABLE projects (
@@ -58,6 +61,19 @@ CREATE TABLE indicators (
   target_bound      TEXT,             -- at_least (以上) / at_most (以下), or NULL
   direction         TEXT NOT NULL CHECK (direction IN ('increase', 'decrease', 'boolean')),
   aggregation       TEXT NOT NULL CHECK (aggregation IN ('level', 'per_year', 'cumulative', 'sum')),
+  -- v2: what tables of other layouts give per indicator (NULL when absent).
+  code              TEXT,             -- 主要施策コード
+  unit              TEXT,             -- the indicator's unit (unit column, 【人】, or a cell's)
+  direction_raw     TEXT,             -- the table's direction word: アップ, ダウン, ⇗, ↓ …
+  target_year       INTEGER,          -- the year the target is for (平成32年 → 2020)
+  target_year_kind  TEXT,             -- fiscal / calendar / unspecified
+  baseline_raw      TEXT,             -- 基準値/現状値/計画策定時, verbatim
+  baseline_value    REAL,
+  baseline_unit     TEXT,
+  baseline_status   TEXT,
+  baseline_annotated INTEGER NOT NULL DEFAULT 0,
+  baseline_year     INTEGER,
+  baseline_year_kind TEXT,
   UNIQUE (measure_id, name)
 );
 
@@ -68,10 +84,32 @@ CREATE TABLE observations (
   value        REAL,
   unit         TEXT,                  -- canonical (箇所 → か所, 名 → 人)
   status       TEXT NOT NULL CHECK (status IN
-                 ('value', 'missing', 'survey_done', 'not_available', 'boolean', 'unparseable')),
+                 ('value', 'missing', 'survey_done', 'not_available', 'boolean', 'unparseable',
+                  'none', 'text')),
   annotated    INTEGER NOT NULL DEFAULT 0,  -- carries ※
   parse_error  TEXT,                  -- why an unparseable cell could not be read
+  reported_rate_raw TEXT,             -- v2: the achievement rate (達成率) the table reports
+  reported_rate     REAL,
   PRIMARY KEY (indicator_id, fiscal_year)
+) WITHOUT ROWID;
+
+-- v2: planned values (計画値) for years of their own, and cells kept as notes
+-- (内容, 備考, 区分, a mid-year snapshot, a forecast).
+CREATE TABLE planned_values (
+  indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+  ordinal      INTEGER NOT NULL,
+  year         INTEGER NOT NULL,
+  year_kind    TEXT NOT NULL,
+  raw          TEXT NOT NULL,
+  PRIMARY KEY (indicator_id, ordinal)
+) WITHOUT ROWID;
+
+CREATE TABLE indicator_notes (
+  indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+  ordinal      INTEGER NOT NULL,
+  label        TEXT NOT NULL,         -- the column header or tag
+  text         TEXT NOT NULL,
+  PRIMARY KEY (indicator_id, ordinal)
 ) WITHOUT ROWID;
 
 -- One row per import that changed something; re-importing an unchanged file

@@ -43,6 +43,20 @@ TEST_CASE("delimited: broken quoting is an error with the line", "[delimited]") 
         "t.csv:1: unexpected text after a closing quote (expected ',' or the end of the line)");
 }
 
+TEST_CASE("delimited: hostile sizes are refused with the line", "[delimited]") {
+  auto wide = SplitRecords("a\n" + std::string(5000, '\t') + "\n", '\t', "w.txt");
+  REQUIRE_FALSE(wide.ok());
+  CHECK(wide.status().message() == "w.txt:2: more than 2000 cells in one line");
+  auto tall = SplitRecords(std::string(200000, '\n'), '\t', "t.txt");
+  REQUIRE_FALSE(tall.ok());
+  CHECK(tall.status().message() ==
+        "t.txt:100001: more than 100000 lines; a progress table is far "
+        "smaller");
+  auto big = SplitRecords("x\t" + std::string(70000, 'a'), '\t', "b.txt");
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.status().message() == "b.txt:1: cell 2: longer than 64 KiB");
+}
+
 TEST_CASE("delimited: delimiter detection", "[delimited]") {
   CHECK(DetectDelimiter("a\tb") == '\t');
   CHECK(DetectDelimiter("a,b") == ',');

@@ -48,5 +48,26 @@ TEST_CASE("inference: department from a trailing parenthesis of offices", "[infe
   CHECK(Infer("()", "1回").department.empty());
 }
 
+TEST_CASE("inference: direction words and symbols of a table", "[inference]") {
+  const std::pair<const char*, Direction> cases[] = {
+      {"アップ", Direction::kIncrease}, {"増加", Direction::kIncrease},
+      {"↑", Direction::kIncrease},      {"⇗", Direction::kIncrease},
+      {" 上昇 ", Direction::kIncrease}, {"ダウン", Direction::kDecrease},
+      {"減少", Direction::kDecrease},   {"↓", Direction::kDecrease},
+      {"⇘", Direction::kDecrease},      {"削減", Direction::kDecrease},
+  };
+  for (const auto& [word, direction] : cases) {
+    CAPTURE(word);
+    REQUIRE(DirectionFromWord(word));
+    CHECK(*DirectionFromWord(word) == direction);
+  }
+  CHECK_FALSE(DirectionFromWord("維持"));
+  CHECK_FALSE(DirectionFromWord(""));
+  // The table's word wins over what the name suggests.
+  CHECK(InferIndicator("ごみの量", ParseCell("580"), "ダウン").direction == Direction::kDecrease);
+  CHECK(InferIndicator("待機児童数", ParseCell("0人"), "アップ").direction == Direction::kIncrease);
+  CHECK(InferIndicator("待機児童数", ParseCell("0人"), "").direction == Direction::kDecrease);
+}
+
 }  // namespace
 }  // namespace shihyo

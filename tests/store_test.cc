@@ -193,3 +193,57 @@ TEST_CASE("store: a writer holding the lock makes import report unavailable", "[
 
 }  // namespace
 }  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+// Column names of every table, "table.column", sorted.
+std::vector<std::string> Columns(const std::string& path) {
+  SQLite::Database db(path);
+  std::vector<std::string> tables, out;
+  SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  while (q.executeStep()) tables.push_back(q.getColumn(0).getString());
+  for (const std::string& t : tables) {
+    SQLite::Statement c(db, "SELECT name FROM pragma_table_info(?) ORDER BY name");
+    c.bind(1, t);
+    while (c.executeStep()) out.push_back(t + "." + c.getColumn(0).getString());
+  }
+  return out;
+}
+
+TEST_CASE("store: a version 1 store migrates to the schema data/schema.sql creates", "[store]") {
+  TempDir dir;
+  std::string old_path = dir.File("v1.db");
+  {
+    SQLite::Database v1(old_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    v1.exec(testing::ReadFile(testing::SourcePath("tests/data/schema_v1.sql")));
+    v1.exec("PRAGMA user_version = 1");
+    v1.exec(
+        "INSERT INTO plans VALUES (1, '計画', 2020, 2021, '', 'a.txt', '2026-01-01T00:00:00Z');"
+        "INSERT INTO projects VALUES (1, 1, 0, '', 0);"
+        "INSERT INTO measures VALUES (1, 1, '', '', '実績値', 0);"
+        "INSERT INTO indicators (id, measure_id, name, ordinal, source_line, target_raw,"
+        " target_value, target_unit, target_status, direction, aggregation)"
+        " VALUES (1, 1, '利用者数', 0, 3, '100人', 100, '人', 'value', 'increase', 'level');"
+        "INSERT INTO observations VALUES (1, 2020, '90人', 90, '人', 'value', 0, NULL);");
+  }
+  auto store = IndicatorStore::Open(old_path, IndicatorStore::Mode::kReadWrite);
+  REQUIRE(store.ok());
+  Result<std::vector<Plan>> plans = (*store)->LoadPlans();
+  REQUIRE(plans.ok());
+  REQUIRE(plans->size() == 1);
+  const Indicator& ind = plans->front().indicators.at(0);
+  CHECK(ind.observations.at(0).raw == "90人");
+  CHECK(ind.baseline_raw.empty());
+  CHECK_FALSE(ind.target_year);
+  CHECK(plans->front().year_kind == "fiscal");
+  store->reset();
+  std::string fresh = dir.File("v2.db");
+  REQUIRE(IndicatorStore::Open(fresh, IndicatorStore::Mode::kReadWrite).ok());
+  CHECK(Columns(old_path) == Columns(fresh));
+  SQLite::Database db(old_path);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+}
+
+}  // namespace
+}  // namespace shihyo

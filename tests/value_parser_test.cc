@@ -41,6 +41,14 @@ TEST_CASE("value_parser: numbers with units", "[value_parser]") {
       {" 8,676回 ", 8676, "回"},
       {"\u30008,676回\u3000", 8676, "回"},
       {"5,070 人", 5070, "人"},
+      // Compound and scaled units of other municipalities' tables.
+      {"5.5‰", 5.5, "‰"},
+      {"611g/人", 611, "g/人"},
+      {"21,754人/年", 21754, "人/年"},
+      {"3,437百万円", 3437, "百万円"},
+      {"2,584千人", 2584000, "人"},
+      {"57.10%", 57.1, "%"},
+      {"93.00", 93, ""},
   };
   for (const NumberCase& c : cases) {
     CAPTURE(c.raw);
@@ -211,10 +219,13 @@ TEST_CASE("value_parser: FormatEraYear", "[value_parser]") {
 
 TEST_CASE("value_parser: status names round-trip", "[value_parser]") {
   for (CellStatus s : {CellStatus::kValue, CellStatus::kMissing, CellStatus::kSurveyDone,
-                       CellStatus::kNotAvailable, CellStatus::kBoolean, CellStatus::kUnparseable}) {
+                       CellStatus::kNotAvailable, CellStatus::kBoolean, CellStatus::kUnparseable,
+                       CellStatus::kNone, CellStatus::kText}) {
     CHECK(StatusFromName(StatusName(s)) == s);
   }
   CHECK_FALSE(StatusFromName("bogus"));
+  CHECK(StatusName(CellStatus::kNone) == std::string("none"));
+  CHECK(StatusName(CellStatus::kText) == std::string("text"));
 }
 
 }  // namespace

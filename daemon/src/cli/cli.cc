@@ -17,12 +17,12 @@ struct Tool {
 
 // Every subcommand, in the order `shihyo --help` lists them.
 constexpr Tool kTools[] = {
-    {"import", RegisterImport},      {"indicators", RegisterIndicators},
-    {"check", RegisterCheck},        {"eval", RegisterEval},
-    {"test", RegisterTest},          {"daemon", RegisterDaemon},
-    {"preview", RegisterPreview},    {"alerts", RegisterAlerts},
-    {"silence", RegisterSilence},    {"outbox", RegisterOutbox},
-    {"send-test", RegisterSendTest},
+    {"import", RegisterImport},   {"indicators", RegisterIndicators},
+    {"layouts", RegisterLayouts}, {"check", RegisterCheck},
+    {"eval", RegisterEval},       {"test", RegisterTest},
+    {"daemon", RegisterDaemon},   {"preview", RegisterPreview},
+    {"alerts", RegisterAlerts},   {"silence", RegisterSilence},
+    {"outbox", RegisterOutbox},   {"send-test", RegisterSendTest},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "cli/cli_tools.h"
 #include "import/progress_table.h"
+#include "import/table_reader.h"
 #include "model/indicators_view.h"
 #include "store/store.h"
 
@@ -16,33 +17,31 @@ struct ImportOptions {
   std::string db;
   std::vector<std::string> files;
   std::string encoding = "auto";
+  std::string layouts;  // --layouts DIR
+  bool explain = false;
 };
 
-int RunImport(const ImportOptions& opts, CliContext& ctx) {
-  Result<Encoding> encoding = EncodingFromName(opts.encoding);
-  if (!encoding.ok()) return ReportError(ctx, encoding.status());
-  // Read every file first: one bad file rejects the whole import.
-  std::vector<ProgressTable> tables;
+// --explain: how each file reads, nothing written.
+int RunExplain(const ImportOptions& opts, const std::vector<Layout>& layouts, Encoding encoding,
+               CliContext& ctx) {
   int worst = kExitOk;
   for (const std::string& file : opts.files) {
-    Result<ProgressTable> table = ReadProgressTable(file, *encoding);
-    if (!table.ok()) {
-      worst = std::max(worst, ReportError(ctx, table.status()));
+    Result<TableRead> read = ReadTable(file, encoding, layouts);
+    if (!read.ok()) {
+      worst = std::max(worst, ReportError(ctx, read.status()));
       continue;
     }
-    tables.push_back(std::move(table).value());
+    ctx.out << file << " (" << read->table.encoding << ")\n";
+    for (const std::string& line : ExplainTable(*read)) ctx.out << "  " << line << "\n";
   }
-  if (worst != kExitOk) {
-    ctx.err << "shihyo: nothing imported; the store is unchanged\n";
-    return worst;
-  }
-  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadWrite);
-  if (!store.ok()) return ReportError(ctx, store.status());
-  Result<std::vector<ImportResult>> results =
-      (*store)->Import(tables, FormatIso8601(ctx.clock.Now()));
-  if (!results.ok()) return ReportError(ctx, results.status());
-  for (size_t i = 0; i < results->size(); ++i) {
-    const ImportResult& r = (*results)[i];
+  return worst;
+}
+
+// One line per imported table.
+void PrintSummary(const std::vector<ProgressTable>& tables,
+                  const std::vector<ImportResult>& results, CliContext& ctx) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ImportResult& r = results[i];
     const ProgressTable& t = tables[i];
     ctx.out << r.source << " (" << t.encoding << "): " << t.title << ": " << t.projects.size()
             << " projects, " << t.IndicatorCount() << " indicators, FY" << t.fiscal_years.front()
@@ -55,6 +54,39 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
               << " removed\n";
     }
   }
+}
+
+int RunImport(const ImportOptions& opts, CliContext& ctx) {
+  Result<Encoding> encoding = EncodingFromName(opts.encoding);
+  if (!encoding.ok()) return ReportError(ctx, encoding.status());
+  Result<std::vector<Layout>> layouts = LoadLayouts(LayoutSearch{opts.layouts});
+  if (!layouts.ok()) return ReportError(ctx, layouts.status());
+  if (opts.explain) return RunExplain(opts, *layouts, *encoding, ctx);
+  if (opts.db.empty()) {
+    ctx.err << "shihyo: import needs --db STORE (or --explain, which writes nothing)\n";
+    return kExitUsage;
+  }
+  // Read every file first: one bad file rejects the whole import.
+  std::vector<ProgressTable> tables;
+  int worst = kExitOk;
+  for (const std::string& file : opts.files) {
+    Result<TableRead> read = ReadTable(file, *encoding, *layouts);
+    if (!read.ok()) {
+      worst = std::max(worst, ReportError(ctx, read.status()));
+      continue;
+    }
+    tables.push_back(std::move(read->table));
+  }
+  if (worst != kExitOk) {
+    ctx.err << "shihyo: nothing imported; the store is unchanged\n";
+    return worst;
+  }
+  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadWrite);
+  if (!store.ok()) return ReportError(ctx, store.status());
+  Result<std::vector<ImportResult>> results =
+      (*store)->Import(tables, FormatIso8601(ctx.clock.Now()));
+  if (!results.ok()) return ReportError(ctx, results.status());
+  PrintSummary(tables, *results, ctx);
   return kExitOk;
 }
 
@@ -82,10 +114,39 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
   auto opts = std::make_shared<ImportOptions>();
   CLI::App* cmd = app.add_subcommand(
       "import", "Import progress tables (TSV/CSV, UTF-8 or Shift_JIS) into the indicator store");
-  cmd->add_option("--db", opts->db, "indicator store (SQLite file, created if absent)")->required();
+  cmd->add_option("--db", opts->db, "indicator store (SQLite file, created if absent)");
   cmd->add_option("--encoding", opts->encoding, "auto, utf-8 or cp932")->capture_default_str();
+  cmd->add_option("--layouts", opts->layouts,
+                  "directory of layout files, searched before /etc/shihyo/layouts.d and the "
+                  "built-in layouts");
+  cmd->add_flag("--explain", opts->explain,
+                "show which layout reads each file and how every row was read; writes nothing");
   cmd->add_option("files", opts->files, "progress table files")->required();
   return [opts, &ctx]() { return RunImport(*opts, ctx); };
+}
+
+struct LayoutsOptions {
+  std::string layouts;
+};
+
+int RunLayouts(const LayoutsOptions& opts, CliContext& ctx) {
+  Result<std::vector<Layout>> layouts = LoadLayouts(LayoutSearch{opts.layouts});
+  if (!layouts.ok()) return ReportError(ctx, layouts.status());
+  for (const Layout& l : *layouts) {
+    const char* kind = l.kind == Layout::Kind::kRows         ? "rows"
+                       : l.kind == Layout::Kind::kTransposed ? "transposed"
+                                                             : "sectioned";
+    ctx.out << l.name << "\t" << kind << "\t" << l.file << "\t" << l.description << "\n";
+  }
+  return kExitOk;
+}
+
+ToolRunner RegisterLayouts(CLI::App& app, CliContext& ctx) {
+  auto opts = std::make_shared<LayoutsOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "layouts", "List the known table layouts (--layouts DIR, /etc/shihyo/layouts.d, built-in)");
+  cmd->add_option("--layouts", opts->layouts, "directory of layout files, searched first");
+  return [opts, &ctx]() { return RunLayouts(*opts, ctx); };
 }
 
 ToolRunner RegisterIndicators(CLI::App& app, CliContext& ctx) {

@@ -63,6 +63,7 @@ int ReportError(CliContext& ctx, const Status& s);
 // Each adds one subcommand to |app| and returns what runs it once parsed.
 ToolRunner RegisterImport(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterIndicators(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterLayouts(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterCheck(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterEval(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterTest(CLI::App& app, CliContext& ctx);

@@ -13,6 +13,11 @@ char DetectDelimiter(std::string_view text) {
 
 namespace {
 
+// Bounds far above any real progress table, so that hostile input costs little.
+constexpr size_t kMaxRecords = 100000;
+constexpr size_t kMaxCells = 2000;
+constexpr size_t kMaxCellBytes = 64 * 1024;
+
 class Splitter {
  public:
   Splitter(std::string_view text, char delimiter, std::string_view source)
@@ -24,6 +29,10 @@ class Splitter {
       record.line = line_;
       Status s = ReadRecord(&record);
       if (!s.ok()) return s;
+      if (records_.size() == kMaxRecords) {
+        return Error(record.line, "more than " + std::to_string(kMaxRecords) +
+                                      " lines; a progress table is far smaller");
+      }
       records_.push_back(std::move(record));
     }
     return std::move(records_);
@@ -63,6 +72,9 @@ class Splitter {
         continue;
       }
       if (text_[pos_] == delimiter_) {
+        if (record->cells.size() + 1 == kMaxCells) {
+          return Error(line_, "more than " + std::to_string(kMaxCells) + " cells in one line");
+        }
         record->cells.push_back(std::move(cell));
         cell.clear();
         ++pos_;
@@ -72,8 +84,14 @@ class Splitter {
         record->cells.push_back(std::move(cell));
         return Status::Ok();
       }
+      if (cell.size() == kMaxCellBytes) return CellTooLong(record->cells.size());
       cell.push_back(text_[pos_++]);
     }
+  }
+
+  Status CellTooLong(size_t index) const {
+    return Error(line_, "cell " + std::to_string(index + 1) + ": longer than " +
+                            std::to_string(kMaxCellBytes / 1024) + " KiB");
   }
 
   Status ReadQuoted(std::string* cell) {
@@ -93,6 +111,9 @@ class Splitter {
       if (c == '\n' || (c == '\r' && (pos_ + 1 >= text_.size() || text_[pos_ + 1] != '\n'))) {
         ++line_;
       }
+      if (cell->size() == kMaxCellBytes)
+        return Error(start_line,
+                     "a quoted cell longer than " + std::to_string(kMaxCellBytes / 1024) + " KiB");
       cell->push_back(c);
       ++pos_;
     }

@@ -6,20 +6,52 @@
 // pure; all of it is thread-safe.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/encoding.h"
 #include "base/status.h"
+#include "model/value_parser.h"
+#include "model/year_label.h"
 
 namespace shihyo {
+
+// A year that a table gives for one cell (a baseline's 平成22年度, a target's 平成32年).
+struct TableYear {
+  int year = 0;
+  YearKind kind = YearKind::kUnspecified;
+};
+
+// A cell kept as a note: the column header (内容, 備考, 平成15年末見込) and the text.
+struct TableNote {
+  std::string label;
+  std::string text;
+};
+
+// A value tied to a year outside the actuals: a planned value (計画値).
+struct TableYearValue {
+  TableYear year;
+  std::string raw;
+};
 
 struct TableIndicator {
   std::string name;
   std::string target_raw;
   std::vector<std::string> actual_raw;  // one per fiscal year; "" when empty
   int line = 0;
+  // Read by layouts other than Kamaishi's; empty when the table has none.
+  std::string code;           // 主要施策コード
+  std::string unit;           // from a unit column or the name (【人】)
+  std::string direction_raw;  // アップ, ダウン, ⇗, ↓ … as written
+  std::optional<TableYear> target_year;
+  std::string baseline_raw;
+  std::optional<TableYear> baseline_year;
+  std::vector<std::string> rate_raw;  // reported achievement rate per fiscal year; may be empty
+  std::vector<TableYearValue> planned;
+  std::vector<TableNote> notes;
 };
 
 struct TableMeasure {
@@ -41,6 +73,10 @@ struct TableProject {
 struct ProgressTable {
   std::string source;  // file name, for messages
   const char* encoding = "UTF-8";
+  std::string layout;                            // name of the layout that read it
+  YearKind year_kind = YearKind::kFiscal;        // how the actual columns' years are written
+  std::map<std::string, CellStatus> cell_words;  // layout words: なし → none, 設置 → text
+  std::vector<std::pair<int, std::string>> explain;  // line → how the reader took it
   std::string title;
   std::vector<int> fiscal_years;   // the plan period, ascending
   std::vector<std::string> notes;  // ※ lines before the first measure

@@ -38,6 +38,28 @@ struct Observation {
   CellValue cell;       // parsed
 };
 
+// An achievement rate (達成率) the table reports for a year, kept so that it
+// can be compared with the rate computed from the values.
+struct ReportedRate {
+  int fiscal_year = 0;
+  std::string raw;
+  std::optional<double> value;  // percent; nullopt when |raw| is not a number
+};
+
+// A planned value (計画値) for a year of its own.
+struct PlannedValue {
+  int year = 0;
+  std::string year_kind;  // fiscal, calendar, unspecified
+  std::string raw;
+  CellValue cell;
+};
+
+// A cell the layout keeps as a note: column header (or tag) and text.
+struct IndicatorNote {
+  std::string label;
+  std::string text;
+};
+
 struct Indicator {
   int64_t id = 0;
   std::string plan;  // plan title
@@ -56,6 +78,19 @@ struct Indicator {
   Aggregation aggregation = Aggregation::kLevel;
   std::vector<Observation> observations;      // one per plan year, ascending
   std::map<std::string, std::string> labels;  // set by rule-file overrides
+  // From tables of other layouts; empty (or nullopt) when the table has none.
+  std::string code;           // 主要施策コード
+  std::string unit;           // the indicator's unit, applied to bare numbers
+  std::string direction_raw;  // the table's direction word (アップ, ⇘ …)
+  std::optional<int> target_year;
+  std::string target_year_kind;  // fiscal, calendar, unspecified
+  std::string baseline_raw;      // 基準値/現状値, verbatim
+  CellValue baseline;
+  std::optional<int> baseline_year;
+  std::string baseline_year_kind;
+  std::vector<PlannedValue> planned;
+  std::vector<IndicatorNote> notes;
+  std::vector<ReportedRate> reported_rates;  // ascending fiscal year
 
   // The observation for |fiscal_year|, or nullptr.
   const Observation* Find(int fiscal_year) const;
@@ -68,7 +103,10 @@ struct Plan {
   int last_year = 0;
   std::vector<std::string> notes;
   std::string source;
-  std::string imported_at;            // ISO 8601 UTC of the last import that changed it
+  std::string imported_at;  // ISO 8601 UTC of the last import that changed it
+  std::string year_kind =
+      "fiscal";        // how the table writes the years: fiscal, calendar, unspecified
+  std::string layout;  // the layout that read it ("" before schema v2)
   std::vector<Indicator> indicators;  // table order
 };
 

@@ -62,4 +62,27 @@ Inference InferIndicator(std::string_view name, const CellValue& target) {
   return inf;
 }
 
+std::optional<Direction> DirectionFromWord(std::string_view word) {
+  static constexpr std::array<std::string_view, 10> kUp = {"アップ", "増加", "上昇", "向上", "増",
+                                                           "↑",      "⇧",    "⇗",    "↗",    "UP"};
+  static constexpr std::array<std::string_view, 12> kDown = {
+      "ダウン", "減少", "低下", "削減", "抑制", "減", "↓", "⇩", "⇘", "↘", "DOWN", "低減"};
+  std::string folded = FoldWidth(word);
+  std::string_view w = TrimSpace(folded);
+  for (std::string_view up : kUp) {
+    if (w == up) return Direction::kIncrease;
+  }
+  for (std::string_view down : kDown) {
+    if (w == down) return Direction::kDecrease;
+  }
+  return std::nullopt;
+}
+
+Inference InferIndicator(std::string_view name, const CellValue& target,
+                         std::string_view direction_word) {
+  Inference inf = InferIndicator(name, target);
+  if (std::optional<Direction> d = DirectionFromWord(direction_word)) inf.direction = *d;
+  return inf;
+}
+
 }  // namespace shihyo

@@ -3,6 +3,7 @@
 // the result. Pure; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,14 @@ struct Inference {
 // decrease; a 有り/無し target → boolean; otherwise increase and level.
 // The department comes from a trailing "(子ども課・健康推進課)".
 Inference InferIndicator(std::string_view name, const CellValue& target);
+
+// A table's direction word or symbol: アップ/増加/上昇/向上/↑/⇗/↗ → increase,
+// ダウン/減少/低下/削減/抑制/↓/⇘/↘ → decrease; nullopt for anything else.
+std::optional<Direction> DirectionFromWord(std::string_view word);
+
+// InferIndicator, with the direction the table states (|direction_word|, when
+// it is one DirectionFromWord knows) taking precedence over the name's.
+Inference InferIndicator(std::string_view name, const CellValue& target,
+                         std::string_view direction_word);
 
 }  // namespace shihyo

@@ -80,7 +80,7 @@ bool IsUnitChar(char32_t cp) {
   return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '%' || cp == '/' ||
          (cp >= 0x3041 && cp <= 0x30FF) ||  // hiragana, katakana, ー, ヶ
          (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || cp == 0x3005 ||
-         cp == 0x33A1 || cp == 0x2113;  // 々 ㎡ ℓ
+         cp == 0x33A1 || cp == 0x2113 || cp == 0x2030;  // 々 ㎡ ℓ ‰
 }
 
 Status CheckUnit(std::string_view unit) {
@@ -339,13 +339,18 @@ const char* StatusName(CellStatus status) {
       return "boolean";
     case CellStatus::kUnparseable:
       return "unparseable";
+    case CellStatus::kNone:
+      return "none";
+    case CellStatus::kText:
+      return "text";
   }
   return "unparseable";
 }
 
 std::optional<CellStatus> StatusFromName(std::string_view name) {
   for (CellStatus s : {CellStatus::kValue, CellStatus::kMissing, CellStatus::kSurveyDone,
-                       CellStatus::kNotAvailable, CellStatus::kBoolean, CellStatus::kUnparseable}) {
+                       CellStatus::kNotAvailable, CellStatus::kBoolean, CellStatus::kUnparseable,
+                       CellStatus::kNone, CellStatus::kText}) {
     if (name == StatusName(s)) return s;
   }
   return std::nullopt;

@@ -19,6 +19,8 @@ enum class CellStatus {
   kNotAvailable,  // —, -, ―, －: explicitly not available
   kBoolean,       // 有り / 無し
   kUnparseable,   // none of the above; CellValue::error says why
+  kNone,          // なし where a layout says it means "none yet" (never from ParseCell)
+  kText,          // a word instead of a number (設置, 策定), where a layout says so
 };
 
 // A bound written after the number: 90%以上, 10件以下.
@@ -63,7 +65,7 @@ Result<int> ParseEraYear(std::string_view text);
 std::string FormatEraYear(int fiscal_year);
 
 // The JSON/DB names of a status: "value", "missing", "survey_done",
-// "not_available", "boolean", "unparseable".
+// "not_available", "boolean", "unparseable", "none", "text".
 const char* StatusName(CellStatus status);
 // Inverse of StatusName; nullopt for an unknown name.
 std::optional<CellStatus> StatusFromName(std::string_view name);

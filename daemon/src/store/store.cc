@@ -13,8 +13,46 @@ namespace {
 
 // Forward migrations: kMigrations[i] takes a store from version i+1 to i+2.
 // data/schema.sql always creates the latest version directly.
-const char* const kMigrations[] = {nullptr};
-constexpr int kLatestVersion = 1;
+// v1 → v2: what tables of other layouts hold (baseline, target year, unit,
+// code, direction word, reported rates, planned values, notes, year kind) and
+// the statuses none/text (the observations table is rebuilt for its CHECK).
+const char* const kMigrations[] = {
+    "ALTER TABLE plans ADD COLUMN year_kind TEXT NOT NULL DEFAULT 'fiscal';"
+    "ALTER TABLE plans ADD COLUMN layout TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE indicators ADD COLUMN code TEXT;"
+    "ALTER TABLE indicators ADD COLUMN unit TEXT;"
+    "ALTER TABLE indicators ADD COLUMN direction_raw TEXT;"
+    "ALTER TABLE indicators ADD COLUMN target_year INTEGER;"
+    "ALTER TABLE indicators ADD COLUMN target_year_kind TEXT;"
+    "ALTER TABLE indicators ADD COLUMN baseline_raw TEXT;"
+    "ALTER TABLE indicators ADD COLUMN baseline_value REAL;"
+    "ALTER TABLE indicators ADD COLUMN baseline_unit TEXT;"
+    "ALTER TABLE indicators ADD COLUMN baseline_status TEXT;"
+    "ALTER TABLE indicators ADD COLUMN baseline_annotated INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE indicators ADD COLUMN baseline_year INTEGER;"
+    "ALTER TABLE indicators ADD COLUMN baseline_year_kind TEXT;"
+    "CREATE TABLE observations_v2 ("
+    " indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,"
+    " fiscal_year INTEGER NOT NULL, raw TEXT NOT NULL, value REAL, unit TEXT,"
+    " status TEXT NOT NULL CHECK (status IN ('value', 'missing', 'survey_done',"
+    " 'not_available', 'boolean', 'unparseable', 'none', 'text')),"
+    " annotated INTEGER NOT NULL DEFAULT 0, parse_error TEXT, reported_rate_raw TEXT,"
+    " reported_rate REAL, PRIMARY KEY (indicator_id, fiscal_year)) WITHOUT ROWID;"
+    "INSERT INTO observations_v2 (indicator_id, fiscal_year, raw, value, unit, status,"
+    " annotated, parse_error) SELECT indicator_id, fiscal_year, raw, value, unit, status,"
+    " annotated, parse_error FROM observations;"
+    "DROP TABLE observations;"
+    "ALTER TABLE observations_v2 RENAME TO observations;"
+    "CREATE TABLE planned_values ("
+    " indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,"
+    " ordinal INTEGER NOT NULL, year INTEGER NOT NULL, year_kind TEXT NOT NULL,"
+    " raw TEXT NOT NULL, PRIMARY KEY (indicator_id, ordinal)) WITHOUT ROWID;"
+    "CREATE TABLE indicator_notes ("
+    " indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,"
+    " ordinal INTEGER NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL,"
+    " PRIMARY KEY (indicator_id, ordinal)) WITHOUT ROWID;",
+};
+constexpr int kLatestVersion = 2;
 
 Status Migrate(IndicatorStore::Impl& impl, bool read_only) {
   SQLite::Database& db = impl.db;
@@ -64,6 +102,30 @@ CellValue ReadCell(SQLite::Statement& q, int value_col, int unit_col, int status
   return cell;
 }
 
+// The v2 columns of an indicator row, read by ReadExtra.
+constexpr const char* kExtraColumns =
+    "coalesce(i.code, ''), coalesce(i.unit, ''), coalesce(i.direction_raw, ''), i.target_year,"
+    " coalesce(i.target_year_kind, ''), i.baseline_raw, i.baseline_value,"
+    " coalesce(i.baseline_unit, ''), i.baseline_status, i.baseline_annotated, i.baseline_year,"
+    " coalesce(i.baseline_year_kind, '')";
+
+Status ReadExtra(SQLite::Statement& q, int first, const std::string& where, Indicator* ind) {
+  ind->code = q.getColumn(first).getString();
+  ind->unit = q.getColumn(first + 1).getString();
+  ind->direction_raw = q.getColumn(first + 2).getString();
+  if (!q.getColumn(first + 3).isNull()) ind->target_year = q.getColumn(first + 3).getInt();
+  ind->target_year_kind = q.getColumn(first + 4).getString();
+  if (!q.getColumn(first + 5).isNull()) {
+    ind->baseline_raw = q.getColumn(first + 5).getString();
+    Status error;
+    ind->baseline = ReadCell(q, first + 6, first + 7, first + 8, first + 9, where, &error);
+    if (!error.ok()) return error;
+  }
+  if (!q.getColumn(first + 10).isNull()) ind->baseline_year = q.getColumn(first + 10).getInt();
+  ind->baseline_year_kind = q.getColumn(first + 11).getString();
+  return Status::Ok();
+}
+
 Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans) {
   std::unordered_map<int64_t, size_t> plan_index;
   for (size_t i = 0; i < plans->size(); ++i) plan_index[(*plans)[i].id] = i;
@@ -72,10 +134,11 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
                       " i.name, coalesce(i.department, ''), i.ordinal, i.source_line,"
                       " i.target_raw, i.target_value, i.target_unit, i.target_status,"
                       " i.target_annotated, i.target_per_year, i.target_cumulative,"
-                      " i.target_bound, i.direction, i.aggregation"
-                      " FROM indicators i JOIN measures m ON i.measure_id = m.id"
-                      " JOIN projects pr ON m.project_id = pr.id"
-                      " ORDER BY pr.plan_id, i.ordinal, i.id");
+                      " i.target_bound, i.direction, i.aggregation, " +
+                          std::string(kExtraColumns) +
+                          " FROM indicators i JOIN measures m ON i.measure_id = m.id"
+                          " JOIN projects pr ON m.project_id = pr.id"
+                          " ORDER BY pr.plan_id, i.ordinal, i.id");
   SQLite::Statement notes(db, "SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
   std::unordered_map<int64_t, std::vector<std::string>> footnotes_by_measure;
   while (q.executeStep()) {
@@ -119,6 +182,7 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
     }
     ind.direction = *direction;
     ind.aggregation = *aggregation;
+    if (Status extra = ReadExtra(q, 21, where, &ind); !extra.ok()) return extra;
     for (int fy = plan.first_year; fy <= plan.last_year; ++fy) {
       ind.observations.push_back(Observation{fy, "", CellValue{}});
     }
@@ -134,7 +198,8 @@ Status LoadObservations(SQLite::Database& db, const std::string& path, std::vect
   }
   SQLite::Statement q(db,
                       "SELECT indicator_id, fiscal_year, raw, value, unit, status, annotated,"
-                      " coalesce(parse_error, '') FROM observations");
+                      " coalesce(parse_error, ''), coalesce(reported_rate_raw, ''), reported_rate"
+                      " FROM observations ORDER BY indicator_id, fiscal_year");
   while (q.executeStep()) {
     auto it = by_id.find(q.getColumn(0).getInt64());
     if (it == by_id.end()) continue;
@@ -152,8 +217,44 @@ Status LoadObservations(SQLite::Database& db, const std::string& path, std::vect
         &error);
     if (!error.ok()) return error;
     obs.cell.error = q.getColumn(7).getString();
+    if (std::string rate = q.getColumn(8).getString(); !rate.empty()) {
+      std::optional<double> value;
+      if (!q.getColumn(9).isNull()) value = q.getColumn(9).getDouble();
+      ind.reported_rates.push_back(ReportedRate{fy, rate, value});
+    }
   }
   return Status::Ok();
+}
+
+// Planned values and notes (schema v2).
+void LoadIndicatorExtras(SQLite::Database& db, std::vector<Plan>* plans) {
+  std::unordered_map<int64_t, Indicator*> by_id;
+  for (Plan& p : *plans) {
+    for (Indicator& ind : p.indicators) by_id[ind.id] = &ind;
+  }
+  SQLite::Statement planned(db,
+                            "SELECT indicator_id, year, year_kind, raw FROM planned_values"
+                            " ORDER BY indicator_id, ordinal");
+  while (planned.executeStep()) {
+    auto it = by_id.find(planned.getColumn(0).getInt64());
+    if (it == by_id.end()) continue;
+    PlannedValue v;
+    v.year = planned.getColumn(1).getInt();
+    v.year_kind = planned.getColumn(2).getString();
+    v.raw = planned.getColumn(3).getString();
+    v.cell = ParseCell(v.raw);
+    if (v.cell.status == CellStatus::kValue && v.cell.unit.empty()) v.cell.unit = it->second->unit;
+    it->second->planned.push_back(std::move(v));
+  }
+  SQLite::Statement notes(db,
+                          "SELECT indicator_id, label, text FROM indicator_notes"
+                          " ORDER BY indicator_id, ordinal");
+  while (notes.executeStep()) {
+    auto it = by_id.find(notes.getColumn(0).getInt64());
+    if (it == by_id.end()) continue;
+    it->second->notes.push_back(
+        IndicatorNote{notes.getColumn(1).getString(), notes.getColumn(2).getString()});
+  }
 }
 
 }  // namespace
@@ -195,8 +296,8 @@ Result<std::vector<Plan>> IndicatorStore::LoadPlans() {
   Status s = GuardSqlite(impl_->path, "load", [&]() -> Status {
     SQLite::Transaction snapshot(impl_->db);  // one consistent read
     SQLite::Statement q(impl_->db,
-                        "SELECT id, name, first_year, last_year, notes, source, imported_at"
-                        " FROM plans ORDER BY id");
+                        "SELECT id, name, first_year, last_year, notes, source, imported_at,"
+                        " year_kind, layout FROM plans ORDER BY id");
     while (q.executeStep()) {
       Plan p;
       p.id = q.getColumn(0).getInt64();
@@ -216,11 +317,16 @@ Result<std::vector<Plan>> IndicatorStore::LoadPlans() {
       }
       p.source = q.getColumn(5).getString();
       p.imported_at = q.getColumn(6).getString();
+      p.year_kind = q.getColumn(7).getString();
+      p.layout = q.getColumn(8).getString();
       plans.push_back(std::move(p));
     }
     Status loaded = LoadIndicators(impl_->db, impl_->path, &plans);
     if (!loaded.ok()) return loaded;
-    return LoadObservations(impl_->db, impl_->path, &plans);
+    loaded = LoadObservations(impl_->db, impl_->path, &plans);
+    if (!loaded.ok()) return loaded;
+    LoadIndicatorExtras(impl_->db, &plans);
+    return Status::Ok();
   });
   if (!s.ok()) return s;
   return plans;

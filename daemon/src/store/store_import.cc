@@ -27,7 +27,7 @@ class TableImporter {
     progress_.result.plan = table_.title;
     progress_.result.source = table_.source;
     UpsertPlan();
-    IndicatorRows rows(db_, table_.fiscal_years, &progress_);
+    IndicatorRows rows(db_, table_, &progress_);
     int project_ordinal = 0;
     int indicator_ordinal = 0;
     for (const TableProject& p : table_.projects) {
@@ -49,35 +49,48 @@ class TableImporter {
   void Exec(const std::string& sql) { db_.exec(sql); }
 
   void UpsertPlan() {
-    SQLite::Statement q(db_, "SELECT id, first_year, last_year, notes FROM plans WHERE name = ?");
+    SQLite::Statement q(db_,
+                        "SELECT id, first_year, last_year, notes, year_kind, layout FROM plans"
+                        " WHERE name = ?");
     q.bind(1, table_.title);
     std::string notes = JoinLines(table_.notes);
     int first = table_.fiscal_years.front();
     int last = table_.fiscal_years.back();
+    std::string kind = YearKindName(table_.year_kind);
     if (q.executeStep()) {
       plan_id_ = q.getColumn(0).getInt64();
       if (q.getColumn(1).getInt() != first || q.getColumn(2).getInt() != last ||
-          q.getColumn(3).getString() != notes) {
-        SQLite::Statement u(
-            db_, "UPDATE plans SET first_year = ?, last_year = ?, notes = ? WHERE id = ?");
+          q.getColumn(3).getString() != notes || q.getColumn(4).getString() != kind ||
+          q.getColumn(5).getString() != table_.layout) {
+        SQLite::Statement u(db_,
+                            "UPDATE plans SET first_year = ?, last_year = ?, notes = ?,"
+                            " year_kind = ?, layout = ? WHERE id = ?");
         u.bind(1, first);
         u.bind(2, last);
         u.bind(3, notes);
-        u.bind(4, plan_id_);
+        u.bind(4, kind);
+        u.bind(5, table_.layout);
+        u.bind(6, plan_id_);
         u.exec();
         progress_.result.changed = true;
       }
       return;
     }
+    InsertPlan(first, last, notes, kind);
+  }
+
+  void InsertPlan(int first, int last, const std::string& notes, const std::string& kind) {
     SQLite::Statement ins(db_,
                           "INSERT INTO plans (name, first_year, last_year, notes, source,"
-                          " imported_at) VALUES (?, ?, ?, ?, ?, ?)");
+                          " imported_at, year_kind, layout) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, table_.title);
     ins.bind(2, first);
     ins.bind(3, last);
     ins.bind(4, notes);
     ins.bind(5, table_.source);
     ins.bind(6, now_);
+    ins.bind(7, kind);
+    ins.bind(8, table_.layout);
     ins.exec();
     plan_id_ = db_.getLastInsertRowid();
     progress_.result.created = true;

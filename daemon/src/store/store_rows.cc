@@ -2,6 +2,7 @@
 // indicators and observations and records every changed cell.
 #include "store/store_rows.h"
 
+#include "base/text.h"
 #include "model/inference.h"
 
 namespace shihyo {
@@ -28,11 +29,72 @@ void ImportProgress::AddChange(const std::string& indicator, std::optional<int> 
   changes.push_back(PendingChange{indicator, fy, std::move(old_raw), std::move(new_raw)});
 }
 
-IndicatorRows::IndicatorRows(SQLite::Database& db, const std::vector<int>& fiscal_years,
+IndicatorRows::IndicatorRows(SQLite::Database& db, const ProgressTable& table,
                              ImportProgress* progress)
-    : db_(db), years_(fiscal_years), p_(progress) {}
+    : db_(db), table_(table), years_(table.fiscal_years), p_(progress) {}
 
-// The columns an indicator row holds, in UPDATE/INSERT order after measure_id and name.
+namespace {
+
+// The columns an indicator row holds after measure_id and name, in bind order.
+constexpr const char* kColumns[] = {"ordinal",
+                                    "source_line",
+                                    "department",
+                                    "target_raw",
+                                    "target_value",
+                                    "target_unit",
+                                    "target_status",
+                                    "target_annotated",
+                                    "target_per_year",
+                                    "target_cumulative",
+                                    "target_bound",
+                                    "direction",
+                                    "aggregation",
+                                    "code",
+                                    "unit",
+                                    "direction_raw",
+                                    "target_year",
+                                    "target_year_kind",
+                                    "baseline_raw",
+                                    "baseline_value",
+                                    "baseline_unit",
+                                    "baseline_status",
+                                    "baseline_annotated",
+                                    "baseline_year",
+                                    "baseline_year_kind"};
+constexpr int kColumnCount = sizeof(kColumns) / sizeof(kColumns[0]);
+
+std::string JoinColumns(const char* separator, const char* suffix) {
+  std::string out;
+  for (int i = 0; i < kColumnCount; ++i)
+    out += (i ? separator : "") + std::string(kColumns[i]) + suffix;
+  return out;
+}
+
+void BindYear(SQLite::Statement& st, int index, const std::optional<TableYear>& y) {
+  if (y) {
+    st.bind(index, y->year);
+    st.bind(index + 1, YearKindName(y->kind));
+  } else {
+    st.bind(index);
+    st.bind(index + 1);
+  }
+}
+
+}  // namespace
+
+CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
+                         const std::string& unit) {
+  auto it = table.cell_words.find(std::string(TrimSpace(raw)));
+  if (it != table.cell_words.end()) {
+    CellValue v;
+    v.status = it->second;
+    return v;
+  }
+  CellValue v = ParseCell(raw);
+  if (v.status == CellStatus::kValue && v.unit.empty()) v.unit = unit;
+  return v;
+}
+
 void IndicatorRows::BindIndicator(SQLite::Statement& st, int first, const TableIndicator& ind,
                                   int ordinal, const CellValue& target, const Inference& inf) {
   st.bind(first, ordinal);
@@ -48,54 +110,65 @@ void IndicatorRows::BindIndicator(SQLite::Statement& st, int first, const TableI
   BindTextOrNull(st, first + 10, BoundName(target.bound));
   st.bind(first + 11, DirectionName(inf.direction));
   st.bind(first + 12, AggregationName(inf.aggregation));
+  BindExtra(st, first + 13, ind);
+}
+
+void IndicatorRows::BindExtra(SQLite::Statement& st, int first, const TableIndicator& ind) {
+  BindTextOrNull(st, first, ind.code);
+  BindTextOrNull(st, first + 1, ind.unit);
+  BindTextOrNull(st, first + 2, ind.direction_raw);
+  BindYear(st, first + 3, ind.target_year);
+  bool has_baseline = !ind.baseline_raw.empty() || ind.baseline_year;
+  CellValue baseline = ParseTableCell(ind.baseline_raw, table_, ind.unit);
+  if (has_baseline) {
+    st.bind(first + 5, ind.baseline_raw);
+    BindOptional(st, first + 6, baseline.value);
+    BindTextOrNull(st, first + 7, baseline.unit);
+    st.bind(first + 8, StatusName(baseline.status));
+  } else {
+    for (int i = 5; i <= 8; ++i) st.bind(first + i);
+  }
+  st.bind(first + 9, baseline.annotated ? 1 : 0);
+  BindYear(st, first + 10, ind.baseline_year);
+}
+
+void IndicatorRows::UpdateIfChanged(int64_t id, const std::string& old_target,
+                                    const TableIndicator& ind, int ordinal, const CellValue& target,
+                                    const Inference& inf) {
+  // Compare by binding the new values into a probe and letting SQLite say
+  // whether the row would change (IS handles NULLs).
+  SQLite::Statement same(
+      db_, "SELECT count(*) FROM indicators WHERE id = ? AND " + JoinColumns(" AND ", " IS ?"));
+  same.bind(1, id);
+  BindIndicator(same, 2, ind, ordinal, target, inf);
+  same.executeStep();
+  if (same.getColumn(0).getInt() != 0) return;
+  SQLite::Statement u(db_, "UPDATE indicators SET " + JoinColumns(", ", " = ?") + " WHERE id = ?");
+  BindIndicator(u, 1, ind, ordinal, target, inf);
+  u.bind(kColumnCount + 1, id);
+  u.exec();
+  p_->result.changed = true;
+  if (old_target != ind.target_raw) {
+    p_->AddChange(ind.name, std::nullopt, old_target, ind.target_raw);
+  }
 }
 
 void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal) {
-  CellValue target = ParseCell(ind.target_raw);
-  Inference inf = InferIndicator(ind.name, target);
-  static const char* kColumns =
-      "ordinal, source_line, department, target_raw, target_value, target_unit, target_status,"
-      " target_annotated, target_per_year, target_cumulative, target_bound, direction,"
-      " aggregation";
-  SQLite::Statement q(db_, std::string("SELECT id, ") + kColumns +
-                               " FROM indicators WHERE measure_id = ? AND name = ?");
+  CellValue target = ParseTableCell(ind.target_raw, table_, ind.unit);
+  Inference inf = InferIndicator(ind.name, target, ind.direction_raw);
+  SQLite::Statement q(db_,
+                      "SELECT id, target_raw FROM indicators WHERE measure_id = ? AND name = ?");
   q.bind(1, measure_id);
   q.bind(2, ind.name);
   int64_t id;
   if (q.executeStep()) {
     id = q.getColumn(0).getInt64();
-    // Compare by binding the new values into a probe and letting SQLite say
-    // whether the row would change (IS handles NULLs).
-    SQLite::Statement same(db_,
-                           "SELECT count(*) FROM indicators WHERE id = ? AND ordinal IS ?"
-                           " AND source_line IS ? AND department IS ? AND target_raw IS ?"
-                           " AND target_value IS ? AND target_unit IS ? AND target_status IS ?"
-                           " AND target_annotated IS ? AND target_per_year IS ?"
-                           " AND target_cumulative IS ? AND target_bound IS ?"
-                           " AND direction IS ? AND aggregation IS ?");
-    same.bind(1, id);
-    BindIndicator(same, 2, ind, ordinal, target, inf);
-    same.executeStep();
-    if (same.getColumn(0).getInt() == 0) {
-      std::string old_target = q.getColumn(4).getString();
-      SQLite::Statement u(db_,
-                          "UPDATE indicators SET ordinal = ?, source_line = ?, department = ?,"
-                          " target_raw = ?, target_value = ?, target_unit = ?,"
-                          " target_status = ?, target_annotated = ?, target_per_year = ?,"
-                          " target_cumulative = ?, target_bound = ?, direction = ?,"
-                          " aggregation = ? WHERE id = ?");
-      BindIndicator(u, 1, ind, ordinal, target, inf);
-      u.bind(14, id);
-      u.exec();
-      p_->result.changed = true;
-      if (old_target != ind.target_raw) {
-        p_->AddChange(ind.name, std::nullopt, old_target, ind.target_raw);
-      }
-    }
+    UpdateIfChanged(id, q.getColumn(1).getString(), ind, ordinal, target, inf);
   } else {
-    SQLite::Statement ins(db_, std::string("INSERT INTO indicators (measure_id, name, ") +
-                                   kColumns +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    std::string marks;
+    for (int i = 0; i < kColumnCount; ++i) marks += ", ?";
+    SQLite::Statement ins(db_, "INSERT INTO indicators (measure_id, name, " +
+                                   JoinColumns(", ", "") + ") VALUES (?, ?" + marks + ")");
     ins.bind(1, measure_id);
     ins.bind(2, ind.name);
     BindIndicator(ins, 3, ind, ordinal, target, inf);
@@ -108,6 +181,22 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
   }
   p_->seen_indicators.insert(id);
   SyncObservations(id, ind);
+  SyncExtras(id, ind);
+}
+
+// Binds parameters 3… of the observation upsert for year index |i| of |ind|.
+void IndicatorRows::BindObservation(SQLite::Statement& st, const TableIndicator& ind, size_t i) {
+  const std::string& raw = ind.actual_raw[i];
+  CellValue cell = ParseTableCell(raw, table_, ind.unit);
+  st.bind(3, raw);
+  BindOptional(st, 4, cell.value);
+  BindTextOrNull(st, 5, cell.unit);
+  st.bind(6, StatusName(cell.status));
+  st.bind(7, cell.annotated ? 1 : 0);
+  BindTextOrNull(st, 8, cell.error);
+  std::string rate = i < ind.rate_raw.size() ? ind.rate_raw[i] : "";
+  BindTextOrNull(st, 9, rate);
+  BindOptional(st, 10, ParseRate(rate));
 }
 
 void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator& ind) {
@@ -120,25 +209,23 @@ void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator&
   SQLite::Statement upsert(
       db_,
       "INSERT INTO observations (indicator_id, fiscal_year, raw, value, unit, status,"
-      " annotated, parse_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+      " annotated, parse_error, reported_rate_raw, reported_rate)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (indicator_id, fiscal_year) DO UPDATE SET raw = excluded.raw,"
       " value = excluded.value, unit = excluded.unit, status = excluded.status,"
-      " annotated = excluded.annotated, parse_error = excluded.parse_error"
+      " annotated = excluded.annotated, parse_error = excluded.parse_error,"
+      " reported_rate_raw = excluded.reported_rate_raw, reported_rate = excluded.reported_rate"
       " WHERE raw IS NOT excluded.raw OR value IS NOT excluded.value"
       " OR unit IS NOT excluded.unit OR status IS NOT excluded.status"
-      " OR annotated IS NOT excluded.annotated OR parse_error IS NOT excluded.parse_error");
+      " OR annotated IS NOT excluded.annotated OR parse_error IS NOT excluded.parse_error"
+      " OR reported_rate_raw IS NOT excluded.reported_rate_raw"
+      " OR reported_rate IS NOT excluded.reported_rate");
   for (size_t i = 0; i < years_.size(); ++i) {
     int fy = years_[i];
     const std::string& raw = ind.actual_raw[i];
-    CellValue cell = ParseCell(raw);
     upsert.bind(1, indicator_id);
     upsert.bind(2, fy);
-    upsert.bind(3, raw);
-    BindOptional(upsert, 4, cell.value);
-    BindTextOrNull(upsert, 5, cell.unit);
-    upsert.bind(6, StatusName(cell.status));
-    upsert.bind(7, cell.annotated ? 1 : 0);
-    BindTextOrNull(upsert, 8, cell.error);
+    BindObservation(upsert, ind, i);
     if (upsert.exec() > 0) p_->result.changed = true;
     upsert.reset();
     auto it = existing.find(fy);
@@ -158,6 +245,71 @@ void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator&
     p_->result.changed = true;
     if (!raw.empty()) p_->AddChange(ind.name, fy, raw, std::nullopt);
   }
+}
+
+std::optional<double> ParseRate(const std::string& raw) {
+  if (TrimSpace(raw).empty()) return std::nullopt;
+  Result<Quantity> q = ParseJapaneseNumber(raw);
+  if (!q.ok() || (!q->unit.empty() && q->unit != "%")) return std::nullopt;
+  return q->value;
+}
+
+void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind) {
+  std::vector<std::string> want, have;
+  for (const TableYearValue& v : ind.planned) {
+    want.push_back(std::to_string(v.year.year) + "\t" + YearKindName(v.year.kind) + "\t" + v.raw);
+  }
+  SQLite::Statement q(db_,
+                      "SELECT year || char(9) || year_kind || char(9) || raw FROM planned_values"
+                      " WHERE indicator_id = ? ORDER BY ordinal");
+  q.bind(1, indicator_id);
+  while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  if (want != have) {
+    Replace("planned_values", indicator_id);
+    SQLite::Statement ins(db_,
+                          "INSERT INTO planned_values (indicator_id, ordinal, year, year_kind, raw)"
+                          " VALUES (?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < ind.planned.size(); ++i) {
+      ins.bind(1, indicator_id);
+      ins.bind(2, static_cast<int>(i));
+      ins.bind(3, ind.planned[i].year.year);
+      ins.bind(4, YearKindName(ind.planned[i].year.kind));
+      ins.bind(5, ind.planned[i].raw);
+      ins.exec();
+      ins.reset();
+    }
+  }
+  SyncNotes(indicator_id, ind);
+}
+
+void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind) {
+  std::vector<std::string> want, have;
+  for (const TableNote& n : ind.notes) want.push_back(n.label + "\t" + n.text);
+  SQLite::Statement q(db_,
+                      "SELECT label || char(9) || text FROM indicator_notes WHERE indicator_id = ?"
+                      " ORDER BY ordinal");
+  q.bind(1, indicator_id);
+  while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  if (want == have) return;
+  Replace("indicator_notes", indicator_id);
+  SQLite::Statement ins(db_,
+                        "INSERT INTO indicator_notes (indicator_id, ordinal, label, text)"
+                        " VALUES (?, ?, ?, ?)");
+  for (size_t i = 0; i < ind.notes.size(); ++i) {
+    ins.bind(1, indicator_id);
+    ins.bind(2, static_cast<int>(i));
+    ins.bind(3, ind.notes[i].label);
+    ins.bind(4, ind.notes[i].text);
+    ins.exec();
+    ins.reset();
+  }
+}
+
+void IndicatorRows::Replace(const char* table, int64_t indicator_id) {
+  SQLite::Statement del(db_, std::string("DELETE FROM ") + table + " WHERE indicator_id = ?");
+  del.bind(1, indicator_id);
+  del.exec();
+  p_->result.changed = true;
 }
 
 }  // namespace shihyo

@@ -32,12 +32,19 @@ struct ImportProgress {
                  std::optional<std::string> old_raw, std::optional<std::string> new_raw);
 };
 
+// Parses a cell of |table|: the layout's words (なし → none) first, then
+// ParseCell; a bare number takes |unit| (the indicator's).
+CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
+                         const std::string& unit);
+
+// A reported achievement rate ("66.7", "66.7%"), or nullopt.
+std::optional<double> ParseRate(const std::string& raw);
+
 // Inserts or updates indicator rows and their observations, recording the
-// cells that changed in |progress|. |db| and |fiscal_years| must outlive it.
+// cells that changed in |progress|. |db| and |table| must outlive it.
 class IndicatorRows {
  public:
-  IndicatorRows(SQLite::Database& db, const std::vector<int>& fiscal_years,
-                ImportProgress* progress);
+  IndicatorRows(SQLite::Database& db, const ProgressTable& table, ImportProgress* progress);
 
   // Writes |ind| as row |ordinal| of measure |measure_id|.
   void Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal);
@@ -45,9 +52,17 @@ class IndicatorRows {
  private:
   void BindIndicator(SQLite::Statement& st, int first, const TableIndicator& ind, int ordinal,
                      const CellValue& target, const Inference& inf);
+  void BindExtra(SQLite::Statement& st, int first, const TableIndicator& ind);
+  void UpdateIfChanged(int64_t id, const std::string& old_target, const TableIndicator& ind,
+                       int ordinal, const CellValue& target, const Inference& inf);
+  void BindObservation(SQLite::Statement& st, const TableIndicator& ind, size_t i);
   void SyncObservations(int64_t indicator_id, const TableIndicator& ind);
+  void SyncExtras(int64_t indicator_id, const TableIndicator& ind);
+  void SyncNotes(int64_t indicator_id, const TableIndicator& ind);
+  void Replace(const char* table, int64_t indicator_id);
 
   SQLite::Database& db_;
+  const ProgressTable& table_;
   const std::vector<int>& years_;
   ImportProgress* p_;
 };

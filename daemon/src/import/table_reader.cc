@@ -1,0 +1,114 @@
+#include "import/table_reader.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "base/text.h"
+#include "import/delimited.h"
+#include "import/layout_reader.h"
+
+namespace shihyo {
+
+namespace {
+
+constexpr size_t kMaxTableBytes = 16 * 1024 * 1024;
+
+Result<ProgressTable> ReadWith(const Layout& layout, std::string_view utf8,
+                               const std::vector<Record>& records, std::string_view source) {
+  switch (layout.kind) {
+    case Layout::Kind::kSectioned: {
+      Result<ProgressTable> t = ParseProgressTable(utf8, source);
+      if (t.ok()) t->layout = layout.name;
+      return t;
+    }
+    case Layout::Kind::kRows:
+      return ReadRows(layout, records, source);
+    case Layout::Kind::kTransposed:
+      return ReadTransposed(layout, records, source);
+  }
+  return Status::InvalidArgument("unknown layout kind");
+}
+
+Status CheckUtf8(const std::vector<Record>& records, std::string_view source) {
+  for (const Record& r : records) {
+    for (size_t i = 0; i < r.cells.size(); ++i) {
+      if (FindInvalidUtf8(r.cells[i]) != std::string_view::npos) {
+        return Status::InvalidArgument(std::string(source) + ":" + std::to_string(r.line) +
+                                       ": cell " + std::to_string(i + 1) +
+                                       ": bytes that are not valid UTF-8");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// The records a layout reads: those its 'skip' pattern does not match.
+std::vector<Record> Kept(const Layout& layout, const std::vector<Record>& records) {
+  if (!layout.skip) return records;
+  std::vector<Record> kept;
+  for (const Record& r : records) {
+    std::vector<std::string> cells = UsedCells(r);
+    if (!cells.empty() && layout.skip->Search(cells[0])) continue;
+    kept.push_back(r);
+  }
+  return kept;
+}
+
+std::string NoLayout(std::string_view source, const std::vector<LayoutMiss>& misses) {
+  std::string out = std::string(source) + ": no layout reads this table:";
+  for (const LayoutMiss& m : misses) {
+    out += "\n  " + m.layout + " (" + m.file + "): " + m.reason;
+  }
+  if (misses.empty()) out += " no layouts are known";
+  out +=
+      "\n  describe the table in a layout file (README: \"Your municipality's table\") and "
+      "pass --layouts DIR";
+  return out;
+}
+
+}  // namespace
+
+Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
+                             const std::vector<Layout>& layouts) {
+  Result<std::vector<Record>> records = SplitRecords(utf8, DetectDelimiter(utf8), source);
+  if (!records.ok()) return records.status();
+  if (Status s = CheckUtf8(*records, source); !s.ok()) return s;
+  TableRead read;
+  for (const Layout& layout : layouts) {
+    std::vector<Record> kept = Kept(layout, *records);
+    std::string why = MatchFailure(layout, kept);
+    if (!why.empty()) {
+      read.misses.push_back(LayoutMiss{layout.name, layout.file, why});
+      continue;
+    }
+    Result<ProgressTable> table = ReadWith(layout, utf8, kept, source);
+    if (!table.ok()) return table.status();
+    table->cell_words = layout.words;
+    read.table = std::move(table).value();
+    read.layout_file = layout.file;
+    return read;
+  }
+  return Status::InvalidArgument(NoLayout(source, read.misses));
+}
+
+Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
+                            const std::vector<Layout>& layouts) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError(path + ": cannot open for reading");
+  std::string bytes(kMaxTableBytes + 1, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (in.bad()) return Status::IOError(path + ": read error");
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  if (bytes.size() > kMaxTableBytes) {
+    return Status::InvalidArgument(path + ": larger than " + std::to_string(kMaxTableBytes >> 20) +
+                                   " MiB; a progress table is far smaller");
+  }
+  Result<DecodedText> text = DecodeToUtf8(bytes, path, encoding);
+  if (!text.ok()) return text.status();
+  Result<TableRead> read = ParseTable(text->utf8, path, layouts);
+  if (read.ok()) read->table.encoding = text->detected;
+  return read;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,43 @@
+// Reads a progress table file through the layout that recognises it, and
+// says why the others did not. Pure except ReadTable (which reads a file);
+// thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/encoding.h"
+#include "base/status.h"
+#include "import/layout.h"
+#include "import/progress_table.h"
+
+namespace shihyo {
+
+// A layout that was tried and did not recognise the table.
+struct LayoutMiss {
+  std::string layout;
+  std::string file;
+  std::string reason;  // starts with the line where matching stopped
+};
+
+struct TableRead {
+  ProgressTable table;             // table.layout names the layout that read it
+  std::string layout_file;         // where that layout came from
+  std::vector<LayoutMiss> misses;  // the layouts tried before it, in order
+};
+
+// Parses decoded UTF-8 text with the first of |layouts| whose match criteria
+// hold. Errors: the matching layout's error ("|source|:LINE: …"), or when no
+// layout matches, one line per layout with where and why it stopped.
+Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
+                             const std::vector<Layout>& layouts);
+
+// Reads |path| (see DecodeToUtf8 for |encoding|) and parses it.
+Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
+                            const std::vector<Layout>& layouts);
+
+// How the table was read, one line per row the reader used, ordered by line.
+std::vector<std::string> ExplainTable(const TableRead& read);
+
+}  // namespace shihyo

@@ -1,0 +1,260 @@
+// The three real tables of other municipalities (tests/data/other-municipalities/)
+// import through the shipped layouts and read as a careful reader reads them.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "fakes.h"
+
+namespace shihyo {
+namespace {
+
+using nlohmann::json;
+using testing::SourcePath;
+using testing::TempDir;
+
+std::string Table(const std::string& name) {
+  return SourcePath("tests/data/other-municipalities/" + name);
+}
+
+// Imports |file| into a fresh store and returns `indicators --format json`.
+json Import(const TempDir& dir, const std::string& file) {
+  std::string db = dir.File("store.db");
+  testing::CliRun imp = testing::RunShihyo({"import", "--db", db, file});
+  INFO(imp.err);
+  REQUIRE(imp.code == 0);
+  testing::CliRun show = testing::RunShihyo({"indicators", "--db", db, "--format", "json"});
+  REQUIRE(show.code == 0);
+  return json::parse(show.out);
+}
+
+const json& Find(const json& doc, const std::string& name) {
+  for (const json& ind : doc["indicators"]) {
+    if (ind["name"] == name) return ind;
+  }
+  FAIL("no indicator " << name);
+  static json none;
+  return none;
+}
+
+const json& Year(const json& ind, int year) {
+  for (const json& o : ind["observations"]) {
+    if (o["fiscal_year"] == year) return o;
+  }
+  FAIL("no observation " << year);
+  static json none;
+  return none;
+}
+
+TEST_CASE("gose: baseline, direction words, target year, actuals and reported rates",
+          "[other-municipalities]") {
+  TempDir dir;
+  json doc = Import(dir, Table("gose-sougoukeikaku5-13shihyo.txt"));
+  REQUIRE(doc["indicators"].size() == 3);
+  const json& bousai = Find(doc, "自主防災組織率");
+  CHECK(bousai["baseline"]["raw"] == "57.10%");
+  CHECK(bousai["baseline"]["value"] == 57.1);
+  CHECK(bousai["baseline"]["unit"] == "%");
+  CHECK(bousai["baseline"]["year"] == 2010);
+  CHECK(bousai["baseline"]["year_kind"] == "fiscal");
+  CHECK(bousai["direction"] == "increase");
+  CHECK(bousai["direction_raw"] == "アップ");
+  CHECK(bousai["target"]["raw"] == "93.00");
+  CHECK(bousai["target"]["value"] == 93);
+  CHECK(bousai["target_year"] == 2020);
+  CHECK(bousai["project"] == "住み続けたいまちづくり");
+  const double actuals[] = {62.00, 66.60, 69.50};
+  const double rates[] = {66.7, 71.6, 74.7};
+  for (int i = 0; i < 3; ++i) {
+    const json& o = Year(bousai, 2011 + i);
+    CHECK(o["value"].get<double>() == Approx(actuals[i]));
+    CHECK(o["reported_rate"].get<double>() == Approx(rates[i]));
+    CHECK(o["unit"] == "%");
+  }
+  CHECK(Year(bousai, 2011)["raw"] == "62.00");
+
+  const json& gomi = Find(doc, "市民1人あたりの1日に出すごみの量");
+  CHECK(gomi["unit"] == "g/人");
+  CHECK(gomi["direction"] == "decrease");
+  CHECK(gomi["target"]["value"] == 580);
+  CHECK(gomi["target"]["unit"] == "g/人");
+  CHECK(Year(gomi, 2011)["value"] == 581);
+  CHECK(Year(gomi, 2012)["value"] == 593);
+  CHECK(Year(gomi, 2013)["value"] == 586);
+  CHECK(Year(gomi, 2013)["reported_rate"].get<double>() == Approx(101.0));
+  CHECK(gomi["notes"][0]["label"] == "内容");
+
+  const json& eki = Find(doc, "駅利用者数");
+  CHECK(eki["unit"] == "人/年");
+  CHECK(eki["baseline"]["unit"] == "人/年");
+  CHECK(Year(eki, 2013)["value"] == 19975);
+  CHECK(doc["plans"][0]["first_year"] == 2011);
+  CHECK(doc["plans"][0]["last_year"] == 2013);
+}
+
+TEST_CASE("oyabe: codes, なし as a status, words as targets, snapshot and forecast kept apart",
+          "[other-municipalities]") {
+  TempDir dir;
+  json doc = Import(dir, Table("oyabe-sougoukeikaku-seikashihyo.txt"));
+  REQUIRE(doc["indicators"].size() == 14);
+  CHECK(doc["plans"][0]["year_kind"] == "calendar");
+  CHECK(doc["plans"][0]["first_year"] == 2001);
+  CHECK(doc["plans"][0]["last_year"] == 2002);
+  const json& kyougikai = Find(doc, "生涯学習推進協議会の設置");
+  CHECK(kyougikai["code"] == "11102");
+  CHECK(kyougikai["target"]["status"] == "text");
+  CHECK(kyougikai["target"]["raw"] == "設置");
+  CHECK(Year(kyougikai, 2001)["status"] == "none");
+  CHECK(Find(doc, "生涯スポーツプラン策定")["target"]["status"] == "text");
+  CHECK(Year(Find(doc, "生涯スポーツプラン策定"), 2001)["status"] == "text");
+
+  const json& library = Find(doc, "図書館入館者数");
+  CHECK(library["code"] == "11302");
+  CHECK(library["baseline"]["value"] == 102521);
+  CHECK(library["baseline"]["year"] == 2000);
+  CHECK(library["target"]["value"] == 105000);
+  REQUIRE(library["observations"].size() == 2);
+  CHECK(Year(library, 2001)["value"] == 105757);
+  CHECK(Year(library, 2002)["value"] == 117857);
+  // The mid-year snapshot and the forecast are notes, not actuals.
+  REQUIRE(library["notes"].size() == 3);
+  CHECK(library["notes"][1]["label"] == "平成15年9月30日現在");
+  CHECK(library["notes"][1]["text"] == "65,016人");
+  CHECK(library["notes"][2]["label"] == "平成15年末見込");
+  CHECK(library["notes"][2]["text"] == "120,000人");
+  CHECK(Find(doc, "公民館改修数(累計)")["aggregation"] == "cumulative");
+  CHECK(Find(doc, "公民館改修数(累計)")["target"]["unit"] == "か所");
+}
+
+TEST_CASE("matsudo: one small table per indicator, years across", "[other-municipalities]") {
+  TempDir dir;
+  json doc = Import(dir, Table("matsudo-sougousenryaku-suchimokuhyo-h30.txt"));
+  REQUIRE(doc["indicators"].size() == 2);  // 合計特殊出生率 has no row of values
+  const json& kon = Find(doc, "婚姻率");
+  CHECK(kon["code"] == "①");
+  CHECK(kon["project"] == "基本目標Ⅰ 子育て・教育・文化を軸とした都市ブランドづくり");
+  CHECK(kon["baseline"]["raw"] == "5.5‰");
+  CHECK(kon["baseline"]["value"] == 5.5);
+  CHECK(kon["baseline"]["unit"] == "‰");
+  CHECK(kon["baseline"]["year"] == 2013);
+  CHECK(Year(kon, 2015)["raw"] == "5.4‰");
+  CHECK(Year(kon, 2016)["value"] == 5.0);
+  CHECK(Year(kon, 2016)["unit"] == "‰");
+  CHECK(kon["target"]["raw"] == "5.9‰");
+  CHECK(kon["target"]["value"] == 5.9);
+  CHECK(kon["target_year"] == 2019);
+  CHECK(kon["notes"][0]["text"] == "参考)婚姻率=婚姻件数/人口(千人) H26 5.3‰");
+
+  const json& birth = Find(doc, "出生数");
+  CHECK(birth["baseline"]["value"] == 3823);
+  CHECK(birth["baseline"]["year"] == 2014);
+  CHECK(Year(birth, 2015)["value"] == 3975);
+  CHECK(Year(birth, 2016)["value"] == 3782);
+  CHECK(Year(birth, 2017)["value"] == 3679);
+  CHECK(birth["target"]["value"] == 4107);
+  CHECK(birth["target_year"] == 2019);
+}
+
+TEST_CASE("import --explain names the layout and every row, and writes nothing",
+          "[other-municipalities]") {
+  TempDir dir;
+  std::string db = dir.File("store.db");
+  testing::CliRun run = testing::RunShihyo(
+      {"import", "--explain", "--db", db, Table("gose-sougoukeikaku5-13shihyo.txt")});
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  CHECK_THAT(run.out, Catch::Contains("layout gose (builtin:gose.yaml) reads"));
+  CHECK_THAT(run.out, Catch::Contains("line 11: project: 住み続けたいまちづくり"));
+  CHECK_THAT(run.out, Catch::Contains("line 17: header repeated"));
+  CHECK_THAT(run.out, Catch::Contains("2011='62.00' (rate 66.7)"));
+  CHECK_FALSE(std::filesystem::exists(db));
+  testing::CliRun matsudo = testing::RunShihyo(
+      {"import", "--explain", Table("matsudo-sougousenryaku-suchimokuhyo-h30.txt")});
+  REQUIRE(matsudo.code == 0);
+  CHECK_THAT(matsudo.out,
+             Catch::Contains("layout gose (builtin:gose.yaml) does not match: line 10:"));
+  CHECK_THAT(matsudo.out,
+             Catch::Contains("line 12: years: 2013=baseline, 2015=actual, 2016=actual, "
+                             "2019=target"));
+  CHECK_THAT(matsudo.out,
+             Catch::Contains("line 19: skipped: '合計特殊出生率' has no row of values"));
+  CHECK_FALSE(std::filesystem::exists(db));
+}
+
+TEST_CASE("layouts lists the shipped layouts", "[other-municipalities]") {
+  testing::CliRun run = testing::RunShihyo({"layouts"});
+  REQUIRE(run.code == 0);
+  CHECK_THAT(run.out, Catch::Contains("kamaishi\tsectioned\tbuiltin:kamaishi.yaml"));
+  CHECK_THAT(run.out, Catch::Contains("matsudo\ttransposed\tbuiltin:matsudo.yaml"));
+}
+
+}  // namespace
+}  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+TEST_CASE("other municipalities: re-import writes nothing", "[other-municipalities]") {
+  TempDir dir;
+  std::string db = dir.File("store.db");
+  std::vector<std::string> files = {Table("gose-sougoukeikaku5-13shihyo.txt"),
+                                    Table("oyabe-sougoukeikaku-seikashihyo.txt"),
+                                    Table("matsudo-sougousenryaku-suchimokuhyo-h30.txt")};
+  std::vector<std::string> args = {"import", "--db", db};
+  args.insert(args.end(), files.begin(), files.end());
+  REQUIRE(testing::RunShihyo(args).code == 0);
+  testing::CliRun again = testing::RunShihyo(args);
+  REQUIRE(again.code == 0);
+  CHECK_THAT(again.out, Catch::Contains("御所市第5次総合計画 13指標 進捗状況: 2 projects, 3 "
+                                        "indicators, FY2011–FY2013; unchanged"));
+  CHECK_THAT(again.out, Catch::Contains("FY2001–FY2002; unchanged"));
+  CHECK_THAT(again.out, Catch::Contains("FY2015–FY2017; unchanged"));
+}
+
+// The worked example of README "Your municipality's table": refused with the
+// per-layout reasons, read once the layout file is written, no code change.
+TEST_CASE("readme: a new table imports once its layout is written", "[other-municipalities]") {
+  TempDir dir;
+  std::string table =
+      dir.Write("city.txt",
+                "まちづくりの目標\nNo.\t指標名\t単位\t基準値(H30)\tR2年度\tR3年度\t目標(R6)\t方向\n"
+                "1\t公園の数\tか所\t12\t13\t15\t20\t↑\n"
+                "2\tごみの量【t】\t\t5,000\t4,900\t4,950\t4,500\t↓\n");
+  std::string db = dir.File("store.db");
+  testing::CliRun refused = testing::RunShihyo({"import", "--db", db, table});
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("no layout reads this table"));
+  CHECK_THAT(refused.err, Catch::Contains("oyabe (builtin:oyabe.yaml): line 1:"));
+  // The layout exactly as the README prints it.
+  std::string readme = testing::ReadFile(SourcePath("README.md"));
+  size_t start = readme.find("   ```yaml\n   layout: mycity");
+  REQUIRE(start != std::string::npos);
+  start = readme.find('\n', start) + 1;
+  size_t end = readme.find("   ```", start);
+  std::string layout;
+  for (size_t at = start; at < end;) {
+    size_t eol = readme.find('\n', at);
+    layout += readme.substr(at + 3, eol - at - 3) + "\n";
+    at = eol + 1;
+  }
+  std::filesystem::create_directory(dir.File("layouts"));
+  dir.Write("layouts/mycity.yaml", layout);
+  testing::CliRun imp =
+      testing::RunShihyo({"import", "--db", db, "--layouts", dir.File("layouts"), table});
+  INFO(imp.err);
+  REQUIRE(imp.code == 0);
+  json doc = json::parse(testing::RunShihyo({"indicators", "--db", db, "--format", "json"}).out);
+  const json& park = Find(doc, "公園の数");
+  CHECK(park["code"] == "1");
+  CHECK(park["baseline"]["year"] == 2018);
+  CHECK(park["target_year"] == 2024);
+  CHECK(park["target"]["unit"] == "か所");
+  CHECK(Year(park, 2021)["value"] == 15);
+  const json& gomi = Find(doc, "ごみの量【t】");
+  CHECK(gomi["unit"] == "t");
+  CHECK(gomi["direction"] == "decrease");
+  CHECK(Year(gomi, 2020)["unit"] == "t");
+}
+
+}  // namespace
+}  // namespace shihyo
