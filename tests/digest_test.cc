@@ -101,18 +101,16 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
     AlertRecord a;
     a.fingerprint = fp;
     a.state = firing ? AlertRecord::State::kFiring : AlertRecord::State::kResolved;
-    a.finding = {
-        {"plan", "計画A"},
-        {"project", "プロジェクト1:テスト"},
-        {"indicator", indicator},
-        {"ordinal", 0},
-        {"rule", "r"},
-        {"severity", "critical"},
-        {"fiscal_year", 2023},
-        {"fiscal_year_era", "令和5年度"},
-        {"message", indicator + "：25件に増えました"},
-        {"evidence",
-         {{"target", {{"raw", "0件"}}}, {"series", {{{"fiscal_year", 2023}, {"raw", "25件"}}}}}}};
+    a.finding.plan = "計画A";
+    a.finding.project = "プロジェクト1:テスト";
+    a.finding.indicator = indicator;
+    a.finding.rule = "r";
+    a.finding.severity = Severity::kCritical;
+    a.finding.fiscal_year = 2023;
+    a.finding.message = indicator + "：25件に増えました";
+    a.finding.evidence.has_indicator = true;
+    a.finding.evidence.target_raw = "0件";
+    a.finding.evidence.series = {{2023, "25件", ParseCell("25件")}};
     return a;
   };
   AlertRecord fresh = alert("1", "発生件数", true);
@@ -151,11 +149,11 @@ TEST_CASE("digest: HTML escapes what the data says", "[digest]") {
   r.name = "kodomo";
   AlertRecord a;
   a.fingerprint = "1";
-  a.finding = {{"plan", "p"},
-               {"indicator", "<script>alert(1)</script>"},
-               {"rule", "r"},
-               {"severity", "info"},
-               {"message", "a & b < c"}};
+  a.finding.plan = "p";
+  a.finding.indicator = "<script>alert(1)</script>";
+  a.finding.rule = "r";
+  a.finding.severity = Severity::kInfo;
+  a.finding.message = "a & b < c";
   GroupNotification n;
   n.receiver = &r;
   n.fresh = {&a};

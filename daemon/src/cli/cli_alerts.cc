@@ -166,7 +166,7 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
          {"last_notified", n == notified.end() ? nlohmann::json() : nlohmann::json(Ts(n->second))},
          {"silenced_by", a.silenced_by},
          {"labels", a.labels},
-         {"message", a.finding.value("message", "")}});
+         {"message", a.finding.message}});
     table.AddRow({state, label("severity"), a.rule, label("indicator"), label("fiscal_year"),
                   Ts(a.starts_at), n == notified.end() ? "-" : Ts(n->second), fp});
   }

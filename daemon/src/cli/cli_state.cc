@@ -35,7 +35,8 @@ int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
     s.matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex, nullptr});
   }
   if (Status compiled = CompileSilence(&s); !compiled.ok()) {
-    ReportError(ctx, compiled);
+    // The flag is the command line's business; the silence names the matcher.
+    ReportError(ctx, Status::InvalidArgument("--match " + compiled.message()));
     return kExitUsage;
   }
   if (!opts.until.empty()) {

@@ -1,3 +1,4 @@
+#include "notify/alert_json.h"
 #include "state/state_store_impl.h"
 
 namespace shihyo {
@@ -109,7 +110,7 @@ Result<std::map<std::string, AlertRecord>> StateStore::LoadAlerts() {
           if (v.is_string()) a.labels[k] = v.get<std::string>();
         }
       }
-      a.finding = ParseJson(q.getColumn(3).getString());
+      a.finding = AlertFindingFromJson(ParseJson(q.getColumn(3).getString()));
       a.state = q.getColumn(4).getString() == "firing" ? AlertRecord::State::kFiring
                                                        : AlertRecord::State::kResolved;
       a.starts_at = FromSecs(q.getColumn(5).getInt64());
@@ -163,7 +164,7 @@ Status StateStore::CommitCycle(const CycleWrite& w) {
       alert.bind(1, a->fingerprint);
       alert.bind(2, a->rule);
       alert.bind(3, Dump(labels));
-      alert.bind(4, Dump(a->finding));
+      alert.bind(4, Dump(AlertFindingJson(a->finding)));
       alert.bind(5, a->firing() ? "firing" : "resolved");
       alert.bind(6, Secs(a->starts_at));
       a->ends_at ? alert.bind(7, Secs(*a->ends_at)) : alert.bind(7);

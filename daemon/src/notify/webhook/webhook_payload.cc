@@ -1,6 +1,8 @@
 #include "notify/webhook/webhook_payload.h"
 
 #include "base/message_template.h"
+#include "model/value_parser.h"
+#include "notify/alert_json.h"
 
 namespace shihyo {
 
@@ -8,31 +10,21 @@ namespace {
 
 constexpr const char* kZeroTime = "0001-01-01T00:00:00Z";
 
-nlohmann::json Dump(const Labels& labels) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : labels) j[k] = v;
-  return j;
-}
-
-std::string Str(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
+nlohmann::json Dump(const Labels& labels) { return LabelsJson(labels); }
 
 std::string GeneratorUrl(const DigestContext& ctx, const AlertRecord& a) {
   return ctx.external_url + "/alerts/" + a.fingerprint;
 }
 
 nlohmann::json Annotations(const AlertRecord& a) {
-  nlohmann::json ann = {{"summary", Str(a.finding, "message")}};
+  nlohmann::json ann = {{"summary", a.finding.message}};
   std::string series;
-  const nlohmann::json& ev = a.finding.value("evidence", nlohmann::json::object());
-  for (const auto& o : ev.value("series", nlohmann::json::array())) {
-    series += (series.empty() ? "" : " / ") + std::to_string(o.value("fiscal_year", 0)) + ": " +
-              (Str(o, "raw").empty() ? "—" : Str(o, "raw"));
+  const AlertEvidence& ev = a.finding.evidence;
+  for (const Observation& o : ev.series) {
+    series += (series.empty() ? "" : " / ") + std::to_string(o.fiscal_year) + ": " +
+              (o.raw.empty() ? "—" : o.raw);
   }
-  std::string target = ev.contains("target") ? Str(ev["target"], "raw") : "";
-  ann["description"] = "目標 " + target + " / 実績 " + series;
+  ann["description"] = "目標 " + ev.target_raw + " / 実績 " + series;
   return ann;
 }
 
@@ -57,7 +49,7 @@ nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext
                                  const std::string& id) {
   nlohmann::json alerts = nlohmann::json::array();
   for (const auto& [a, fresh] : AllAlerts(n)) {
-    const nlohmann::json& f = a->finding;
+    const nlohmann::json f = AlertFindingJson(a->finding);
     nlohmann::json j = {
         {"status", a->firing() ? "firing" : "resolved"},
         {"new", fresh},
@@ -67,7 +59,7 @@ nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext
         {"labels", Dump(a->labels)}};
     for (const char* key : {"rule", "check", "severity", "plan", "project", "indicator",
                             "fiscal_year", "fiscal_year_era", "message", "evidence"}) {
-      j[key] = f.contains(key) ? f[key] : nlohmann::json();
+      j[key] = f.at(key);
     }
     if (!a->firing()) {
       const Indicator* current = CurrentIndicator(ctx.snapshot, *a);
@@ -145,16 +137,15 @@ nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& 
                                const std::string& id) {
   nlohmann::json alerts = nlohmann::json::array();
   for (const auto& [a, fresh] : AllAlerts(n)) {
-    const nlohmann::json& f = a->finding;
-    std::optional<Severity> sev = SeverityFromName(Str(f, "severity"));
-    alerts.push_back({{"indicator", Str(f, "indicator")},
-                      {"message", Str(f, "message")},
-                      {"severity", Str(f, "severity")},
-                      {"severity_label", sev ? SeverityLabel(*sev) : ""},
-                      {"fiscal_year_era", Str(f, "fiscal_year_era")},
-                      {"rule", Str(f, "rule")},
-                      {"plan", Str(f, "plan")},
-                      {"project", Str(f, "project")},
+    const AlertFinding& f = a->finding;
+    alerts.push_back({{"indicator", f.indicator},
+                      {"message", f.message},
+                      {"severity", SeverityName(f.severity)},
+                      {"severity_label", SeverityLabel(f.severity)},
+                      {"fiscal_year_era", f.fiscal_year ? FormatEraYear(*f.fiscal_year) : ""},
+                      {"rule", f.rule},
+                      {"plan", f.plan},
+                      {"project", f.project},
                       {"state_label", !a->firing() ? "解消"
                                       : fresh      ? "新規"
                                                    : "継続"}});
