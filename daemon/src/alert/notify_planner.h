@@ -13,20 +13,11 @@
 #include <vector>
 
 #include "alert/alert_state.h"
+#include "alert/notify_log.h"
 #include "alert/route.h"
 #include "config/config.h"
 
 namespace shihyo {
-
-struct NotifyLogEntry {
-  std::string receiver;
-  std::string group_key;
-  std::optional<TimePoint> last_sent;
-  std::set<std::string> firing;            // fingerprints last notified as firing
-  std::optional<TimePoint> pending_since;  // changes waiting for group_wait
-};
-
-using NotifyLog = std::map<std::pair<std::string, std::string>, NotifyLogEntry>;
 
 // One digest to one receiver for one group.
 struct GroupNotification {

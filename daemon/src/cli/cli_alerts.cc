@@ -111,10 +111,10 @@ int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   Notifiers notifiers(env.config);
   FixedClock fixed(now);
   const Clock& clock = opts.now.empty() ? ctx.clock : static_cast<const Clock&>(fixed);
-  Outbox outbox(env.state.get(), &notifiers, env.config.outbox, clock);
+  Outbox outbox(&env.state->outbox(), &notifiers, env.config.outbox, clock);
   Result<DeliveryReport> delivered = outbox.DeliverDue();
   if (!delivered.ok()) return ReportError(ctx, delivered.status());
-  Result<int> pending = env.state->PendingCount();
+  Result<int> pending = env.state->outbox().PendingCount();
   if (!pending.ok()) return ReportError(ctx, pending.status());
   for (const std::string& e : delivered->errors) ctx.err << "delivery failed: " << e << "\n";
   ctx.out << "evaluated " << Ts(now) << ": " << result->eval.findings.size() << " findings, "
@@ -128,8 +128,8 @@ int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
 int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
-  auto alerts = env.state->LoadAlerts();
-  auto log = env.state->LoadNotifyLog();
+  auto alerts = env.state->alerts().LoadAlerts();
+  auto log = env.state->alerts().LoadNotifyLog();
   if (!alerts.ok()) return ReportError(ctx, alerts.status());
   if (!log.ok()) return ReportError(ctx, log.status());
   std::map<std::string, TimePoint> notified;

@@ -61,7 +61,7 @@ int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
   const char* user = std::getenv("USER");
   s.created_by = !opts.author.empty() ? opts.author : user ? user : "unknown";
   s.comment = opts.comment;
-  Status added = env.state->AddSilence(s);
+  Status added = env.state->silences().AddSilence(s);
   if (!added.ok()) return ReportError(ctx, added);
   ctx.out << s.id << "\n";
   return kExitOk;
@@ -70,7 +70,7 @@ int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
 int RunSilenceList(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
-  auto silences = env.state->LoadSilences(ctx.clock.Now(), opts.all);
+  auto silences = env.state->silences().LoadSilences(ctx.clock.Now(), opts.all);
   if (!silences.ok()) return ReportError(ctx, silences.status());
   nlohmann::json list = nlohmann::json::array();
   TextTable table({{"id", TextTable::Align::kLeft, 0},
@@ -102,7 +102,7 @@ int RunSilenceExpire(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
   for (const std::string& id : opts.ids) {
-    Status s = env.state->ExpireSilence(id, ctx.clock.Now());
+    Status s = env.state->silences().ExpireSilence(id, ctx.clock.Now());
     if (!s.ok()) return ReportError(ctx, s);
     ctx.out << "expired " << id << "\n";
   }
@@ -112,7 +112,7 @@ int RunSilenceExpire(const StateCommandOptions& opts, CliContext& ctx) {
 int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
-  auto entries = env.state->ListOutbox(opts.status, 1000);
+  auto entries = env.state->outbox().ListOutbox(opts.status, 1000);
   if (!entries.ok()) return ReportError(ctx, entries.status());
   nlohmann::json list = nlohmann::json::array();
   TextTable table({{"id", TextTable::Align::kLeft, 0},
@@ -144,7 +144,7 @@ int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
 int RunOutboxRetry(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
-  Result<int> n = env.state->Requeue(opts.ids, ctx.clock.Now());
+  Result<int> n = env.state->outbox().Requeue(opts.ids, ctx.clock.Now());
   if (!n.ok()) return ReportError(ctx, n.status());
   ctx.out << *n << " message(s) queued again\n";
   return kExitOk;

@@ -1,10 +1,9 @@
 // A notification as it waits in the outbox and goes out: an email digest, a
-// webhook body, or an Alertmanager push. Plain data with a JSON form for the
-// state DB. Receiver settings that may change or are secret (SMTP server,
-// URL, headers, signing secret) are looked up in the config when sending.
+// webhook body, or an Alertmanager push. Plain data (its JSON form for the
+// state DB is state/outbox_store.cc's business). Receiver settings that may change or are secret
+// (SMTP server, URL, headers, signing secret) are looked up in the config when sending.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -30,9 +29,6 @@ struct Message {
   std::string content_type = "application/json";
   std::string body;
 };
-
-nlohmann::json MessageToJson(const Message& m);
-Result<Message> MessageFromJson(const nlohmann::json& j);
 
 // A new message id: 32 random hex digits "@" |domain|, as a Message-ID wants.
 std::string NewMessageId(const std::string& domain);

@@ -45,11 +45,11 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   auto started = std::chrono::steady_clock::now();
   Result<std::vector<Plan>> plans = store_->LoadPlans();
   if (!plans.ok()) return plans.status();
-  Result<std::map<std::string, AlertRecord>> previous = state_->LoadAlerts();
+  Result<std::map<std::string, AlertRecord>> previous = state_->alerts().LoadAlerts();
   if (!previous.ok()) return previous.status();
-  Result<std::vector<Silence>> silences = state_->LoadSilences(now, false);
+  Result<std::vector<Silence>> silences = state_->silences().LoadSilences(now, false);
   if (!silences.ok()) return silences.status();
-  Result<NotifyLog> log = state_->LoadNotifyLog();
+  Result<NotifyLog> log = state_->alerts().LoadNotifyLog();
   if (!log.ok()) return log.status();
 
   CycleResult result;

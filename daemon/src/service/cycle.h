@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "alert/alert_state.h"
+#include "alert/notify_planner.h"
 #include "config/config.h"
 #include "eval/evaluator.h"
 #include "model/rule.h"

@@ -335,7 +335,7 @@ void DaemonLoop::EvaluateNow(const char* why) {
 }
 
 void DaemonLoop::Deliver() {
-  Outbox outbox(state_.get(), notifiers_.get(), config_.outbox, clock_);
+  Outbox outbox(&state_->outbox(), notifiers_.get(), config_.outbox, clock_);
   // Between messages: answer the watchdog and notice SIGTERM (the message in
   // flight is finished, the rest waits for the next start). A SIGHUP waits
   // for the batch: the outbox is using the notifiers a reload replaces.
@@ -415,7 +415,7 @@ void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::
 }
 
 void DaemonLoop::UpdateStatus() {
-  Result<int> pending = state_->PendingCount();
+  Result<int> pending = state_->outbox().PendingCount();
   std::string status = last_status_ + (pending.ok() ? "; outbox pending " + std::to_string(*pending)
                                                     : std::string());
   if (status == last_sent_status_) return;  // systemd hears of changes only
