@@ -5,6 +5,7 @@
 
 #include "alert/alert_state.h"
 #include "fakes.h"
+#include "notify/email/email_kind.h"
 #include "notify/email/smtp_notifier.h"
 #include "notify/webhook/webhook_notifier.h"
 
@@ -94,9 +95,9 @@ TEST_CASE("webhook: HMAC-SHA256 signature of the body", "[digest]") {
 }
 
 TEST_CASE("digest: subject, sections and current values of resolved alerts", "[digest]") {
-  Receiver r;
-  r.name = "kodomo";
-  r.email.to = {"kodomo@example.lg.jp"};
+  auto email = std::make_shared<EmailSettings>();
+  email->to = {"kodomo@example.lg.jp"};
+  Receiver r{"kodomo", "email", email};
   auto alert = [](const std::string& fp, const std::string& indicator, bool firing) {
     AlertRecord a;
     a.fingerprint = fp;
@@ -133,7 +134,7 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
   DigestContext ctx{&snapshot, *ParseTime("2026-11-29T10:00:00+09:00"), "http://x"};
   CHECK(DigestSubject(n) == "[shihyo] 新規アラート 1件・解消 1件 — 計画A");
   Message m = BuildEmail(n, ctx, "id@x");
-  CHECK(m.to == r.email.to);
+  CHECK(m.to == email->to);
   CHECK_THAT(m.text, Catch::Contains("2026年11月29日 10:00 時点　新規 1件・継続 0件・解消 1件"));
   CHECK_THAT(m.text, Catch::Contains("[重大・新規] 25件に増えました"));
   size_t resolved_at = m.text.find("━━ 解消したアラート ━━");

@@ -20,7 +20,7 @@ Message Mail(const std::string& id, TimePoint created) {
   Message m;
   m.id = id;
   m.receiver = "mail";
-  m.kind = Receiver::Kind::kEmail;
+  m.kind = "email";
   m.group_key = "g";
   m.summary = "件名";
   m.subject = "[shihyo] 新規アラート 1件";
@@ -152,7 +152,7 @@ TEST_CASE("outbox: a receiver no longer in the config makes its messages dead", 
 TEST_CASE("outbox: a new Alertmanager push supersedes the pending one", "[outbox]") {
   Fixture f;
   Message a = Mail("am1@x", T0());
-  a.kind = Receiver::Kind::kAlertmanager;
+  a.kind = "alertmanager";
   a.receiver = "am";
   f.Queue(a);
   Message b = a;

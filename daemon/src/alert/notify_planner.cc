@@ -70,15 +70,15 @@ NotifyPlan PlanNotifications(const Config& config, const std::map<std::string, A
                              const NotifyLog& log, TimePoint now, Seconds resolved_window) {
   NotifyPlan plan;
   std::map<std::string, PendingGroup> groups;  // by receiver + group key, in key order
-  std::map<std::string, AlertmanagerPush> pushes;
+  std::map<std::string, ReceiverPush> pushes;
   for (const auto& [fp, alert] : alerts) {
     for (const RouteMatch& m : MatchRoutes(config.route, alert.labels)) {
       const Receiver* receiver = config.FindReceiver(m.route->receiver);
       if (!receiver) continue;
-      if (receiver->kind == Receiver::Kind::kAlertmanager) {
+      if (receiver->settings && receiver->settings->PushesAlerts()) {
         bool recent = alert.firing() || (alert.ends_at && now - *alert.ends_at < resolved_window);
         if (recent && !alert.silenced()) {
-          AlertmanagerPush& p = pushes[receiver->name];
+          ReceiverPush& p = pushes[receiver->name];
           p.receiver = receiver;
           p.alerts.push_back(&alert);
         }

@@ -30,23 +30,24 @@ struct GroupNotification {
   bool reminder = false;                     // nothing new: repeat_interval elapsed
 };
 
-// The alerts one cycle pushes to an Alertmanager receiver: every firing alert
-// and the ones resolved within the window, as Alertmanager expects of a client.
-struct AlertmanagerPush {
+// The alerts one cycle pushes to a receiver that PushesAlerts() (Alertmanager):
+// every firing alert and the ones resolved within the window, as
+// Alertmanager expects of a client.
+struct ReceiverPush {
   const Receiver* receiver = nullptr;
   std::vector<const AlertRecord*> alerts;
 };
 
 struct NotifyPlan {
   std::vector<GroupNotification> notifications;
-  std::vector<AlertmanagerPush> pushes;
+  std::vector<ReceiverPush> pushes;
   std::vector<NotifyLogEntry> log_updates;  // entries to write back
   // When a group waiting for group_wait is due; nullopt when none waits.
   std::optional<TimePoint> next_flush;
 };
 
 // |alerts| and the plan must outlive the returned pointers. Resolved alerts
-// are pushed to Alertmanager while they resolved less than |resolved_window| ago.
+// are pushed while they resolved less than |resolved_window| ago.
 NotifyPlan PlanNotifications(const Config& config, const std::map<std::string, AlertRecord>& alerts,
                              const NotifyLog& log, TimePoint now, Seconds resolved_window);
 

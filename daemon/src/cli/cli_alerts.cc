@@ -10,15 +10,13 @@
 #include "base/text_table.h"
 #include "cli/cli_tools.h"
 #include "eval/rule_loader.h"
-#include "notify/digest.h"
-#include "notify/email/smtp_notifier.h"
-#include "notify/webhook/webhook_notifier.h"
+#include "notify/receiver_registry.h"
 #include "service/cycle.h"
 
 namespace shihyo {
 
 int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only) {
-  Result<Config> config = LoadConfig(config_path);
+  Result<Config> config = LoadConfig(config_path, ReceiverConfigKinds());
   if (!config.ok()) {
     ctx.err << config.status().message() << "\n";
     return config.status().IsInvalidArgument() ? kExitFailure : kExitUsage;
@@ -92,23 +90,14 @@ int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
     for (const Message& m : result->messages) {
       if (!opts.receiver.empty() && m.receiver != opts.receiver) continue;
       const Receiver* r = env.config.FindReceiver(m.receiver);
+      const ReceiverKind* kind = FindReceiverKind(m.kind);
       ctx.out << "==== message " << ++shown << ": receiver " << m.receiver << " ====\n";
-      if (m.kind == Receiver::Kind::kEmail && env.config.smtp) {
-        ctx.out << RenderEmailPreview(m, *env.config.smtp, now) << "\n";
-      } else if (r) {
-        ctx.out << "POST " << PostUrl(*r) << "\n";
-        for (const auto& [k, v] : WebhookHeaders(m, *r, true)) ctx.out << k << ": " << v << "\n";
-        if (r->kind == Receiver::Kind::kWebhook && !r->webhook.secret.empty()) {
-          ctx.out << r->webhook.signature_header << ": sha256=… (HMAC of the body, at send time)\n";
-        }
-        nlohmann::json pretty = nlohmann::json::parse(m.body, nullptr, false);
-        ctx.out << "\n" << (pretty.is_discarded() ? m.body : pretty.dump(2)) << "\n\n";
-      }
+      if (r && kind) ctx.out << kind->Preview(m, *r, env.config, now);
     }
     if (shown == 0) ctx.out << "(the next cycle would send nothing)\n";
     return kExitOk;
   }
-  Notifiers notifiers(env.config);
+  Notifiers notifiers(env.config, ctx.clock);
   FixedClock fixed(now);
   const Clock& clock = opts.now.empty() ? ctx.clock : static_cast<const Clock&>(fixed);
   Outbox outbox(&env.state->outbox(), &notifiers, env.config.outbox, clock);
@@ -179,7 +168,7 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
 }
 
 int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
-  Result<Config> config = LoadConfig(opts.config);
+  Result<Config> config = LoadConfig(opts.config, ReceiverConfigKinds());
   if (!config.ok()) {
     ctx.err << config.status().message() << "\n";
     return kExitFailure;
@@ -189,24 +178,13 @@ int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
     ctx.err << "shihyo: no receiver named '" << opts.receiver << "' in " << opts.config << "\n";
     return kExitUsage;
   }
-  Message m;
-  m.id = NewMessageId(MessageIdDomain(*config));
-  m.receiver = r->name;
-  m.kind = r->kind;
-  m.created_at = ctx.clock.Now();
-  m.subject = "[shihyo] テスト送信（" + r->name + "）";
-  m.summary = m.subject;
-  m.to = r->email.to;
-  m.cc = r->email.cc;
-  m.bcc = r->email.bcc;
-  m.text = "shihyo からのテスト送信です。このメールが届いていれば、受信者「" + r->name +
-           "」の設定は正しく動いています。\n";
-  m.html = "<p>" + m.text + "</p>";
-  nlohmann::json body = {{"version", "1"},      {"id", m.id},
-                         {"receiver", r->name}, {"status", "test"},
-                         {"message", m.text},   {"alerts", nlohmann::json::array()}};
-  m.body = r->kind == Receiver::Kind::kAlertmanager ? "[]" : body.dump();
-  Notifiers notifiers(*config);
+  const ReceiverKind* kind = FindReceiverKind(r->kind);
+  if (!kind) {
+    ctx.err << "shihyo: receiver '" << r->name << "' has no kind\n";
+    return kExitUsage;
+  }
+  Message m = kind->TestMessage(*r, NewMessageId(MessageIdDomain(*config)), ctx.clock.Now());
+  Notifiers notifiers(*config, ctx.clock);
   Notifier* n = notifiers.For(r->name);
   Status s = n ? n->Send(m) : Status::InvalidArgument("receiver has no notifier (smtp missing?)");
   if (!s.ok()) {

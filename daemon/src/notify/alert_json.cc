@@ -159,4 +159,20 @@ AlertFinding AlertFindingFromJson(const nlohmann::json& j) {
   return f;
 }
 
+nlohmann::json AlertAnnotationsJson(const AlertRecord& a) {
+  nlohmann::json ann = {{"summary", a.finding.message}};
+  std::string series;
+  const AlertEvidence& ev = a.finding.evidence;
+  for (const Observation& o : ev.series) {
+    series += (series.empty() ? "" : " / ") + std::to_string(o.fiscal_year) + ": " +
+              (o.raw.empty() ? "—" : o.raw);
+  }
+  ann["description"] = "目標 " + ev.target_raw + " / 実績 " + series;
+  return ann;
+}
+
+std::string GeneratorUrl(const std::string& external_url, const AlertRecord& a) {
+  return external_url + "/alerts/" + a.fingerprint;
+}
+
 }  // namespace shihyo

@@ -24,6 +24,13 @@ nlohmann::json AlertEvidenceJson(const AlertEvidence& evidence);
 // related, evidence ("" fields as null).
 nlohmann::json AlertFindingJson(const AlertFinding& finding);
 
+// Alertmanager's annotations of |alert|: {"summary": the message,
+// "description": "目標 <target> / 実績 <year>: <raw> / …"}.
+nlohmann::json AlertAnnotationsJson(const AlertRecord& alert);
+
+// <external_url>/alerts/<fingerprint>: where the alert is shown.
+std::string GeneratorUrl(const std::string& external_url, const AlertRecord& alert);
+
 // The inverse of AlertFindingJson. Lenient, as befits rows written by an
 // earlier version: a missing or mistyped field keeps its default.
 AlertFinding AlertFindingFromJson(const nlohmann::json& json);

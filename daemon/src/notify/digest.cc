@@ -279,21 +279,4 @@ std::string DigestHtml(const GroupNotification& n, const DigestContext& ctx) {
   return out;
 }
 
-Message BuildEmail(const GroupNotification& n, const DigestContext& ctx, const std::string& id) {
-  Message m;
-  m.id = id;
-  m.receiver = n.receiver->name;
-  m.kind = Receiver::Kind::kEmail;
-  m.group_key = n.group.key;
-  m.created_at = ctx.now;
-  m.subject = DigestSubject(n);
-  m.summary = m.subject;
-  m.to = n.receiver->email.to;
-  m.cc = n.receiver->email.cc;
-  m.bcc = n.receiver->email.bcc;
-  m.text = DigestText(n, ctx);
-  m.html = DigestHtml(n, ctx);
-  return m;
-}
-
 }  // namespace shihyo

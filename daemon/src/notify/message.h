@@ -9,23 +9,22 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "config/config.h"
 
 namespace shihyo {
 
 struct Message {
   std::string id;  // stable: Message-ID of the email, X-Shihyo-Message-Id of a webhook
   std::string receiver;
-  Receiver::Kind kind = Receiver::Kind::kEmail;
+  std::string kind;  // the receiver kind's name (notify/receiver_registry.h)
   std::string group_key;
   std::string summary;  // one line for logs and `outbox list`
   TimePoint created_at{};
-  // kEmail
+  // a digest (the email kind)
   std::string subject;  // UTF-8; encoded per RFC 2047 when sent
   std::vector<std::string> to, cc, bcc;
   std::string text;  // text/plain part
   std::string html;  // text/html part
-  // kWebhook and kAlertmanager
+  // an HTTP body (the webhook and Alertmanager kinds)
   std::string content_type = "application/json";
   std::string body;
 };

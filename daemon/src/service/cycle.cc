@@ -5,7 +5,7 @@
 #include "alert/notify_planner.h"
 #include "notify/digest.h"
 #include "notify/email/smtp_notifier.h"
-#include "notify/webhook/webhook_payload.h"
+#include "notify/receiver_registry.h"
 
 namespace shihyo {
 
@@ -31,12 +31,12 @@ std::vector<Message> Cycle::BuildMessages(const NotifyPlan& plan, const EvalResu
   std::string domain = MessageIdDomain(config_);
   std::vector<Message> out;
   for (const GroupNotification& n : plan.notifications) {
-    std::string id = NewMessageId(domain);
-    out.push_back(n.receiver->kind == Receiver::Kind::kEmail ? BuildEmail(n, ctx, id)
-                                                             : BuildWebhook(n, ctx, id));
+    const ReceiverKind* kind = FindReceiverKind(n.receiver->kind);
+    if (kind) out.push_back(kind->BuildGroupMessage(n, ctx, NewMessageId(domain)));
   }
-  for (const AlertmanagerPush& p : plan.pushes) {
-    out.push_back(BuildAlertmanagerPush(p, ctx, AlertmanagerTtl(), NewMessageId(domain)));
+  for (const ReceiverPush& p : plan.pushes) {
+    const ReceiverKind* kind = FindReceiverKind(p.receiver->kind);
+    if (kind) out.push_back(kind->BuildPush(p, ctx, AlertmanagerTtl(), NewMessageId(domain)));
   }
   return out;
 }

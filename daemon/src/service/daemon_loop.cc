@@ -13,9 +13,9 @@
 
 #include "base/exit_status.h"
 #include "base/log.h"
-#include "base/message_template.h"
 #include "eval/rule_loader.h"
 #include "notify/notifier.h"
+#include "notify/receiver_registry.h"
 #include "service/cycle.h"
 #include "service/outbox.h"
 #include "service/systemd_notify.h"
@@ -60,7 +60,7 @@ int DaemonLoop::Run() {
 }
 
 Status DaemonLoop::Start() {
-  Result<Config> config = LoadConfig(config_path_);
+  Result<Config> config = LoadConfig(config_path_, ReceiverConfigKinds());
   if (!config.ok()) return config.status();
   config_ = std::move(config).value();
   InitLogging(config_.log_level);
@@ -77,7 +77,7 @@ Status DaemonLoop::Start() {
   auto state = StateStore::Open(config_.state);
   if (!state.ok()) return state.status();
   state_ = std::move(state).value();
-  notifiers_ = std::make_unique<Notifiers>(config_);
+  notifiers_ = std::make_unique<Notifiers>(config_, clock_);
 
   sigset_t mask;
   sigemptyset(&mask);
@@ -216,7 +216,7 @@ bool DaemonLoop::ReloadRules(const char* why) {
 }
 
 void DaemonLoop::ReloadConfig() {
-  Result<Config> config = LoadConfig(config_path_);
+  Result<Config> config = LoadConfig(config_path_, ReceiverConfigKinds());
   if (!config.ok()) {
     systemd_->Reloading();
     spdlog::error("config reload failed; keeping the running config:\n{}",
@@ -245,7 +245,7 @@ void DaemonLoop::ReloadConfig() {
   }
   config_ = std::move(config).value();
   InitLogging(config_.log_level);
-  notifiers_ = std::make_unique<Notifiers>(config_);
+  notifiers_ = std::make_unique<Notifiers>(config_, clock_);
   if (store_moved) store_.reset();
   WatchRules();
   if (ReloadRules("SIGHUP")) EvaluateNow("config reloaded");
@@ -365,51 +365,25 @@ void DaemonLoop::Deliver() {
 void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
   const Receiver* admin = config_.FindReceiver(config_.admin_receiver);
   if (!admin) return;
-  if (admin->kind == Receiver::Kind::kAlertmanager ||
-      (admin->kind == Receiver::Kind::kWebhook &&
-       admin->webhook.format == WebhookReceiver::Format::kAlertmanager)) {
+  AdminNotice notice;
+  notice.id = "admin-" + NewMessageId(MessageIdDomain(config_));
+  notice.subject = subject;
+  notice.text = subject + "\n\n" + Joined(lines) + "\n直したら `shihyo check --rules " +
+                config_.rules +
+                "` で確かめてください。"
+                "保存すると自動で読み込み直します。\n";
+  notice.lines = lines;
+  notice.external_url = config_.external_url;
+  notice.created_at = clock_.Now();
+  const ReceiverKind* kind = FindReceiverKind(admin->kind);
+  std::optional<Message> m = kind ? kind->AdminMessage(*admin, notice) : std::nullopt;
+  if (!m) {
     spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}", admin->name,
                  subject);
     return;
   }
-  Message m;
-  m.id = "admin-" + NewMessageId(MessageIdDomain(config_));
-  m.receiver = admin->name;
-  m.kind = admin->kind;
-  m.group_key = "admin";
-  m.created_at = clock_.Now();
-  m.subject = subject;
-  m.summary = subject;
-  m.to = admin->email.to;
-  m.cc = admin->email.cc;
-  m.bcc = admin->email.bcc;
-  m.text = subject + "\n\n" + Joined(lines) + "\n直したら `shihyo check --rules " + config_.rules +
-           "` で確かめてください。"
-           "保存すると自動で読み込み直します。\n";
-  m.html = "<pre>" + m.text + "</pre>";
-  m.content_type = admin->webhook.content_type;
-  if (admin->kind == Receiver::Kind::kWebhook &&
-      admin->webhook.format == WebhookReceiver::Format::kTemplate &&
-      admin->webhook.compiled_template) {
-    nlohmann::json context = {{"receiver", admin->name},
-                              {"status", "admin"},
-                              {"summary", subject},
-                              {"text", m.text},
-                              {"count_new", "0"},
-                              {"count_firing", "0"},
-                              {"count_resolved", "0"},
-                              {"message_id", m.id},
-                              {"external_url", config_.external_url},
-                              {"alerts", nlohmann::json::array()}};
-    bool json = m.content_type.find("json") != std::string::npos;
-    m.body = admin->webhook.compiled_template->RenderJson(context, json);
-  } else {
-    m.body = nlohmann::json{{"version", "1"},    {"id", m.id},         {"receiver", admin->name},
-                            {"status", "admin"}, {"summary", subject}, {"errors", lines}}
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
   CycleWrite write;
-  write.messages.push_back(m);
+  write.messages.push_back(std::move(*m));
   Status s = state_->CommitCycle(write);
   if (!s.ok()) spdlog::error("admin notification not queued: {}", s.message());
 }

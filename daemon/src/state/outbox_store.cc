@@ -1,5 +1,6 @@
 #include "state/outbox_store.h"
 
+#include "notify/receiver_registry.h"
 #include "state/state_connection.h"
 
 namespace shihyo {
@@ -10,22 +11,10 @@ constexpr const char* kEntryColumns =
     "payload, status, attempts, next_attempt_at, last_error, sent_at, id";
 
 // The payload column: the message as JSON.
-const char* KindName(Receiver::Kind k) {
-  switch (k) {
-    case Receiver::Kind::kEmail:
-      return "email";
-    case Receiver::Kind::kWebhook:
-      return "webhook";
-    case Receiver::Kind::kAlertmanager:
-      return "alertmanager";
-  }
-  return "email";
-}
-
 nlohmann::json MessageToJson(const Message& m) {
   return {{"id", m.id},
           {"receiver", m.receiver},
-          {"kind", KindName(m.kind)},
+          {"kind", m.kind},
           {"group_key", m.group_key},
           {"summary", m.summary},
           {"created_at", FormatIso8601(m.created_at)},
@@ -44,15 +33,9 @@ Result<Message> MessageFromJson(const nlohmann::json& j) {
     Message m;
     m.id = j.at("id").get<std::string>();
     m.receiver = j.at("receiver").get<std::string>();
-    std::string kind = j.at("kind").get<std::string>();
-    if (kind == "email") {
-      m.kind = Receiver::Kind::kEmail;
-    } else if (kind == "webhook") {
-      m.kind = Receiver::Kind::kWebhook;
-    } else if (kind == "alertmanager") {
-      m.kind = Receiver::Kind::kAlertmanager;
-    } else {
-      return Status::InvalidArgument("unknown message kind '" + kind + "'");
+    m.kind = j.at("kind").get<std::string>();
+    if (!FindReceiverKind(m.kind)) {
+      return Status::InvalidArgument("unknown message kind '" + m.kind + "'");
     }
     m.group_key = j.value("group_key", "");
     m.summary = j.value("summary", "");
@@ -90,15 +73,17 @@ OutboxEntry ReadEntry(SQLite::Statement& q) {
 void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages) {
   SQLite::Statement supersede(db,
                               "UPDATE outbox SET status = 'superseded' WHERE receiver = ?"
-                              " AND kind = 'alertmanager' AND status = 'pending'");
+                              " AND kind = ? AND status = 'pending'");
   SQLite::Statement msg(db,
                         "INSERT INTO outbox (id, receiver, kind, group_key, summary, payload,"
                         " status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?,"
                         " 'pending', ?, ?)");
   for (const Message& m : messages) {
     nlohmann::json payload = MessageToJson(m);
-    if (m.kind == Receiver::Kind::kAlertmanager) {
+    const ReceiverKind* kind = FindReceiverKind(m.kind);
+    if (kind && kind->ReplacesPending()) {
       supersede.bind(1, m.receiver);
+      supersede.bind(2, m.kind);
       supersede.exec();
       supersede.reset();
     }

@@ -42,8 +42,8 @@ inline nlohmann::json ParseJson(const std::string& text) {
 void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts);
 void WriteNotifyLogRows(SQLite::Database& db, const std::vector<NotifyLogEntry>& log);
 void WriteEvaluationRow(SQLite::Database& db, const EvaluationRecord& evaluation);
-// outbox_store.cc: queues |messages|; a new Alertmanager push supersedes the
-// pending ones of its receiver.
+// outbox_store.cc: queues |messages|; a message of a kind that
+// ReplacesPending() supersedes its receiver's pending ones of that kind.
 void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages);
 
 }  // namespace shihyo

@@ -40,9 +40,9 @@ class StateStore {
   SilenceStore& silences() { return silences_; }
   OutboxStore& outbox() { return outbox_; }
 
-  // Writes |write| in one transaction. Pending Alertmanager pushes of a
-  // receiver that gets a new push are superseded by it (the new one carries
-  // every alert the old ones did).
+  // Writes |write| in one transaction. Pending pushes of a receiver that
+  // gets a new push (a kind that ReplacesPending(), Alertmanager) are
+  // superseded by it: the new one carries every alert the old ones did.
   Status CommitCycle(const CycleWrite& write);
 
   // Deletes resolved alerts that ended before |before|, sent messages and

@@ -163,7 +163,7 @@ Status SmtpNotifier::Send(const Message& m) {
   }
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
   CurlList headers;
-  for (const std::string& line : EmailHeaders(m, smtp_, std::chrono::system_clock::now())) {
+  for (const std::string& line : EmailHeaders(m, smtp_, clock_.Now())) {
     headers.Append(line);
   }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());

@@ -12,22 +12,6 @@ constexpr const char* kZeroTime = "0001-01-01T00:00:00Z";
 
 nlohmann::json Dump(const Labels& labels) { return LabelsJson(labels); }
 
-std::string GeneratorUrl(const DigestContext& ctx, const AlertRecord& a) {
-  return ctx.external_url + "/alerts/" + a.fingerprint;
-}
-
-nlohmann::json Annotations(const AlertRecord& a) {
-  nlohmann::json ann = {{"summary", a.finding.message}};
-  std::string series;
-  const AlertEvidence& ev = a.finding.evidence;
-  for (const Observation& o : ev.series) {
-    series += (series.empty() ? "" : " / ") + std::to_string(o.fiscal_year) + ": " +
-              (o.raw.empty() ? "—" : o.raw);
-  }
-  ann["description"] = "目標 " + ev.target_raw + " / 実績 " + series;
-  return ann;
-}
-
 std::vector<std::pair<const AlertRecord*, bool>> AllAlerts(const GroupNotification& n) {
   std::vector<std::pair<const AlertRecord*, bool>> out;  // alert, is new
   for (const AlertRecord* a : n.fresh) out.emplace_back(a, true);
@@ -92,7 +76,7 @@ nlohmann::json AlertmanagerWebhookJson(const GroupNotification& n, const DigestC
   int truncated = 0;
   for (const auto& entry : AllAlerts(n)) {
     const AlertRecord* a = entry.first;  // captured below: no structured binding (clang 14)
-    nlohmann::json ann = Annotations(*a);
+    nlohmann::json ann = AlertAnnotationsJson(*a);
     if (!common_labels) {
       common_labels = a->labels;
       common_annotations = ann;
@@ -115,7 +99,7 @@ nlohmann::json AlertmanagerWebhookJson(const GroupNotification& n, const DigestC
                       {"annotations", ann},
                       {"startsAt", FormatIso8601(a->starts_at)},
                       {"endsAt", a->ends_at ? FormatIso8601(*a->ends_at) : kZeroTime},
-                      {"generatorURL", GeneratorUrl(ctx, *a)},
+                      {"generatorURL", GeneratorUrl(ctx.external_url, *a)},
                       {"fingerprint", a->fingerprint}});
   }
   nlohmann::json group_labels = Dump(n.group.labels);
@@ -168,24 +152,26 @@ nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& 
 }  // namespace
 
 Message BuildWebhook(const GroupNotification& n, const DigestContext& ctx, const std::string& id) {
-  const WebhookReceiver& w = n.receiver->webhook;
+  static const WebhookSettings kDefaults;
+  const WebhookSettings* settings = n.receiver->SettingsAs<WebhookSettings>();
+  const WebhookSettings& w = settings ? *settings : kDefaults;
   Message m;
   m.id = id;
   m.receiver = n.receiver->name;
-  m.kind = Receiver::Kind::kWebhook;
+  m.kind = "webhook";
   m.group_key = n.group.key;
   m.created_at = ctx.now;
   m.summary = DigestSubject(n);
   m.content_type = w.content_type;
   constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
   switch (w.format) {
-    case WebhookReceiver::Format::kShihyo:
+    case WebhookSettings::Format::kShihyo:
       m.body = ShihyoWebhookJson(n, ctx, id).dump(-1, ' ', false, kReplace);
       break;
-    case WebhookReceiver::Format::kAlertmanager:
+    case WebhookSettings::Format::kAlertmanager:
       m.body = AlertmanagerWebhookJson(n, ctx, w.max_alerts).dump(-1, ' ', false, kReplace);
       break;
-    case WebhookReceiver::Format::kTemplate: {
+    case WebhookSettings::Format::kTemplate: {
       bool json = w.content_type.find("json") != std::string::npos;
       m.body = w.compiled_template
                    ? w.compiled_template->RenderJson(TemplateContext(n, ctx, id), json)
@@ -193,37 +179,6 @@ Message BuildWebhook(const GroupNotification& n, const DigestContext& ctx, const
       break;
     }
   }
-  return m;
-}
-
-nlohmann::json AlertmanagerPushJson(const AlertmanagerPush& push, const DigestContext& ctx,
-                                    Seconds ttl) {
-  nlohmann::json alerts = nlohmann::json::array();
-  for (const AlertRecord* a : push.alerts) {
-    TimePoint ends = a->firing() ? ctx.now + ttl : a->ends_at.value_or(ctx.now);
-    alerts.push_back({{"labels", Dump(a->labels)},
-                      {"annotations", Annotations(*a)},
-                      {"startsAt", FormatIso8601(a->starts_at)},
-                      {"endsAt", FormatIso8601(ends)},
-                      {"generatorURL", GeneratorUrl(ctx, *a)}});
-  }
-  return alerts;
-}
-
-Message BuildAlertmanagerPush(const AlertmanagerPush& push, const DigestContext& ctx, Seconds ttl,
-                              const std::string& id) {
-  Message m;
-  m.id = id;
-  m.receiver = push.receiver->name;
-  m.kind = Receiver::Kind::kAlertmanager;
-  m.group_key = "alertmanager";
-  m.created_at = ctx.now;
-  int firing = 0;
-  for (const AlertRecord* a : push.alerts) firing += a->firing() ? 1 : 0;
-  m.summary = "Alertmanager: " + std::to_string(firing) + " firing, " +
-              std::to_string(push.alerts.size() - firing) + " resolved";
-  m.body = AlertmanagerPushJson(push, ctx, ttl)
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return m;
 }
 
