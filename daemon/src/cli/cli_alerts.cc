@@ -9,9 +9,8 @@
 #include "base/log.h"
 #include "base/text_table.h"
 #include "cli/cli_tools.h"
-#include "eval/rule_loader.h"
 #include "notify/receiver_registry.h"
-#include "service/cycle.h"
+#include "service/once.h"
 
 namespace shihyo {
 
@@ -63,55 +62,56 @@ struct CycleOptions {
   std::string receiver;
 };
 
-// Loads rules and the indicator store and runs one cycle (or a dry run).
+// What preview prints: each message as its receiver's kind shows it.
+void PrintPreview(const CycleOptions& opts, const Config& config, const CycleResult& result,
+                  TimePoint now, CliContext& ctx) {
+  int shown = 0;
+  for (const Message& m : result.messages) {
+    if (!opts.receiver.empty() && m.receiver != opts.receiver) continue;
+    const Receiver* r = config.FindReceiver(m.receiver);
+    const ReceiverKind* kind = FindReceiverKind(m.kind);
+    ctx.out << "==== message " << ++shown << ": receiver " << m.receiver << " ====\n";
+    if (r && kind) ctx.out << kind->Preview(m, *r, config, now);
+  }
+  if (shown == 0) ctx.out << "(the next cycle would send nothing)\n";
+}
+
+// What `daemon --once` prints: delivery failures, then one summary line.
+int PrintOnce(const OnceReport& report, TimePoint now, CliContext& ctx) {
+  const CycleResult& c = report.cycle;
+  const DeliveryReport& d = report.delivery;
+  for (const std::string& e : d.errors) ctx.err << "delivery failed: " << e << "\n";
+  ctx.out << "evaluated " << Ts(now) << ": " << c.eval.findings.size() << " findings, " << c.firing
+          << " alerts firing (" << c.fired << " new, " << c.resolved
+          << " resolved); messages: " << c.messages.size() << " queued, " << d.sent << " sent, "
+          << d.retrying << " retrying, " << d.dead << " dead; outbox pending " << report.pending
+          << "\n";
+  return report.pending == 0 ? kExitOk : kExitFailure;
+}
+
+// `daemon --once` and `preview` (|dry_run|): the service's one turn (service/once.h).
 int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env, dry_run)) return rc;
   if (!ctx.log_level_set) InitLogging(env.config.log_level);
   TimePoint now;
   if (!ResolveNow(opts.now, ctx, &now)) return kExitUsage;
-  std::unique_ptr<StateLock> lock;
-  if (!dry_run) {
-    auto acquired = StateLock::Acquire(env.config.state);
-    if (!acquired.ok()) return ReportError(ctx, acquired.status());
-    lock = std::move(acquired).value();
-  }
-  RuleLoad rules = LoadRuleDir(env.config.rules);
-  for (const std::string& e : rules.errors) ctx.err << e << "\n";
-  if (!rules.ok()) return kExitFailure;
-  auto store = IndicatorStore::Open(env.config.store, IndicatorStore::Mode::kReadOnly);
-  if (!store.ok()) return ReportError(ctx, store.status());
-  Cycle cycle(env.config, rules.rules, store->get(), env.state.get());
-  Result<CycleResult> result = cycle.Evaluate(now, dry_run);
-  if (!result.ok()) return ReportError(ctx, result.status());
-  for (const std::string& w : result->warnings) ctx.err << "warning: " << w << "\n";
-  if (dry_run) {
-    int shown = 0;
-    for (const Message& m : result->messages) {
-      if (!opts.receiver.empty() && m.receiver != opts.receiver) continue;
-      const Receiver* r = env.config.FindReceiver(m.receiver);
-      const ReceiverKind* kind = FindReceiverKind(m.kind);
-      ctx.out << "==== message " << ++shown << ": receiver " << m.receiver << " ====\n";
-      if (r && kind) ctx.out << kind->Preview(m, *r, env.config, now);
-    }
-    if (shown == 0) ctx.out << "(the next cycle would send nothing)\n";
-    return kExitOk;
-  }
-  Notifiers notifiers(env.config, ctx.clock);
   FixedClock fixed(now);
-  const Clock& clock = opts.now.empty() ? ctx.clock : static_cast<const Clock&>(fixed);
-  Outbox outbox(&env.state->outbox(), &notifiers, env.config.outbox, clock);
-  Result<DeliveryReport> delivered = outbox.DeliverDue();
-  if (!delivered.ok()) return ReportError(ctx, delivered.status());
-  Result<int> pending = env.state->outbox().PendingCount();
-  if (!pending.ok()) return ReportError(ctx, pending.status());
-  for (const std::string& e : delivered->errors) ctx.err << "delivery failed: " << e << "\n";
-  ctx.out << "evaluated " << Ts(now) << ": " << result->eval.findings.size() << " findings, "
-          << result->firing << " alerts firing (" << result->fired << " new, " << result->resolved
-          << " resolved); messages: " << result->messages.size() << " queued, " << delivered->sent
-          << " sent, " << delivered->retrying << " retrying, " << delivered->dead
-          << " dead; outbox pending " << *pending << "\n";
-  return *pending == 0 ? kExitOk : kExitFailure;
+  OnceOptions once;
+  once.now = now;
+  once.dry_run = dry_run;
+  once.outbox_clock = opts.now.empty() ? &ctx.clock : &fixed;
+  once.send_clock = &ctx.clock;
+  once.evaluated = [&ctx](const CycleResult& r) {
+    for (const std::string& w : r.warnings) ctx.err << "warning: " << w << "\n";
+  };
+  Result<OnceReport> report = RunOnce(env.config, env.state.get(), once);
+  if (!report.ok()) return ReportError(ctx, report.status());
+  for (const std::string& e : report->rule_errors) ctx.err << e << "\n";
+  if (!report->rule_errors.empty()) return kExitFailure;
+  if (!dry_run) return PrintOnce(*report, now, ctx);
+  PrintPreview(opts, env.config, report->cycle, now, ctx);
+  return kExitOk;
 }
 
 int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
