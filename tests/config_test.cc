@@ -165,6 +165,22 @@ TEST_CASE("config: alias loops in routes and zero timeouts are refused", "[confi
   CHECK_THAT(c.status().message(), Catch::Contains("'timeout': at least 1s"));
 }
 
+TEST_CASE("config: a receiver has exactly one of the registry's kinds", "[config]") {
+  TempDir dir;
+  std::string file = dir.Write("k.yaml",
+                               "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: none}\n"
+                               "  - {name: two, webhook: {url: 'http://x/h'}, alertmanager: {url: "
+                               "'http://x'}}\nroute: {receiver: none}\n");
+  Result<Config> c = LoadConfig(file, ReceiverConfigKinds());
+  REQUIRE_FALSE(c.ok());
+  CHECK_THAT(c.status().message(),
+             Catch::Contains(file + ":5:5: receiver 'none': needs exactly one of 'email', "
+                                    "'webhook', 'alertmanager'"));
+  CHECK_THAT(c.status().message(), Catch::Contains(file + ":6:5: receiver 'two': needs exactly"));
+  for (const ReceiverKind* kind : ReceiverKinds()) CHECK(FindReceiverKind(kind->name()) == kind);
+  CHECK(FindReceiverKind("pager") == nullptr);
+}
+
 TEST_CASE("config: durations and secrets", "[config]") {
   CHECK(ParseDuration("30s") == Seconds(30));
   CHECK(ParseDuration("5m") == Seconds(300));

@@ -1,5 +1,6 @@
 // The notification log: what each receiver and group was last sent, and
-// when, as the planner reads it and the state DB keeps it. Plain data.
+// when, as the planner reads it and the state DB keeps it. Plain data;
+// thread-compatible.
 #pragma once
 
 #include <map>

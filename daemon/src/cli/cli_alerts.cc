@@ -114,6 +114,34 @@ int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   return kExitOk;
 }
 
+// When each firing alert was last notified, from the notification log.
+std::map<std::string, TimePoint> LastNotified(const NotifyLog& log) {
+  std::map<std::string, TimePoint> notified;
+  for (const auto& [key, e] : log) {
+    if (!e.last_sent) continue;
+    for (const std::string& fp : e.firing) notified[fp] = std::max(notified[fp], *e.last_sent);
+  }
+  return notified;
+}
+
+// One alert of `alerts --format json`.
+nlohmann::json AlertRow(const AlertRecord& a, const std::string& state,
+                        const std::optional<TimePoint>& notified) {
+  auto label = [&](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
+  return {{"fingerprint", a.fingerprint},
+          {"state", state},
+          {"rule", a.rule},
+          {"severity", label("severity")},
+          {"indicator", label("indicator")},
+          {"fiscal_year", label("fiscal_year")},
+          {"starts_at", Ts(a.starts_at)},
+          {"ends_at", a.ends_at ? nlohmann::json(Ts(*a.ends_at)) : nlohmann::json()},
+          {"last_notified", notified ? nlohmann::json(Ts(*notified)) : nlohmann::json()},
+          {"silenced_by", a.silenced_by},
+          {"labels", a.labels},
+          {"message", a.finding.message}};
+}
+
 int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
@@ -121,11 +149,7 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   auto log = env.state->alerts().LoadNotifyLog();
   if (!alerts.ok()) return ReportError(ctx, alerts.status());
   if (!log.ok()) return ReportError(ctx, log.status());
-  std::map<std::string, TimePoint> notified;
-  for (const auto& [key, e] : *log) {
-    if (!e.last_sent) continue;
-    for (const std::string& fp : e.firing) notified[fp] = std::max(notified[fp], *e.last_sent);
-  }
+  std::map<std::string, TimePoint> notified = LastNotified(*log);
   nlohmann::json list = nlohmann::json::array();
   TextTable table({{"状態", TextTable::Align::kLeft, 0},
                    {"重要度", TextTable::Align::kLeft, 0},
@@ -141,23 +165,13 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
     const AlertRecord& a = entry.second;
     if (!opts.all && !a.firing()) continue;
     std::string state = a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
-    auto label = [&](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
     auto n = notified.find(fp);
-    list.push_back(
-        {{"fingerprint", fp},
-         {"state", state},
-         {"rule", a.rule},
-         {"severity", label("severity")},
-         {"indicator", label("indicator")},
-         {"fiscal_year", label("fiscal_year")},
-         {"starts_at", Ts(a.starts_at)},
-         {"ends_at", a.ends_at ? nlohmann::json(Ts(*a.ends_at)) : nlohmann::json()},
-         {"last_notified", n == notified.end() ? nlohmann::json() : nlohmann::json(Ts(n->second))},
-         {"silenced_by", a.silenced_by},
-         {"labels", a.labels},
-         {"message", a.finding.message}});
+    std::optional<TimePoint> last;
+    if (n != notified.end()) last = n->second;
+    list.push_back(AlertRow(a, state, last));
+    auto label = [&a](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
     table.AddRow({state, label("severity"), a.rule, label("indicator"), label("fiscal_year"),
-                  Ts(a.starts_at), n == notified.end() ? "-" : Ts(n->second), fp});
+                  Ts(a.starts_at), last ? Ts(*last) : "-", fp});
   }
   if (opts.format == "json") {
     ctx.out << nlohmann::json{{"alerts", list}}.dump(2) << "\n";

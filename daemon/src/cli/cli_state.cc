@@ -19,45 +19,56 @@ std::string NewSilenceId() {
   return buf;
 }
 
+// The --match options as matchers of |s|, compiled; false after printing why.
+bool ReadMatchers(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
+  for (const std::string& m : opts.matchers) {
+    size_t eq = m.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      ctx.err << "shihyo: --match '" << m << "': expected label=value or label=~regex\n";
+      return false;
+    }
+    bool regex = eq + 1 < m.size() && m[eq + 1] == '~';
+    s->matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex, nullptr});
+  }
+  if (Status compiled = CompileSilence(s); !compiled.ok()) {
+    // The flag is the command line's business; the silence names the matcher.
+    ReportError(ctx, Status::InvalidArgument("--match " + compiled.message()));
+    return false;
+  }
+  return true;
+}
+
+// The end of |s| from --until or --for; false after printing why.
+bool ReadEnd(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
+  if (!opts.until.empty()) {
+    Result<TimePoint> until = ParseTime(opts.until);
+    if (!until.ok()) {
+      ReportError(ctx, until.status());
+      return false;
+    }
+    s->ends_at = *until;
+  } else {
+    std::optional<Seconds> d = ParseDuration(opts.duration);
+    if (!d) {
+      ctx.err << "shihyo: --for '" << opts.duration << "': expected a duration such as 2h or 7d\n";
+      return false;
+    }
+    s->ends_at = s->starts_at + *d;
+  }
+  if (s->ends_at <= s->starts_at) {
+    ctx.err << "shihyo: the silence would end before it starts\n";
+    return false;
+  }
+  return true;
+}
+
 int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
   Silence s;
   s.id = NewSilenceId();
   s.starts_at = ctx.clock.Now();
-  for (const std::string& m : opts.matchers) {
-    size_t eq = m.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      ctx.err << "shihyo: --match '" << m << "': expected label=value or label=~regex\n";
-      return kExitUsage;
-    }
-    bool regex = eq + 1 < m.size() && m[eq + 1] == '~';
-    s.matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex, nullptr});
-  }
-  if (Status compiled = CompileSilence(&s); !compiled.ok()) {
-    // The flag is the command line's business; the silence names the matcher.
-    ReportError(ctx, Status::InvalidArgument("--match " + compiled.message()));
-    return kExitUsage;
-  }
-  if (!opts.until.empty()) {
-    Result<TimePoint> until = ParseTime(opts.until);
-    if (!until.ok()) {
-      ReportError(ctx, until.status());
-      return kExitUsage;
-    }
-    s.ends_at = *until;
-  } else {
-    std::optional<Seconds> d = ParseDuration(opts.duration);
-    if (!d) {
-      ctx.err << "shihyo: --for '" << opts.duration << "': expected a duration such as 2h or 7d\n";
-      return kExitUsage;
-    }
-    s.ends_at = s.starts_at + *d;
-  }
-  if (s.ends_at <= s.starts_at) {
-    ctx.err << "shihyo: the silence would end before it starts\n";
-    return kExitUsage;
-  }
+  if (!ReadMatchers(opts, ctx, &s) || !ReadEnd(opts, ctx, &s)) return kExitUsage;
   const char* user = std::getenv("USER");
   s.created_by = !opts.author.empty() ? opts.author : user ? user : "unknown";
   s.comment = opts.comment;
