@@ -16,6 +16,7 @@
 #include "eval/rule_loader.h"
 #include "notify/notifier.h"
 #include "notify/receiver_registry.h"
+#include "service/admin_notice.h"
 #include "service/cycle.h"
 #include "service/outbox.h"
 #include "service/systemd_notify.h"
@@ -79,6 +80,20 @@ Status DaemonLoop::Start() {
   state_ = std::move(state).value();
   notifiers_ = std::make_unique<Notifiers>(config_, clock_);
 
+  if (Status s = OpenSignalsAndWatches(); !s.ok()) return s;
+  spdlog::info("started config={} rules={} ({} rules) store={} state={}", config_path_,
+               config_.rules, rules_.rules.size(), config_.store, config_.state);
+  PollStore();
+  if (!store_) EvaluateNow("start");  // sets the status line; nothing to read yet
+  if (!ready_) {
+    // No store yet (nothing imported): the service is up and waiting for data.
+    systemd_->Ready();
+    ready_ = true;
+  }
+  return Status::Ok();
+}
+
+Status DaemonLoop::OpenSignalsAndWatches() {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
@@ -89,15 +104,6 @@ Status DaemonLoop::Start() {
   inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (signal_fd_ < 0 || inotify_fd_ < 0) return Status::IOError("signalfd/inotify unavailable");
   WatchRules();
-  spdlog::info("started config={} rules={} ({} rules) store={} state={}", config_path_,
-               config_.rules, rules_.rules.size(), config_.store, config_.state);
-  PollStore();
-  if (!store_) EvaluateNow("start");  // sets the status line; nothing to read yet
-  if (!ready_) {
-    // No store yet (nothing imported): the service is up and waiting for data.
-    systemd_->Ready();
-    ready_ = true;
-  }
   return Status::Ok();
 }
 
@@ -313,19 +319,24 @@ void DaemonLoop::EvaluateNow(const char* why) {
     defer_flush();
     return;
   }
+  Evaluated(*r, now, why);
+}
+
+void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char* why) {
   next_flush_.reset();
-  if (r->next_flush) {
+  if (result.next_flush) {
     next_flush_ = MonoNow() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                  *r->next_flush - now);
+                                  *result.next_flush - now);
   }
-  if (r->warnings != last_warnings_) {  // once, not every poll
-    for (const std::string& w : r->warnings) spdlog::warn("{}", w);
-    last_warnings_ = r->warnings;
+  if (result.warnings != last_warnings_) {  // once, not every poll
+    for (const std::string& w : result.warnings) spdlog::warn("{}", w);
+    last_warnings_ = result.warnings;
   }
   spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
-               r->eval.findings.size(), r->firing, r->fired, r->resolved, r->messages.size());
-  last_status_ =
-      "last evaluation " + FormatIso8601(now) + ": " + std::to_string(r->firing) + " alerts firing";
+               result.eval.findings.size(), result.firing, result.fired, result.resolved,
+               result.messages.size());
+  last_status_ = "last evaluation " + FormatIso8601(now) + ": " + std::to_string(result.firing) +
+                 " alerts firing";
   if (!ready_) {
     systemd_->Ready();
     ready_ = true;
@@ -365,18 +376,7 @@ void DaemonLoop::Deliver() {
 void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
   const Receiver* admin = config_.FindReceiver(config_.admin_receiver);
   if (!admin) return;
-  AdminNotice notice;
-  notice.id = "admin-" + NewMessageId(MessageIdDomain(config_));
-  notice.subject = subject;
-  notice.text = subject + "\n\n" + Joined(lines) + "\n直したら `shihyo check --rules " +
-                config_.rules +
-                "` で確かめてください。"
-                "保存すると自動で読み込み直します。\n";
-  notice.lines = lines;
-  notice.external_url = config_.external_url;
-  notice.created_at = clock_.Now();
-  const ReceiverKind* kind = FindReceiverKind(admin->kind);
-  std::optional<Message> m = kind ? kind->AdminMessage(*admin, notice) : std::nullopt;
+  std::optional<Message> m = BuildAdminMessage(config_, *admin, subject, lines, clock_.Now());
   if (!m) {
     spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}", admin->name,
                  subject);
