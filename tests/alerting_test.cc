@@ -5,7 +5,11 @@
 #include "alert/notify_planner.h"
 #include "alert/route.h"
 #include "config/config.h"
+#include "eval/evaluator.h"
+#include "eval/rule_loader.h"
 #include "fakes.h"
+#include "notify/alert_json.h"
+#include "store/store.h"
 
 namespace shihyo {
 namespace {
@@ -211,6 +215,28 @@ TEST_CASE("notify_planner: a silenced alert is not sent; when the silence ends i
   NotifyPlan p2 = h.Cycle({a}, T0() + hours(3));
   REQUIRE(p2.notifications.size() == 1);
   CHECK(p2.notifications[0].fresh.size() == 1);
+}
+
+TEST_CASE("alert_json: an alert's finding is written as eval reports it and reads back whole",
+          "[alerting]") {
+  testing::TempDir dir;
+  std::string db = dir.File("store.db");
+  REQUIRE(testing::RunShihyo({"import", "--db", db, testing::KamaishiPath()}).code == 0);
+  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadOnly);
+  REQUIRE(store.ok());
+  Result<std::vector<Plan>> plans = (*store)->LoadPlans();
+  REQUIRE(plans.ok());
+  RuleLoad rules = LoadRuleDir(testing::SourcePath("rules"));
+  REQUIRE(rules.ok());
+  EvalResult eval = Evaluate(rules.rules, *plans, *ParseTime("2026-11-28"));
+  REQUIRE(eval.findings.size() > 10);
+  for (const Finding& f : eval.findings) {
+    nlohmann::json expected = FindingJson(f);
+    nlohmann::json written = AlertFindingJson(ToAlertFinding(f));
+    CHECK(written.dump() == expected.dump());
+    CHECK(AlertFindingJson(AlertFindingFromJson(nlohmann::json::parse(written.dump()))).dump() ==
+          expected.dump());
+  }
 }
 
 }  // namespace

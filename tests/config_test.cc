@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "fakes.h"
+#include "notify/email/email_kind.h"
+#include "notify/receiver_registry.h"
+#include "notify/webhook/webhook_kind.h"
 
 namespace shihyo {
 namespace {
@@ -48,7 +51,7 @@ outbox: {initial_backoff: 10s, max_backoff: 10m, max_age: 12h}
 
 TEST_CASE("config: a full config is read, relative paths from its directory", "[config]") {
   TempDir dir;
-  Result<Config> c = LoadConfig(dir.Write("shihyo.yaml", kGood));
+  Result<Config> c = LoadConfig(dir.Write("shihyo.yaml", kGood), ReceiverConfigKinds());
   REQUIRE(c.ok());
   CHECK(c->store == dir.File("store.db"));
   CHECK(c->state == "/var/lib/shihyo/state.db");
@@ -57,9 +60,15 @@ TEST_CASE("config: a full config is read, relative paths from its directory", "[
   CHECK(c->smtp->password.file == dir.File("smtp-password"));
   CHECK(c->smtp->timeout == Seconds(20));
   REQUIRE(c->receivers.size() == 3);
-  CHECK(c->receivers[0].email.bcc == std::vector<std::string>{"audit@example.lg.jp"});
-  CHECK(c->receivers[1].webhook.format == WebhookReceiver::Format::kTemplate);
-  CHECK(c->receivers[1].webhook.compiled_template);
+  REQUIRE(c->receivers[0].SettingsAs<EmailSettings>());
+  CHECK(c->receivers[0].SettingsAs<EmailSettings>()->bcc ==
+        std::vector<std::string>{"audit@example.lg.jp"});
+  const auto* hook = c->receivers[1].SettingsAs<WebhookSettings>();
+  REQUIRE(hook);
+  CHECK(hook->format == WebhookSettings::Format::kTemplate);
+  CHECK(hook->compiled_template);
+  CHECK(c->receivers[2].kind == "alertmanager");
+  CHECK(c->receivers[2].settings->PushesAlerts());
   CHECK(c->route.group_by == std::vector<std::string>{"plan", "project"});
   REQUIRE(c->route.routes.size() == 2);
   // Children inherit what they do not set.
@@ -92,7 +101,7 @@ route:
     - match: {"bad-label": x}
 treshold: 1
 )");
-  Result<Config> c = LoadConfig(file);
+  Result<Config> c = LoadConfig(file, ReceiverConfigKinds());
   REQUIRE_FALSE(c.ok());
   std::string all = c.status().message();
   for (const std::string& expected : {
@@ -122,21 +131,22 @@ treshold: 1
 
 TEST_CASE("config: missing sections and broken YAML", "[config]") {
   TempDir dir;
-  Result<Config> empty = LoadConfig(dir.Write("e.yaml", "store: s.db\n"));
+  Result<Config> empty = LoadConfig(dir.Write("e.yaml", "store: s.db\n"), ReceiverConfigKinds());
   REQUIRE_FALSE(empty.ok());
   CHECK_THAT(empty.status().message(), Catch::Contains("missing 'state'"));
   CHECK_THAT(empty.status().message(), Catch::Contains("missing 'route'"));
-  Result<Config> syntax = LoadConfig(dir.Write("s.yaml", "store: [\n"));
+  Result<Config> syntax = LoadConfig(dir.Write("s.yaml", "store: [\n"), ReceiverConfigKinds());
   REQUIRE_FALSE(syntax.ok());
   CHECK_THAT(syntax.status().message(), Catch::StartsWith(dir.File("s.yaml") + ":"));
   Result<Config> no_smtp = LoadConfig(
       dir.Write("n.yaml",
                 "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: x, email: {to: [a@b.c]}}\n"
-                "route: {receiver: x}\n"));
+                "route: {receiver: x}\n"),
+      ReceiverConfigKinds());
   REQUIRE_FALSE(no_smtp.ok());
   CHECK_THAT(no_smtp.status().message(),
              Catch::Contains("an email receiver needs an 'smtp' section"));
-  Result<Config> missing = LoadConfig(dir.File("nope.yaml"));
+  Result<Config> missing = LoadConfig(dir.File("nope.yaml"), ReceiverConfigKinds());
   REQUIRE_FALSE(missing.ok());
   CHECK_THAT(missing.status().message(), Catch::Contains("cannot open for reading"));
 }
@@ -148,10 +158,27 @@ TEST_CASE("config: alias loops in routes and zero timeouts are refused", "[confi
       "'http://127.0.0.1:1/h', "
       "timeout: 0s}}\n";
   Result<Config> c =
-      LoadConfig(dir.Write("loop.yaml", base + "route: &r {receiver: h, routes: [*r]}\n"));
+      LoadConfig(dir.Write("loop.yaml", base + "route: &r {receiver: h, routes: [*r]}\n"),
+                 ReceiverConfigKinds());
   REQUIRE_FALSE(c.ok());
   CHECK_THAT(c.status().message(), Catch::Contains("(an alias loop?)"));
   CHECK_THAT(c.status().message(), Catch::Contains("'timeout': at least 1s"));
+}
+
+TEST_CASE("config: a receiver has exactly one of the registry's kinds", "[config]") {
+  TempDir dir;
+  std::string file = dir.Write("k.yaml",
+                               "store: a\nstate: b\nrules: c\nreceivers:\n  - {name: none}\n"
+                               "  - {name: two, webhook: {url: 'http://x/h'}, alertmanager: {url: "
+                               "'http://x'}}\nroute: {receiver: none}\n");
+  Result<Config> c = LoadConfig(file, ReceiverConfigKinds());
+  REQUIRE_FALSE(c.ok());
+  CHECK_THAT(c.status().message(),
+             Catch::Contains(file + ":5:5: receiver 'none': needs exactly one of 'email', "
+                                    "'webhook', 'alertmanager'"));
+  CHECK_THAT(c.status().message(), Catch::Contains(file + ":6:5: receiver 'two': needs exactly"));
+  for (const ReceiverKind* kind : ReceiverKinds()) CHECK(FindReceiverKind(kind->name()) == kind);
+  CHECK(FindReceiverKind("pager") == nullptr);
 }
 
 TEST_CASE("config: durations and secrets", "[config]") {

@@ -5,6 +5,7 @@
 
 #include "alert/alert_state.h"
 #include "fakes.h"
+#include "notify/email/email_kind.h"
 #include "notify/email/smtp_notifier.h"
 #include "notify/webhook/webhook_notifier.h"
 
@@ -94,25 +95,23 @@ TEST_CASE("webhook: HMAC-SHA256 signature of the body", "[digest]") {
 }
 
 TEST_CASE("digest: subject, sections and current values of resolved alerts", "[digest]") {
-  Receiver r;
-  r.name = "kodomo";
-  r.email.to = {"kodomo@example.lg.jp"};
+  auto email = std::make_shared<EmailSettings>();
+  email->to = {"kodomo@example.lg.jp"};
+  Receiver r{"kodomo", "email", email};
   auto alert = [](const std::string& fp, const std::string& indicator, bool firing) {
     AlertRecord a;
     a.fingerprint = fp;
     a.state = firing ? AlertRecord::State::kFiring : AlertRecord::State::kResolved;
-    a.finding = {
-        {"plan", "計画A"},
-        {"project", "プロジェクト1:テスト"},
-        {"indicator", indicator},
-        {"ordinal", 0},
-        {"rule", "r"},
-        {"severity", "critical"},
-        {"fiscal_year", 2023},
-        {"fiscal_year_era", "令和5年度"},
-        {"message", indicator + "：25件に増えました"},
-        {"evidence",
-         {{"target", {{"raw", "0件"}}}, {"series", {{{"fiscal_year", 2023}, {"raw", "25件"}}}}}}};
+    a.finding.plan = "計画A";
+    a.finding.project = "プロジェクト1:テスト";
+    a.finding.indicator = indicator;
+    a.finding.rule = "r";
+    a.finding.severity = Severity::kCritical;
+    a.finding.fiscal_year = 2023;
+    a.finding.message = indicator + "：25件に増えました";
+    a.finding.evidence.has_indicator = true;
+    a.finding.evidence.target_raw = "0件";
+    a.finding.evidence.series = {{2023, "25件", ParseCell("25件")}};
     return a;
   };
   AlertRecord fresh = alert("1", "発生件数", true);
@@ -135,7 +134,7 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
   DigestContext ctx{&snapshot, *ParseTime("2026-11-29T10:00:00+09:00"), "http://x"};
   CHECK(DigestSubject(n) == "[shihyo] 新規アラート 1件・解消 1件 — 計画A");
   Message m = BuildEmail(n, ctx, "id@x");
-  CHECK(m.to == r.email.to);
+  CHECK(m.to == email->to);
   CHECK_THAT(m.text, Catch::Contains("2026年11月29日 10:00 時点　新規 1件・継続 0件・解消 1件"));
   CHECK_THAT(m.text, Catch::Contains("[重大・新規] 25件に増えました"));
   size_t resolved_at = m.text.find("━━ 解消したアラート ━━");
@@ -151,11 +150,11 @@ TEST_CASE("digest: HTML escapes what the data says", "[digest]") {
   r.name = "kodomo";
   AlertRecord a;
   a.fingerprint = "1";
-  a.finding = {{"plan", "p"},
-               {"indicator", "<script>alert(1)</script>"},
-               {"rule", "r"},
-               {"severity", "info"},
-               {"message", "a & b < c"}};
+  a.finding.plan = "p";
+  a.finding.indicator = "<script>alert(1)</script>";
+  a.finding.rule = "r";
+  a.finding.severity = Severity::kInfo;
+  a.finding.message = "a & b < c";
   GroupNotification n;
   n.receiver = &r;
   n.fresh = {&a};

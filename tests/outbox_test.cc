@@ -20,7 +20,7 @@ Message Mail(const std::string& id, TimePoint created) {
   Message m;
   m.id = id;
   m.receiver = "mail";
-  m.kind = Receiver::Kind::kEmail;
+  m.kind = "email";
   m.group_key = "g";
   m.summary = "件名";
   m.subject = "[shihyo] 新規アラート 1件";
@@ -48,7 +48,7 @@ struct Fixture {
     REQUIRE(state->CommitCycle(w).ok());
   }
   OutboxEntry Entry(const std::string& id) {
-    auto entries = state->ListOutbox("", 100);
+    auto entries = state->outbox().ListOutbox("", 100);
     for (const OutboxEntry& e : *entries) {
       if (e.message.id == id) return e;
     }
@@ -71,7 +71,7 @@ TEST_CASE("outbox: transient failures retry with growing delays, then deliver", 
   f.Queue(Mail("m1@x", T0()));
   f.fake->answers = {Status::Unavailable("down"), Status::Unavailable("down"), Status::Ok()};
   FakeClock clock(T0());
-  Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
+  Outbox outbox(&f.state->outbox(), &f.notifiers, f.config, clock);
   outbox.SetJitter(1.0);
   auto r1 = outbox.DeliverDue();
   REQUIRE(r1.ok());
@@ -96,7 +96,7 @@ TEST_CASE("outbox: transient failures retry with growing delays, then deliver", 
   CHECK(e3.attempts == 3);
   REQUIRE(f.fake->sent.size() == 3);
   CHECK(f.fake->sent[0].id == f.fake->sent[2].id);  // the same id every time
-  CHECK(*f.state->PendingCount() == 0);
+  CHECK(*f.state->outbox().PendingCount() == 0);
 }
 
 TEST_CASE("outbox: permanent failures and old messages go dead; retry requeues", "[outbox]") {
@@ -106,7 +106,7 @@ TEST_CASE("outbox: permanent failures and old messages go dead; retry requeues",
   f.fake->answers = {Status::Unavailable("still down"),
                      Status::InvalidArgument("550 no such user")};
   FakeClock clock(T0());
-  Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
+  Outbox outbox(&f.state->outbox(), &f.notifiers, f.config, clock);
   auto r = outbox.DeliverDue();
   REQUIRE(r.ok());
   CHECK(r->dead == 2);
@@ -114,11 +114,11 @@ TEST_CASE("outbox: permanent failures and old messages go dead; retry requeues",
   CHECK_THAT(f.Entry("old@x").last_error, Catch::StartsWith("gave up after 1 attempts"));
   CHECK(f.Entry("perm@x").status == "dead");
   CHECK(f.Entry("perm@x").last_error == "550 no such user");
-  CHECK(*f.state->Requeue({}, T0() + hours(1)) == 2);
-  CHECK(*f.state->PendingCount() == 2);
+  CHECK(*f.state->outbox().Requeue({}, T0() + hours(1)) == 2);
+  CHECK(*f.state->outbox().PendingCount() == 2);
   clock.Set(T0() + hours(1));
   CHECK(outbox.DeliverDue()->sent == 2);
-  CHECK(f.state->Requeue({"nope"}, T0()).status().IsNotFound());
+  CHECK(f.state->outbox().Requeue({"nope"}, T0()).status().IsNotFound());
 }
 
 TEST_CASE("outbox: a receiver that fails makes its other messages wait, untried", "[outbox]") {
@@ -127,7 +127,7 @@ TEST_CASE("outbox: a receiver that fails makes its other messages wait, untried"
   f.Queue(Mail("b@x", T0()));
   f.fake->answers = {Status::Unavailable("timeout")};
   FakeClock clock(T0());
-  Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
+  Outbox outbox(&f.state->outbox(), &f.notifiers, f.config, clock);
   outbox.SetJitter(1.0);
   auto r = outbox.DeliverDue();
   CHECK(r->retrying == 2);
@@ -144,7 +144,7 @@ TEST_CASE("outbox: a receiver no longer in the config makes its messages dead", 
   m.receiver = "removed";
   f.Queue(m);
   FakeClock clock(T0());
-  Outbox outbox(f.state.get(), &f.notifiers, f.config, clock);
+  Outbox outbox(&f.state->outbox(), &f.notifiers, f.config, clock);
   CHECK(outbox.DeliverDue()->dead == 1);
   CHECK_THAT(f.Entry("gone@x").last_error, Catch::Contains("no longer in the config"));
 }
@@ -152,7 +152,7 @@ TEST_CASE("outbox: a receiver no longer in the config makes its messages dead", 
 TEST_CASE("outbox: a new Alertmanager push supersedes the pending one", "[outbox]") {
   Fixture f;
   Message a = Mail("am1@x", T0());
-  a.kind = Receiver::Kind::kAlertmanager;
+  a.kind = "alertmanager";
   a.receiver = "am";
   f.Queue(a);
   Message b = a;
@@ -171,7 +171,7 @@ TEST_CASE("outbox: messages survive reopening the state DB", "[outbox]") {
     REQUIRE((*state)->CommitCycle(w).ok());
   }
   auto state = StateStore::Open(dir.File("s.db"));
-  auto due = (*state)->DueMessages(T0(), 10);
+  auto due = (*state)->outbox().DueMessages(T0(), 10);
   REQUIRE(due->size() == 1);
   CHECK(due->front().message.subject == "[shihyo] 新規アラート 1件");
   CHECK(due->front().message.to == std::vector<std::string>{"a@example.lg.jp"});

@@ -25,7 +25,7 @@ Status CompileSilence(Silence* silence) {
     if (!m.regex) continue;
     auto re = Regex::Compile("^(?:" + m.value + ")$");
     if (!re.ok()) {
-      return Status::InvalidArgument("--match " + m.label + "=~" + m.value +
+      return Status::InvalidArgument(m.label + "=~" + m.value +
                                      ": invalid regular expression: " + re.status().message());
     }
     m.compiled = *re;
@@ -78,7 +78,7 @@ AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous
     a.fingerprint = f.fingerprint;
     a.rule = f.rule;
     a.labels = std::move(labels);
-    a.finding = FindingJson(f);
+    a.finding = ToAlertFinding(f);
     a.last_seen = now;
     a.silenced_by = SilencedBy(silences, a.labels, now);
     t.changed.push_back(f.fingerprint);

@@ -6,11 +6,11 @@
 
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "alert/alert_finding.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "model/finding.h"
@@ -25,8 +25,8 @@ struct AlertRecord {
   enum class State { kFiring, kResolved };
   std::string fingerprint;
   std::string rule;
-  Labels labels;           // alertname, severity, plan, project, indicator, … (AlertLabels)
-  nlohmann::json finding;  // FindingJson of the last evaluation that found it
+  Labels labels;         // alertname, severity, plan, project, indicator, … (AlertLabels)
+  AlertFinding finding;  // as the last evaluation that found it saw it
   State state = State::kFiring;
   TimePoint starts_at{};             // when this firing episode began
   std::optional<TimePoint> ends_at;  // when it resolved
@@ -62,7 +62,7 @@ struct Silence {
 Labels AlertLabels(const Finding& finding);
 
 // Compiles the regex matchers of |silence| (anchored); kInvalidArgument names
-// a bad one.
+// a bad one: "label=~value: invalid regular expression: …".
 Status CompileSilence(Silence* silence);
 
 // True when every matcher of |silence| holds for |labels|. A regex matcher

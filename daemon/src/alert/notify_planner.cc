@@ -11,6 +11,40 @@ struct PendingGroup {
   std::vector<const AlertRecord*> alerts;
 };
 
+// Sorts the group's alerts into fresh, ongoing and resolved against what
+// |entry| says was last sent; returns the fingerprints firing now.
+std::set<std::string> Classify(const PendingGroup& g, const NotifyLogEntry& entry,
+                               GroupNotification* n) {
+  std::set<std::string> firing_now;
+  for (const AlertRecord* a : g.alerts) {
+    if (a->firing() && !a->silenced()) {
+      firing_now.insert(a->fingerprint);
+      (entry.firing.count(a->fingerprint) ? n->ongoing : n->fresh).push_back(a);
+    } else if (!a->firing() && entry.firing.count(a->fingerprint)) {
+      n->resolved.push_back(a);
+    }
+  }
+  return firing_now;
+}
+
+// Whether to send now: a change once group_wait has passed (else the flush
+// time goes to |plan|), or a reminder after repeat_interval.
+bool ShouldSend(const PendingGroup& g, bool changed, bool firing, TimePoint now,
+                NotifyLogEntry* entry, GroupNotification* n, NotifyPlan* plan) {
+  if (changed) {
+    if (!entry->pending_since) entry->pending_since = now;
+    TimePoint due = *entry->pending_since + g.route->group_wait;
+    if (now >= due) return true;
+    if (!plan->next_flush || due < *plan->next_flush) plan->next_flush = due;
+    return false;
+  }
+  if (firing && entry->last_sent && now - *entry->last_sent >= g.route->repeat_interval) {
+    n->reminder = true;
+    return true;
+  }
+  return false;
+}
+
 void Decide(const PendingGroup& g, const NotifyLog& log, TimePoint now, NotifyPlan* plan) {
   auto it = log.find({g.receiver->name, g.group.key});
   NotifyLogEntry entry = it != log.end() ? it->second : NotifyLogEntry{};
@@ -22,31 +56,9 @@ void Decide(const PendingGroup& g, const NotifyLog& log, TimePoint now, NotifyPl
   n.receiver = g.receiver;
   n.route = g.route;
   n.group = g.group;
-  std::set<std::string> firing_now;
-  for (const AlertRecord* a : g.alerts) {
-    if (a->firing() && !a->silenced()) {
-      firing_now.insert(a->fingerprint);
-      (entry.firing.count(a->fingerprint) ? n.ongoing : n.fresh).push_back(a);
-    } else if (!a->firing() && entry.firing.count(a->fingerprint)) {
-      n.resolved.push_back(a);
-    }
-  }
+  std::set<std::string> firing_now = Classify(g, entry, &n);
   bool changed = !n.fresh.empty() || (g.route->send_resolved && !n.resolved.empty());
-  bool send = false;
-  if (changed) {
-    if (!entry.pending_since) entry.pending_since = now;
-    TimePoint due = *entry.pending_since + g.route->group_wait;
-    if (now >= due) {
-      send = true;
-    } else if (!plan->next_flush || due < *plan->next_flush) {
-      plan->next_flush = due;
-    }
-  } else if (!firing_now.empty() && entry.last_sent &&
-             now - *entry.last_sent >= g.route->repeat_interval) {
-    send = true;
-    n.reminder = true;
-  }
-  if (send) {
+  if (ShouldSend(g, changed, !firing_now.empty(), now, &entry, &n, plan)) {
     if (!g.route->send_resolved) n.resolved.clear();
     entry.last_sent = now;
     entry.firing = firing_now;
@@ -70,15 +82,15 @@ NotifyPlan PlanNotifications(const Config& config, const std::map<std::string, A
                              const NotifyLog& log, TimePoint now, Seconds resolved_window) {
   NotifyPlan plan;
   std::map<std::string, PendingGroup> groups;  // by receiver + group key, in key order
-  std::map<std::string, AlertmanagerPush> pushes;
+  std::map<std::string, ReceiverPush> pushes;
   for (const auto& [fp, alert] : alerts) {
     for (const RouteMatch& m : MatchRoutes(config.route, alert.labels)) {
       const Receiver* receiver = config.FindReceiver(m.route->receiver);
       if (!receiver) continue;
-      if (receiver->kind == Receiver::Kind::kAlertmanager) {
+      if (receiver->settings && receiver->settings->PushesAlerts()) {
         bool recent = alert.firing() || (alert.ends_at && now - *alert.ends_at < resolved_window);
         if (recent && !alert.silenced()) {
-          AlertmanagerPush& p = pushes[receiver->name];
+          ReceiverPush& p = pushes[receiver->name];
           p.receiver = receiver;
           p.alerts.push_back(&alert);
         }

@@ -13,20 +13,11 @@
 #include <vector>
 
 #include "alert/alert_state.h"
+#include "alert/notify_log.h"
 #include "alert/route.h"
 #include "config/config.h"
 
 namespace shihyo {
-
-struct NotifyLogEntry {
-  std::string receiver;
-  std::string group_key;
-  std::optional<TimePoint> last_sent;
-  std::set<std::string> firing;            // fingerprints last notified as firing
-  std::optional<TimePoint> pending_since;  // changes waiting for group_wait
-};
-
-using NotifyLog = std::map<std::pair<std::string, std::string>, NotifyLogEntry>;
 
 // One digest to one receiver for one group.
 struct GroupNotification {
@@ -39,23 +30,24 @@ struct GroupNotification {
   bool reminder = false;                     // nothing new: repeat_interval elapsed
 };
 
-// The alerts one cycle pushes to an Alertmanager receiver: every firing alert
-// and the ones resolved within the window, as Alertmanager expects of a client.
-struct AlertmanagerPush {
+// The alerts one cycle pushes to a receiver that PushesAlerts() (Alertmanager):
+// every firing alert and the ones resolved within the window, as
+// Alertmanager expects of a client.
+struct ReceiverPush {
   const Receiver* receiver = nullptr;
   std::vector<const AlertRecord*> alerts;
 };
 
 struct NotifyPlan {
   std::vector<GroupNotification> notifications;
-  std::vector<AlertmanagerPush> pushes;
+  std::vector<ReceiverPush> pushes;
   std::vector<NotifyLogEntry> log_updates;  // entries to write back
   // When a group waiting for group_wait is due; nullopt when none waits.
   std::optional<TimePoint> next_flush;
 };
 
 // |alerts| and the plan must outlive the returned pointers. Resolved alerts
-// are pushed to Alertmanager while they resolved less than |resolved_window| ago.
+// are pushed while they resolved less than |resolved_window| ago.
 NotifyPlan PlanNotifications(const Config& config, const std::map<std::string, AlertRecord>& alerts,
                              const NotifyLog& log, TimePoint now, Seconds resolved_window);
 

@@ -9,16 +9,13 @@
 #include "base/log.h"
 #include "base/text_table.h"
 #include "cli/cli_tools.h"
-#include "eval/rule_loader.h"
-#include "notify/digest.h"
-#include "notify/email/smtp_notifier.h"
-#include "notify/webhook/webhook_notifier.h"
-#include "service/cycle.h"
+#include "notify/receiver_registry.h"
+#include "service/once.h"
 
 namespace shihyo {
 
 int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only) {
-  Result<Config> config = LoadConfig(config_path);
+  Result<Config> config = LoadConfig(config_path, ReceiverConfigKinds());
   if (!config.ok()) {
     ctx.err << config.status().message() << "\n";
     return config.status().IsInvalidArgument() ? kExitFailure : kExitUsage;
@@ -65,78 +62,94 @@ struct CycleOptions {
   std::string receiver;
 };
 
-// Loads rules and the indicator store and runs one cycle (or a dry run).
+// What preview prints: each message as its receiver's kind shows it.
+void PrintPreview(const CycleOptions& opts, const Config& config, const CycleResult& result,
+                  TimePoint now, CliContext& ctx) {
+  int shown = 0;
+  for (const Message& m : result.messages) {
+    if (!opts.receiver.empty() && m.receiver != opts.receiver) continue;
+    const Receiver* r = config.FindReceiver(m.receiver);
+    const ReceiverKind* kind = FindReceiverKind(m.kind);
+    ctx.out << "==== message " << ++shown << ": receiver " << m.receiver << " ====\n";
+    if (r && kind) ctx.out << kind->Preview(m, *r, config, now);
+  }
+  if (shown == 0) ctx.out << "(the next cycle would send nothing)\n";
+}
+
+// What `daemon --once` prints: delivery failures, then one summary line.
+int PrintOnce(const OnceReport& report, TimePoint now, CliContext& ctx) {
+  const CycleResult& c = report.cycle;
+  const DeliveryReport& d = report.delivery;
+  for (const std::string& e : d.errors) ctx.err << "delivery failed: " << e << "\n";
+  ctx.out << "evaluated " << Ts(now) << ": " << c.eval.findings.size() << " findings, " << c.firing
+          << " alerts firing (" << c.fired << " new, " << c.resolved
+          << " resolved); messages: " << c.messages.size() << " queued, " << d.sent << " sent, "
+          << d.retrying << " retrying, " << d.dead << " dead; outbox pending " << report.pending
+          << "\n";
+  return report.pending == 0 ? kExitOk : kExitFailure;
+}
+
+// `daemon --once` and `preview` (|dry_run|): the service's one turn (service/once.h).
 int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env, dry_run)) return rc;
   if (!ctx.log_level_set) InitLogging(env.config.log_level);
   TimePoint now;
   if (!ResolveNow(opts.now, ctx, &now)) return kExitUsage;
-  std::unique_ptr<StateLock> lock;
-  if (!dry_run) {
-    auto acquired = StateLock::Acquire(env.config.state);
-    if (!acquired.ok()) return ReportError(ctx, acquired.status());
-    lock = std::move(acquired).value();
-  }
-  RuleLoad rules = LoadRuleDir(env.config.rules);
-  for (const std::string& e : rules.errors) ctx.err << e << "\n";
-  if (!rules.ok()) return kExitFailure;
-  auto store = IndicatorStore::Open(env.config.store, IndicatorStore::Mode::kReadOnly);
-  if (!store.ok()) return ReportError(ctx, store.status());
-  Cycle cycle(env.config, rules.rules, store->get(), env.state.get());
-  Result<CycleResult> result = cycle.Evaluate(now, dry_run);
-  if (!result.ok()) return ReportError(ctx, result.status());
-  for (const std::string& w : result->warnings) ctx.err << "warning: " << w << "\n";
-  if (dry_run) {
-    int shown = 0;
-    for (const Message& m : result->messages) {
-      if (!opts.receiver.empty() && m.receiver != opts.receiver) continue;
-      const Receiver* r = env.config.FindReceiver(m.receiver);
-      ctx.out << "==== message " << ++shown << ": receiver " << m.receiver << " ====\n";
-      if (m.kind == Receiver::Kind::kEmail && env.config.smtp) {
-        ctx.out << RenderEmailPreview(m, *env.config.smtp, now) << "\n";
-      } else if (r) {
-        ctx.out << "POST " << PostUrl(*r) << "\n";
-        for (const auto& [k, v] : WebhookHeaders(m, *r, true)) ctx.out << k << ": " << v << "\n";
-        if (r->kind == Receiver::Kind::kWebhook && !r->webhook.secret.empty()) {
-          ctx.out << r->webhook.signature_header << ": sha256=… (HMAC of the body, at send time)\n";
-        }
-        nlohmann::json pretty = nlohmann::json::parse(m.body, nullptr, false);
-        ctx.out << "\n" << (pretty.is_discarded() ? m.body : pretty.dump(2)) << "\n\n";
-      }
-    }
-    if (shown == 0) ctx.out << "(the next cycle would send nothing)\n";
-    return kExitOk;
-  }
-  Notifiers notifiers(env.config);
   FixedClock fixed(now);
-  const Clock& clock = opts.now.empty() ? ctx.clock : static_cast<const Clock&>(fixed);
-  Outbox outbox(env.state.get(), &notifiers, env.config.outbox, clock);
-  Result<DeliveryReport> delivered = outbox.DeliverDue();
-  if (!delivered.ok()) return ReportError(ctx, delivered.status());
-  Result<int> pending = env.state->PendingCount();
-  if (!pending.ok()) return ReportError(ctx, pending.status());
-  for (const std::string& e : delivered->errors) ctx.err << "delivery failed: " << e << "\n";
-  ctx.out << "evaluated " << Ts(now) << ": " << result->eval.findings.size() << " findings, "
-          << result->firing << " alerts firing (" << result->fired << " new, " << result->resolved
-          << " resolved); messages: " << result->messages.size() << " queued, " << delivered->sent
-          << " sent, " << delivered->retrying << " retrying, " << delivered->dead
-          << " dead; outbox pending " << *pending << "\n";
-  return *pending == 0 ? kExitOk : kExitFailure;
+  OnceOptions once;
+  once.now = now;
+  once.dry_run = dry_run;
+  once.outbox_clock = opts.now.empty() ? &ctx.clock : &fixed;
+  once.send_clock = &ctx.clock;
+  once.evaluated = [&ctx](const CycleResult& r) {
+    for (const std::string& w : r.warnings) ctx.err << "warning: " << w << "\n";
+  };
+  Result<OnceReport> report = RunOnce(env.config, env.state.get(), once);
+  if (!report.ok()) return ReportError(ctx, report.status());
+  for (const std::string& e : report->rule_errors) ctx.err << e << "\n";
+  if (!report->rule_errors.empty()) return kExitFailure;
+  if (!dry_run) return PrintOnce(*report, now, ctx);
+  PrintPreview(opts, env.config, report->cycle, now, ctx);
+  return kExitOk;
+}
+
+// When each firing alert was last notified, from the notification log.
+std::map<std::string, TimePoint> LastNotified(const NotifyLog& log) {
+  std::map<std::string, TimePoint> notified;
+  for (const auto& [key, e] : log) {
+    if (!e.last_sent) continue;
+    for (const std::string& fp : e.firing) notified[fp] = std::max(notified[fp], *e.last_sent);
+  }
+  return notified;
+}
+
+// One alert of `alerts --format json`.
+nlohmann::json AlertRow(const AlertRecord& a, const std::string& state,
+                        const std::optional<TimePoint>& notified) {
+  auto label = [&](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
+  return {{"fingerprint", a.fingerprint},
+          {"state", state},
+          {"rule", a.rule},
+          {"severity", label("severity")},
+          {"indicator", label("indicator")},
+          {"fiscal_year", label("fiscal_year")},
+          {"starts_at", Ts(a.starts_at)},
+          {"ends_at", a.ends_at ? nlohmann::json(Ts(*a.ends_at)) : nlohmann::json()},
+          {"last_notified", notified ? nlohmann::json(Ts(*notified)) : nlohmann::json()},
+          {"silenced_by", a.silenced_by},
+          {"labels", a.labels},
+          {"message", a.finding.message}};
 }
 
 int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
-  auto alerts = env.state->LoadAlerts();
-  auto log = env.state->LoadNotifyLog();
+  auto alerts = env.state->alerts().LoadAlerts();
+  auto log = env.state->alerts().LoadNotifyLog();
   if (!alerts.ok()) return ReportError(ctx, alerts.status());
   if (!log.ok()) return ReportError(ctx, log.status());
-  std::map<std::string, TimePoint> notified;
-  for (const auto& [key, e] : *log) {
-    if (!e.last_sent) continue;
-    for (const std::string& fp : e.firing) notified[fp] = std::max(notified[fp], *e.last_sent);
-  }
+  std::map<std::string, TimePoint> notified = LastNotified(*log);
   nlohmann::json list = nlohmann::json::array();
   TextTable table({{"状態", TextTable::Align::kLeft, 0},
                    {"重要度", TextTable::Align::kLeft, 0},
@@ -152,23 +165,13 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
     const AlertRecord& a = entry.second;
     if (!opts.all && !a.firing()) continue;
     std::string state = a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
-    auto label = [&](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
     auto n = notified.find(fp);
-    list.push_back(
-        {{"fingerprint", fp},
-         {"state", state},
-         {"rule", a.rule},
-         {"severity", label("severity")},
-         {"indicator", label("indicator")},
-         {"fiscal_year", label("fiscal_year")},
-         {"starts_at", Ts(a.starts_at)},
-         {"ends_at", a.ends_at ? nlohmann::json(Ts(*a.ends_at)) : nlohmann::json()},
-         {"last_notified", n == notified.end() ? nlohmann::json() : nlohmann::json(Ts(n->second))},
-         {"silenced_by", a.silenced_by},
-         {"labels", a.labels},
-         {"message", a.finding.value("message", "")}});
+    std::optional<TimePoint> last;
+    if (n != notified.end()) last = n->second;
+    list.push_back(AlertRow(a, state, last));
+    auto label = [&a](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
     table.AddRow({state, label("severity"), a.rule, label("indicator"), label("fiscal_year"),
-                  Ts(a.starts_at), n == notified.end() ? "-" : Ts(n->second), fp});
+                  Ts(a.starts_at), last ? Ts(*last) : "-", fp});
   }
   if (opts.format == "json") {
     ctx.out << nlohmann::json{{"alerts", list}}.dump(2) << "\n";
@@ -179,7 +182,7 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
 }
 
 int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
-  Result<Config> config = LoadConfig(opts.config);
+  Result<Config> config = LoadConfig(opts.config, ReceiverConfigKinds());
   if (!config.ok()) {
     ctx.err << config.status().message() << "\n";
     return kExitFailure;
@@ -189,24 +192,13 @@ int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
     ctx.err << "shihyo: no receiver named '" << opts.receiver << "' in " << opts.config << "\n";
     return kExitUsage;
   }
-  Message m;
-  m.id = NewMessageId(MessageIdDomain(*config));
-  m.receiver = r->name;
-  m.kind = r->kind;
-  m.created_at = ctx.clock.Now();
-  m.subject = "[shihyo] テスト送信（" + r->name + "）";
-  m.summary = m.subject;
-  m.to = r->email.to;
-  m.cc = r->email.cc;
-  m.bcc = r->email.bcc;
-  m.text = "shihyo からのテスト送信です。このメールが届いていれば、受信者「" + r->name +
-           "」の設定は正しく動いています。\n";
-  m.html = "<p>" + m.text + "</p>";
-  nlohmann::json body = {{"version", "1"},      {"id", m.id},
-                         {"receiver", r->name}, {"status", "test"},
-                         {"message", m.text},   {"alerts", nlohmann::json::array()}};
-  m.body = r->kind == Receiver::Kind::kAlertmanager ? "[]" : body.dump();
-  Notifiers notifiers(*config);
+  const ReceiverKind* kind = FindReceiverKind(r->kind);
+  if (!kind) {
+    ctx.err << "shihyo: receiver '" << r->name << "' has no kind\n";
+    return kExitUsage;
+  }
+  Message m = kind->TestMessage(*r, NewMessageId(MessageIdDomain(*config)), ctx.clock.Now());
+  Notifiers notifiers(*config, ctx.clock);
   Notifier* n = notifiers.For(r->name);
   Status s = n ? n->Send(m) : Status::InvalidArgument("receiver has no notifier (smtp missing?)");
   if (!s.ok()) {

@@ -19,48 +19,60 @@ std::string NewSilenceId() {
   return buf;
 }
 
+// The --match options as matchers of |s|, compiled; false after printing why.
+bool ReadMatchers(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
+  for (const std::string& m : opts.matchers) {
+    size_t eq = m.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      ctx.err << "shihyo: --match '" << m << "': expected label=value or label=~regex\n";
+      return false;
+    }
+    bool regex = eq + 1 < m.size() && m[eq + 1] == '~';
+    s->matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex, nullptr});
+  }
+  if (Status compiled = CompileSilence(s); !compiled.ok()) {
+    // The flag is the command line's business; the silence names the matcher.
+    ReportError(ctx, Status::InvalidArgument("--match " + compiled.message()));
+    return false;
+  }
+  return true;
+}
+
+// The end of |s| from --until or --for; false after printing why.
+bool ReadEnd(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
+  if (!opts.until.empty()) {
+    Result<TimePoint> until = ParseTime(opts.until);
+    if (!until.ok()) {
+      ReportError(ctx, until.status());
+      return false;
+    }
+    s->ends_at = *until;
+  } else {
+    std::optional<Seconds> d = ParseDuration(opts.duration);
+    if (!d) {
+      ctx.err << "shihyo: --for '" << opts.duration << "': expected a duration such as 2h or 7d\n";
+      return false;
+    }
+    s->ends_at = s->starts_at + *d;
+  }
+  if (s->ends_at <= s->starts_at) {
+    ctx.err << "shihyo: the silence would end before it starts\n";
+    return false;
+  }
+  return true;
+}
+
 int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
   Silence s;
   s.id = NewSilenceId();
   s.starts_at = ctx.clock.Now();
-  for (const std::string& m : opts.matchers) {
-    size_t eq = m.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      ctx.err << "shihyo: --match '" << m << "': expected label=value or label=~regex\n";
-      return kExitUsage;
-    }
-    bool regex = eq + 1 < m.size() && m[eq + 1] == '~';
-    s.matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex, nullptr});
-  }
-  if (Status compiled = CompileSilence(&s); !compiled.ok()) {
-    ReportError(ctx, compiled);
-    return kExitUsage;
-  }
-  if (!opts.until.empty()) {
-    Result<TimePoint> until = ParseTime(opts.until);
-    if (!until.ok()) {
-      ReportError(ctx, until.status());
-      return kExitUsage;
-    }
-    s.ends_at = *until;
-  } else {
-    std::optional<Seconds> d = ParseDuration(opts.duration);
-    if (!d) {
-      ctx.err << "shihyo: --for '" << opts.duration << "': expected a duration such as 2h or 7d\n";
-      return kExitUsage;
-    }
-    s.ends_at = s.starts_at + *d;
-  }
-  if (s.ends_at <= s.starts_at) {
-    ctx.err << "shihyo: the silence would end before it starts\n";
-    return kExitUsage;
-  }
+  if (!ReadMatchers(opts, ctx, &s) || !ReadEnd(opts, ctx, &s)) return kExitUsage;
   const char* user = std::getenv("USER");
   s.created_by = !opts.author.empty() ? opts.author : user ? user : "unknown";
   s.comment = opts.comment;
-  Status added = env.state->AddSilence(s);
+  Status added = env.state->silences().AddSilence(s);
   if (!added.ok()) return ReportError(ctx, added);
   ctx.out << s.id << "\n";
   return kExitOk;
@@ -69,7 +81,7 @@ int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
 int RunSilenceList(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
-  auto silences = env.state->LoadSilences(ctx.clock.Now(), opts.all);
+  auto silences = env.state->silences().LoadSilences(ctx.clock.Now(), opts.all);
   if (!silences.ok()) return ReportError(ctx, silences.status());
   nlohmann::json list = nlohmann::json::array();
   TextTable table({{"id", TextTable::Align::kLeft, 0},
@@ -101,7 +113,7 @@ int RunSilenceExpire(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
   for (const std::string& id : opts.ids) {
-    Status s = env.state->ExpireSilence(id, ctx.clock.Now());
+    Status s = env.state->silences().ExpireSilence(id, ctx.clock.Now());
     if (!s.ok()) return ReportError(ctx, s);
     ctx.out << "expired " << id << "\n";
   }
@@ -111,7 +123,7 @@ int RunSilenceExpire(const StateCommandOptions& opts, CliContext& ctx) {
 int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
-  auto entries = env.state->ListOutbox(opts.status, 1000);
+  auto entries = env.state->outbox().ListOutbox(opts.status, 1000);
   if (!entries.ok()) return ReportError(ctx, entries.status());
   nlohmann::json list = nlohmann::json::array();
   TextTable table({{"id", TextTable::Align::kLeft, 0},
@@ -143,7 +155,7 @@ int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
 int RunOutboxRetry(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
-  Result<int> n = env.state->Requeue(opts.ids, ctx.clock.Now());
+  Result<int> n = env.state->outbox().Requeue(opts.ids, ctx.clock.Now());
   if (!n.ok()) return ReportError(ctx, n.status());
   ctx.out << *n << " message(s) queued again\n";
   return kExitOk;

@@ -56,7 +56,10 @@ constexpr int kMaxRouteDepth = 16;
 
 class ConfigLoader {
  public:
-  explicit ConfigLoader(const std::string& path) : r_(path) { config_.path = path; }
+  ConfigLoader(const std::string& path, const std::vector<ReceiverConfigKind>& kinds)
+      : r_(path), kinds_(kinds) {
+    config_.path = path;
+  }
 
   Result<Config> Load() {
     std::optional<YAML::Node> doc = LoadYamlFile(r_.errors.file(), &r_.errors);
@@ -96,7 +99,7 @@ class ConfigLoader {
       if (f.key == "log_level") ReadLogLevel(f);
       if (f.key == "evaluation") ReadEvaluation(f);
       if (f.key == "smtp") ReadSmtp(f);
-      if (f.key == "receivers") ReadReceivers(f, &r_, &config_);
+      if (f.key == "receivers") ReadReceivers(f, kinds_, &r_, &config_);
       if (f.key == "outbox") ReadOutbox(f);
       if (f.key == "route") route = f;
     }
@@ -341,13 +344,14 @@ class ConfigLoader {
   }
 
   ConfigReader r_;
+  const std::vector<ReceiverConfigKind>& kinds_;
   Config config_;
 };
 
 }  // namespace
 
-Result<Config> LoadConfig(const std::string& path) {
-  ConfigLoader loader(path);
+Result<Config> LoadConfig(const std::string& path, const std::vector<ReceiverConfigKind>& kinds) {
+  ConfigLoader loader(path, kinds);
   return loader.Load();
 }
 

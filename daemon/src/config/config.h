@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +18,8 @@
 namespace shihyo {
 
 class Regex;
-class MessageTemplate;
+struct YamlField;
+struct ConfigReader;
 
 using Seconds = std::chrono::seconds;
 
@@ -42,42 +44,37 @@ struct SmtpConfig {
   bool tls_verify = true;
 };
 
-struct EmailReceiver {
-  std::vector<std::string> to, cc, bcc;
-};
-
-struct WebhookReceiver {
-  enum class Format {
-    kShihyo,        // shihyo's own JSON (README.md documents it)
-    kAlertmanager,  // Alertmanager's webhook payload, version 4
-    kTemplate,      // |body_template| rendered per message (chat tools)
-  };
-  std::string url;
-  Format format = Format::kShihyo;
-  std::string body_template;
-  std::shared_ptr<const MessageTemplate> compiled_template;
-  std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
-  SecretSource secret;  // HMAC-SHA256 of the body, hex, in |signature_header|
-  std::string signature_header = "X-Shihyo-Signature";
-  Seconds timeout{10};
-  bool tls_verify = true;
-  int max_alerts = 0;  // alertmanager format: truncate beyond this many (0 = all)
-};
-
-struct AlertmanagerReceiver {
-  std::string url;  // base URL; alerts go to <url>/api/v2/alerts
-  Seconds timeout{10};
-  bool tls_verify = true;
+// A receiver kind's own settings: each kind (notify/<kind>/) derives its
+// struct from this one, so that config/ knows no kind. Immutable once read.
+class ReceiverSettings {
+ public:
+  virtual ~ReceiverSettings() = default;
+  // True when the receiver takes every alert each cycle (as Alertmanager
+  // does) instead of grouped notifications.
+  virtual bool PushesAlerts() const { return false; }
 };
 
 struct Receiver {
-  enum class Kind { kEmail, kWebhook, kAlertmanager };
   std::string name;
-  Kind kind = Kind::kEmail;
-  EmailReceiver email;
-  WebhookReceiver webhook;
-  AlertmanagerReceiver alertmanager;
+  std::string kind;  // its kind's key in the file: "email", "webhook", …
+  std::shared_ptr<const ReceiverSettings> settings;  // of |kind|; null only when built by hand
+
+  // |settings| as |T|, or nullptr when they are of another type.
+  template <typename T>
+  const T* SettingsAs() const {
+    return dynamic_cast<const T*>(settings.get());
+  }
+};
+
+// How one receiver kind's section (receivers[].<key>) is read. The receiver
+// registry (notify/receiver_registry.h) lists one per kind.
+struct ReceiverConfigKind {
+  std::string key;
+  // Reads |field| for the receiver |context| names ("receiver 'x'"),
+  // reporting every problem to |reader|.
+  std::function<std::shared_ptr<const ReceiverSettings>(
+      const YamlField& field, const std::string& context, ConfigReader* reader)>
+      read;
 };
 
 // label = value, label =~ regex (anchored), or their negations.
@@ -129,10 +126,11 @@ struct Config {
   const Receiver* FindReceiver(const std::string& name) const;
 };
 
-// Reads and validates |path|. Relative paths in it are relative to the
-// file's directory. On error the status message holds every problem, one
-// "file:line:column: message" per line.
-Result<Config> LoadConfig(const std::string& path);
+// Reads and validates |path|, each receiver's section with its kind in
+// |kinds|. Relative paths in it are relative to the file's directory. On
+// error the status message holds every problem, one "file:line:column:
+// message" per line.
+Result<Config> LoadConfig(const std::string& path, const std::vector<ReceiverConfigKind>& kinds);
 
 // The longest duration ParseDuration accepts: 100 years, so that adding any
 // duration to any time shihyo handles stays within TimePoint's range.

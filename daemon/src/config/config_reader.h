@@ -1,5 +1,5 @@
-// Internal to the config module: what reading shihyo.yaml shares across
-// config*.cc. Included only there.
+// What reading shihyo.yaml shares: config*.cc and the receiver kinds'
+// readers (notify/<kind>/), which get it through ReceiverConfigKind.
 #pragma once
 
 #include <filesystem>
@@ -24,6 +24,8 @@ struct ConfigReader {
   // |file_key| or |env_key| among |fields| (not both).
   SecretSource ReadSecretSource(const std::vector<YamlField>& fields, const char* file_key,
                                 const char* env_key, const std::string& what);
+  // An http:// or https:// URL without control characters; reports a bad one.
+  std::string HttpUrl(const YamlField& f, const std::string& what);
 
   YamlErrors errors;
   std::filesystem::path base;
@@ -33,7 +35,9 @@ struct ConfigReader {
 // "addr@example.lg.jp" or "Name <addr@example.lg.jp>", without controls.
 bool ValidAddress(const std::string& address);
 
-// Reads the receivers list into |config|.
-void ReadReceivers(const YamlField& field, ConfigReader* reader, Config* config);
+// Reads the receivers list into |config|, each receiver's section with its
+// kind in |kinds|.
+void ReadReceivers(const YamlField& field, const std::vector<ReceiverConfigKind>& kinds,
+                   ConfigReader* reader, Config* config);
 
 }  // namespace shihyo

@@ -23,11 +23,6 @@ struct Entry {
   Kind kind;
 };
 
-std::string Str(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // Everything in one list, in table order: plan, row, fiscal year.
 std::vector<Entry> Entries(const GroupNotification& n, bool resolved) {
   std::vector<Entry> out;
@@ -38,14 +33,11 @@ std::vector<Entry> Entries(const GroupNotification& n, bool resolved) {
     for (const AlertRecord* a : n.ongoing) out.push_back({a, Kind::kOngoing});
   }
   std::stable_sort(out.begin(), out.end(), [](const Entry& x, const Entry& y) {
-    const nlohmann::json& a = x.alert->finding;
-    const nlohmann::json& b = y.alert->finding;
-    if (Str(a, "plan") != Str(b, "plan")) return Str(a, "plan") < Str(b, "plan");
-    int oa = a.value("ordinal", 0), ob = b.value("ordinal", 0);
-    if (oa != ob) return oa < ob;
-    int fa = a["fiscal_year"].is_number() ? a["fiscal_year"].get<int>() : 0;
-    int fb = b["fiscal_year"].is_number() ? b["fiscal_year"].get<int>() : 0;
-    return fa < fb;
+    const AlertFinding& a = x.alert->finding;
+    const AlertFinding& b = y.alert->finding;
+    if (a.plan != b.plan) return a.plan < b.plan;
+    if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
+    return a.fiscal_year.value_or(0) < b.fiscal_year.value_or(0);
   });
   return out;
 }
@@ -53,7 +45,7 @@ std::vector<Entry> Entries(const GroupNotification& n, bool resolved) {
 std::string Plans(const GroupNotification& n) {
   std::set<std::string> plans;
   for (const auto* list : {&n.fresh, &n.ongoing, &n.resolved}) {
-    for (const AlertRecord* a : *list) plans.insert(Str(a->finding, "plan"));
+    for (const AlertRecord* a : *list) plans.insert(a->finding.plan);
   }
   std::string out;
   for (const std::string& p : plans) out += (out.empty() ? "" : "、") + p;
@@ -74,8 +66,8 @@ const char* KindLabel(Kind k) {
 
 std::string Badge(const Entry& e) {
   if (e.kind == Kind::kResolved) return "[解消]";
-  std::optional<Severity> s = SeverityFromName(Str(e.alert->finding, "severity"));
-  return "[" + std::string(s ? SeverityLabel(*s) : "") + "・" + KindLabel(e.kind) + "]";
+  return "[" + std::string(SeverityLabel(e.alert->finding.severity)) + "・" + KindLabel(e.kind) +
+         "]";
 }
 
 // The series to show: the current one for resolved alerts (re-evaluated),
@@ -94,11 +86,9 @@ SeriesView Series(const Entry& e, const DigestContext& ctx) {
     for (const Observation& o : current->observations) v.cells.emplace_back(o.fiscal_year, o.raw);
     return v;
   }
-  const nlohmann::json& ev = e.alert->finding.value("evidence", nlohmann::json::object());
-  v.target = ev.contains("target") ? Str(ev["target"], "raw") : "";
-  for (const auto& o : ev.value("series", nlohmann::json::array())) {
-    v.cells.emplace_back(o.value("fiscal_year", 0), Str(o, "raw"));
-  }
+  const AlertEvidence& ev = e.alert->finding.evidence;
+  v.target = ev.target_raw;
+  for (const Observation& o : ev.series) v.cells.emplace_back(o.fiscal_year, o.raw);
   return v;
 }
 
@@ -136,9 +126,9 @@ std::string HtmlEscape(const std::string& s) {
 }
 
 // The message without a leading "indicator：", which the heading above says.
-std::string Body(const nlohmann::json& f) {
-  std::string message = Str(f, "message");
-  std::string prefix = Str(f, "indicator") + "：";
+std::string Body(const AlertFinding& f) {
+  std::string message = f.message;
+  std::string prefix = f.indicator + "：";
   if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
   return Clean(message);
 }
@@ -161,45 +151,45 @@ std::string TextSeries(const Entry& e, const DigestContext& ctx) {
 void TextSection(const std::vector<Entry>& entries, const DigestContext& ctx, std::string* out) {
   std::string project = "\x01", indicator = "\x01";
   for (const Entry& e : entries) {
-    const nlohmann::json& f = e.alert->finding;
-    if (Str(f, "project") != project) {
-      project = Str(f, "project");
+    const AlertFinding& f = e.alert->finding;
+    if (f.project != project) {
+      project = f.project;
       *out +=
           "\n■ " + (project.empty() ? std::string("（プロジェクトなし）") : Clean(project)) + "\n";
       indicator = "\x01";
     }
-    if (Str(f, "indicator") != indicator) {
-      indicator = Str(f, "indicator");
+    if (f.indicator != indicator) {
+      indicator = f.indicator;
       *out += "\n● " + Clean(indicator) + "\n" + TextSeries(e, ctx);
     }
     std::string when = e.kind == Kind::kResolved && e.alert->ends_at
                            ? FormatJapaneseDate(*e.alert->ends_at) + "に解消"
                            : "検出 " + FormatJapaneseDate(e.alert->starts_at);
     *out += "  " + Badge(e) + " " + Body(f) + "\n";
-    *out += "      （ルール " + Clean(Str(f, "rule")) + "・" + when + "）\n";
+    *out += "      （ルール " + Clean(f.rule) + "・" + when + "）\n";
   }
 }
 
 void HtmlSection(const std::vector<Entry>& entries, const DigestContext& ctx, std::string* out) {
   std::string project = "\x01", indicator = "\x01", shown_series_for = "\x01";
   for (const Entry& e : entries) {
-    const nlohmann::json& f = e.alert->finding;
-    if (Str(f, "project") != project) {
-      project = Str(f, "project");
+    const AlertFinding& f = e.alert->finding;
+    if (f.project != project) {
+      project = f.project;
       *out += "<h3>" + HtmlEscape(project.empty() ? "（プロジェクトなし）" : project) + "</h3>\n";
       indicator = "\x01";
     }
-    if (Str(f, "indicator") != indicator) {
-      indicator = Str(f, "indicator");
+    if (f.indicator != indicator) {
+      indicator = f.indicator;
       *out += "<h4>" + HtmlEscape(indicator) + "</h4>\n";
     }
-    bool first_of_indicator = Str(f, "indicator") != shown_series_for;
-    shown_series_for = Str(f, "indicator");
+    bool first_of_indicator = f.indicator != shown_series_for;
+    shown_series_for = f.indicator;
     *out += "<p><strong>" + HtmlEscape(Badge(e)) + "</strong> " + HtmlEscape(Body(f)) +
-            "<br><small>ルール " + HtmlEscape(Str(f, "rule")) + "</small></p>\n";
+            "<br><small>ルール " + HtmlEscape(f.rule) + "</small></p>\n";
     SeriesView s = Series(e, ctx);
     if (s.cells.empty() || !first_of_indicator) continue;
-    int fy = f["fiscal_year"].is_number() ? f["fiscal_year"].get<int>() : 0;
+    int fy = f.fiscal_year.value_or(0);
     std::string head = "<tr><th>年度</th>",
                 values = "<tr><th>" +
                          std::string(e.kind == Kind::kResolved ? "現在の実績" : "実績") + "</th>";
@@ -218,12 +208,11 @@ void HtmlSection(const std::vector<Entry>& entries, const DigestContext& ctx, st
 
 const Indicator* CurrentIndicator(const std::vector<Plan>* snapshot, const AlertRecord& alert) {
   if (!snapshot) return nullptr;
-  const nlohmann::json& f = alert.finding;
+  const AlertFinding& f = alert.finding;
   for (const Plan& p : *snapshot) {
-    if (p.name != Str(f, "plan")) continue;
+    if (p.name != f.plan) continue;
     for (const Indicator& ind : p.indicators) {
-      if (ind.name == Str(f, "indicator") && ind.project == Str(f, "project") &&
-          ind.measure == Str(f, "measure")) {
+      if (ind.name == f.indicator && ind.project == f.project && ind.measure == f.measure) {
         return &ind;
       }
     }
@@ -288,23 +277,6 @@ std::string DigestHtml(const GroupNotification& n, const DigestContext& ctx) {
   out += "<hr><p><small>" + std::string(kFooter) + "<br>詳細: " + HtmlEscape(ctx.external_url) +
          "</small></p>\n</body></html>\n";
   return out;
-}
-
-Message BuildEmail(const GroupNotification& n, const DigestContext& ctx, const std::string& id) {
-  Message m;
-  m.id = id;
-  m.receiver = n.receiver->name;
-  m.kind = Receiver::Kind::kEmail;
-  m.group_key = n.group.key;
-  m.created_at = ctx.now;
-  m.subject = DigestSubject(n);
-  m.summary = m.subject;
-  m.to = n.receiver->email.to;
-  m.cc = n.receiver->email.cc;
-  m.bcc = n.receiver->email.bcc;
-  m.text = DigestText(n, ctx);
-  m.html = DigestHtml(n, ctx);
-  return m;
 }
 
 }  // namespace shihyo

@@ -23,9 +23,6 @@ struct DigestContext {
 // "[shihyo] 新規アラート 7件 — 第2期釜石市子ども・子育て支援事業計画 …".
 std::string DigestSubject(const GroupNotification& n);
 
-// The email for |n| (to/cc/bcc from the receiver); |id| is its Message-ID.
-Message BuildEmail(const GroupNotification& n, const DigestContext& ctx, const std::string& id);
-
 // The plain-text digest (also the {{text}} of chat templates).
 std::string DigestText(const GroupNotification& n, const DigestContext& ctx);
 

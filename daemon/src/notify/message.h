@@ -1,38 +1,33 @@
 // A notification as it waits in the outbox and goes out: an email digest, a
-// webhook body, or an Alertmanager push. Plain data with a JSON form for the
-// state DB. Receiver settings that may change or are secret (SMTP server,
-// URL, headers, signing secret) are looked up in the config when sending.
+// webhook body, or an Alertmanager push. Plain data (its JSON form for the
+// state DB is state/outbox_store.cc's business). Receiver settings that may change or are secret
+// (SMTP server, URL, headers, signing secret) are looked up in the config when sending.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "config/config.h"
 
 namespace shihyo {
 
 struct Message {
   std::string id;  // stable: Message-ID of the email, X-Shihyo-Message-Id of a webhook
   std::string receiver;
-  Receiver::Kind kind = Receiver::Kind::kEmail;
+  std::string kind;  // the receiver kind's name (notify/receiver_registry.h)
   std::string group_key;
   std::string summary;  // one line for logs and `outbox list`
   TimePoint created_at{};
-  // kEmail
+  // a digest (the email kind)
   std::string subject;  // UTF-8; encoded per RFC 2047 when sent
   std::vector<std::string> to, cc, bcc;
   std::string text;  // text/plain part
   std::string html;  // text/html part
-  // kWebhook and kAlertmanager
+  // an HTTP body (the webhook and Alertmanager kinds)
   std::string content_type = "application/json";
   std::string body;
 };
-
-nlohmann::json MessageToJson(const Message& m);
-Result<Message> MessageFromJson(const nlohmann::json& j);
 
 // A new message id: 32 random hex digits "@" |domain|, as a Message-ID wants.
 std::string NewMessageId(const std::string& domain);

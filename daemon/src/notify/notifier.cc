@@ -1,17 +1,14 @@
 #include "notify/notifier.h"
 
-#include "notify/email/smtp_notifier.h"
-#include "notify/webhook/webhook_notifier.h"
+#include "notify/receiver_registry.h"
 
 namespace shihyo {
 
-Notifiers::Notifiers(const Config& config) {
+Notifiers::Notifiers(const Config& config, const Clock& clock) {
   for (const Receiver& r : config.receivers) {
-    if (r.kind == Receiver::Kind::kEmail) {
-      if (config.smtp) by_name_[r.name] = std::make_unique<SmtpNotifier>(*config.smtp);
-    } else {
-      by_name_[r.name] = std::make_unique<HttpNotifier>(r);
-    }
+    const ReceiverKind* kind = FindReceiverKind(r.kind);
+    std::unique_ptr<Notifier> n = kind ? kind->MakeNotifier(r, config, clock) : nullptr;
+    if (n) by_name_[r.name] = std::move(n);
   }
 }
 

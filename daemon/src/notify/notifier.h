@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "notify/message.h"
@@ -21,11 +22,12 @@ class Notifier {
   virtual Status Send(const Message& message) = 0;
 };
 
-// The notifiers of a config, by receiver name. |config| must outlive it.
+// The notifiers of a config, by receiver name. |config| and |clock| must
+// outlive it.
 class Notifiers {
  public:
   Notifiers() = default;
-  explicit Notifiers(const Config& config);
+  Notifiers(const Config& config, const Clock& clock);
 
   // The notifier for |receiver|, or nullptr when the config has none.
   Notifier* For(const std::string& receiver);

@@ -5,7 +5,7 @@
 #include "alert/notify_planner.h"
 #include "notify/digest.h"
 #include "notify/email/smtp_notifier.h"
-#include "notify/webhook/webhook_payload.h"
+#include "notify/receiver_registry.h"
 
 namespace shihyo {
 
@@ -21,9 +21,7 @@ std::string MessageIdDomain(const Config& config) {
 Cycle::Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, StateStore* state)
     : config_(config), rules_(rules), store_(store), state_(state) {}
 
-Seconds Cycle::AlertmanagerTtl() const {
-  return std::max(Seconds(300), config_.evaluation_interval * 4);
-}
+Seconds Cycle::PushTtl() const { return std::max(Seconds(300), config_.evaluation_interval * 4); }
 
 std::vector<Message> Cycle::BuildMessages(const NotifyPlan& plan, const EvalResult& eval,
                                           TimePoint now) const {
@@ -31,32 +29,65 @@ std::vector<Message> Cycle::BuildMessages(const NotifyPlan& plan, const EvalResu
   std::string domain = MessageIdDomain(config_);
   std::vector<Message> out;
   for (const GroupNotification& n : plan.notifications) {
-    std::string id = NewMessageId(domain);
-    out.push_back(n.receiver->kind == Receiver::Kind::kEmail ? BuildEmail(n, ctx, id)
-                                                             : BuildWebhook(n, ctx, id));
+    const ReceiverKind* kind = FindReceiverKind(n.receiver->kind);
+    if (kind) out.push_back(kind->BuildGroupMessage(n, ctx, NewMessageId(domain)));
   }
-  for (const AlertmanagerPush& p : plan.pushes) {
-    out.push_back(BuildAlertmanagerPush(p, ctx, AlertmanagerTtl(), NewMessageId(domain)));
+  for (const ReceiverPush& p : plan.pushes) {
+    const ReceiverKind* kind = FindReceiverKind(p.receiver->kind);
+    if (kind) out.push_back(kind->BuildPush(p, ctx, PushTtl(), NewMessageId(domain)));
   }
   return out;
 }
+
+namespace {
+
+// What the evaluation history records of |result|.
+EvaluationRecord Record(const CycleResult& result, TimePoint now,
+                        std::chrono::steady_clock::time_point started) {
+  EvaluationRecord ev;
+  ev.at = now;
+  ev.findings = static_cast<int>(result.eval.findings.size());
+  ev.firing = result.firing;
+  ev.fired = result.fired;
+  ev.resolved = result.resolved;
+  ev.messages = static_cast<int>(result.messages.size());
+  ev.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+  return ev;
+}
+
+void LogTransitions(const AlertTransition& t) {
+  for (const std::string& fp : t.fired) {
+    const AlertRecord& a = t.alerts.at(fp);
+    spdlog::info("alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}", a.rule, fp,
+                 a.labels.count("severity") ? a.labels.at("severity") : "",
+                 a.labels.count("indicator") ? a.labels.at("indicator") : "",
+                 a.silenced() ? " silenced_by=" + a.silenced_by : "");
+  }
+  for (const std::string& fp : t.resolved) {
+    spdlog::info("alert resolved rule={} fingerprint={}", t.alerts.at(fp).rule, fp);
+  }
+}
+
+}  // namespace
 
 Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   auto started = std::chrono::steady_clock::now();
   Result<std::vector<Plan>> plans = store_->LoadPlans();
   if (!plans.ok()) return plans.status();
-  Result<std::map<std::string, AlertRecord>> previous = state_->LoadAlerts();
+  Result<std::map<std::string, AlertRecord>> previous = state_->alerts().LoadAlerts();
   if (!previous.ok()) return previous.status();
-  Result<std::vector<Silence>> silences = state_->LoadSilences(now, false);
+  Result<std::vector<Silence>> silences = state_->silences().LoadSilences(now, false);
   if (!silences.ok()) return silences.status();
-  Result<NotifyLog> log = state_->LoadNotifyLog();
+  Result<NotifyLog> log = state_->alerts().LoadNotifyLog();
   if (!log.ok()) return log.status();
 
   CycleResult result;
   result.eval = shihyo::Evaluate(rules_, *plans, now);
   result.warnings = result.eval.warnings;
   AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now);
-  NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, AlertmanagerTtl());
+  NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl());
   result.messages = BuildMessages(plan, result.eval, now);
   result.next_flush = plan.next_flush;
   result.fired = static_cast<int>(t.fired.size());
@@ -68,29 +99,10 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   for (const std::string& fp : t.changed) write.alerts.push_back(&t.alerts.at(fp));
   write.log = plan.log_updates;
   write.messages = result.messages;
-  EvaluationRecord ev;
-  ev.at = now;
-  ev.findings = static_cast<int>(result.eval.findings.size());
-  ev.firing = result.firing;
-  ev.fired = result.fired;
-  ev.resolved = result.resolved;
-  ev.messages = static_cast<int>(result.messages.size());
-  ev.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
-  write.evaluation = ev;
+  write.evaluation = Record(result, now, started);
   Status committed = state_->CommitCycle(write);
   if (!committed.ok()) return committed;
-  for (const std::string& fp : t.fired) {
-    const AlertRecord& a = t.alerts.at(fp);
-    spdlog::info("alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}", a.rule, fp,
-                 a.labels.count("severity") ? a.labels.at("severity") : "",
-                 a.labels.count("indicator") ? a.labels.at("indicator") : "",
-                 a.silenced() ? " silenced_by=" + a.silenced_by : "");
-  }
-  for (const std::string& fp : t.resolved) {
-    spdlog::info("alert resolved rule={} fingerprint={}", t.alerts.at(fp).rule, fp);
-  }
+  LogTransitions(t);
   return result;
 }
 

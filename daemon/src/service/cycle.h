@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "alert/alert_state.h"
+#include "alert/notify_planner.h"
 #include "config/config.h"
 #include "eval/evaluator.h"
 #include "model/rule.h"
@@ -38,9 +39,9 @@ class Cycle {
   // transaction; with |dry_run|, writes nothing.
   Result<CycleResult> Evaluate(TimePoint now, bool dry_run);
 
-  // How long Alertmanager keeps a firing alert that is not re-sent, and how
-  // long resolved alerts are still pushed: 4 evaluation intervals.
-  Seconds AlertmanagerTtl() const;
+  // How long a pushed firing alert lasts unless pushed again (Alertmanager),
+  // and how long resolved alerts are still pushed: 4 evaluation intervals.
+  Seconds PushTtl() const;
 
  private:
   std::vector<Message> BuildMessages(const NotifyPlan& plan, const EvalResult& eval,

@@ -13,9 +13,10 @@
 
 #include "base/exit_status.h"
 #include "base/log.h"
-#include "base/message_template.h"
 #include "eval/rule_loader.h"
 #include "notify/notifier.h"
+#include "notify/receiver_registry.h"
+#include "service/admin_notice.h"
 #include "service/cycle.h"
 #include "service/outbox.h"
 #include "service/systemd_notify.h"
@@ -60,7 +61,7 @@ int DaemonLoop::Run() {
 }
 
 Status DaemonLoop::Start() {
-  Result<Config> config = LoadConfig(config_path_);
+  Result<Config> config = LoadConfig(config_path_, ReceiverConfigKinds());
   if (!config.ok()) return config.status();
   config_ = std::move(config).value();
   InitLogging(config_.log_level);
@@ -77,8 +78,22 @@ Status DaemonLoop::Start() {
   auto state = StateStore::Open(config_.state);
   if (!state.ok()) return state.status();
   state_ = std::move(state).value();
-  notifiers_ = std::make_unique<Notifiers>(config_);
+  notifiers_ = std::make_unique<Notifiers>(config_, clock_);
 
+  if (Status s = OpenSignalsAndWatches(); !s.ok()) return s;
+  spdlog::info("started config={} rules={} ({} rules) store={} state={}", config_path_,
+               config_.rules, rules_.rules.size(), config_.store, config_.state);
+  PollStore();
+  if (!store_) EvaluateNow("start");  // sets the status line; nothing to read yet
+  if (!ready_) {
+    // No store yet (nothing imported): the service is up and waiting for data.
+    systemd_->Ready();
+    ready_ = true;
+  }
+  return Status::Ok();
+}
+
+Status DaemonLoop::OpenSignalsAndWatches() {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
@@ -89,15 +104,6 @@ Status DaemonLoop::Start() {
   inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (signal_fd_ < 0 || inotify_fd_ < 0) return Status::IOError("signalfd/inotify unavailable");
   WatchRules();
-  spdlog::info("started config={} rules={} ({} rules) store={} state={}", config_path_,
-               config_.rules, rules_.rules.size(), config_.store, config_.state);
-  PollStore();
-  if (!store_) EvaluateNow("start");  // sets the status line; nothing to read yet
-  if (!ready_) {
-    // No store yet (nothing imported): the service is up and waiting for data.
-    systemd_->Ready();
-    ready_ = true;
-  }
   return Status::Ok();
 }
 
@@ -216,7 +222,7 @@ bool DaemonLoop::ReloadRules(const char* why) {
 }
 
 void DaemonLoop::ReloadConfig() {
-  Result<Config> config = LoadConfig(config_path_);
+  Result<Config> config = LoadConfig(config_path_, ReceiverConfigKinds());
   if (!config.ok()) {
     systemd_->Reloading();
     spdlog::error("config reload failed; keeping the running config:\n{}",
@@ -245,7 +251,7 @@ void DaemonLoop::ReloadConfig() {
   }
   config_ = std::move(config).value();
   InitLogging(config_.log_level);
-  notifiers_ = std::make_unique<Notifiers>(config_);
+  notifiers_ = std::make_unique<Notifiers>(config_, clock_);
   if (store_moved) store_.reset();
   WatchRules();
   if (ReloadRules("SIGHUP")) EvaluateNow("config reloaded");
@@ -313,19 +319,24 @@ void DaemonLoop::EvaluateNow(const char* why) {
     defer_flush();
     return;
   }
+  Evaluated(*r, now, why);
+}
+
+void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char* why) {
   next_flush_.reset();
-  if (r->next_flush) {
+  if (result.next_flush) {
     next_flush_ = MonoNow() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                  *r->next_flush - now);
+                                  *result.next_flush - now);
   }
-  if (r->warnings != last_warnings_) {  // once, not every poll
-    for (const std::string& w : r->warnings) spdlog::warn("{}", w);
-    last_warnings_ = r->warnings;
+  if (result.warnings != last_warnings_) {  // once, not every poll
+    for (const std::string& w : result.warnings) spdlog::warn("{}", w);
+    last_warnings_ = result.warnings;
   }
   spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
-               r->eval.findings.size(), r->firing, r->fired, r->resolved, r->messages.size());
-  last_status_ =
-      "last evaluation " + FormatIso8601(now) + ": " + std::to_string(r->firing) + " alerts firing";
+               result.eval.findings.size(), result.firing, result.fired, result.resolved,
+               result.messages.size());
+  last_status_ = "last evaluation " + FormatIso8601(now) + ": " + std::to_string(result.firing) +
+                 " alerts firing";
   if (!ready_) {
     systemd_->Ready();
     ready_ = true;
@@ -335,7 +346,7 @@ void DaemonLoop::EvaluateNow(const char* why) {
 }
 
 void DaemonLoop::Deliver() {
-  Outbox outbox(state_.get(), notifiers_.get(), config_.outbox, clock_);
+  Outbox outbox(&state_->outbox(), notifiers_.get(), config_.outbox, clock_);
   // Between messages: answer the watchdog and notice SIGTERM (the message in
   // flight is finished, the rest waits for the next start). A SIGHUP waits
   // for the batch: the outbox is using the notifiers a reload replaces.
@@ -365,57 +376,20 @@ void DaemonLoop::Deliver() {
 void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
   const Receiver* admin = config_.FindReceiver(config_.admin_receiver);
   if (!admin) return;
-  if (admin->kind == Receiver::Kind::kAlertmanager ||
-      (admin->kind == Receiver::Kind::kWebhook &&
-       admin->webhook.format == WebhookReceiver::Format::kAlertmanager)) {
+  std::optional<Message> m = BuildAdminMessage(config_, *admin, subject, lines, clock_.Now());
+  if (!m) {
     spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}", admin->name,
                  subject);
     return;
   }
-  Message m;
-  m.id = "admin-" + NewMessageId(MessageIdDomain(config_));
-  m.receiver = admin->name;
-  m.kind = admin->kind;
-  m.group_key = "admin";
-  m.created_at = clock_.Now();
-  m.subject = subject;
-  m.summary = subject;
-  m.to = admin->email.to;
-  m.cc = admin->email.cc;
-  m.bcc = admin->email.bcc;
-  m.text = subject + "\n\n" + Joined(lines) + "\n直したら `shihyo check --rules " + config_.rules +
-           "` で確かめてください。"
-           "保存すると自動で読み込み直します。\n";
-  m.html = "<pre>" + m.text + "</pre>";
-  m.content_type = admin->webhook.content_type;
-  if (admin->kind == Receiver::Kind::kWebhook &&
-      admin->webhook.format == WebhookReceiver::Format::kTemplate &&
-      admin->webhook.compiled_template) {
-    nlohmann::json context = {{"receiver", admin->name},
-                              {"status", "admin"},
-                              {"summary", subject},
-                              {"text", m.text},
-                              {"count_new", "0"},
-                              {"count_firing", "0"},
-                              {"count_resolved", "0"},
-                              {"message_id", m.id},
-                              {"external_url", config_.external_url},
-                              {"alerts", nlohmann::json::array()}};
-    bool json = m.content_type.find("json") != std::string::npos;
-    m.body = admin->webhook.compiled_template->RenderJson(context, json);
-  } else {
-    m.body = nlohmann::json{{"version", "1"},    {"id", m.id},         {"receiver", admin->name},
-                            {"status", "admin"}, {"summary", subject}, {"errors", lines}}
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
   CycleWrite write;
-  write.messages.push_back(m);
+  write.messages.push_back(std::move(*m));
   Status s = state_->CommitCycle(write);
   if (!s.ok()) spdlog::error("admin notification not queued: {}", s.message());
 }
 
 void DaemonLoop::UpdateStatus() {
-  Result<int> pending = state_->PendingCount();
+  Result<int> pending = state_->outbox().PendingCount();
   std::string status = last_status_ + (pending.ok() ? "; outbox pending " + std::to_string(*pending)
                                                     : std::string());
   if (status == last_sent_status_) return;  // systemd hears of changes only

@@ -23,6 +23,7 @@ class StateStore;
 class Notifiers;
 class SystemdNotifier;
 class StateLock;
+struct CycleResult;
 
 class DaemonLoop {
  public:
@@ -39,6 +40,8 @@ class DaemonLoop {
 
  private:
   Status Start();
+  // The signalfd (SIGTERM, SIGINT, SIGHUP) and the inotify watch of the rules.
+  Status OpenSignalsAndWatches();
   void Loop();
   // SIGTERM/SIGINT stop; SIGHUP reloads now, or after the delivery in
   // progress when |in_delivery| (the outbox holds the notifiers).
@@ -48,6 +51,8 @@ class DaemonLoop {
   void ReloadConfig();
   void PollStore();
   void EvaluateNow(const char* why);
+  // After a successful evaluation: group_wait timer, warnings, status, pruning.
+  void Evaluated(const CycleResult& result, TimePoint now, const char* why);
   void Deliver();
   void NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines);
   void WatchRules();

@@ -15,7 +15,7 @@ Seconds Backoff(const OutboxConfig& config, int attempts, double jitter) {
   return Seconds(std::max<int64_t>(1, static_cast<int64_t>(base * jitter)));
 }
 
-Outbox::Outbox(StateStore* store, Notifiers* notifiers, const OutboxConfig& config,
+Outbox::Outbox(OutboxStore* store, Notifiers* notifiers, const OutboxConfig& config,
                const Clock& clock)
     : store_(store), notifiers_(notifiers), config_(config), clock_(clock) {}
 

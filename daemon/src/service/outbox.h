@@ -13,7 +13,7 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "notify/notifier.h"
-#include "state/state_store.h"
+#include "state/outbox_store.h"
 
 namespace shihyo {
 
@@ -32,7 +32,7 @@ Seconds Backoff(const OutboxConfig& config, int attempts, double jitter);
 class Outbox {
  public:
   // |store|, |notifiers| and |clock| must outlive the outbox.
-  Outbox(StateStore* store, Notifiers* notifiers, const OutboxConfig& config, const Clock& clock);
+  Outbox(OutboxStore* store, Notifiers* notifiers, const OutboxConfig& config, const Clock& clock);
 
   // Sends the messages due now (at most |limit|), reading the clock before
   // each one so that slow sends do not shorten the backoff of later ones.
@@ -48,7 +48,7 @@ class Outbox {
   void SetJitter(double jitter) { fixed_jitter_ = jitter; }
 
  private:
-  StateStore* store_;
+  OutboxStore* store_;
   Notifiers* notifiers_;
   OutboxConfig config_;
   const Clock& clock_;

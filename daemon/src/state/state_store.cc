@@ -1,4 +1,6 @@
-#include "state/state_store_impl.h"
+#include "state/state_store.h"
+
+#include "state/state_connection.h"
 
 namespace shihyo {
 
@@ -64,169 +66,72 @@ CREATE TABLE evaluations (
 
 }  // namespace
 
-StateStore::StateStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StateStore::StateStore(std::unique_ptr<StateConnection> connection)
+    : connection_(std::move(connection)),
+      alerts_(connection_.get()),
+      silences_(connection_.get()),
+      outbox_(connection_.get()) {}
 StateStore::~StateStore() = default;
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, int busy_timeout_ms) {
-  std::unique_ptr<Impl> impl;
+  std::unique_ptr<StateConnection> c;
   Status s = GuardSqlite(path, "open", [&]() -> Status {
-    impl = std::make_unique<Impl>(path, busy_timeout_ms);
-    impl->db.exec("PRAGMA journal_mode = WAL");
-    impl->db.exec("PRAGMA synchronous = FULL");  // a committed message survives power loss
-    int version = impl->db.execAndGet("PRAGMA user_version").getInt();
+    c = std::make_unique<StateConnection>(path, busy_timeout_ms);
+    c->db.exec("PRAGMA journal_mode = WAL");
+    c->db.exec("PRAGMA synchronous = FULL");  // a committed message survives power loss
+    int version = c->db.execAndGet("PRAGMA user_version").getInt();
     if (version > kStateVersion) {
       return Status::InvalidArgument(path + ": state schema version " + std::to_string(version) +
                                      " is newer than this shihyo");
     }
     if (version == 0) {
       int tables =
-          impl->db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table'").getInt();
+          c->db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table'").getInt();
       if (tables > 0) return Status::InvalidArgument(path + ": not a shihyo state DB");
-      SQLite::Transaction txn(impl->db);
-      impl->db.exec(kStateSchema);
-      impl->db.exec("PRAGMA user_version = " + std::to_string(kStateVersion));
+      SQLite::Transaction txn(c->db);
+      c->db.exec(kStateSchema);
+      c->db.exec("PRAGMA user_version = " + std::to_string(kStateVersion));
       txn.commit();
     }
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  return std::unique_ptr<StateStore>(new StateStore(std::move(impl)));
-}
-
-Result<std::map<std::string, AlertRecord>> StateStore::LoadAlerts() {
-  std::map<std::string, AlertRecord> alerts;
-  Status s = GuardSqlite(impl_->path, "load alerts", [&]() -> Status {
-    SQLite::Statement q(impl_->db,
-                        "SELECT fingerprint, rule, labels, finding, state, starts_at, ends_at,"
-                        " last_seen, silenced_by FROM alerts");
-    while (q.executeStep()) {
-      AlertRecord a;
-      a.fingerprint = q.getColumn(0).getString();
-      a.rule = q.getColumn(1).getString();
-      nlohmann::json labels = ParseJson(q.getColumn(2).getString());
-      if (labels.is_object()) {
-        for (const auto& [k, v] : labels.items()) {
-          if (v.is_string()) a.labels[k] = v.get<std::string>();
-        }
-      }
-      a.finding = ParseJson(q.getColumn(3).getString());
-      a.state = q.getColumn(4).getString() == "firing" ? AlertRecord::State::kFiring
-                                                       : AlertRecord::State::kResolved;
-      a.starts_at = FromSecs(q.getColumn(5).getInt64());
-      if (!q.getColumn(6).isNull()) a.ends_at = FromSecs(q.getColumn(6).getInt64());
-      a.last_seen = FromSecs(q.getColumn(7).getInt64());
-      a.silenced_by = q.getColumn(8).getString();
-      alerts.emplace(a.fingerprint, std::move(a));
-    }
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return alerts;
-}
-
-Result<NotifyLog> StateStore::LoadNotifyLog() {
-  NotifyLog log;
-  Status s = GuardSqlite(impl_->path, "load notification log", [&]() -> Status {
-    SQLite::Statement q(
-        impl_->db, "SELECT receiver, group_key, last_sent, firing, pending_since FROM notify_log");
-    while (q.executeStep()) {
-      NotifyLogEntry e;
-      e.receiver = q.getColumn(0).getString();
-      e.group_key = q.getColumn(1).getString();
-      if (!q.getColumn(2).isNull()) e.last_sent = FromSecs(q.getColumn(2).getInt64());
-      nlohmann::json firing = ParseJson(q.getColumn(3).getString());
-      if (firing.is_array()) {
-        for (const auto& fp : firing) {
-          if (fp.is_string()) e.firing.insert(fp.get<std::string>());
-        }
-      }
-      if (!q.getColumn(4).isNull()) e.pending_since = FromSecs(q.getColumn(4).getInt64());
-      log.emplace(std::make_pair(e.receiver, e.group_key), std::move(e));
-    }
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return log;
+  return std::unique_ptr<StateStore>(new StateStore(std::move(c)));
 }
 
 Status StateStore::CommitCycle(const CycleWrite& w) {
-  return GuardSqlite(impl_->path, "commit cycle", [&]() -> Status {
-    SQLite::Transaction txn(impl_->db);
-    SQLite::Statement alert(
-        impl_->db,
-        "INSERT OR REPLACE INTO alerts (fingerprint, rule, labels, finding, state,"
-        " starts_at, ends_at, last_seen, silenced_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const AlertRecord* a : w.alerts) {
-      nlohmann::json labels = nlohmann::json::object();
-      for (const auto& [k, v] : a->labels) labels[k] = v;
-      alert.bind(1, a->fingerprint);
-      alert.bind(2, a->rule);
-      alert.bind(3, Dump(labels));
-      alert.bind(4, Dump(a->finding));
-      alert.bind(5, a->firing() ? "firing" : "resolved");
-      alert.bind(6, Secs(a->starts_at));
-      a->ends_at ? alert.bind(7, Secs(*a->ends_at)) : alert.bind(7);
-      alert.bind(8, Secs(a->last_seen));
-      alert.bind(9, a->silenced_by);
-      alert.exec();
-      alert.reset();
-    }
-    SQLite::Statement log(
-        impl_->db,
-        "INSERT OR REPLACE INTO notify_log (receiver, group_key, last_sent, firing,"
-        " pending_since) VALUES (?, ?, ?, ?, ?)");
-    for (const NotifyLogEntry& e : w.log) {
-      log.bind(1, e.receiver);
-      log.bind(2, e.group_key);
-      e.last_sent ? log.bind(3, Secs(*e.last_sent)) : log.bind(3);
-      log.bind(4, Dump(nlohmann::json(e.firing)));
-      e.pending_since ? log.bind(5, Secs(*e.pending_since)) : log.bind(5);
-      log.exec();
-      log.reset();
-    }
-    SQLite::Statement supersede(impl_->db,
-                                "UPDATE outbox SET status = 'superseded' WHERE receiver = ?"
-                                " AND kind = 'alertmanager' AND status = 'pending'");
-    SQLite::Statement msg(impl_->db,
-                          "INSERT INTO outbox (id, receiver, kind, group_key, summary, payload,"
-                          " status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?,"
-                          " 'pending', ?, ?)");
-    for (const Message& m : w.messages) {
-      nlohmann::json payload = MessageToJson(m);
-      if (m.kind == Receiver::Kind::kAlertmanager) {
-        supersede.bind(1, m.receiver);
-        supersede.exec();
-        supersede.reset();
-      }
-      msg.bind(1, m.id);
-      msg.bind(2, m.receiver);
-      msg.bind(3, payload["kind"].get<std::string>());
-      msg.bind(4, m.group_key);
-      msg.bind(5, m.summary);
-      msg.bind(6, Dump(payload));
-      msg.bind(7, Secs(m.created_at));
-      msg.bind(8, Secs(m.created_at));
-      msg.exec();
-      msg.reset();
-    }
-    if (w.evaluation) {
-      const EvaluationRecord& e = *w.evaluation;
-      SQLite::Statement ev(impl_->db,
-                           "INSERT INTO evaluations (at, findings, firing, fired, resolved,"
-                           " messages, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-      ev.bind(1, Secs(e.at));
-      ev.bind(2, e.findings);
-      ev.bind(3, e.firing);
-      ev.bind(4, e.fired);
-      ev.bind(5, e.resolved);
-      ev.bind(6, e.messages);
-      ev.bind(7, e.duration_ms);
-      ev.exec();
-    }
+  return GuardSqlite(connection_->path, "commit cycle", [&]() -> Status {
+    SQLite::Transaction txn(connection_->db);
+    WriteAlertRows(connection_->db, w.alerts);
+    WriteNotifyLogRows(connection_->db, w.log);
+    WriteMessageRows(connection_->db, w.messages);
+    if (w.evaluation) WriteEvaluationRow(connection_->db, *w.evaluation);
     txn.commit();
     return Status::Ok();
   });
+}
+
+Result<int> StateStore::Prune(TimePoint before) {
+  int n = 0;
+  Status st = GuardSqlite(connection_->path, "prune", [&]() -> Status {
+    SQLite::Transaction txn(connection_->db);
+    SQLite::Statement alerts(connection_->db,
+                             "DELETE FROM alerts WHERE state = 'resolved' AND ends_at < ?");
+    alerts.bind(1, Secs(before));
+    n += alerts.exec();
+    SQLite::Statement sent(
+        connection_->db,
+        "DELETE FROM outbox WHERE status IN ('sent', 'superseded') AND created_at < ?");
+    sent.bind(1, Secs(before));
+    n += sent.exec();
+    SQLite::Statement evals(connection_->db, "DELETE FROM evaluations WHERE at < ?");
+    evals.bind(1, Secs(before));
+    n += evals.exec();
+    txn.commit();
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return n;
 }
 
 }  // namespace shihyo

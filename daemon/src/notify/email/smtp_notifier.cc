@@ -137,16 +137,51 @@ std::string RenderEmailPreview(const Message& m, const SmtpConfig& smtp, TimePoi
   return out;
 }
 
+namespace {
+
+long UseSsl(const SmtpConfig& smtp) {
+  bool implicit_tls = smtp.url.rfind("smtps://", 0) == 0;
+  if (implicit_tls || smtp.starttls == SmtpConfig::StartTls::kRequired) return CURLUSESSL_ALL;
+  return smtp.starttls == SmtpConfig::StartTls::kOpportunistic ? CURLUSESSL_TRY : CURLUSESSL_NONE;
+}
+
+// multipart/mixed holding an inline multipart/alternative of text and HTML;
+// |part_headers| must outlive the transfer, the caller frees the result.
+curl_mime* TextAndHtml(CURL* c, const Message& m, CurlList* part_headers) {
+  curl_mime* mime = curl_mime_init(c);
+  curl_mime* alt = curl_mime_init(c);
+  curl_mimepart* part = curl_mime_addpart(alt);
+  curl_mime_data(part, m.text.data(), m.text.size());
+  curl_mime_type(part, "text/plain; charset=UTF-8");
+  curl_mime_encoder(part, "base64");
+  part = curl_mime_addpart(alt);
+  curl_mime_data(part, m.html.data(), m.html.size());
+  curl_mime_type(part, "text/html; charset=UTF-8");
+  curl_mime_encoder(part, "base64");
+  part = curl_mime_addpart(mime);
+  curl_mime_subparts(part, alt);  // |mime| owns |alt| from here
+  curl_mime_type(part, "multipart/alternative");
+  part_headers->Append("Content-Disposition: inline");
+  curl_mime_headers(part, part_headers->get(), 0);
+  return mime;
+}
+
+// SMTP 5xx is permanent; 4xx and no answer at all are worth another try.
+Status SmtpResult(const Status& s, long code) {
+  if (s.ok()) return s;
+  if (code >= 500 && code < 600) {
+    return Status::InvalidArgument(s.message() + " (SMTP " + std::to_string(code) + ", permanent)");
+  }
+  return code ? Status::Unavailable(s.message() + " (SMTP " + std::to_string(code) + ")") : s;
+}
+
+}  // namespace
+
 Status SmtpNotifier::Send(const Message& m) {
   CurlHandle curl(smtp_.timeout, smtp_.tls_verify);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, smtp_.url.c_str());
-  bool implicit_tls = smtp_.url.rfind("smtps://", 0) == 0;
-  curl_easy_setopt(c, CURLOPT_USE_SSL,
-                   implicit_tls || smtp_.starttls == SmtpConfig::StartTls::kRequired
-                       ? CURLUSESSL_ALL
-                   : smtp_.starttls == SmtpConfig::StartTls::kOpportunistic ? CURLUSESSL_TRY
-                                                                            : CURLUSESSL_NONE);
+  curl_easy_setopt(c, CURLOPT_USE_SSL, UseSsl(smtp_));
   std::string password;
   if (!smtp_.user.empty()) {
     Result<std::string> secret = ReadSecret(smtp_.password);
@@ -163,38 +198,15 @@ Status SmtpNotifier::Send(const Message& m) {
   }
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
   CurlList headers;
-  for (const std::string& line : EmailHeaders(m, smtp_, std::chrono::system_clock::now())) {
-    headers.Append(line);
-  }
+  for (const std::string& line : EmailHeaders(m, smtp_, clock_.Now())) headers.Append(line);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-
-  // multipart/mixed holding an inline multipart/alternative of text and HTML.
-  curl_mime* mime = curl_mime_init(c);
-  curl_mime* alt = curl_mime_init(c);
-  curl_mimepart* part = curl_mime_addpart(alt);
-  curl_mime_data(part, m.text.data(), m.text.size());
-  curl_mime_type(part, "text/plain; charset=UTF-8");
-  curl_mime_encoder(part, "base64");
-  part = curl_mime_addpart(alt);
-  curl_mime_data(part, m.html.data(), m.html.size());
-  curl_mime_type(part, "text/html; charset=UTF-8");
-  curl_mime_encoder(part, "base64");
-  part = curl_mime_addpart(mime);
-  curl_mime_subparts(part, alt);  // |mime| owns |alt| from here
-  curl_mime_type(part, "multipart/alternative");
   CurlList part_headers;
-  part_headers.Append("Content-Disposition: inline");
-  curl_mime_headers(part, part_headers.get(), 0);
+  curl_mime* mime = TextAndHtml(c, m, &part_headers);
   curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
-
   Status s = curl.Perform("SMTP " + smtp_.url);
   long code = curl.ResponseCode();
   curl_mime_free(mime);
-  if (s.ok()) return s;
-  if (code >= 500 && code < 600) {
-    return Status::InvalidArgument(s.message() + " (SMTP " + std::to_string(code) + ", permanent)");
-  }
-  return code ? Status::Unavailable(s.message() + " (SMTP " + std::to_string(code) + ")") : s;
+  return SmtpResult(s, code);
 }
 
 }  // namespace shihyo

@@ -38,12 +38,13 @@ std::string RenderEmailPreview(const Message& m, const SmtpConfig& smtp, TimePoi
 
 class SmtpNotifier : public Notifier {
  public:
-  // |smtp| must outlive the notifier.
-  explicit SmtpNotifier(const SmtpConfig& smtp) : smtp_(smtp) {}
+  // |smtp| and |clock| (the Date header) must outlive the notifier.
+  SmtpNotifier(const SmtpConfig& smtp, const Clock& clock) : smtp_(smtp), clock_(clock) {}
   Status Send(const Message& message) override;
 
  private:
   const SmtpConfig& smtp_;
+  const Clock& clock_;
 };
 
 }  // namespace shihyo

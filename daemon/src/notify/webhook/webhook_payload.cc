@@ -1,6 +1,8 @@
 #include "notify/webhook/webhook_payload.h"
 
 #include "base/message_template.h"
+#include "model/value_parser.h"
+#include "notify/alert_json.h"
 
 namespace shihyo {
 
@@ -8,33 +10,7 @@ namespace {
 
 constexpr const char* kZeroTime = "0001-01-01T00:00:00Z";
 
-nlohmann::json Dump(const Labels& labels) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : labels) j[k] = v;
-  return j;
-}
-
-std::string Str(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string GeneratorUrl(const DigestContext& ctx, const AlertRecord& a) {
-  return ctx.external_url + "/alerts/" + a.fingerprint;
-}
-
-nlohmann::json Annotations(const AlertRecord& a) {
-  nlohmann::json ann = {{"summary", Str(a.finding, "message")}};
-  std::string series;
-  const nlohmann::json& ev = a.finding.value("evidence", nlohmann::json::object());
-  for (const auto& o : ev.value("series", nlohmann::json::array())) {
-    series += (series.empty() ? "" : " / ") + std::to_string(o.value("fiscal_year", 0)) + ": " +
-              (Str(o, "raw").empty() ? "—" : Str(o, "raw"));
-  }
-  std::string target = ev.contains("target") ? Str(ev["target"], "raw") : "";
-  ann["description"] = "目標 " + target + " / 実績 " + series;
-  return ann;
-}
+nlohmann::json Dump(const Labels& labels) { return LabelsJson(labels); }
 
 std::vector<std::pair<const AlertRecord*, bool>> AllAlerts(const GroupNotification& n) {
   std::vector<std::pair<const AlertRecord*, bool>> out;  // alert, is new
@@ -57,7 +33,7 @@ nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext
                                  const std::string& id) {
   nlohmann::json alerts = nlohmann::json::array();
   for (const auto& [a, fresh] : AllAlerts(n)) {
-    const nlohmann::json& f = a->finding;
+    const nlohmann::json f = AlertFindingJson(a->finding);
     nlohmann::json j = {
         {"status", a->firing() ? "firing" : "resolved"},
         {"new", fresh},
@@ -67,7 +43,7 @@ nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext
         {"labels", Dump(a->labels)}};
     for (const char* key : {"rule", "check", "severity", "plan", "project", "indicator",
                             "fiscal_year", "fiscal_year_era", "message", "evidence"}) {
-      j[key] = f.contains(key) ? f[key] : nlohmann::json();
+      j[key] = f.at(key);
     }
     if (!a->firing()) {
       const Indicator* current = CurrentIndicator(ctx.snapshot, *a);
@@ -100,7 +76,7 @@ nlohmann::json AlertmanagerWebhookJson(const GroupNotification& n, const DigestC
   int truncated = 0;
   for (const auto& entry : AllAlerts(n)) {
     const AlertRecord* a = entry.first;  // captured below: no structured binding (clang 14)
-    nlohmann::json ann = Annotations(*a);
+    nlohmann::json ann = AlertAnnotationsJson(*a);
     if (!common_labels) {
       common_labels = a->labels;
       common_annotations = ann;
@@ -123,7 +99,7 @@ nlohmann::json AlertmanagerWebhookJson(const GroupNotification& n, const DigestC
                       {"annotations", ann},
                       {"startsAt", FormatIso8601(a->starts_at)},
                       {"endsAt", a->ends_at ? FormatIso8601(*a->ends_at) : kZeroTime},
-                      {"generatorURL", GeneratorUrl(ctx, *a)},
+                      {"generatorURL", GeneratorUrl(ctx.external_url, *a)},
                       {"fingerprint", a->fingerprint}});
   }
   nlohmann::json group_labels = Dump(n.group.labels);
@@ -145,16 +121,15 @@ nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& 
                                const std::string& id) {
   nlohmann::json alerts = nlohmann::json::array();
   for (const auto& [a, fresh] : AllAlerts(n)) {
-    const nlohmann::json& f = a->finding;
-    std::optional<Severity> sev = SeverityFromName(Str(f, "severity"));
-    alerts.push_back({{"indicator", Str(f, "indicator")},
-                      {"message", Str(f, "message")},
-                      {"severity", Str(f, "severity")},
-                      {"severity_label", sev ? SeverityLabel(*sev) : ""},
-                      {"fiscal_year_era", Str(f, "fiscal_year_era")},
-                      {"rule", Str(f, "rule")},
-                      {"plan", Str(f, "plan")},
-                      {"project", Str(f, "project")},
+    const AlertFinding& f = a->finding;
+    alerts.push_back({{"indicator", f.indicator},
+                      {"message", f.message},
+                      {"severity", SeverityName(f.severity)},
+                      {"severity_label", SeverityLabel(f.severity)},
+                      {"fiscal_year_era", f.fiscal_year ? FormatEraYear(*f.fiscal_year) : ""},
+                      {"rule", f.rule},
+                      {"plan", f.plan},
+                      {"project", f.project},
                       {"state_label", !a->firing() ? "解消"
                                       : fresh      ? "新規"
                                                    : "継続"}});
@@ -177,24 +152,26 @@ nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& 
 }  // namespace
 
 Message BuildWebhook(const GroupNotification& n, const DigestContext& ctx, const std::string& id) {
-  const WebhookReceiver& w = n.receiver->webhook;
+  static const WebhookSettings kDefaults;
+  const WebhookSettings* settings = n.receiver->SettingsAs<WebhookSettings>();
+  const WebhookSettings& w = settings ? *settings : kDefaults;
   Message m;
   m.id = id;
   m.receiver = n.receiver->name;
-  m.kind = Receiver::Kind::kWebhook;
+  m.kind = "webhook";
   m.group_key = n.group.key;
   m.created_at = ctx.now;
   m.summary = DigestSubject(n);
   m.content_type = w.content_type;
   constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
   switch (w.format) {
-    case WebhookReceiver::Format::kShihyo:
+    case WebhookSettings::Format::kShihyo:
       m.body = ShihyoWebhookJson(n, ctx, id).dump(-1, ' ', false, kReplace);
       break;
-    case WebhookReceiver::Format::kAlertmanager:
+    case WebhookSettings::Format::kAlertmanager:
       m.body = AlertmanagerWebhookJson(n, ctx, w.max_alerts).dump(-1, ' ', false, kReplace);
       break;
-    case WebhookReceiver::Format::kTemplate: {
+    case WebhookSettings::Format::kTemplate: {
       bool json = w.content_type.find("json") != std::string::npos;
       m.body = w.compiled_template
                    ? w.compiled_template->RenderJson(TemplateContext(n, ctx, id), json)
@@ -202,37 +179,6 @@ Message BuildWebhook(const GroupNotification& n, const DigestContext& ctx, const
       break;
     }
   }
-  return m;
-}
-
-nlohmann::json AlertmanagerPushJson(const AlertmanagerPush& push, const DigestContext& ctx,
-                                    Seconds ttl) {
-  nlohmann::json alerts = nlohmann::json::array();
-  for (const AlertRecord* a : push.alerts) {
-    TimePoint ends = a->firing() ? ctx.now + ttl : a->ends_at.value_or(ctx.now);
-    alerts.push_back({{"labels", Dump(a->labels)},
-                      {"annotations", Annotations(*a)},
-                      {"startsAt", FormatIso8601(a->starts_at)},
-                      {"endsAt", FormatIso8601(ends)},
-                      {"generatorURL", GeneratorUrl(ctx, *a)}});
-  }
-  return alerts;
-}
-
-Message BuildAlertmanagerPush(const AlertmanagerPush& push, const DigestContext& ctx, Seconds ttl,
-                              const std::string& id) {
-  Message m;
-  m.id = id;
-  m.receiver = push.receiver->name;
-  m.kind = Receiver::Kind::kAlertmanager;
-  m.group_key = "alertmanager";
-  m.created_at = ctx.now;
-  int firing = 0;
-  for (const AlertRecord* a : push.alerts) firing += a->firing() ? 1 : 0;
-  m.summary = "Alertmanager: " + std::to_string(firing) + " firing, " +
-              std::to_string(push.alerts.size() - firing) + " resolved";
-  m.body = AlertmanagerPushJson(push, ctx, ttl)
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return m;
 }
 

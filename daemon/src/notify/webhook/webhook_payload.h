@@ -1,6 +1,6 @@
-// The bodies shihyo posts: its own JSON digest, Alertmanager's webhook
-// payload (version 4, so existing receivers work), a template body for chat
-// tools, and the alert list of Alertmanager's /api/v2/alerts. Pure.
+// The bodies a webhook posts: shihyo's own JSON digest, Alertmanager's
+// webhook payload (version 4, so existing receivers work) and a template body
+// for chat tools. Pure.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,6 +9,7 @@
 #include "alert/notify_planner.h"
 #include "notify/digest.h"
 #include "notify/message.h"
+#include "notify/webhook/webhook_kind.h"
 
 namespace shihyo {
 
@@ -27,13 +28,5 @@ nlohmann::json AlertmanagerWebhookJson(const GroupNotification& n, const DigestC
 
 // The webhook message for |n| in the receiver's format.
 Message BuildWebhook(const GroupNotification& n, const DigestContext& ctx, const std::string& id);
-
-// The body of POST /api/v2/alerts: firing alerts end at now + |ttl| unless
-// re-sent, resolved ones at their end time.
-nlohmann::json AlertmanagerPushJson(const AlertmanagerPush& push, const DigestContext& ctx,
-                                    Seconds ttl);
-
-Message BuildAlertmanagerPush(const AlertmanagerPush& push, const DigestContext& ctx, Seconds ttl,
-                              const std::string& id);
 
 }  // namespace shihyo

@@ -1,0 +1,57 @@
+#include "alert/alert_finding.h"
+
+#include <cmath>
+
+#include "eval/checks.h"
+
+namespace shihyo {
+
+namespace {
+
+// As `shihyo eval --format json` reports a figure (eval/evaluator.cc).
+std::variant<double, std::string> ReportedFigure(const Figure& fig) {
+  const double* d = std::get_if<double>(&fig.value);
+  if (!d) return std::get<std::string>(fig.value);
+  if (std::isfinite(*d)) return std::round(*d * 1e6) / 1e6;
+  bool percent = fig.name == "ratio" || fig.name.find("percent") != std::string::npos;
+  return FormatNumber(*d, percent ? 1 : 2);
+}
+
+AlertEvidence EvidenceOf(const Finding& f) {
+  AlertEvidence e;
+  for (const Figure& fig : f.figures) e.figures[fig.name] = ReportedFigure(fig);
+  if (const Indicator* ind = f.source) {
+    e.has_indicator = true;
+    e.target_raw = ind->target_raw;
+    e.target = ind->target;
+    e.direction = ind->direction;
+    e.aggregation = ind->aggregation;
+    e.series = ind->observations;
+    e.footnotes = ind->footnotes;
+  }
+  return e;
+}
+
+}  // namespace
+
+AlertFinding ToAlertFinding(const Finding& f) {
+  AlertFinding a;
+  a.rule = f.rule;
+  a.check = f.check;
+  a.severity = f.severity;
+  a.plan = f.plan;
+  a.project = f.project;
+  a.measure = f.measure;
+  a.indicator = f.indicator;
+  a.ordinal = f.ordinal;
+  a.department = f.department;
+  a.fiscal_year = f.fiscal_year;
+  a.message = f.message;
+  a.fingerprint = f.fingerprint;
+  a.labels = f.labels;
+  a.related = f.related;
+  a.evidence = EvidenceOf(f);
+  return a;
+}
+
+}  // namespace shihyo

@@ -1,0 +1,55 @@
+// The outbox in the state DB: messages waiting to be delivered, and what
+// became of them. Messages are queued by StateStore::CommitCycle with the
+// alert changes that cause them; the delivery loop marks them here. One
+// instance per thread; borrows StateStore's connection.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "notify/message.h"
+
+namespace shihyo {
+
+struct StateConnection;
+
+struct OutboxEntry {
+  Message message;
+  std::string status;  // pending, sent, dead, superseded
+  int attempts = 0;
+  TimePoint next_attempt_at{};
+  std::string last_error;
+  std::optional<TimePoint> sent_at;
+};
+
+class OutboxStore {
+ public:
+  // |connection| must outlive the store.
+  explicit OutboxStore(StateConnection* connection) : c_(connection) {}
+  OutboxStore(const OutboxStore&) = delete;
+  OutboxStore& operator=(const OutboxStore&) = delete;
+
+  // Pending messages due at |now|, oldest first.
+  Result<std::vector<OutboxEntry>> DueMessages(TimePoint now, int limit);
+  // Every message with |status| ("" for all), newest first.
+  Result<std::vector<OutboxEntry>> ListOutbox(const std::string& status, int limit);
+  Status MarkSent(const std::string& id, TimePoint now, int attempts);
+  Status MarkRetry(const std::string& id, int attempts, TimePoint next_attempt,
+                   const std::string& error);
+  Status MarkDead(const std::string& id, int attempts, const std::string& error);
+  // Puts dead (or all not-sent) messages back in the queue, due at |now|:
+  // |ids| empty means every dead message. Returns how many; kNotFound names
+  // an id that is neither dead nor pending.
+  Result<int> Requeue(const std::vector<std::string>& ids, TimePoint now);
+  // Pending messages, and when the earliest of them is due.
+  Result<int> PendingCount();
+  Result<std::optional<TimePoint>> NextAttempt();
+
+ private:
+  StateConnection* c_;
+};
+
+}  // namespace shihyo

@@ -1,0 +1,70 @@
+#include "state/silence_store.h"
+
+#include "state/state_connection.h"
+
+namespace shihyo {
+
+Status SilenceStore::AddSilence(const Silence& s) {
+  return GuardSqlite(c_->path, "add silence", [&]() -> Status {
+    nlohmann::json matchers = nlohmann::json::array();
+    for (const SilenceMatcher& m : s.matchers) {
+      matchers.push_back({{"label", m.label}, {"value", m.value}, {"regex", m.regex}});
+    }
+    SQLite::Statement q(
+        c_->db,
+        "INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment)"
+        " VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, s.id);
+    q.bind(2, Dump(matchers));
+    q.bind(3, Secs(s.starts_at));
+    q.bind(4, Secs(s.ends_at));
+    q.bind(5, s.created_by);
+    q.bind(6, s.comment);
+    q.exec();
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Silence>> SilenceStore::LoadSilences(TimePoint now, bool include_expired) {
+  std::vector<Silence> out;
+  Status st = GuardSqlite(c_->path, "load silences", [&]() -> Status {
+    SQLite::Statement q(c_->db,
+                        std::string("SELECT id, matchers, starts_at, ends_at, created_by, comment"
+                                    " FROM silences") +
+                            (include_expired ? "" : " WHERE ends_at > ?") + " ORDER BY starts_at");
+    if (!include_expired) q.bind(1, Secs(now));
+    while (q.executeStep()) {
+      Silence s;
+      s.id = q.getColumn(0).getString();
+      nlohmann::json matchers = ParseJson(q.getColumn(1).getString());
+      if (matchers.is_array()) {
+        for (const auto& m : matchers) {
+          s.matchers.push_back(SilenceMatcher{m.value("label", ""), m.value("value", ""),
+                                              m.value("regex", false), nullptr});
+        }
+      }
+      // Compiled once per load; a bad stored regex simply never matches.
+      (void)CompileSilence(&s);
+      s.starts_at = FromSecs(q.getColumn(2).getInt64());
+      s.ends_at = FromSecs(q.getColumn(3).getInt64());
+      s.created_by = q.getColumn(4).getString();
+      s.comment = q.getColumn(5).getString();
+      out.push_back(std::move(s));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SilenceStore::ExpireSilence(const std::string& id, TimePoint now) {
+  return GuardSqlite(c_->path, "expire silence", [&]() -> Status {
+    SQLite::Statement q(c_->db, "UPDATE silences SET ends_at = min(ends_at, ?) WHERE id = ?");
+    q.bind(1, Secs(now));
+    q.bind(2, id);
+    if (q.exec() == 0) return Status::NotFound("no silence with id '" + id + "'");
+    return Status::Ok();
+  });
+}
+
+}  // namespace shihyo

@@ -1,0 +1,49 @@
+// Internal to state/: the one SQLite connection the alert, silence and outbox
+// stores share, and the row writes a cycle makes in one transaction.
+// Included only by state/*.cc. One instance per thread.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/sqlite_util.h"
+#include "state/alert_store.h"
+#include "state/outbox_store.h"
+
+namespace shihyo {
+
+struct StateConnection {
+  StateConnection(const std::string& p, int timeout)
+      : path(p), db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, timeout) {}
+  std::string path;
+  SQLite::Database db;
+};
+
+// Times are whole seconds since the Unix epoch.
+inline int64_t Secs(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+inline TimePoint FromSecs(int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+
+inline std::string Dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+inline nlohmann::json ParseJson(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j;
+}
+
+// The writes of a cycle, for use inside the caller's transaction; they throw
+// SQLite::Exception (the caller guards). alert_store.cc:
+void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts);
+void WriteNotifyLogRows(SQLite::Database& db, const std::vector<NotifyLogEntry>& log);
+void WriteEvaluationRow(SQLite::Database& db, const EvaluationRecord& evaluation);
+// outbox_store.cc: queues |messages|; a message of a kind that
+// ReplacesPending() supersedes its receiver's pending ones of that kind.
+void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages);
+
+}  // namespace shihyo
