@@ -271,6 +271,17 @@ class ConfigLoader {
     return out;
   }
 
+  // group_by: label names, or [...] for one message per alert.
+  void ReadGroupBy(const YamlField& f, const std::string& what, Route* r) {
+    std::vector<std::string> labels =
+        ReadStringList(f, what, &r_.errors).value_or(std::vector<std::string>{});
+    r->group_each = labels.size() == 1 && labels[0] == "...";
+    r->group_by = r->group_each ? std::vector<std::string>{} : labels;
+    for (const std::string& l : r->group_by) {
+      if (!ValidLabelName(l)) r_.errors.Add(f.mark(), what + ": '" + l + "' is not a label name");
+    }
+  }
+
   Route ReadRoute(const YamlField& field, const std::string& context, const Route& parent,
                   bool root, int depth = 0) {
     if (depth > kMaxRouteDepth) {
@@ -300,14 +311,7 @@ class ConfigLoader {
         for (Matcher& m : ReadMatchers(f, what, f.key == "match_re"))
           r.matchers.push_back(std::move(m));
       } else if (f.key == "group_by") {
-        std::vector<std::string> labels =
-            ReadStringList(f, what, &r_.errors).value_or(std::vector<std::string>{});
-        r.group_each = labels.size() == 1 && labels[0] == "...";
-        r.group_by = r.group_each ? std::vector<std::string>{} : labels;
-        for (const std::string& l : r.group_by) {
-          if (!ValidLabelName(l))
-            r_.errors.Add(f.mark(), what + ": '" + l + "' is not a label name");
-        }
+        ReadGroupBy(f, what, &r);
       } else if (f.key == "group_wait") {
         r.group_wait = Bounded(f, what, kGroupWaitBounds).value_or(r.group_wait);
       } else if (f.key == "repeat_interval") {
