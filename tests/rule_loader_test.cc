@@ -2,8 +2,11 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <set>
 
+#include "base/message_template.h"
 #include "base/regex.h"
+#include "eval/checks/registry.h"
 #include "eval/expression.h"
 #include "fakes.h"
 
@@ -49,11 +52,11 @@ TEST_CASE("rule_loader: every error of a file is reported, and none is activated
   // A bad value is one error, not also "rising needs a threshold".
   REQUIRE(load.errors.size() == 3);
   CHECK(load.errors[0] == file + ":4:23: rule 'a': 'percent': expected a number, found 'x'");
-  CHECK(load.errors[1] == file +
-                              ":6:12: rule 'b': unknown check 'nope' (expected one of: "
-                              "unit_mismatch, unparseable, missing_actual, status_only, annotated, "
-                              "target_missed, target_unreachable, rising, spike, "
-                              "cumulative_decrease, duplicate_series, expression)");
+  std::string names;  // every check, in registry order
+  for (const CheckSpec* c : AllChecks()) names += (names.empty() ? "" : ", ") + c->name;
+  CHECK_THAT(names, Catch::StartsWith("unit_mismatch, unparseable, "));
+  CHECK(load.errors[1] ==
+        file + ":6:12: rule 'b': unknown check 'nope' (expected one of: " + names + ")");
   CHECK(load.errors[2] ==
         file + ":9:13: rule 'c': 'labels': expected a mapping of names to strings, found a list");
 }
@@ -98,7 +101,7 @@ overrides:
   REQUIRE(load.rules.rules.size() == 1);  // 'off' is disabled
   const Rule& r = load.rules.rules[0];
   CHECK(r.id == "abuse");
-  CHECK(r.check == Check::kRising);
+  CHECK(r.check == FindCheck("rising"));
   CHECK(r.severity == Severity::kCritical);
   CHECK(r.line == 3);
   REQUIRE(r.select.name_matches);
@@ -109,9 +112,11 @@ overrides:
   CHECK(r.select.directions.size() == 2);
   REQUIRE(r.exclude.size() == 1);
   CHECK(r.exclude[0].names == std::vector<std::string>{"児童虐待発生件数(の減少)"});
-  CHECK(*r.params.percent == 20);
-  CHECK(*r.params.step == 3);
-  CHECK_FALSE(r.params.require_all);
+  CHECK(r.params.OptionalNumber("percent") == 20);
+  CHECK(r.params.OptionalNumber("step") == 3);
+  CHECK_FALSE(r.params.Bool("require_all"));
+  CHECK(r.params.Int("consecutive") == 0);  // the spec's default
+  CHECK_FALSE(r.params.Bool("include_annotated"));
   CHECK(r.labels.at("team") == "kodomo");
   REQUIRE(r.message);
   REQUIRE(load.rules.overrides.size() == 1);
@@ -164,6 +169,93 @@ TEST_CASE("expression: conditions over the variables, never code", "[rule_loader
   REQUIRE_FALSE(bad.ok());
   CHECK_FALSE(Expression::Compile("value <").ok());
   CHECK_FALSE(Expression::Compile("").ok());
+}
+
+// The checks below come from the registry: a new check is covered by adding it.
+TEST_CASE("checks: every registered check has a complete spec", "[checks]") {
+  REQUIRE_FALSE(AllChecks().empty());
+  std::set<std::string> names;
+  for (const CheckSpec* c : AllChecks()) {
+    CAPTURE(c->name);
+    CHECK(names.insert(c->name).second);
+    CHECK(FindCheck(c->name) == c);
+    CHECK_FALSE(c->doc.empty());
+    CHECK((c->per_indicator == nullptr) != (c->over_set == nullptr));
+    CHECK(MessageTemplate::Compile(c->default_message, PlaceholdersFor(*c)).ok());
+    std::set<std::string> keys;
+    for (const ParamSpec& p : c->params) CHECK(keys.insert(p.key).second);
+    for (const std::string& key : c->needs_one_of) CHECK(keys.count(key) == 1);
+  }
+  CHECK(FindCheck("nope") == nullptr);
+}
+
+// A value the loader accepts for |p|, as YAML.
+std::string ValidValue(const ParamSpec& p) {
+  switch (p.type) {
+    case ParamType::kBool:
+      return "true";
+    case ParamType::kInt:
+      return std::to_string(static_cast<int>(p.max));
+    case ParamType::kNumber:
+      return std::to_string(p.max);
+    case ParamType::kChoice:
+      return p.choices.front();
+    case ParamType::kUnitPairs:
+      return "[[件, 人]]";
+    case ParamType::kCondition:
+      return "\"value > 0\"";
+  }
+  return "";
+}
+
+TEST_CASE("checks: a rule of each check loads its params as the spec declares", "[checks]") {
+  TempDir dir;
+  for (const CheckSpec* c : AllChecks()) {
+    CAPTURE(c->name);
+    std::string params, placeholders;
+    for (const ParamSpec& p : c->params) params += ", " + p.key + ": " + ValidValue(p);
+    for (const std::string& name : PlaceholdersFor(*c)) placeholders += "{{" + name + "}}";
+    std::string file =
+        dir.Write(c->name + ".yaml", "rules:\n  - {id: r, check: " + c->name + ", params: {" +
+                                         params.substr(params.empty() ? 0 : 2) + "}, message: '" +
+                                         placeholders + "'}\n");
+    RuleLoad load = LoadRules({file});
+    for (const std::string& e : load.errors) UNSCOPED_INFO(e);
+    REQUIRE(load.ok());
+    const Rule& rule = load.rules.rules.at(0);
+    CHECK(rule.check == c);
+    for (const ParamSpec& p : c->params) CHECK(rule.params.Has(p.key));
+    // Without params a rule gets the defaults, or an error naming what it needs.
+    file = dir.Write(c->name + ".yaml", "rules:\n  - {id: r, check: " + c->name + "}\n");
+    load = LoadRules({file});
+    CHECK(load.errors.size() == (c->needs_one_of.empty() ? 0u : 1u));
+    if (!load.ok()) CHECK_THAT(load.errors[0], Catch::Contains("needs"));
+  }
+}
+
+TEST_CASE("checks: README's check table has each check's line", "[checks]") {
+  std::string readme = testing::ReadFile(SourcePath("README.md"));
+  for (const CheckSpec* c : AllChecks()) {
+    CAPTURE(c->name);
+    CHECK_THAT(readme, Catch::Contains("| `" + c->name + "` | " + c->doc + " |"));
+  }
+}
+
+TEST_CASE("checks: each check has a shipped rule that a rule test names", "[checks]") {
+  RuleLoad load = LoadRuleDir(SourcePath("rules"));
+  REQUIRE(load.ok());
+  auto tests = ListRuleFiles(SourcePath("rules/tests"));
+  REQUIRE(tests.ok());
+  std::string tested;
+  for (const std::string& file : *tests) tested += testing::ReadFile(file);
+  for (const CheckSpec* c : AllChecks()) {
+    CAPTURE(c->name);
+    bool named = false;
+    for (const Rule& r : load.rules.rules) {
+      named = named || (r.check == c && tested.find("rule: " + r.id + ",") != std::string::npos);
+    }
+    CHECK(named);
+  }
 }
 
 }  // namespace

@@ -33,8 +33,7 @@ struct TestCase {
 };
 
 bool Satisfies(const Finding& f, const Expectation& e) {
-  return (e.rule.empty() || f.rule == e.rule) &&
-         (e.check.empty() || CheckName(f.check) == e.check) &&
+  return (e.rule.empty() || f.rule == e.rule) && (e.check.empty() || f.check == e.check) &&
          (e.indicator.empty() || f.indicator == e.indicator) &&
          (e.severity.empty() || SeverityName(f.severity) == e.severity) &&
          (e.any_year || f.fiscal_year == e.fiscal_year) &&
@@ -56,7 +55,7 @@ std::string Describe(const Expectation& e) {
 }
 
 std::string Describe(const Finding& f) {
-  return "rule=" + f.rule + " check=" + CheckName(f.check) + " indicator=" + f.indicator +
+  return "rule=" + f.rule + " check=" + f.check + " indicator=" + f.indicator +
          " fiscal_year=" + (f.fiscal_year ? std::to_string(*f.fiscal_year) : "null") +
          " severity=" + SeverityName(f.severity) + ": " + f.message;
 }
