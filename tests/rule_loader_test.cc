@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "base/message_template.h"
 #include "base/regex.h"
@@ -169,6 +170,27 @@ TEST_CASE("expression: conditions over the variables, never code", "[rule_loader
   REQUIRE_FALSE(bad.ok());
   CHECK_FALSE(Expression::Compile("value <").ok());
   CHECK_FALSE(Expression::Compile("").ok());
+}
+
+TEST_CASE("expression: one compiled condition holds correctly on several threads",
+          "[rule_loader]") {
+  auto e = Expression::Compile("value > target");
+  REQUIRE(e.ok());
+  const Expression& expr = **e;
+  std::vector<int> wrong(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&expr, &wrong, t] {
+      Expression::Variables v{};
+      for (int i = 0; i < 20000; ++i) {
+        v[Expression::IndexOf("value")] = (i + t) % 2;  // holds on every other call
+        v[Expression::IndexOf("target")] = 0.5;
+        if (expr.Holds(v) != ((i + t) % 2 == 1)) ++wrong[t];
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(wrong == std::vector<int>(4, 0));
 }
 
 // The checks below come from the registry: a new check is covered by adding it.

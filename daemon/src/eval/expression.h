@@ -1,7 +1,6 @@
-// A user-written numeric condition ("value < target * 0.5 && change < 0"),
-// compiled and evaluated by muparser: arithmetic and comparisons over the
-// variables below, never code. Compile is thread-safe; an Expression object
-// is not (muparser binds its variables by address).
+// A user-written numeric condition ("value < target * 0.5 && change < 0") run by
+// muparser: arithmetic and comparisons over the variables below, never code.
+// Thread-safe: Holds takes a mutex (muparser binds variables by address).
 #pragma once
 
 #include <array>
@@ -35,7 +34,8 @@ class Expression {
   Expression(const Expression&) = delete;
   Expression& operator=(const Expression&) = delete;
 
-  // True when the condition holds for |vars| (non-zero and not NaN).
+  // True when the condition holds for |vars| (non-zero and not NaN). Callers
+  // on other threads wait for the evaluation in progress.
   bool Holds(const Variables& vars) const;
 
   // The index of |name| in Variables.
