@@ -9,6 +9,7 @@
 #include "base/regex.h"
 #include "eval/checks/registry.h"
 #include "eval/expression.h"
+#include "eval/rule_test.h"
 #include "fakes.h"
 
 namespace shihyo {
@@ -263,21 +264,40 @@ TEST_CASE("checks: README's check table has each check's line", "[checks]") {
   }
 }
 
-TEST_CASE("checks: each check has a shipped rule that a rule test names", "[checks]") {
-  RuleLoad load = LoadRuleDir(SourcePath("rules"));
-  REQUIRE(load.ok());
-  auto tests = ListRuleFiles(SourcePath("rules/tests"));
-  REQUIRE(tests.ok());
-  std::string tested;
-  for (const std::string& file : *tests) tested += testing::ReadFile(file);
+TEST_CASE("checks: the rule tests in rules/tests/ find each check", "[checks]") {
+  RuleTestReport report = RunRuleTests({SourcePath("rules/tests")});
+  for (const std::string& e : report.errors) UNSCOPED_INFO(e);
+  REQUIRE(report.ok());
   for (const CheckSpec* c : AllChecks()) {
     CAPTURE(c->name);
-    bool named = false;
-    for (const Rule& r : load.rules.rules) {
-      named = named || (r.check == c && tested.find("rule: " + r.id + ",") != std::string::npos);
-    }
-    CHECK(named);
+    CHECK(report.checks_found.count(c->name) == 1);
   }
+}
+
+TEST_CASE("rule tests: rules written inline in the test file", "[checks]") {
+  TempDir dir;
+  std::string tests = R"(now: 2026-11-28
+fiscal_years: [令和5年度, 令和6年度]
+tests:
+  - name: 単位違い
+    indicators:
+      - {name: 利用者数, target: 100人, actuals: [50件, ""]}
+    expect:
+      - {rule: units, indicator: 利用者数, fiscal_year: 2023}
+)";
+  std::string good =
+      dir.Write("good.yaml", "rules:\n  - {id: units, check: unit_mismatch}\n" + tests);
+  RuleTestReport report = RunRuleTests({good});
+  for (const std::string& e : report.errors) UNSCOPED_INFO(e);
+  CHECK(report.ok());
+  CHECK(report.checks_found == std::set<std::string>{"unit_mismatch"});
+
+  std::string bad = dir.Write("bad.yaml", "rules:\n  - {id: units, check: unit_mismach}\n" + tests);
+  report = RunRuleTests({bad});
+  REQUIRE_FALSE(report.errors.empty());
+  CHECK(report.errors[0] == bad + ":2:3: rules under test: " + bad +
+                                ":2:24: rule 'units': unknown check 'unit_mismach' (did you "
+                                "mean 'unit_mismatch'?)");
 }
 
 }  // namespace

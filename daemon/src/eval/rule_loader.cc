@@ -60,6 +60,12 @@ class FileLoader {
     return errors_.messages();
   }
 
+  // Loads |list| (rule mappings) as this file's rules.
+  std::vector<std::string> LoadList(const YAML::Node& list) {
+    for (const YAML::Node& item : list) LoadRule(item);
+    return errors_.messages();
+  }
+
  private:
   void LoadRule(const YAML::Node& node) {
     static const std::vector<std::string> kKeys = {"id",      "check",   "description", "severity",
@@ -276,6 +282,14 @@ RuleLoad LoadRules(const std::vector<std::string>& files) {
     load.errors.insert(load.errors.end(), errors.begin(), errors.end());
     load.rules.files.push_back(file);
   }
+  return load;
+}
+
+RuleLoad LoadRuleList(const std::string& file, const YAML::Node& rules) {
+  RuleLoad load;
+  std::map<std::string, std::string> ids;
+  load.errors = FileLoader(file, &load.rules, &ids).LoadList(rules);
+  load.rules.files.push_back(file);
   return load;
 }
 
