@@ -19,12 +19,23 @@ const CheckSpec& DuplicateSeriesCheck();
 const CheckSpec& ExpressionCheck();
 
 const std::vector<const CheckSpec*>& AllChecks() {
+  // One row per line, so that adding a check adds a line.
+  // clang-format off
   static const std::vector<const CheckSpec*> checks = {
-      &UnitMismatchCheck(),       &UnparseableCheck(),     &MissingActualCheck(),
-      &StatusOnlyCheck(),         &AnnotatedCheck(),       &TargetMissedCheck(),
-      &TargetUnreachableCheck(),  &RisingCheck(),          &SpikeCheck(),
-      &CumulativeDecreaseCheck(), &DuplicateSeriesCheck(), &ExpressionCheck(),
+      &UnitMismatchCheck(),
+      &UnparseableCheck(),
+      &MissingActualCheck(),
+      &StatusOnlyCheck(),
+      &AnnotatedCheck(),
+      &TargetMissedCheck(),
+      &TargetUnreachableCheck(),
+      &RisingCheck(),
+      &SpikeCheck(),
+      &CumulativeDecreaseCheck(),
+      &DuplicateSeriesCheck(),
+      &ExpressionCheck(),
   };
+  // clang-format on
   return checks;
 }
 
