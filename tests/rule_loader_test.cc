@@ -18,7 +18,23 @@ namespace {
 using testing::SourcePath;
 using testing::TempDir;
 
-// Every tests/rules/bad/*.yaml names its first error in a "# expect:" line.
+// Every check's name, in registry order, as errors list them.
+std::string CheckNames() {
+  std::string names;
+  for (const CheckSpec* c : AllChecks()) names += (names.empty() ? "" : ", ") + c->name;
+  return names;
+}
+
+// |text| with every |from| replaced by |to|.
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// Every tests/rules/bad/*.yaml names its first error in a "# expect:" line
+// ({file}: the file's path; {checks}: the registered checks).
 TEST_CASE("rule_loader: each broken rule file gives its precise error", "[rule_loader]") {
   auto files = ListRuleFiles(SourcePath("tests/rules/bad"));
   REQUIRE(files.ok());
@@ -27,10 +43,8 @@ TEST_CASE("rule_loader: each broken rule file gives its precise error", "[rule_l
     CAPTURE(file);
     std::string first_line = testing::ReadFile(file).substr(0, testing::ReadFile(file).find('\n'));
     REQUIRE(first_line.rfind("# expect: ", 0) == 0);
-    std::string expected = first_line.substr(10);
-    for (size_t at; (at = expected.find("{file}")) != std::string::npos;) {
-      expected.replace(at, 6, file);
-    }
+    std::string expected =
+        Replace(Replace(first_line.substr(10), "{file}", file), "{checks}", CheckNames());
     RuleLoad load = LoadRules({file});
     REQUIRE_FALSE(load.ok());
     CHECK(load.errors.front() == file + ":" + expected);
@@ -54,11 +68,9 @@ TEST_CASE("rule_loader: every error of a file is reported, and none is activated
   // A bad value is one error, not also "rising needs a threshold".
   REQUIRE(load.errors.size() == 3);
   CHECK(load.errors[0] == file + ":4:23: rule 'a': 'percent': expected a number, found 'x'");
-  std::string names;  // every check, in registry order
-  for (const CheckSpec* c : AllChecks()) names += (names.empty() ? "" : ", ") + c->name;
-  CHECK_THAT(names, Catch::StartsWith("unit_mismatch, unparseable, "));
+  CHECK_THAT(CheckNames(), Catch::StartsWith("unit_mismatch, unparseable, "));
   CHECK(load.errors[1] ==
-        file + ":6:12: rule 'b': unknown check 'nope' (expected one of: " + names + ")");
+        file + ":6:12: rule 'b': unknown check 'nope' (expected one of: " + CheckNames() + ")");
   CHECK(load.errors[2] ==
         file + ":9:13: rule 'c': 'labels': expected a mapping of names to strings, found a list");
 }
