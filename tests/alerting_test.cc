@@ -23,7 +23,7 @@ Finding MakeFinding(const std::string& rule, const std::string& indicator, int f
                     Severity severity = Severity::kWarning) {
   Finding f;
   f.rule = rule;
-  f.check = Check::kRising;
+  f.check = "rising";
   f.severity = severity;
   f.plan = "計画";
   f.project = "プロジェクト1:テスト";

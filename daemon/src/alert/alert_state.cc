@@ -10,7 +10,7 @@ Labels AlertLabels(const Finding& f) {
   Labels labels = f.labels;  // rule and indicator labels; ours take precedence
   labels["alertname"] = f.rule;
   labels["rule"] = f.rule;
-  labels["check"] = CheckName(f.check);
+  labels["check"] = f.check;
   labels["severity"] = SeverityName(f.severity);
   labels["plan"] = f.plan;
   labels["indicator"] = f.indicator;

@@ -36,7 +36,7 @@ nlohmann::json EvalJson(const EvalResult& result, TimePoint now, size_t rule_cou
   for (const Finding& f : result.findings) {
     findings.push_back(FindingJson(f));
     ++by_severity[SeverityName(f.severity)];
-    ++by_check[CheckName(f.check)];
+    ++by_check[f.check];
   }
   return {
       {"now", FormatIso8601(now)},
@@ -71,7 +71,7 @@ std::string RenderEvalText(const EvalResult& result, TimePoint now, size_t rule_
         if (f->source) out += "    " + SeriesLine(*f->source) + "\n";
       }
       out += "    [" + std::string(SeverityLabel(f->severity)) + "] " + f->message + "\n";
-      std::string check = CheckName(f->check);
+      const std::string& check = f->check;
       out += "        ルール " + f->rule + (check == f->rule ? "" : "（" + check + "）") +
              (f->fiscal_year ? "・" + FormatEraYear(*f->fiscal_year) : "") + "\n";
     }

@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "base/message_template.h"
-#include "eval/checks.h"
+#include "eval/checks/registry.h"
 #include "eval/selector.h"
 #include "model/indicators_view.h"
 
@@ -34,7 +34,7 @@ std::string Fingerprint(const std::vector<std::string>& parts) {
 nlohmann::json FindingJson(const Finding& f) {
   nlohmann::json j = {
       {"rule", f.rule},
-      {"check", CheckName(f.check)},
+      {"check", f.check},
       {"severity", SeverityName(f.severity)},
       {"plan", f.plan},
       {"project", f.project.empty() ? nlohmann::json() : nlohmann::json(f.project)},
@@ -104,11 +104,11 @@ std::string SeriesText(const Indicator& ind) {
 }
 
 // The compiled default message of |check|.
-std::shared_ptr<const MessageTemplate> DefaultTemplate(Check check) {
-  static const std::map<Check, std::shared_ptr<const MessageTemplate>> templates = [] {
-    std::map<Check, std::shared_ptr<const MessageTemplate>> t;
-    for (Check c : AllChecks()) {
-      auto compiled = MessageTemplate::Compile(DefaultMessage(c), PlaceholdersFor(c));
+std::shared_ptr<const MessageTemplate> DefaultTemplate(const CheckSpec* check) {
+  static const std::map<const CheckSpec*, std::shared_ptr<const MessageTemplate>> templates = [] {
+    std::map<const CheckSpec*, std::shared_ptr<const MessageTemplate>> t;
+    for (const CheckSpec* c : AllChecks()) {
+      auto compiled = MessageTemplate::Compile(c->default_message, PlaceholdersFor(*c));
       if (compiled.ok()) t[c] = *compiled;  // a unit test asserts they all compile
     }
     return t;
@@ -142,11 +142,43 @@ nlohmann::json EvidenceJson(const Finding& f) {
 
 namespace {
 
+// What a message can say about |raw|: the common placeholders and the
+// figures of the check.
+std::map<std::string, std::string> MessageValues(const Rule& rule, const RawFinding& raw) {
+  const Indicator& ind = *raw.indicator;
+  const Observation* obs = raw.fiscal_year ? ind.Find(*raw.fiscal_year) : nullptr;
+  std::string footnotes;
+  for (const std::string& n : ind.footnotes) footnotes += (footnotes.empty() ? "" : " ") + n;
+  std::map<std::string, std::string> values = {
+      {"indicator", ind.name},
+      {"plan", ind.plan},
+      {"project", ind.project},
+      {"measure", ind.measure},
+      {"department", ind.department},
+      {"rule", rule.id},
+      {"check", rule.check->name},
+      {"severity", SeverityName(rule.severity)},
+      {"severity_label", SeverityLabel(rule.severity)},
+      {"fiscal_year", raw.fiscal_year ? std::to_string(*raw.fiscal_year) : ""},
+      {"fiscal_year_era", raw.fiscal_year ? FormatEraYear(*raw.fiscal_year) : ""},
+      {"target", ind.target.value ? FormatNumber(*ind.target.value) : ""},
+      {"target_raw", ind.target_raw},
+      {"target_unit", ind.target.unit},
+      {"value", obs && obs->cell.value ? FormatNumber(*obs->cell.value) : ""},
+      {"value_raw", obs ? obs->raw : ind.target_raw},
+      {"unit", obs && !obs->cell.unit.empty() ? obs->cell.unit : ind.target.unit},
+      {"footnotes", footnotes},
+      {"series", SeriesText(ind)},
+  };
+  for (const Figure& fig : raw.figures) values[fig.name] = FigureText(fig);
+  return values;
+}
+
 Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* message) {
   const Indicator& ind = *raw.indicator;
   Finding f;
   f.rule = rule.id;
-  f.check = rule.check;
+  f.check = rule.check->name;
   f.severity = rule.severity;
   f.plan = ind.plan;
   f.project = ind.project;
@@ -163,33 +195,7 @@ Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* me
   f.fingerprint =
       Fingerprint({rule.id, ind.plan, std::to_string(ind.project_number), ind.measure_marker,
                    ind.name, raw.fiscal_year ? std::to_string(*raw.fiscal_year) : "-"});
-
-  const Observation* obs = raw.fiscal_year ? ind.Find(*raw.fiscal_year) : nullptr;
-  std::string footnotes;
-  for (const std::string& n : ind.footnotes) footnotes += (footnotes.empty() ? "" : " ") + n;
-  std::map<std::string, std::string> values = {
-      {"indicator", ind.name},
-      {"plan", ind.plan},
-      {"project", ind.project},
-      {"measure", ind.measure},
-      {"department", ind.department},
-      {"rule", rule.id},
-      {"check", CheckName(rule.check)},
-      {"severity", SeverityName(rule.severity)},
-      {"severity_label", SeverityLabel(rule.severity)},
-      {"fiscal_year", raw.fiscal_year ? std::to_string(*raw.fiscal_year) : ""},
-      {"fiscal_year_era", raw.fiscal_year ? FormatEraYear(*raw.fiscal_year) : ""},
-      {"target", ind.target.value ? FormatNumber(*ind.target.value) : ""},
-      {"target_raw", ind.target_raw},
-      {"target_unit", ind.target.unit},
-      {"value", obs && obs->cell.value ? FormatNumber(*obs->cell.value) : ""},
-      {"value_raw", obs ? obs->raw : ind.target_raw},
-      {"unit", obs && !obs->cell.unit.empty() ? obs->cell.unit : ind.target.unit},
-      {"footnotes", footnotes},
-      {"series", SeriesText(ind)},
-  };
-  for (const Figure& fig : raw.figures) values[fig.name] = FigureText(fig);
-  f.message = message ? message->Render(values) : DefaultMessage(rule.check);
+  f.message = message ? message->Render(MessageValues(rule, raw)) : rule.check->default_message;
   f.figures = raw.figures;
   f.source = &ind;
   return f;

@@ -1,6 +1,6 @@
-// One evaluation: a pure function of (indicator snapshot, rules, now) →
-// findings. Applies the rule files' overrides, selects indicators for each
-// rule, runs its check and renders its message. Thread-safe.
+// One evaluation: (indicator snapshot, rules, now) → findings: overrides, selection,
+// checks, messages. Thread-compatible: message templates, the shared default ones
+// included, render one thread at a time (base/message_template.h): one Evaluate at a time.
 #pragma once
 
 #include <memory>

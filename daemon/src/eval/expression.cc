@@ -4,15 +4,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 #include "base/text.h"
 
 namespace shihyo {
 
 namespace mu_detail {
+// muparser binds the variables by address and keeps its evaluation stack in
+// the parser, so evaluations of one expression take turns.
 struct Parser {
-  mu::Parser parser;
-  mutable Expression::Variables vars{};
+  std::mutex mutex;
+  mu::Parser parser;             // guarded by |mutex| after Compile
+  Expression::Variables vars{};  // guarded by |mutex| after Compile
 };
 }  // namespace mu_detail
 
@@ -103,6 +107,7 @@ Result<std::shared_ptr<const Expression>> Expression::Compile(const std::string&
 std::string Expression::Source() const { return std::string(TrimSpace(parser_->parser.GetExpr())); }
 
 Result<bool> Expression::Evaluate(const Variables& vars) const {
+  std::lock_guard<std::mutex> lock(parser_->mutex);
   parser_->vars = vars;
   double r;
   try {

@@ -1,7 +1,6 @@
-// A user-written numeric condition ("value < target * 0.5 && change < 0"),
-// compiled and evaluated by muparser: arithmetic and comparisons over the
-// variables below, never code. Compile is thread-safe; an Expression object
-// is not (muparser binds its variables by address).
+// A user-written numeric condition ("value < target * 0.5 && change < 0") run by
+// muparser: arithmetic and comparisons over the variables below, never code.
+// Thread-safe: Evaluate takes a mutex (muparser binds variables by address).
 #pragma once
 
 #include <array>
@@ -40,7 +39,8 @@ class Expression {
   // Whether the condition holds for |vars|: true when the result is finite
   // and non-zero, false when zero or NaN (an unknown variable). An infinite
   // result (a division by zero) is kInvalidArgument, for the caller to
-  // report: it is neither true nor false.
+  // report: it is neither true nor false. Callers on other threads wait for
+  // the evaluation in progress.
   Result<bool> Evaluate(const Variables& vars) const;
 
   // Evaluate() for callers that do not report errors: an error is false.

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "base/message_template.h"
-#include "eval/checks.h"
+#include "eval/checks/registry.h"
 #include "eval/rule_loader_internal.h"
 
 namespace shihyo {
@@ -22,8 +22,15 @@ bool ValidId(const std::string& id) {
 
 std::string CheckList() {
   std::string out;
-  for (Check c : AllChecks()) out += (out.empty() ? "" : ", ") + std::string(CheckName(c));
+  for (const CheckSpec* c : AllChecks()) out += (out.empty() ? "" : ", ") + c->name;
   return out;
+}
+
+const YamlField* Find(const std::vector<YamlField>& fields, const char* key) {
+  for (const YamlField& f : fields) {
+    if (f.key == key) return &f;
+  }
+  return nullptr;
 }
 
 class FileLoader {
@@ -53,6 +60,12 @@ class FileLoader {
     return errors_.messages();
   }
 
+  // Loads |list| (rule mappings) as this file's rules.
+  std::vector<std::string> LoadList(const YAML::Node& list) {
+    for (const YAML::Node& item : list) LoadRule(item);
+    return errors_.messages();
+  }
+
  private:
   void LoadRule(const YAML::Node& node) {
     static const std::vector<std::string> kKeys = {"id",      "check",   "description", "severity",
@@ -65,69 +78,77 @@ class FileLoader {
     std::string named = "rule";
     if (!ChildScalar(node, "id").empty()) named = "rule '" + ChildScalar(node, "id") + "'";
     std::vector<YamlField> fields = ReadFields(node, node.Mark(), named, kKeys, &errors_);
-    auto find = [&](const char* key) -> const YamlField* {
-      for (const YamlField& f : fields) {
-        if (f.key == key) return &f;
-      }
-      return nullptr;
-    };
     if (!node.IsMap()) return;
-    std::string context = "rule";
-    if (const YamlField* id = find("id")) {
-      if (auto v = ReadString(*id, "rule: 'id'", &errors_)) {
-        rule.id = *v;
-        context = "rule '" + rule.id + "'";
-        if (!ValidId(rule.id)) {
-          errors_.Add(id->mark(),
-                      context + ": 'id' may hold only letters, digits, '_', '-' and '.'");
-        } else {
-          RecordId(rule.id, id->mark(), context);
-        }
-      }
-    } else {
+    std::string context = ReadId(node, Find(fields, "id"), &rule);
+    const CheckSpec* check = ReadCheck(node, Find(fields, "check"), context);
+    bool enabled = ReadRuleKeys(fields, context, &rule);
+    if (!check) return;
+    rule.check = check;
+    rule.params = ReadParams(Find(fields, "params"), *check, node.Mark(), context, &errors_);
+    if (const YamlField* m = Find(fields, "message")) ReadMessage(*m, context, &rule);
+    if (enabled) out_->rules.push_back(std::move(rule));
+  }
+
+  // Reads the rule's id; returns how its messages name the rule.
+  std::string ReadId(const YAML::Node& node, const YamlField* id, Rule* rule) {
+    if (!id) {
       errors_.Add(node.Mark(), "rule: missing required key 'id'");
+      return "rule";
     }
-    std::optional<Check> check;
-    if (const YamlField* c = find("check")) {
-      if (auto v = ReadString(*c, context + ": 'check'", &errors_)) {
-        check = CheckFromName(*v);
-        if (!check) {
-          std::vector<std::string> names;
-          for (Check k : AllChecks()) names.push_back(CheckName(k));
-          std::string hint = ClosestWord(*v, names);
-          errors_.Add(c->mark(), context + ": unknown check '" + *v + "' (" +
-                                     (hint.empty() ? "expected one of: " + CheckList()
-                                                   : "did you mean '" + hint + "'?") +
-                                     ")");
-        }
-      }
+    std::optional<std::string> v = ReadString(*id, "rule: 'id'", &errors_);
+    if (!v) return "rule";
+    rule->id = *v;
+    std::string context = "rule '" + rule->id + "'";
+    if (!ValidId(rule->id)) {
+      errors_.Add(id->mark(), context + ": 'id' may hold only letters, digits, '_', '-' and '.'");
     } else {
+      RecordId(rule->id, id->mark(), context);
+    }
+    return context;
+  }
+
+  // The check the rule names, or null after reporting why not.
+  const CheckSpec* ReadCheck(const YAML::Node& node, const YamlField* field,
+                             const std::string& context) {
+    if (!field) {
       errors_.Add(node.Mark(),
                   context + ": missing required key 'check' (one of: " + CheckList() + ")");
+      return nullptr;
     }
+    std::optional<std::string> v = ReadString(*field, context + ": 'check'", &errors_);
+    if (!v) return nullptr;
+    if (const CheckSpec* check = FindCheck(*v)) return check;
+    std::vector<std::string> names;
+    for (const CheckSpec* c : AllChecks()) names.push_back(c->name);
+    std::string hint = ClosestWord(*v, names);
+    errors_.Add(field->mark(), context + ": unknown check '" + *v + "' (" +
+                                   (hint.empty() ? "expected one of: " + CheckList()
+                                                 : "did you mean '" + hint + "'?") +
+                                   ")");
+    return nullptr;
+  }
+
+  // Reads the keys that do not depend on the check; returns 'enabled'.
+  bool ReadRuleKeys(const std::vector<YamlField>& fields, const std::string& context, Rule* rule) {
     bool enabled = true;
     for (const YamlField& f : fields) {
       std::string what = context + ": '" + f.key + "'";
       if (f.key == "description") {
-        rule.description = ReadString(f, what, &errors_).value_or("");
+        rule->description = ReadString(f, what, &errors_).value_or("");
       } else if (f.key == "severity") {
-        ReadSeverity(f, what, &rule);
+        ReadSeverity(f, what, rule);
       } else if (f.key == "select") {
-        rule.select = ReadSelector(f, what, &errors_);
+        rule->select = ReadSelector(f, what, &errors_);
       } else if (f.key == "exclude") {
-        ReadExclude(f, what, &rule);
+        ReadExclude(f, what, rule);
       } else if (f.key == "labels") {
-        rule.labels =
+        rule->labels =
             ReadStringMap(f, what, &errors_).value_or(std::map<std::string, std::string>{});
       } else if (f.key == "enabled") {
         enabled = ReadBool(f, what, &errors_).value_or(true);
       }
     }
-    if (!check) return;
-    rule.check = *check;
-    rule.params = ReadParams(find("params"), *check, node.Mark(), context, &errors_);
-    if (const YamlField* m = find("message")) ReadMessage(*m, context, &rule);
-    if (enabled) out_->rules.push_back(std::move(rule));
+    return enabled;
   }
 
   void RecordId(const std::string& id, const YAML::Mark& mark, const std::string& context) {
@@ -165,7 +186,7 @@ class FileLoader {
     std::optional<std::string> text = ReadString(f, context + ": 'message'", &errors_);
     if (!text) return;
     size_t at = std::string::npos;
-    auto tmpl = MessageTemplate::Compile(*text, PlaceholdersFor(rule->check), &at);
+    auto tmpl = MessageTemplate::Compile(*text, PlaceholdersFor(*rule->check), &at);
     if (!tmpl.ok()) {
       ErrorInScalar(f, at, context + ": 'message': " + tmpl.status().message(), &errors_);
       return;
@@ -184,31 +205,12 @@ class FileLoader {
     bool has_target = false, has_change = false;
     for (const YamlField& f : ReadFields(node, node.Mark(), context, kKeys, &errors_)) {
       std::string what = context + ": '" + f.key + "'";
-      if (f.key == "indicator") {
+      if (f.key == "indicator" || f.key == "select") {
         has_target = true;
-        o.select.names = ReadStringList(f, what, &errors_).value_or(std::vector<std::string>{});
-      } else if (f.key == "select") {
-        has_target = true;
-        Selector s = ReadSelector(f, what, &errors_);
-        s.names.insert(s.names.end(), o.select.names.begin(), o.select.names.end());
-        o.select = std::move(s);
-      } else if (f.key == "direction") {
+        ReadOverrideTarget(f, what, &o);
+      } else {
         has_change = true;
-        auto v = ReadString(f, what, &errors_);
-        if (v && !(o.direction = DirectionFromName(*v))) {
-          errors_.Add(f.mark(), what + ": unknown direction '" + *v +
-                                    "' (expected increase, decrease or boolean)");
-        }
-      } else if (f.key == "aggregation") {
-        has_change = true;
-        auto v = ReadString(f, what, &errors_);
-        if (v && !(o.aggregation = AggregationFromName(*v))) {
-          errors_.Add(f.mark(), what + ": unknown aggregation '" + *v +
-                                    "' (expected level, per_year, cumulative or sum)");
-        }
-      } else if (f.key == "labels") {
-        has_change = true;
-        o.labels = ReadStringMap(f, what, &errors_).value_or(std::map<std::string, std::string>{});
+        ReadOverrideChange(f, what, &o);
       }
     }
     if (!node.IsMap()) return;
@@ -220,6 +222,34 @@ class FileLoader {
                   context + ": sets nothing (expected direction, aggregation or labels)");
     }
     out_->overrides.push_back(std::move(o));
+  }
+
+  // 'indicator' (names) or 'select' (a selector; names add to it).
+  void ReadOverrideTarget(const YamlField& f, const std::string& what, IndicatorOverride* o) {
+    if (f.key == "indicator") {
+      o->select.names = ReadStringList(f, what, &errors_).value_or(std::vector<std::string>{});
+      return;
+    }
+    Selector s = ReadSelector(f, what, &errors_);
+    s.names.insert(s.names.end(), o->select.names.begin(), o->select.names.end());
+    o->select = std::move(s);
+  }
+
+  // 'direction', 'aggregation' or 'labels'.
+  void ReadOverrideChange(const YamlField& f, const std::string& what, IndicatorOverride* o) {
+    if (f.key == "labels") {
+      o->labels = ReadStringMap(f, what, &errors_).value_or(std::map<std::string, std::string>{});
+      return;
+    }
+    auto v = ReadString(f, what, &errors_);
+    if (!v) return;
+    if (f.key == "direction" && !(o->direction = DirectionFromName(*v))) {
+      errors_.Add(f.mark(), what + ": unknown direction '" + *v +
+                                "' (expected increase, decrease or boolean)");
+    } else if (f.key == "aggregation" && !(o->aggregation = AggregationFromName(*v))) {
+      errors_.Add(f.mark(), what + ": unknown aggregation '" + *v +
+                                "' (expected level, per_year, cumulative or sum)");
+    }
   }
 
   YamlErrors errors_;
@@ -252,6 +282,14 @@ RuleLoad LoadRules(const std::vector<std::string>& files) {
     load.errors.insert(load.errors.end(), errors.begin(), errors.end());
     load.rules.files.push_back(file);
   }
+  return load;
+}
+
+RuleLoad LoadRuleList(const std::string& file, const YAML::Node& rules) {
+  RuleLoad load;
+  std::map<std::string, std::string> ids;
+  load.errors = FileLoader(file, &load.rules, &ids).LoadList(rules);
+  load.rules.files.push_back(file);
   return load;
 }
 

@@ -11,6 +11,10 @@
 #include "base/status.h"
 #include "model/rule.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace shihyo {
 
 struct RuleLoad {
@@ -25,6 +29,10 @@ Result<std::vector<std::string>> ListRuleFiles(const std::string& dir);
 
 // Loads |files| in the given order. Rule ids must be unique across them.
 RuleLoad LoadRules(const std::vector<std::string>& files);
+
+// Loads |rules|, a list of rule mappings as under a rule file's `rules:`, read
+// from |file| (which messages name). Rule tests define their rules so.
+RuleLoad LoadRuleList(const std::string& file, const YAML::Node& rules);
 
 // ListRuleFiles + LoadRules; an unreadable directory is reported in errors.
 RuleLoad LoadRuleDir(const std::string& dir);

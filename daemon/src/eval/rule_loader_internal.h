@@ -11,10 +11,10 @@ namespace shihyo {
 // Reads a selector mapping (name, name_matches, project, …) under |context|.
 Selector ReadSelector(const YamlField& field, const std::string& context, YamlErrors* errors);
 
-// Reads the params mapping of a rule of |check|; an absent field gives the
-// defaults. Checks the parameters a check needs (rising: a threshold;
-// expression: a condition) and compiles expressions.
-CheckParams ReadParams(const YamlField* field, Check check, const YAML::Mark& rule_mark,
+// Reads the params mapping of a rule of |check| as its spec declares them;
+// an absent field gives the defaults. Reports a missing parameter the check
+// needs (rising: a threshold; expression: a condition); compiles conditions.
+CheckParams ReadParams(const YamlField* field, const CheckSpec& check, const YAML::Mark& rule_mark,
                        const std::string& context, YamlErrors* errors);
 
 // Reports a compile error inside a scalar: at the character |offset| of its

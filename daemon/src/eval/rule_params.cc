@@ -1,8 +1,8 @@
 // Selectors and check parameters of rule files.
 #include <algorithm>
-#include <functional>
 
 #include "base/regex.h"
+#include "eval/checks/check.h"
 #include "eval/expression.h"
 #include "eval/rule_loader_internal.h"
 #include "model/value_parser.h"
@@ -95,71 +95,49 @@ Selector ReadSelector(const YamlField& field, const std::string& context, YamlEr
 
 namespace {
 
-using ParamReader =
-    std::function<void(const YamlField&, const std::string& what, CheckParams*, YamlErrors*)>;
+using ParamValue = std::optional<CheckParams::Value>;
 
-struct ParamSpec {
-  const char* key;
-  std::vector<Check> checks;
-  ParamReader read;
-};
-
-ParamReader Bool(bool CheckParams::*member) {
-  return [member](const YamlField& f, const std::string& what, CheckParams* p, YamlErrors* e) {
-    if (auto v = ReadBool(f, what, e)) p->*member = *v;
-  };
-}
-
-ParamReader Number(double CheckParams::*member, double min, double max) {
-  return [=](const YamlField& f, const std::string& what, CheckParams* p, YamlErrors* e) {
-    if (auto v = ReadNumber(f, what, min, max, e)) p->*member = *v;
-  };
-}
-
-ParamReader OptionalNumber(std::optional<double> CheckParams::*member, double min, double max) {
-  return [=](const YamlField& f, const std::string& what, CheckParams* p, YamlErrors* e) {
-    if (auto v = ReadNumber(f, what, min, max, e)) p->*member = *v;
-  };
-}
-
-ParamReader Int(int CheckParams::*member, int min, int max) {
-  return [=](const YamlField& f, const std::string& what, CheckParams* p, YamlErrors* e) {
-    if (auto v = ReadInt(f, what, min, max, e)) p->*member = *v;
-  };
-}
-
-void ReadEquivalentUnits(const YamlField& f, const std::string& what, CheckParams* p,
-                         YamlErrors* e) {
-  bool ok = f.value.IsSequence();
-  if (ok) {
-    for (const YAML::Node& pair : f.value) {
-      if (!pair.IsSequence() || pair.size() != 2 || !pair[0].IsScalar() || !pair[1].IsScalar()) {
-        e->Add(pair.Mark(), what + ": expected a pair of units such as [件, 人]");
-        continue;
-      }
-      p->equivalent_units.emplace_back(CanonicalUnit(pair[0].Scalar()),
-                                       CanonicalUnit(pair[1].Scalar()));
+ParamValue ReadUnitPairs(const YamlField& f, const std::string& what, YamlErrors* e) {
+  if (!f.value.IsSequence()) {
+    e->Add(f.mark(), what + ": expected a list of unit pairs such as [[件, 人]]");
+    return std::nullopt;
+  }
+  CheckParams::UnitPairs pairs;
+  for (const YAML::Node& pair : f.value) {
+    if (!pair.IsSequence() || pair.size() != 2 || !pair[0].IsScalar() || !pair[1].IsScalar()) {
+      e->Add(pair.Mark(), what + ": expected a pair of units such as [件, 人]");
+      continue;
     }
-    return;
+    pairs.emplace_back(CanonicalUnit(pair[0].Scalar()), CanonicalUnit(pair[1].Scalar()));
   }
-  e->Add(f.mark(), what + ": expected a list of unit pairs such as [[件, 人]]");
+  return pairs;
 }
 
-void ReadSpikeDirection(const YamlField& f, const std::string& what, CheckParams* p,
-                        YamlErrors* e) {
-  std::optional<std::string> v = ReadString(f, what, e);
-  if (!v) return;
-  if (*v == "up" || *v == "down" || *v == "both") {
-    p->spike_up = *v != "down";
-    p->spike_down = *v != "up";
-  } else {
-    e->Add(f.mark(), what + ": unknown value '" + *v + "' (expected up, down or both)");
+// "up, down or both".
+std::string Alternatives(const std::vector<std::string>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
   }
+  return out;
 }
 
-void ReadCondition(const YamlField& f, const std::string& what, CheckParams* p, YamlErrors* e) {
+ParamValue ReadChoice(const YamlField& f, const std::string& what, const ParamSpec& spec,
+                      YamlErrors* e) {
   std::optional<std::string> v = ReadString(f, what, e);
-  if (!v) return;
+  if (!v) return std::nullopt;
+  if (std::find(spec.choices.begin(), spec.choices.end(), *v) == spec.choices.end()) {
+    e->Add(f.mark(),
+           what + ": unknown value '" + *v + "' (expected " + Alternatives(spec.choices) + ")");
+    return std::nullopt;
+  }
+  return *v;
+}
+
+ParamValue ReadCondition(const YamlField& f, const std::string& what, YamlErrors* e) {
+  std::optional<std::string> v = ReadString(f, what, e);
+  if (!v) return std::nullopt;
   size_t at = std::string::npos;
   Result<std::shared_ptr<const Expression>> expr = Expression::Compile(*v, &at);
   if (!expr.ok()) {
@@ -170,79 +148,88 @@ void ReadCondition(const YamlField& f, const std::string& what, CheckParams* p, 
         f, at,
         what + ": invalid expression: " + expr.status().message() + " (variables: " + names + ")",
         e);
-    return;
+    return std::nullopt;
   }
-  p->condition = *v;
-  p->expression = *expr;
+  return CheckParams::Condition{*v, *expr};
 }
 
-const std::vector<ParamSpec>& ParamSpecs() {
-  using C = Check;
-  static const std::vector<ParamSpec> specs = {
-      {"include_annotated",
-       {C::kTargetMissed, C::kTargetUnreachable, C::kRising, C::kSpike, C::kCumulativeDecrease,
-        C::kExpression},
-       Bool(&CheckParams::include_annotated)},
-      {"equivalent_units", {C::kUnitMismatch}, ReadEquivalentUnits},
-      {"include_target", {C::kUnparseable, C::kAnnotated}, Bool(&CheckParams::include_target)},
-      {"grace_days", {C::kMissingActual}, Int(&CheckParams::grace_days, 0, 3650)},
-      {"status_only_every_year", {C::kMissingActual}, Bool(&CheckParams::status_only_every_year)},
-      {"not_available_is_missing",
-       {C::kMissingActual},
-       Bool(&CheckParams::not_available_is_missing)},
-      {"slack", {C::kTargetUnreachable}, Number(&CheckParams::slack, 0.01, 100)},
-      {"percent", {C::kRising}, OptionalNumber(&CheckParams::percent, 0, 1e6)},
-      {"step", {C::kRising}, OptionalNumber(&CheckParams::step, 0, 1e15)},
-      {"require_all", {C::kRising}, Bool(&CheckParams::require_all)},
-      {"consecutive", {C::kRising}, Int(&CheckParams::consecutive, 2, 100)},
-      {"factor", {C::kSpike}, Number(&CheckParams::factor, 1.01, 1000)},
-      {"min_step", {C::kSpike}, Number(&CheckParams::min_step, 0, 1e15)},
-      {"direction", {C::kSpike}, ReadSpikeDirection},
-      {"min_values", {C::kDuplicateSeries}, Int(&CheckParams::min_values, 2, 100)},
-      {"ignore_constant", {C::kDuplicateSeries}, Bool(&CheckParams::ignore_constant)},
-      {"condition", {C::kExpression}, ReadCondition},
-      {"latest_only", {C::kExpression}, Bool(&CheckParams::latest_only)},
-  };
-  return specs;
+// Reads |f| as |spec| declares it; nullopt after reporting an error.
+ParamValue ReadValue(const YamlField& f, const ParamSpec& spec, const std::string& what,
+                     YamlErrors* e) {
+  switch (spec.type) {
+    case ParamType::kBool:
+      if (auto v = ReadBool(f, what, e)) return *v;
+      return std::nullopt;
+    case ParamType::kInt:
+      if (auto v = ReadInt(f, what, static_cast<int>(spec.min), static_cast<int>(spec.max), e)) {
+        return *v;
+      }
+      return std::nullopt;
+    case ParamType::kNumber:
+      if (auto v = ReadNumber(f, what, spec.min, spec.max, e)) return *v;
+      return std::nullopt;
+    case ParamType::kChoice:
+      return ReadChoice(f, what, spec, e);
+    case ParamType::kUnitPairs:
+      return ReadUnitPairs(f, what, e);
+    case ParamType::kCondition:
+      return ReadCondition(f, what, e);
+  }
+  return std::nullopt;
+}
+
+// "needs a 'condition'" / "needs at least one of 'percent', 'step' or 'consecutive'".
+std::string Needs(const std::vector<std::string>& keys) {
+  if (keys.size() == 1) return "needs a '" + keys[0] + "'";
+  std::vector<std::string> quoted;
+  for (const std::string& k : keys) quoted.push_back("'" + k + "'");
+  return "needs at least one of " + Alternatives(quoted);
+}
+
+CheckParams Defaults(const CheckSpec& check) {
+  CheckParams params;
+  for (const ParamSpec& spec : check.params) {
+    if (spec.fallback) params.Set(spec.key, *spec.fallback);
+  }
+  return params;
+}
+
+// Reads the given params into |params|; returns their keys (bad values too).
+std::vector<std::string> ReadGiven(const YamlField& field, const CheckSpec& check,
+                                   const std::string& context, CheckParams* params,
+                                   YamlErrors* errors) {
+  std::vector<std::string> allowed, given;
+  for (const ParamSpec& spec : check.params) allowed.push_back(spec.key);
+  std::string ctx = context + ": params of check '" + check.name + "'";
+  if (allowed.empty() && field.value.IsMap() && field.value.size() > 0) {
+    errors->Add(field.mark(), ctx + ": this check takes no parameters");
+    return given;
+  }
+  for (const YamlField& f : ReadFields(field.value, field.mark(), ctx, allowed, errors)) {
+    for (const ParamSpec& spec : check.params) {
+      if (f.key != spec.key) continue;
+      if (ParamValue v = ReadValue(f, spec, context + ": '" + f.key + "'", errors)) {
+        params->Set(spec.key, std::move(*v));
+      }
+    }
+    given.push_back(f.key);
+  }
+  return given;
 }
 
 }  // namespace
 
-CheckParams ReadParams(const YamlField* field, Check check, const YAML::Mark& rule_mark,
+CheckParams ReadParams(const YamlField* field, const CheckSpec& check, const YAML::Mark& rule_mark,
                        const std::string& context, YamlErrors* errors) {
-  CheckParams params;
-  std::vector<std::string> allowed;
-  for (const ParamSpec& spec : ParamSpecs()) {
-    if (std::find(spec.checks.begin(), spec.checks.end(), check) != spec.checks.end()) {
-      allowed.push_back(spec.key);
-    }
-  }
+  CheckParams params = Defaults(check);
   std::vector<std::string> given;
-  if (field && !(field->value.IsNull())) {
-    std::string ctx = context + ": params of check '" + CheckName(check) + "'";
-    if (allowed.empty() && field->value.IsMap() && field->value.size() > 0) {
-      errors->Add(field->mark(), ctx + ": this check takes no parameters");
-      return params;
-    }
-    for (const YamlField& f : ReadFields(field->value, field->mark(), ctx, allowed, errors)) {
-      for (const ParamSpec& spec : ParamSpecs()) {
-        if (f.key == spec.key) spec.read(f, context + ": '" + f.key + "'", &params, errors);
-      }
-      given.push_back(f.key);
-    }
+  if (field && !field->value.IsNull()) given = ReadGiven(*field, check, context, &params, errors);
+  if (check.needs_one_of.empty()) return params;
+  for (const std::string& key : check.needs_one_of) {
+    if (std::find(given.begin(), given.end(), key) != given.end()) return params;
   }
-  auto has = [&](const char* key) {
-    return std::find(given.begin(), given.end(), key) != given.end();
-  };
-  YAML::Mark where = field ? field->mark() : rule_mark;
-  if (check == Check::kRising && !has("percent") && !has("step") && !has("consecutive")) {
-    errors->Add(where, context +
-                           ": check 'rising' needs at least one of 'percent', 'step' or "
-                           "'consecutive' in params");
-  }
-  if (check == Check::kExpression && !has("condition")) {
-    errors->Add(where, context + ": check 'expression' needs a 'condition' in params");
-  }
+  errors->Add(field ? field->mark() : rule_mark,
+              context + ": check '" + check.name + "' " + Needs(check.needs_one_of) + " in params");
   return params;
 }
 

@@ -33,8 +33,7 @@ struct TestCase {
 };
 
 bool Satisfies(const Finding& f, const Expectation& e) {
-  return (e.rule.empty() || f.rule == e.rule) &&
-         (e.check.empty() || CheckName(f.check) == e.check) &&
+  return (e.rule.empty() || f.rule == e.rule) && (e.check.empty() || f.check == e.check) &&
          (e.indicator.empty() || f.indicator == e.indicator) &&
          (e.severity.empty() || SeverityName(f.severity) == e.severity) &&
          (e.any_year || f.fiscal_year == e.fiscal_year) &&
@@ -56,9 +55,31 @@ std::string Describe(const Expectation& e) {
 }
 
 std::string Describe(const Finding& f) {
-  return "rule=" + f.rule + " check=" + CheckName(f.check) + " indicator=" + f.indicator +
+  return "rule=" + f.rule + " check=" + f.check + " indicator=" + f.indicator +
          " fiscal_year=" + (f.fiscal_year ? std::to_string(*f.fiscal_year) : "null") +
          " severity=" + SeverityName(f.severity) + ": " + f.message;
+}
+
+// What an inline indicator gives besides the Indicator's own fields.
+struct IndicatorInput {
+  std::vector<std::string> actuals;
+  std::optional<Direction> direction;
+  std::optional<Aggregation> aggregation;
+  YAML::Mark actuals_mark;
+};
+
+// Fills in what a progress table's reader would: parsed cells, inference.
+void Complete(const IndicatorInput& in, const std::vector<int>& years, Indicator* ind) {
+  ind->target = ParseCell(ind->target_raw);
+  Inference inf = InferIndicator(ind->name, ind->target);
+  ind->direction = in.direction.value_or(inf.direction);
+  ind->aggregation = in.aggregation.value_or(inf.aggregation);
+  ind->department = inf.department;
+  ind->project_number = ProjectNumber(ind->project);
+  ind->measure_marker = MeasureMarker(ind->measure);
+  for (size_t i = 0; i < years.size(); ++i) {
+    ind->observations.push_back(Observation{years[i], in.actuals[i], ParseCell(in.actuals[i])});
+  }
 }
 
 class FileRunner {
@@ -105,10 +126,25 @@ class FileRunner {
     for (const YAML::Node& node : tests->value) ReadTest(node);
   }
 
+  // 'rules': rule files or directories relative to this file, or rules
+  // written inline (a list of mappings, as under a rule file's 'rules').
   void ReadRules(const YamlField& f) {
+    RuleLoad load;
+    if (f.value.IsSequence() && f.value.size() > 0 && f.value[0].IsMap()) {
+      load = LoadRuleList(errors_.file(), f.value);
+    } else {
+      std::optional<std::vector<std::string>> files = RuleFiles(f);
+      if (!files) return;
+      load = LoadRules(*files);
+    }
+    for (const std::string& e : load.errors) errors_.Add(f.mark(), "rules under test: " + e);
+    rules_ = std::move(load.rules);
+  }
+
+  std::optional<std::vector<std::string>> RuleFiles(const YamlField& f) {
     fs::path base = fs::path(errors_.file()).parent_path();
     std::optional<std::vector<std::string>> paths = ReadStringList(f, "'rules'", &errors_);
-    if (!paths) return;
+    if (!paths) return std::nullopt;
     std::vector<std::string> files;
     for (const std::string& p : *paths) {
       fs::path full = base / p;
@@ -120,9 +156,7 @@ class FileRunner {
         files.push_back(full.lexically_normal().string());
       }
     }
-    RuleLoad load = LoadRules(files);
-    for (const std::string& e : load.errors) errors_.Add(f.mark(), "rules under test: " + e);
-    rules_ = std::move(load.rules);
+    return files;
   }
 
   std::optional<TimePoint> ReadNow(const YamlField& f) {
@@ -191,60 +225,53 @@ class FileRunner {
     ind.plan = plan->name;
     ind.ordinal = static_cast<int>(plan->indicators.size());
     ind.source_line = node.Mark().line + 1;
-    std::vector<std::string> actuals;
-    std::optional<Direction> direction;
-    std::optional<Aggregation> aggregation;
-    YAML::Mark actuals_mark = node.Mark();
+    IndicatorInput in;
+    in.actuals_mark = node.Mark();
     for (const YamlField& f : ReadFields(node, node.Mark(), "indicator",
                                          {"name", "target", "actuals", "project", "measure",
                                           "footnotes", "direction", "aggregation"},
                                          &errors_)) {
-      std::string what = "indicator: '" + f.key + "'";
-      if (f.key == "name") ind.name = ReadString(f, what, &errors_).value_or("");
-      if (f.key == "target")
-        ind.target_raw = f.value.IsNull() ? "" : ReadString(f, what, &errors_).value_or("");
-      if (f.key == "project") ind.project = ReadString(f, what, &errors_).value_or("");
-      if (f.key == "measure") ind.measure = ReadString(f, what, &errors_).value_or("");
-      if (f.key == "footnotes")
-        ind.footnotes = ReadStringList(f, what, &errors_).value_or(ind.footnotes);
-      if (f.key == "direction") {
-        auto v = ReadString(f, what, &errors_);
-        if (v && !(direction = DirectionFromName(*v)))
-          errors_.Add(f.mark(), what + ": unknown direction '" + *v + "'");
-      }
-      if (f.key == "aggregation") {
-        auto v = ReadString(f, what, &errors_);
-        if (v && !(aggregation = AggregationFromName(*v)))
-          errors_.Add(f.mark(), what + ": unknown aggregation '" + *v + "'");
-      }
-      if (f.key == "actuals") {
-        actuals_mark = f.mark();
-        if (!f.value.IsSequence()) {
-          errors_.Add(f.mark(), what + ": expected a list with one cell per fiscal year");
-          continue;
-        }
-        for (const YAML::Node& cell : f.value)
-          actuals.push_back(cell.IsNull() ? "" : cell.Scalar());
-      }
+      ReadIndicatorField(f, &ind, &in);
     }
     if (ind.name.empty()) errors_.Add(node.Mark(), "indicator: missing 'name'");
-    if (actuals.size() > years.size()) {
-      errors_.Add(actuals_mark, "indicator '" + ind.name + "': 'actuals' has " +
-                                    std::to_string(actuals.size()) + " cells for " +
-                                    std::to_string(years.size()) + " fiscal years");
+    if (in.actuals.size() > years.size()) {
+      errors_.Add(in.actuals_mark, "indicator '" + ind.name + "': 'actuals' has " +
+                                       std::to_string(in.actuals.size()) + " cells for " +
+                                       std::to_string(years.size()) + " fiscal years");
     }
-    actuals.resize(years.size());
-    ind.target = ParseCell(ind.target_raw);
-    Inference inf = InferIndicator(ind.name, ind.target);
-    ind.direction = direction.value_or(inf.direction);
-    ind.aggregation = aggregation.value_or(inf.aggregation);
-    ind.department = inf.department;
-    ind.project_number = ProjectNumber(ind.project);
-    ind.measure_marker = MeasureMarker(ind.measure);
-    for (size_t i = 0; i < years.size(); ++i) {
-      ind.observations.push_back(Observation{years[i], actuals[i], ParseCell(actuals[i])});
-    }
+    in.actuals.resize(years.size());
+    Complete(in, years, &ind);
     plan->indicators.push_back(std::move(ind));
+  }
+
+  void ReadIndicatorField(const YamlField& f, Indicator* ind, IndicatorInput* in) {
+    std::string what = "indicator: '" + f.key + "'";
+    if (f.key == "name") ind->name = ReadString(f, what, &errors_).value_or("");
+    if (f.key == "target")
+      ind->target_raw = f.value.IsNull() ? "" : ReadString(f, what, &errors_).value_or("");
+    if (f.key == "project") ind->project = ReadString(f, what, &errors_).value_or("");
+    if (f.key == "measure") ind->measure = ReadString(f, what, &errors_).value_or("");
+    if (f.key == "footnotes")
+      ind->footnotes = ReadStringList(f, what, &errors_).value_or(ind->footnotes);
+    if (f.key == "direction") {
+      auto v = ReadString(f, what, &errors_);
+      if (v && !(in->direction = DirectionFromName(*v)))
+        errors_.Add(f.mark(), what + ": unknown direction '" + *v + "'");
+    }
+    if (f.key == "aggregation") {
+      auto v = ReadString(f, what, &errors_);
+      if (v && !(in->aggregation = AggregationFromName(*v)))
+        errors_.Add(f.mark(), what + ": unknown aggregation '" + *v + "'");
+    }
+    if (f.key == "actuals") {
+      in->actuals_mark = f.mark();
+      if (!f.value.IsSequence()) {
+        errors_.Add(f.mark(), what + ": expected a list with one cell per fiscal year");
+        return;
+      }
+      for (const YAML::Node& cell : f.value)
+        in->actuals.push_back(cell.IsNull() ? "" : cell.Scalar());
+    }
   }
 
   std::vector<Expectation> ReadExpectations(const YamlField& f) {
@@ -260,26 +287,7 @@ class FileRunner {
            ReadFields(node, node.Mark(), "'" + f.key + "' entry",
                       {"rule", "check", "indicator", "fiscal_year", "severity", "message_contains"},
                       &errors_)) {
-        std::string what = "'" + g.key + "'";
-        if (g.key == "fiscal_year") {
-          e.any_year = false;
-          if (!g.value.IsNull()) {
-            auto y = ReadString(g, what, &errors_);
-            Result<int> fy = y ? ParseEraYear(*y) : Result<int>(Status::InvalidArgument(""));
-            if (fy.ok()) {
-              e.fiscal_year = *fy;
-            } else if (y) {
-              errors_.Add(g.mark(), what + ": " + fy.status().message());
-            }
-          }
-          continue;
-        }
-        std::string v = ReadString(g, what, &errors_).value_or("");
-        if (g.key == "rule") e.rule = v;
-        if (g.key == "check") e.check = v;
-        if (g.key == "indicator") e.indicator = v;
-        if (g.key == "severity") e.severity = v;
-        if (g.key == "message_contains") e.message_contains = v;
+        ReadExpectationField(g, &e);
       }
       if (!e.rule.empty() && !HasRule(e.rule)) {
         errors_.Add(node.Mark(), "no rule '" + e.rule + "' among the rules under test");
@@ -287,6 +295,28 @@ class FileRunner {
       out.push_back(std::move(e));
     }
     return out;
+  }
+
+  void ReadExpectationField(const YamlField& g, Expectation* e) {
+    std::string what = "'" + g.key + "'";
+    if (g.key == "fiscal_year") {
+      e->any_year = false;
+      if (g.value.IsNull()) return;
+      auto y = ReadString(g, what, &errors_);
+      Result<int> fy = y ? ParseEraYear(*y) : Result<int>(Status::InvalidArgument(""));
+      if (fy.ok()) {
+        e->fiscal_year = *fy;
+      } else if (y) {
+        errors_.Add(g.mark(), what + ": " + fy.status().message());
+      }
+      return;
+    }
+    std::string v = ReadString(g, what, &errors_).value_or("");
+    if (g.key == "rule") e->rule = v;
+    if (g.key == "check") e->check = v;
+    if (g.key == "indicator") e->indicator = v;
+    if (g.key == "severity") e->severity = v;
+    if (g.key == "message_contains") e->message_contains = v;
   }
 
   bool HasRule(const std::string& id) const {
@@ -305,9 +335,13 @@ class FileRunner {
     EvalResult result = Evaluate(rules, {t.plan}, t.now);
     std::string diff;
     for (const Expectation& e : t.expect) {
-      bool found = std::any_of(result.findings.begin(), result.findings.end(),
-                               [&](const Finding& f) { return Satisfies(f, e); });
-      if (!found) diff += "    - expected, not found:   " + Describe(e) + "\n";
+      auto found = std::find_if(result.findings.begin(), result.findings.end(),
+                                [&](const Finding& f) { return Satisfies(f, e); });
+      if (found == result.findings.end()) {
+        diff += "    - expected, not found:   " + Describe(e) + "\n";
+      } else {
+        report_->checks_found.insert(found->check);
+      }
     }
     for (const Expectation& e : t.expect_not) {
       for (const Finding& f : result.findings) {

@@ -2,7 +2,8 @@
 // table of indicators inline, a `now`, and the findings the rules under test
 // must and must not produce. Reads files; otherwise pure.
 //
-//   rules: ..                 # rule directory or list of rule files, relative to this file
+//   rules: ..                 # rule directory or list of rule files, relative to this file,
+//                             # or rules inline: [{id: x, check: annotated}]
 //   now: 2026-11-28           # default for every test
 //   fiscal_years: [令和2年度, 令和3年度, 令和4年度, 令和5年度, 令和6年度]
 //   tests:
@@ -15,6 +16,7 @@
 //         - {rule: rising_against_target, indicator: 児童虐待発生件数(の減少)}
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,8 @@ struct RuleTestReport {
   // What to print: a line per test, and for a failure a diff of expected and
   // found findings.
   std::string output;
+  // The checks of the findings that the tests expected and found.
+  std::set<std::string> checks_found;
   // No tests at all is a failure too: a typo in a path must not pass.
   bool ok() const { return errors.empty() && tests > 0 && passed == tests; }
 };

@@ -22,8 +22,8 @@ struct Figure {
 };
 
 struct Finding {
-  std::string rule;  // rule id
-  Check check = Check::kUnitMismatch;
+  std::string rule;   // rule id
+  std::string check;  // the check's name, as in rule files
   Severity severity = Severity::kWarning;
   std::string plan;
   std::string project;  // heading; "" when none

@@ -2,53 +2,6 @@
 
 namespace shihyo {
 
-namespace {
-
-struct CheckEntry {
-  Check check;
-  const char* name;
-};
-
-constexpr CheckEntry kChecks[] = {
-    {Check::kUnitMismatch, "unit_mismatch"},
-    {Check::kUnparseable, "unparseable"},
-    {Check::kMissingActual, "missing_actual"},
-    {Check::kStatusOnly, "status_only"},
-    {Check::kAnnotated, "annotated"},
-    {Check::kTargetMissed, "target_missed"},
-    {Check::kTargetUnreachable, "target_unreachable"},
-    {Check::kRising, "rising"},
-    {Check::kSpike, "spike"},
-    {Check::kCumulativeDecrease, "cumulative_decrease"},
-    {Check::kDuplicateSeries, "duplicate_series"},
-    {Check::kExpression, "expression"},
-};
-
-}  // namespace
-
-const char* CheckName(Check c) {
-  for (const CheckEntry& e : kChecks) {
-    if (e.check == c) return e.name;
-  }
-  return "";
-}
-
-std::optional<Check> CheckFromName(std::string_view name) {
-  for (const CheckEntry& e : kChecks) {
-    if (name == e.name) return e.check;
-  }
-  return std::nullopt;
-}
-
-const std::vector<Check>& AllChecks() {
-  static const std::vector<Check> all = [] {
-    std::vector<Check> v;
-    for (const CheckEntry& e : kChecks) v.push_back(e.check);
-    return v;
-  }();
-  return all;
-}
-
 const char* SeverityName(Severity s) {
   switch (s) {
     case Severity::kInfo:
@@ -78,6 +31,51 @@ const char* SeverityLabel(Severity s) {
       return "重大";
   }
   return "";
+}
+
+void CheckParams::Set(const std::string& key, Value value) {
+  values_.insert_or_assign(key, std::move(value));
+}
+
+bool CheckParams::Has(std::string_view key) const { return values_.find(key) != values_.end(); }
+
+template <typename T>
+const T* CheckParams::Get(std::string_view key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? nullptr : std::get_if<T>(&it->second);
+}
+
+bool CheckParams::Bool(std::string_view key) const {
+  const bool* v = Get<bool>(key);
+  return v && *v;
+}
+
+int CheckParams::Int(std::string_view key) const {
+  const int* v = Get<int>(key);
+  return v ? *v : 0;
+}
+
+double CheckParams::Number(std::string_view key) const { return OptionalNumber(key).value_or(0); }
+
+std::optional<double> CheckParams::OptionalNumber(std::string_view key) const {
+  const double* v = Get<double>(key);
+  return v ? std::optional<double>(*v) : std::nullopt;
+}
+
+const std::string& CheckParams::Text(std::string_view key) const {
+  static const std::string kEmpty;
+  const std::string* v = Get<std::string>(key);
+  return v ? *v : kEmpty;
+}
+
+const CheckParams::UnitPairs& CheckParams::Pairs(std::string_view key) const {
+  static const UnitPairs kEmpty;
+  const UnitPairs* v = Get<UnitPairs>(key);
+  return v ? *v : kEmpty;
+}
+
+const CheckParams::Condition* CheckParams::GetCondition(std::string_view key) const {
+  return Get<Condition>(key);
 }
 
 bool Selector::empty() const {

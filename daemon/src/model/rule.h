@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "model/indicator.h"
@@ -16,28 +18,10 @@ namespace shihyo {
 class Regex;
 class Expression;
 class MessageTemplate;
-
-// The checks of DESIGN.md. Names (CheckName) are the rule-file and JSON contract.
-enum class Check {
-  kUnitMismatch,
-  kUnparseable,
-  kMissingActual,
-  kStatusOnly,
-  kAnnotated,
-  kTargetMissed,
-  kTargetUnreachable,
-  kRising,
-  kSpike,
-  kCumulativeDecrease,
-  kDuplicateSeries,
-  kExpression,
-};
+struct CheckSpec;  // eval/checks/check.h: the checks live above this layer
 
 enum class Severity { kInfo, kWarning, kCritical };
 
-const char* CheckName(Check c);
-std::optional<Check> CheckFromName(std::string_view name);
-const std::vector<Check>& AllChecks();
 const char* SeverityName(Severity s);
 std::optional<Severity> SeverityFromName(std::string_view name);
 // 情報 / 警告 / 重大: what staff read.
@@ -61,38 +45,40 @@ struct Selector {
   bool empty() const;
 };
 
-// Parameters of every check; each check reads only its own (rule_loader
-// rejects the others), and the defaults are what a rule gets without them.
-struct CheckParams {
-  // arithmetic on ※-annotated values (a different quantity by default)
-  bool include_annotated = false;
-  // unit_mismatch: pairs of units to accept as the same, e.g. {件, 人}
-  std::vector<std::pair<std::string, std::string>> equivalent_units;
-  // unparseable, annotated: also look at the target cell
-  bool include_target = false;
-  // missing_actual
-  int grace_days = 183;                   // after the fiscal year closes (March 31)
-  bool status_only_every_year = false;    // survey rows: every year, not just the last
-  bool not_available_is_missing = false;  // treat — like an empty cell
-  // target_unreachable: a year may bring |slack| × the best yearly gain seen
-  double slack = 1.0;
-  // rising: an increase counts when it meets |percent| and/or |step|
-  std::optional<double> percent;
-  std::optional<double> step;
-  bool require_all = true;  // both thresholds (true) or either (false)
-  int consecutive = 0;      // or: this many increases in a row
-  // spike: away from both neighbours by more than |factor|
-  double factor = 1.5;
-  double min_step = 0;  // and by at least this much from each neighbour
-  bool spike_up = true;
-  bool spike_down = true;
-  // duplicate_series
-  int min_values = 3;
-  bool ignore_constant = true;
-  // expression
-  std::string condition;
-  std::shared_ptr<const Expression> expression;
-  bool latest_only = false;  // evaluate only the latest reported year
+// A rule's check parameters by name: what the rule gives, and the check's
+// defaults for the rest. Each check declares its parameters (types, defaults,
+// bounds) in its spec in eval/checks/; the rule loader validates and fills this.
+class CheckParams {
+ public:
+  // Pairs of units to accept as the same, e.g. {件, 人}.
+  using UnitPairs = std::vector<std::pair<std::string, std::string>>;
+  // A compiled condition and its source, for messages.
+  struct Condition {
+    std::string source;
+    std::shared_ptr<const Expression> expression;
+  };
+  using Value = std::variant<bool, int, double, std::string, UnitPairs, Condition>;
+
+  // Sets |key| to |value|, replacing a default.
+  void Set(const std::string& key, Value value);
+  // Whether |key| has a value (given or default).
+  bool Has(std::string_view key) const;
+
+  // The value of |key| as the type its check declares it; when |key| holds
+  // no value of that type: false, 0, nullopt, "", empty, null.
+  bool Bool(std::string_view key) const;
+  int Int(std::string_view key) const;
+  double Number(std::string_view key) const;
+  std::optional<double> OptionalNumber(std::string_view key) const;
+  const std::string& Text(std::string_view key) const;
+  const UnitPairs& Pairs(std::string_view key) const;
+  const Condition* GetCondition(std::string_view key) const;
+
+ private:
+  template <typename T>
+  const T* Get(std::string_view key) const;
+
+  std::map<std::string, Value, std::less<>> values_;
 };
 
 struct Rule {
@@ -100,7 +86,7 @@ struct Rule {
   std::string file;  // where it was defined, for messages
   int line = 0;
   std::string description;
-  Check check = Check::kUnitMismatch;
+  const CheckSpec* check = nullptr;  // from eval/checks/registry.h; lives forever
   Severity severity = Severity::kWarning;
   Selector select;
   std::vector<Selector> exclude;
