@@ -10,6 +10,7 @@
 #include "eval/expression.h"
 #include "eval/rule_loader.h"
 #include "fakes.h"
+#include "notify/receiver_registry.h"
 namespace shihyo {
 namespace {
 
@@ -120,7 +121,7 @@ TEST_CASE("hardening: template sections nest at most 16 deep (issue 13 item 11)"
 TEST_CASE("hardening: deep YAML is a file:line:col error (issue 13 item 14)", "[hardening]") {
   TempDir dir;
   std::string flow = dir.Write("flow.yaml", "store: s.db\nroute: " + std::string(100000, '['));
-  Result<Config> c = LoadConfig(flow);
+  Result<Config> c = LoadConfig(flow, shihyo::ReceiverConfigKinds());
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message() == flow + ":2:71: YAML nested more than 64 levels deep");
   std::string closed = "rules:\n  - id: x\n    labels: " + std::string(1500, '{') + "a: 1" +

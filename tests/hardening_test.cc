@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "fakes.h"
+#include "notify/receiver_registry.h"
 
 namespace shihyo {
 namespace {
@@ -27,7 +28,7 @@ TEST_CASE("hardening: every config duration is bounded (issue 13 item 1)", "[har
       dir.Write("big.yaml", ConfigWith("  group_wait: 2d\n  repeat_interval: 110000d\n",
                                        "evaluation: {interval: 110000d, poll_interval: 2d}\n"
                                        "outbox: {max_backoff: 8d, max_age: 3651d}\n"));
-  Result<Config> c = LoadConfig(file);
+  Result<Config> c = LoadConfig(file, shihyo::ReceiverConfigKinds());
   REQUIRE_FALSE(c.ok());
   std::string all = c.status().message();
   for (const std::string& expected : {
@@ -43,14 +44,16 @@ TEST_CASE("hardening: every config duration is bounded (issue 13 item 1)", "[har
   }
   // Beyond any bound (301 years): still "at most", not "not a duration".
   Result<Config> huge =
-      LoadConfig(dir.Write("huge.yaml", ConfigWith("", "outbox: {max_age: 110000d}\n")));
+      LoadConfig(dir.Write("huge.yaml", ConfigWith("", "outbox: {max_age: 110000d}\n")),
+                 shihyo::ReceiverConfigKinds());
   REQUIRE_FALSE(huge.ok());
   CHECK_THAT(huge.status().message(), Catch::EndsWith("'outbox': 'max_age': at most 3650d"));
   // The limits themselves are accepted.
   Result<Config> edge =
       LoadConfig(dir.Write("edge.yaml", ConfigWith("  repeat_interval: 3650d\n",
                                                    "evaluation: {interval: 7d, poll_interval: 1d}\n"
-                                                   "outbox: {max_backoff: 7d, max_age: 3650d}\n")));
+                                                   "outbox: {max_backoff: 7d, max_age: 3650d}\n")),
+                 shihyo::ReceiverConfigKinds());
   REQUIRE(edge.ok());
   CHECK(edge->route.repeat_interval == Seconds(3650LL * 86400));
   CHECK(ParseDuration("36500d") == kMaxDuration);
@@ -64,7 +67,7 @@ TEST_CASE("hardening: max_age and max_backoff not below initial_backoff (issue 1
   TempDir dir;
   std::string age = dir.Write(
       "age.yaml", ConfigWith("", "outbox: {initial_backoff: 1h, max_backoff: 2h, max_age: 30m}\n"));
-  Result<Config> c = LoadConfig(age);
+  Result<Config> c = LoadConfig(age, shihyo::ReceiverConfigKinds());
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message() ==
         age +
@@ -72,16 +75,18 @@ TEST_CASE("hardening: max_age and max_backoff not below initial_backoff (issue 1
             "would be dead before its first retry");
   std::string backoff = dir.Write(
       "backoff.yaml", ConfigWith("", "outbox: {initial_backoff: 10m, max_backoff: 1m}\n"));
-  c = LoadConfig(backoff);
+  c = LoadConfig(backoff, shihyo::ReceiverConfigKinds());
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message() ==
         backoff + ":8:45: 'outbox': 'max_backoff' (1m) is shorter than 'initial_backoff' (10m)");
   // The defaults count too: a 2h first retry is above the default 30m ceiling.
-  c = LoadConfig(dir.Write("default.yaml", ConfigWith("", "outbox: {initial_backoff: 2h}\n")));
+  c = LoadConfig(dir.Write("default.yaml", ConfigWith("", "outbox: {initial_backoff: 2h}\n")),
+                 shihyo::ReceiverConfigKinds());
   REQUIRE_FALSE(c.ok());
   CHECK_THAT(c.status().message(), Catch::Contains("'max_backoff' (30m) is shorter"));
   c = LoadConfig(
-      dir.Write("ok.yaml", ConfigWith("", "outbox: {initial_backoff: 1m, max_age: 1m}\n")));
+      dir.Write("ok.yaml", ConfigWith("", "outbox: {initial_backoff: 1m, max_age: 1m}\n")),
+      shihyo::ReceiverConfigKinds());
   CHECK(c.ok());
 }
 

@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "eval/rule_loader.h"
+#include "notify/receiver_registry.h"
 
 namespace {
 
@@ -47,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (e.rfind(path + ":", 0) != 0) __builtin_trap();  // every error is located
     }
   } else {
-    shihyo::Result<shihyo::Config> config = shihyo::LoadConfig(path);
+    shihyo::Result<shihyo::Config> config = shihyo::LoadConfig(path, shihyo::ReceiverConfigKinds());
     if (!config.ok() && config.status().message().find(path) == std::string::npos) {
       __builtin_trap();
     }

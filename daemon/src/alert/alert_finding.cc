@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "eval/checks.h"
+#include "eval/checks/check.h"
 
 namespace shihyo {
 

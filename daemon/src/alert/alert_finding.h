@@ -32,8 +32,8 @@ struct AlertEvidence {
 };
 
 struct AlertFinding {
-  std::string rule;  // rule id
-  Check check = Check::kUnitMismatch;
+  std::string rule;   // rule id
+  std::string check;  // the check's name, as in rule files
   Severity severity = Severity::kWarning;
   std::string plan;
   std::string project;  // "" when none

@@ -115,7 +115,7 @@ nlohmann::json AlertEvidenceJson(const AlertEvidence& e) {
 
 nlohmann::json AlertFindingJson(const AlertFinding& f) {
   return {{"rule", f.rule},
-          {"check", CheckName(f.check)},
+          {"check", f.check},
           {"severity", SeverityName(f.severity)},
           {"plan", f.plan},
           {"project", NullIfEmpty(f.project)},
@@ -137,7 +137,7 @@ AlertFinding AlertFindingFromJson(const nlohmann::json& j) {
   AlertFinding f;
   if (!j.is_object()) return f;
   f.rule = Str(j, "rule");
-  f.check = CheckFromName(Str(j, "check")).value_or(Check::kUnitMismatch);
+  f.check = Str(j, "check");
   f.severity = SeverityFromName(Str(j, "severity")).value_or(Severity::kWarning);
   f.plan = Str(j, "plan");
   f.project = Str(j, "project");
