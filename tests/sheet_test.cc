@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "fakes.h"
 
@@ -78,6 +79,57 @@ TEST_CASE("sheets: --sheet by name or number; an unknown one names the sheets", 
   testing::CliRun text =
       testing::RunShihyo({"import", "--db", db, "--sheet", "1", testing::KamaishiPath()});
   CHECK(text.err.find("--sheet applies to .xlsx, .ods and .xls files") != std::string::npos);
+}
+
+std::string Escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : std::string(1, c);
+  }
+  return out;
+}
+
+// An .ods with a cover sheet (one cell) before the Kamaishi table.
+std::string OdsWithCover(const TempDir& dir) {
+  std::string rows;
+  std::istringstream lines(testing::ReadFile(testing::KamaishiPath()));
+  for (std::string line; std::getline(lines, line);) {
+    rows += "<table:table-row>";
+    std::istringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, '\t');) {
+      rows += "<table:table-cell><text:p>" + Escaped(cell) + "</text:p></table:table-cell>";
+    }
+    rows += "</table:table-row>";
+  }
+  std::string content =
+      R"(<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" )"
+      R"(xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" )"
+      R"(xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>)"
+      R"(<office:spreadsheet><table:table table:name="表紙"><table:table-row><table:table-cell>)"
+      R"(<text:p>令和6年度 進捗状況</text:p></table:table-cell></table:table-row></table:table>)"
+      R"(<table:table table:name="進捗">)" +
+      rows + "</table:table></office:spreadsheet></office:body></office:document-content>";
+  std::string path = dir.File("cover.ods");
+  int error = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+  REQUIRE(z != nullptr);
+  zip_source_t* src = zip_source_buffer(z, content.data(), content.size(), 0);
+  REQUIRE(zip_file_add(z, "content.xml", src, ZIP_FL_OVERWRITE) >= 0);
+  REQUIRE(zip_close(z) == 0);
+  return path;
+}
+
+TEST_CASE("sheets: a cover sheet no layout reads is skipped, unless asked for", "[sheets]") {
+  TempDir dir;
+  std::string file = OdsWithCover(dir);
+  json want = Indicators(dir, testing::KamaishiPath(), "txt.db");
+  CHECK(Indicators(dir, file, "ods.db") == want);
+  testing::CliRun cover = testing::RunShihyo({"import", "--explain", "--sheet", "表紙", file});
+  CHECK(cover.code == 1);
+  CHECK(cover.err.find(file + "[表紙]: no layout reads this table:") != std::string::npos);
+  testing::CliRun table = testing::RunShihyo({"import", "--explain", "--sheet", "2", file});
+  CHECK(table.code == 0);
+  CHECK(table.out.rfind(file + "[進捗] (ods)\n", 0) == 0);
 }
 
 }  // namespace
