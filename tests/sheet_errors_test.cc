@@ -146,6 +146,32 @@ TEST_CASE("sheet errors: a zip bomb entry, too many rows, columns, long cells", 
                 d) == "DIRt.xlsx[表]:3: cell B3: longer than 64 KiB");
 }
 
+TEST_CASE("sheet errors: overlapping merged ranges cannot make the reader loop for long",
+          "[sheets]") {
+  TempDir dir;
+  std::string rows;
+  for (int r = 1; r <= 400; ++r) {
+    std::string n = std::to_string(r);
+    rows += "<row r=\"" + n + "\"><c r=\"BXW" + n + "\"><v>1</v></c></row>";
+  }
+  std::string merges = "<mergeCells>";
+  for (int i = 0; i < 10; ++i) merges += R"(<mergeCell ref="A1:BXW400"/>)";
+  merges += "</mergeCells>";
+  std::string xml = SheetXml(rows);
+  xml.insert(xml.find("</worksheet>"), merges);
+  CHECK(ErrorOf(ReadXlsx(dir, xml), dir.File("")) ==
+        "DIRt.xlsx[表]:1: merged ranges cover more than 4000000 cells");
+  // One merged range across a heading row keeps the text in its first cell.
+  std::string heading =
+      SheetXml(R"(<row r="2"><c r="A2" t="inlineStr"><is><t>プロジェクト1</t></is></c><c r="B2" )"
+               R"(t="inlineStr"><is><t>hidden</t></is></c></row>)");
+  heading.insert(heading.find("</worksheet>"),
+                 R"(<mergeCells><mergeCell ref="A2:G2"/></mergeCells>)");
+  auto merged = ReadXlsx(dir, heading);
+  REQUIRE(merged.ok());
+  CHECK((*merged)[0].rows[1].cells == std::vector<std::string>{"プロジェクト1", ""});
+}
+
 std::string OdsContent(const std::string& rows) {
   return R"(<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" )"
          R"(xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" )"

@@ -34,6 +34,7 @@ class ContentHandler : public XmlHandler {
       column_ = 0;
     } else if (name == "table-cell" || name == "covered-table-cell") {
       StartCell(attrs);
+      covered_ = name == "covered-table-cell";
     } else if (name == "p" && in_cell_) {
       if (paragraphs_++ > 0) text_ += '\n';
     } else if (name == "s" && in_cell_) {
@@ -86,6 +87,7 @@ class ContentHandler : public XmlHandler {
   Status EndCell() {
     in_cell_ = false;
     if (text_.empty() && !fallback_.empty()) text_ = fallback_;
+    if (covered_) text_.clear();  // hidden by a merged range: empty, as in the TSV
     if (!text_.empty()) {
       if (column_ + cell_repeat_ > limits_.max_columns) {
         return Status::InvalidArgument(builder_->Where(row_) + ": cell " + ColumnLetters(column_) +
@@ -122,6 +124,7 @@ class ContentHandler : public XmlHandler {
   int in_annotation_ = 0;
   size_t row_ = 0, row_repeat_ = 1, column_ = 0, cell_repeat_ = 1;
   bool in_cell_ = false;
+  bool covered_ = false;
   int paragraphs_ = 0;
   std::string text_, fallback_;
   std::vector<std::pair<size_t, std::string>> row_cells_;

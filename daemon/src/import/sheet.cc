@@ -139,10 +139,16 @@ Status SheetBuilder::Set(size_t row, size_t column, std::string text) {
   return Status::Ok();
 }
 
-void SheetBuilder::Clear(size_t row, size_t column) {
-  if (row < sheet_.rows.size() && column < sheet_.rows[row].cells.size()) {
-    sheet_.rows[row].cells[column].clear();
+size_t SheetBuilder::ClearMerged(size_t row1, size_t col1, size_t row2, size_t col2) {
+  size_t visited = 0;
+  for (size_t r = row1; r <= row2 && r < sheet_.rows.size(); ++r) {
+    std::vector<std::string>& cells = sheet_.rows[r].cells;
+    ++visited;
+    for (size_t c = col1; c <= col2 && c < cells.size(); ++c, ++visited) {
+      if (r != row1 || c != col1) cells[c].clear();
+    }
   }
+  return visited;
 }
 
 Sheet SheetBuilder::Finish() {

@@ -66,8 +66,11 @@ class SheetBuilder {
 
   // Sets the text of a cell; errors name the cell ("a.xlsx[S]:3: cell B3: …").
   Status Set(size_t row, size_t column, std::string text);
-  // Empties a cell (the covered part of a merged range); out-of-range is a no-op.
-  void Clear(size_t row, size_t column);
+  // Empties the cells of a merged range, rows |row1|..|row2| and columns
+  // |col1|..|col2|, but its first cell, which keeps the value. Visits only
+  // cells that exist; returns how many rows and cells it visited, so that the
+  // caller can bound the work of many overlapping ranges.
+  size_t ClearMerged(size_t row1, size_t col1, size_t row2, size_t col2);
   // The source prefix for a row, "a.xlsx[S]:3".
   std::string Where(size_t row) const;
   // The finished sheet; the builder is empty afterwards.

@@ -32,6 +32,8 @@ struct Merge {
 };
 
 constexpr size_t kMaxMerges = 100000;
+// A <v> longer than any cell may be is cut here; SheetBuilder::Set then refuses it.
+constexpr size_t kMaxValueBytes = 1u << 20;
 
 // One worksheet part: <row>, <c r t s> with <v> or <is>, <mergeCell ref>.
 class SheetHandler : public XmlHandler {
@@ -59,7 +61,7 @@ class SheetHandler : public XmlHandler {
   }
 
   Status Text(std::string_view text) override {
-    if (in_v_ && value_.size() < 1024) value_ += text;
+    if (in_v_ && value_.size() <= kMaxValueBytes) value_ += text;
     if (in_inline_) inline_.Text(text);
     return Status::Ok();
   }
@@ -134,14 +136,17 @@ class SheetHandler : public XmlHandler {
 };
 
 // The first cell of a merged range keeps the value; the rest read as empty.
-void ApplyMerges(const std::vector<Merge>& merges, SheetBuilder* builder, size_t max_columns) {
+Status ApplyMerges(const std::vector<Merge>& merges, SheetBuilder* builder,
+                   const SheetLimits& limits) {
+  size_t visited = 0;
   for (const Merge& m : merges) {
-    for (size_t r = m.row1; r <= m.row2 && r < m.row1 + 1000; ++r) {
-      for (size_t c = m.col1; c <= m.col2 && c < max_columns; ++c) {
-        if (r != m.row1 || c != m.col1) builder->Clear(r, c);
-      }
+    visited += builder->ClearMerged(m.row1, m.col1, m.row2, m.col2);
+    if (visited > 4 * limits.max_cells) {
+      return Status::InvalidArgument(builder->Where(m.row1) + ": merged ranges cover more than " +
+                                     std::to_string(4 * limits.max_cells) + " cells");
     }
   }
+  return Status::Ok();
 }
 
 // Parses an optional part: a missing one is fine, a broken one is not.
@@ -185,7 +190,7 @@ Result<std::vector<Sheet>> ReadXlsx(ZipXml& zip, std::string_view source,
       if (s.message().rfind(src + "[", 0) == 0) return s;  // names the sheet already
       return Status::InvalidArgument(s.message() + " (sheet '" + ref.name + "')");
     }
-    ApplyMerges(handler.merges(), &builder, limits.max_columns);
+    if (Status s = ApplyMerges(handler.merges(), &builder, limits); !s.ok()) return s;
     sheets.push_back(builder.Finish());
   }
   return sheets;
