@@ -33,6 +33,8 @@ TEST_CASE("number_format: numbers, units, percent, sections, dates", "[number_fo
       {32516, "ge.m.d", "H1.1.8"},
       {43586.5, "yyyy-mm-dd hh:mm", "2019-05-01 12:00"},
       {7, "@", "7"},
+      {6.8e246, "yyyy/m/d", "6.8e+246"},
+      {-1, "yyyy/m/d", "-1"},
   };
   for (const Case& c : cases) {
     INFO(c.code);

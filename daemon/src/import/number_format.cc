@@ -333,7 +333,11 @@ std::string FormatNumber(double value, std::string_view code, bool date1904) {
   }
   bool date = false;
   for (const Token& t : tokens) date = date || IsDateToken(t);
-  if (date && !HasDigits(tokens)) return FormatDate(value, tokens, date1904);
+  if (date && !HasDigits(tokens)) {
+    // Excel's dates run from serial 0 to 9999-12-31; outside, show the number.
+    if (!(value >= 0 && value < 2958466)) return General(value);
+    return FormatDate(value, tokens, date1904);
+  }
   if (!HasDigits(tokens)) {
     std::string out;
     for (const Token& t : tokens) out += t.literal ? t.text : (t.text == "@" ? General(value) : "");
