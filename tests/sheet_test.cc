@@ -67,6 +67,19 @@ TEST_CASE("sheets: numbers read as displayed, merged headings as the TSV has the
   CHECK(s.rows[0].cells == std::vector<std::string>{""});  // empty rows stay, as in the .txt
 }
 
+TEST_CASE("sheets: an .xls number reads as the plain number (libfreexl gives no formats)",
+          "[sheets]") {
+  Result<std::vector<Sheet>> sheets =
+      ReadWorkbook(Fixture("kamaishi_openpyxl_lo.xls"), SheetFormat::kXls);
+  REQUIRE(sheets.ok());
+  const Sheet& s = (*sheets)[0];
+  CHECK(s.name == "進捗状況");
+  CHECK(s.rows[17].cells == std::vector<std::string>{"釜石市LINEの友達登録数(累計)", "5000", "1748",
+                                                     "3188", "5070", "5992"});
+  CHECK(s.rows[11].cells[1] == "1");  // displayed as 100%
+  CHECK(s.rows[4].cells[0] == "プロジェクト1:情報発信プロジェクト");
+}
+
 TEST_CASE("sheets: --sheet by name or number; an unknown one names the sheets", "[sheets]") {
   TempDir dir;
   std::string db = dir.File("s.db");

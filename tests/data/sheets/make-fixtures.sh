@@ -10,8 +10,9 @@
 #     saves it in each format.
 #   kamaishi_openpyxl.xlsx: openpyxl writes counts as numbers with a unit
 #     format (#,##0"人"), 100% as 1 with 0%, project headings merged.
-#   kamaishi_openpyxl_lo.ods: LibreOffice converts that .xlsx to .ods, so the
-#     .ods holds numbers with formats and merged cells too.
+#   kamaishi_openpyxl_lo.ods, kamaishi_openpyxl_lo.xls: LibreOffice converts
+#     that .xlsx, so these hold numbers with formats and merged cells too (the
+#     .xls shows what libfreexl cannot read: the formats).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/../../../data/kamaishi_kosodate_r2-r6.txt"
@@ -26,5 +27,7 @@ for fmt in xlsx ods xls; do
 done
 /usr/bin/python3 "$here/make_openpyxl.py" "$src" "$here/kamaishi_openpyxl.xlsx"
 cp "$here/kamaishi_openpyxl.xlsx" "$work/kamaishi_openpyxl_lo.xlsx"
-soffice --headless --convert-to ods --outdir "$work" "$work/kamaishi_openpyxl_lo.xlsx"
-cp "$work/kamaishi_openpyxl_lo.ods" "$here/"
+for fmt in ods xls; do
+  soffice --headless --convert-to "$fmt" --outdir "$work" "$work/kamaishi_openpyxl_lo.xlsx"
+  cp "$work/kamaishi_openpyxl_lo.$fmt" "$here/"
+done
