@@ -19,6 +19,7 @@ struct ImportOptions {
   std::string encoding = "auto";
   std::string layouts;  // --layouts DIR
   bool explain = false;
+  std::string sheet;  // --sheet NAME|N for .xlsx/.ods/.xls; "" for every sheet
 };
 
 // --explain: how each file reads, nothing written.
@@ -26,13 +27,15 @@ int RunExplain(const ImportOptions& opts, const std::vector<Layout>& layouts, En
                CliContext& ctx) {
   int worst = kExitOk;
   for (const std::string& file : opts.files) {
-    Result<TableRead> read = ReadTable(file, encoding, layouts);
-    if (!read.ok()) {
-      worst = std::max(worst, ReportError(ctx, read.status()));
+    Result<std::vector<TableRead>> reads = ReadTables(file, encoding, layouts, opts.sheet);
+    if (!reads.ok()) {
+      worst = std::max(worst, ReportError(ctx, reads.status()));
       continue;
     }
-    ctx.out << file << " (" << read->table.encoding << ")\n";
-    for (const std::string& line : ExplainTable(*read)) ctx.out << "  " << line << "\n";
+    for (const TableRead& read : *reads) {
+      ctx.out << read.table.source << " (" << read.table.encoding << ")\n";
+      for (const std::string& line : ExplainTable(read)) ctx.out << "  " << line << "\n";
+    }
   }
   return worst;
 }
@@ -70,12 +73,12 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   std::vector<ProgressTable> tables;
   int worst = kExitOk;
   for (const std::string& file : opts.files) {
-    Result<TableRead> read = ReadTable(file, *encoding, *layouts);
-    if (!read.ok()) {
-      worst = std::max(worst, ReportError(ctx, read.status()));
+    Result<std::vector<TableRead>> reads = ReadTables(file, *encoding, *layouts, opts.sheet);
+    if (!reads.ok()) {
+      worst = std::max(worst, ReportError(ctx, reads.status()));
       continue;
     }
-    tables.push_back(std::move(read->table));
+    for (TableRead& read : *reads) tables.push_back(std::move(read.table));
   }
   if (worst != kExitOk) {
     ctx.err << "shihyo: nothing imported; the store is unchanged\n";
@@ -113,12 +116,15 @@ int RunIndicators(const IndicatorsOptions& opts, CliContext& ctx) {
 ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
   auto opts = std::make_shared<ImportOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "import", "Import progress tables (TSV/CSV, UTF-8 or Shift_JIS) into the indicator store");
+      "import", "Import progress tables (TSV/CSV, .xlsx, .ods, .xls) into the indicator store");
   cmd->add_option("--db", opts->db, "indicator store (SQLite file, created if absent)");
   cmd->add_option("--encoding", opts->encoding, "auto, utf-8 or cp932")->capture_default_str();
   cmd->add_option("--layouts", opts->layouts,
                   "directory of layout files, searched before /etc/shihyo/layouts.d and the "
                   "built-in layouts");
+  cmd->add_option("--sheet", opts->sheet,
+                  "for .xlsx, .ods and .xls files: read only this sheet (name or 1-based "
+                  "number); by default every sheet a layout recognises");
   cmd->add_flag("--explain", opts->explain,
                 "show which layout reads each file and how every row was read; writes nothing");
   cmd->add_option("files", opts->files, "progress table files")->required();

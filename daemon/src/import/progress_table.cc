@@ -313,7 +313,11 @@ class TableParser {
 Result<ProgressTable> ParseProgressTable(std::string_view utf8, std::string_view source) {
   Result<std::vector<Record>> records = SplitRecords(utf8, DetectDelimiter(utf8), source);
   if (!records.ok()) return records.status();
-  for (const Record& r : *records) {
+  return ParseProgressRecords(std::move(records).value(), source);
+}
+
+Result<ProgressTable> ParseProgressRecords(std::vector<Record> records, std::string_view source) {
+  for (const Record& r : records) {
     for (size_t i = 0; i < r.cells.size(); ++i) {
       if (FindInvalidUtf8(r.cells[i]) != std::string_view::npos) {
         return Status::InvalidArgument(std::string(source) + ":" + std::to_string(r.line) +
@@ -322,7 +326,7 @@ Result<ProgressTable> ParseProgressTable(std::string_view utf8, std::string_view
       }
     }
   }
-  return TableParser(source).Run(std::move(records).value());
+  return TableParser(source).Run(std::move(records));
 }
 
 Result<ProgressTable> ReadProgressTable(const std::string& path, Encoding encoding) {

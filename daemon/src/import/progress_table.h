@@ -14,6 +14,7 @@
 
 #include "base/encoding.h"
 #include "base/status.h"
+#include "import/delimited.h"
 #include "model/value_parser.h"
 #include "model/year_label.h"
 
@@ -95,6 +96,9 @@ std::string MeasureMarker(std::string_view line);
 // Parses already-decoded UTF-8 text. Every error reads
 // "|source|:LINE: what was expected" (with "cell N" where one cell is wrong).
 Result<ProgressTable> ParseProgressTable(std::string_view utf8, std::string_view source);
+
+// Parses records already split into cells (a spreadsheet's sheet); errors as above.
+Result<ProgressTable> ParseProgressRecords(std::vector<Record> records, std::string_view source);
 
 // Reads |path|, decodes it (see DecodeToUtf8) and parses it.
 Result<ProgressTable> ReadProgressTable(const std::string& path, Encoding encoding);

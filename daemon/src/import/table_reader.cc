@@ -14,11 +14,11 @@ namespace {
 
 constexpr size_t kMaxTableBytes = 16 * 1024 * 1024;
 
-Result<ProgressTable> ReadWith(const Layout& layout, std::string_view utf8,
+Result<ProgressTable> ReadWith(const Layout& layout, const std::vector<Record>& all,
                                const std::vector<Record>& records, std::string_view source) {
   switch (layout.kind) {
     case Layout::Kind::kSectioned: {
-      Result<ProgressTable> t = ParseProgressTable(utf8, source);
+      Result<ProgressTable> t = ParseProgressRecords(all, source);
       if (t.ok()) t->layout = layout.name;
       return t;
     }
@@ -73,16 +73,21 @@ Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
                              const std::vector<Layout>& layouts) {
   Result<std::vector<Record>> records = SplitRecords(utf8, DetectDelimiter(utf8), source);
   if (!records.ok()) return records.status();
-  if (Status s = CheckUtf8(*records, source); !s.ok()) return s;
+  return ParseRecords(*records, source, layouts);
+}
+
+Result<TableRead> ParseRecords(const std::vector<Record>& records, std::string_view source,
+                               const std::vector<Layout>& layouts) {
+  if (Status s = CheckUtf8(records, source); !s.ok()) return s;
   TableRead read;
   for (const Layout& layout : layouts) {
-    std::vector<Record> kept = Kept(layout, *records);
+    std::vector<Record> kept = Kept(layout, records);
     std::string why = MatchFailure(layout, kept);
     if (!why.empty()) {
       read.misses.push_back(LayoutMiss{layout.name, layout.file, why});
       continue;
     }
-    Result<ProgressTable> table = ReadWith(layout, utf8, kept, source);
+    Result<ProgressTable> table = ReadWith(layout, records, kept, source);
     if (!table.ok()) return table.status();
     table->cell_words = layout.words;
     read.table = std::move(table).value();

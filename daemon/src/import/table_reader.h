@@ -9,6 +9,7 @@
 
 #include "base/encoding.h"
 #include "base/status.h"
+#include "import/delimited.h"
 #include "import/layout.h"
 #include "import/progress_table.h"
 
@@ -32,6 +33,19 @@ struct TableRead {
 // layout matches, one line per layout with where and why it stopped.
 Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
                              const std::vector<Layout>& layouts);
+
+// ParseTable for records already split into cells (a spreadsheet's sheet).
+Result<TableRead> ParseRecords(const std::vector<Record>& records, std::string_view source,
+                               const std::vector<Layout>& layouts);
+
+// Reads |path|: a spreadsheet (.xlsx, .ods, .xls; see import/sheet.h) gives
+// one table per sheet a layout recognises, or only the sheet |sheet| names
+// (its name or 1-based number) when it is not empty; sheets no layout reads
+// are skipped, and when none is read the error gives each sheet's reasons.
+// Anything else is text, read by ReadTable (|sheet| must then be empty).
+Result<std::vector<TableRead>> ReadTables(const std::string& path, Encoding encoding,
+                                          const std::vector<Layout>& layouts,
+                                          const std::string& sheet);
 
 // Reads |path| (see DecodeToUtf8 for |encoding|) and parses it.
 Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
