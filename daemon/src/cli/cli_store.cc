@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "base/text.h"
 #include "cli/cli_tools.h"
 #include "import/progress_table.h"
 #include "import/table_reader.h"
@@ -19,6 +20,7 @@ struct ImportOptions {
   std::string encoding = "auto";
   std::string layouts;  // --layouts DIR
   bool explain = false;
+  bool allow_removal = false;  // --allow-removal
 };
 
 // --explain: how each file reads, nothing written.
@@ -52,6 +54,9 @@ void PrintSummary(const std::vector<ProgressTable>& tables,
       ctx.out << (r.created ? "new plan, " : "") << r.cells_changed << " cells changed, "
               << r.indicators_added << " indicators added, " << r.indicators_removed
               << " removed\n";
+      for (const std::string& name : r.removed_names) {
+        ctx.out << "  removed: " << EscapeControls(name) << "\n";
+      }
     }
   }
 }
@@ -84,7 +89,7 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadWrite);
   if (!store.ok()) return ReportError(ctx, store.status());
   Result<std::vector<ImportResult>> results =
-      (*store)->Import(tables, FormatIso8601(ctx.clock.Now()));
+      (*store)->Import(tables, FormatIso8601(ctx.clock.Now()), ImportPolicy{opts.allow_removal});
   if (!results.ok()) return ReportError(ctx, results.status());
   PrintSummary(tables, *results, ctx);
   return kExitOk;
@@ -121,6 +126,9 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
                   "built-in layouts");
   cmd->add_flag("--explain", opts->explain,
                 "show which layout reads each file and how every row was read; writes nothing");
+  cmd->add_flag("--allow-removal", opts->allow_removal,
+                "accept a table that removes more than 3 indicators (or a tenth) of its plan; "
+                "without it such an import is refused as a possibly truncated file");
   cmd->add_option("files", opts->files, "progress table files")->required();
   return [opts, &ctx]() { return RunImport(*opts, ctx); };
 }
