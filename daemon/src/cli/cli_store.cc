@@ -33,8 +33,11 @@ int RunExplain(const ImportOptions& opts, const std::vector<Layout>& layouts, En
       worst = std::max(worst, ReportError(ctx, read.status()));
       continue;
     }
-    ctx.out << file << " (" << read->table.encoding << ")\n";
-    for (const std::string& line : ExplainTable(*read)) ctx.out << "  " << line << "\n";
+    // What came from the file is escaped: a table must not write to the terminal.
+    ctx.out << EscapeControls(file) << " (" << read->table.encoding << ")\n";
+    for (const std::string& line : ExplainTable(*read)) {
+      ctx.out << "  " << EscapeControls(line) << "\n";
+    }
   }
   return worst;
 }
@@ -45,9 +48,9 @@ void PrintSummary(const std::vector<ProgressTable>& tables,
   for (size_t i = 0; i < results.size(); ++i) {
     const ImportResult& r = results[i];
     const ProgressTable& t = tables[i];
-    ctx.out << r.source << " (" << t.encoding << "): " << t.title << ": " << t.projects.size()
-            << " projects, " << t.IndicatorCount() << " indicators, FY" << t.fiscal_years.front()
-            << "–FY" << t.fiscal_years.back() << "; ";
+    ctx.out << EscapeControls(r.source) << " (" << t.encoding << "): " << EscapeControls(t.title)
+            << ": " << t.projects.size() << " projects, " << t.IndicatorCount() << " indicators, FY"
+            << t.fiscal_years.front() << "–FY" << t.fiscal_years.back() << "; ";
     if (!r.changed) {
       ctx.out << "unchanged\n";
     } else {

@@ -30,13 +30,35 @@ Result<ProgressTable> ReadWith(const Layout& layout, std::string_view utf8,
   return Status::InvalidArgument("unknown layout kind");
 }
 
-Status CheckUtf8(const std::vector<Record>& records, std::string_view source) {
+// The first control character in |cell| other than TAB and line ends (a
+// quoted CSV cell may hold them), or 0. |cell| must be valid UTF-8.
+char32_t FindControl(std::string_view cell) {
+  size_t pos = 0;
+  char32_t cp;
+  while (pos < cell.size()) {
+    if (!DecodeUtf8(cell, &pos, &cp)) continue;
+    if (cp == '\t' || cp == '\n' || cp == '\r') continue;
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029) return cp;
+  }
+  return 0;
+}
+
+// Every cell is valid UTF-8 without control characters: a NUL or ESC in a
+// title makes a look-alike plan, and in a name it reaches terminals and logs.
+Status CheckCells(const std::vector<Record>& records, std::string_view source) {
   for (const Record& r : records) {
     for (size_t i = 0; i < r.cells.size(); ++i) {
+      std::string where =
+          std::string(source) + ":" + std::to_string(r.line) + ": cell " + std::to_string(i + 1);
       if (FindInvalidUtf8(r.cells[i]) != std::string_view::npos) {
-        return Status::InvalidArgument(std::string(source) + ":" + std::to_string(r.line) +
-                                       ": cell " + std::to_string(i + 1) +
-                                       ": bytes that are not valid UTF-8");
+        return Status::InvalidArgument(where + ": bytes that are not valid UTF-8");
+      }
+      char32_t cp = FindControl(r.cells[i]);
+      if (cp != 0 || r.cells[i].find('\0') != std::string::npos) {
+        std::string shown;
+        AppendUtf8(cp, &shown);
+        return Status::InvalidArgument(where + ": control character " + EscapeControls(shown) +
+                                       " (expected printable text)");
       }
     }
   }
@@ -73,7 +95,7 @@ Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
                              const std::vector<Layout>& layouts) {
   Result<std::vector<Record>> records = SplitRecords(utf8, DetectDelimiter(utf8), source);
   if (!records.ok()) return records.status();
-  if (Status s = CheckUtf8(*records, source); !s.ok()) return s;
+  if (Status s = CheckCells(*records, source); !s.ok()) return s;
   TableRead read;
   for (const Layout& layout : layouts) {
     std::vector<Record> kept = Kept(layout, *records);
