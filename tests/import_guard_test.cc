@@ -113,5 +113,62 @@ TEST_CASE("import guard: the summary and --explain escape what came from the fil
   CHECK(explain.out.find('\x07') == std::string::npos);
 }
 
+TEST_CASE("import guard: encoding errors name the line and cell (issue 13 item 14)",
+          "[import_guard]") {
+  auto utf8 = DecodeToUtf8("指標\t目標値\n子育て\t5\xff人\n", "t.txt", Encoding::kUtf8);
+  CHECK(utf8.status().message() == "t.txt:2: cell 2: bytes \\xFF人 are not valid UTF-8");
+  auto csv = DecodeToUtf8("a,\"1,2\",\xff\n", "t.csv", Encoding::kUtf8);
+  CHECK(csv.status().message() == "t.csv:1: cell 3: bytes \\xFF\\x0A are not valid UTF-8");
+  // UTF-16LE: "a\tb\nc\t" then a lone low surrogate.
+  std::string utf16(
+      "\xFF\xFE"
+      "a\0\t\0b\0\n\0c\0\t\0\x00\xDC",
+      16);
+  auto u16 = DecodeToUtf8(utf16, "u.txt", Encoding::kAuto);
+  CHECK(u16.status().message() ==
+        "u.txt:2: cell 2: bytes \\x00\\xDC are not valid UTF-16 (at byte 14)");
+  auto utf32 = DecodeToUtf8(std::string("\xFF\xFE\0\0a\0\0\0", 8), "w.txt", Encoding::kAuto);
+  CHECK(utf32.status().message() == "w.txt: UTF-32 is not supported; save as UTF-8 or UTF-16");
+  auto be32 = DecodeToUtf8(std::string("\0\0\xFE\xFF\0\0\0a", 8), "w.txt", Encoding::kAuto);
+  CHECK(be32.status().message() == "w.txt: UTF-32 is not supported; save as UTF-8 or UTF-16");
+  const std::string second =
+      ":1: a second byte-order mark (U+FEFF) after the first; save the file again as UTF-8 or "
+      "UTF-16";
+  auto bom2 = DecodeToUtf8("\xEF\xBB\xBF\xEF\xBB\xBF指標", "b.txt", Encoding::kAuto);
+  CHECK(bom2.status().message() == "b.txt" + second);
+  auto bom16 = DecodeToUtf8(std::string("\xFF\xFE\xFF\xFE"
+                                        "a\0",
+                                        6),
+                            "b.txt", Encoding::kAuto);
+  CHECK(bom16.status().message() == "b.txt" + second);
+}
+
+TEST_CASE("import guard: a directory is refused with exit 2 (issue 13 item 14)", "[import_guard]") {
+  TempDir dir;
+  const std::pair<std::string, std::string> cases[] = {
+      {dir.File(""), ": is a directory (expected a progress table file)"},
+      {dir.File("none.txt"), ": cannot open for reading"},
+  };
+  for (const auto& [path, error] : cases) {
+    CAPTURE(path);
+    testing::CliRun imp = RunShihyo({"import", "--db", dir.File("s.db"), path});
+    CHECK(imp.code == 2);
+    CHECK_THAT(imp.err, Catch::Contains("shihyo: " + path + error));
+    CHECK(RunShihyo({"import", "--explain", path}).code == 2);
+  }
+}
+
+TEST_CASE("import guard: an unknown admin_receiver is reported at its value (issue 13 item 14)",
+          "[import_guard]") {
+  TempDir dir;
+  std::string path = dir.Write("c.yaml",
+                               "store: s.db\nstate: st.db\nrules: r\n"
+                               "receivers:\n  - name: hook\n    webhook: {url: \"http://x\"}\n"
+                               "admin_receiver: opz\nroute: {receiver: hook}\n");
+  Result<Config> c = LoadConfig(path);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message() == path + ":7:17: config: 'admin_receiver': no receiver named 'opz'");
+}
+
 }  // namespace
 }  // namespace shihyo

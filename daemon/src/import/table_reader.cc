@@ -1,6 +1,7 @@
 #include "import/table_reader.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -116,6 +117,10 @@ Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
 
 Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
                             const std::vector<Layout>& layouts) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::IOError(path + ": is a directory (expected a progress table file)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError(path + ": cannot open for reading");
   std::string bytes(kMaxTableBytes + 1, '\0');
