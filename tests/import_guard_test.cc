@@ -143,10 +143,16 @@ TEST_CASE("import guard: encoding errors name the line and cell (issue 13 item 1
   CHECK(bom16.status().message() == "b.txt" + second);
 }
 
-TEST_CASE("import guard: a directory is refused with exit 2 (issue 13 item 14)", "[import_guard]") {
+TEST_CASE("import guard: a directory, FIFO or device is refused with exit 2 (issue 13 items 7, 14)",
+          "[import_guard]") {
   TempDir dir;
+  std::string fifo = dir.File("fifo.txt");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   const std::pair<std::string, std::string> cases[] = {
       {dir.File(""), ": is a directory (expected a progress table file)"},
+      {fifo, ": not a regular file (a FIFO, device or socket); expected a progress table file"},
+      {"/dev/zero",
+       ": not a regular file (a FIFO, device or socket); expected a progress table file"},
       {dir.File("none.txt"), ": cannot open for reading"},
   };
   for (const auto& [path, error] : cases) {
@@ -156,6 +162,20 @@ TEST_CASE("import guard: a directory is refused with exit 2 (issue 13 item 14)",
     CHECK_THAT(imp.err, Catch::Contains("shihyo: " + path + error));
     CHECK(RunShihyo({"import", "--explain", path}).code == 2);
   }
+}
+
+TEST_CASE("import guard: a table over the size bound is refused before reading", "[import_guard]") {
+  TempDir dir;
+  std::string path = dir.File("big.txt");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.seekp(50 * 1024 * 1024);
+    out << "\n";
+  }
+  testing::CliRun imp = RunShihyo({"import", "--db", dir.File("s.db"), path});
+  CHECK(imp.code == 1);
+  CHECK_THAT(imp.err,
+             Catch::Contains(path + ": larger than 16 MiB; a progress table is far smaller"));
 }
 
 TEST_CASE("import guard: an unknown admin_receiver is reported at its value (issue 13 item 14)",

@@ -2,6 +2,7 @@
 // command line.
 #include <algorithm>
 #include <memory>
+#include <new>
 
 #include "base/text.h"
 #include "cli/cli_tools.h"
@@ -133,7 +134,16 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
                 "accept a table that removes more than 3 indicators (or a tenth) of its plan; "
                 "without it such an import is refused as a possibly truncated file");
   cmd->add_option("files", opts->files, "progress table files")->required();
-  return [opts, &ctx]() { return RunImport(*opts, ctx); };
+  return [opts, &ctx]() {
+    // The reader bounds what it holds; should memory still run out (a small
+    // ulimit), say so rather than abort with the store half-written.
+    try {
+      return RunImport(*opts, ctx);
+    } catch (const std::bad_alloc&) {
+      ctx.err << "shihyo: import: out of memory; nothing imported, the store is unchanged\n";
+      return static_cast<int>(kExitUsage);
+    }
+  };
 }
 
 struct LayoutsOptions {

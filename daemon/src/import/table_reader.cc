@@ -115,11 +115,24 @@ Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
   return Status::InvalidArgument(NoLayout(source, read.misses));
 }
 
-Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
-                            const std::vector<Layout>& layouts) {
+Result<std::string> ReadTableBytes(const std::string& path) {
+  // A FIFO or a device (/dev/zero) would be read forever or blocks in open():
+  // look before opening.
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
+  std::filesystem::file_status st = std::filesystem::status(path, ec);
+  bool exists = std::filesystem::exists(st);  // if not, opening says so
+  if (std::filesystem::is_directory(st)) {
     return Status::IOError(path + ": is a directory (expected a progress table file)");
+  }
+  if (exists && !std::filesystem::is_regular_file(st)) {
+    return Status::IOError(path +
+                           ": not a regular file (a FIFO, device or socket); expected a progress "
+                           "table file");
+  }
+  std::string too_large = path + ": larger than " + std::to_string(kMaxTableBytes >> 20) +
+                          " MiB; a progress table is far smaller";
+  if (std::filesystem::file_size(path, ec) > kMaxTableBytes && !ec) {
+    return Status::InvalidArgument(too_large);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError(path + ": cannot open for reading");
@@ -127,11 +140,15 @@ Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (in.bad()) return Status::IOError(path + ": read error");
   bytes.resize(static_cast<size_t>(in.gcount()));
-  if (bytes.size() > kMaxTableBytes) {
-    return Status::InvalidArgument(path + ": larger than " + std::to_string(kMaxTableBytes >> 20) +
-                                   " MiB; a progress table is far smaller");
-  }
-  Result<DecodedText> text = DecodeToUtf8(bytes, path, encoding);
+  if (bytes.size() > kMaxTableBytes) return Status::InvalidArgument(too_large);
+  return bytes;
+}
+
+Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
+                            const std::vector<Layout>& layouts) {
+  Result<std::string> bytes = ReadTableBytes(path);
+  if (!bytes.ok()) return bytes.status();
+  Result<DecodedText> text = DecodeToUtf8(*bytes, path, encoding);
   if (!text.ok()) return text.status();
   Result<TableRead> read = ParseTable(text->utf8, path, layouts);
   if (read.ok()) read->table.encoding = text->detected;

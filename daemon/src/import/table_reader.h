@@ -33,6 +33,11 @@ struct TableRead {
 Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
                              const std::vector<Layout>& layouts);
 
+// The bytes of the table file |path|: kIOError for a missing file, a
+// directory or anything but a regular file (FIFO, device), kInvalidArgument
+// for a file larger than the import bound (16 MiB).
+Result<std::string> ReadTableBytes(const std::string& path);
+
 // Reads |path| (see DecodeToUtf8 for |encoding|) and parses it.
 Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
                             const std::vector<Layout>& layouts);
