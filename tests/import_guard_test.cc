@@ -190,5 +190,15 @@ TEST_CASE("import guard: an unknown admin_receiver is reported at its value (iss
   CHECK(c.status().message() == path + ":7:17: config: 'admin_receiver': no receiver named 'opz'");
 }
 
+TEST_CASE("import guard: a state DB that is a FIFO is refused, not opened (issue 13 item 8)",
+          "[import_guard]") {
+  TempDir dir;
+  std::string fifo = dir.File("state.db");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  auto state = StateStore::Open(fifo, 100);
+  REQUIRE_FALSE(state.ok());
+  CHECK(state.status().message() == fifo + ": not a regular file (the state DB is an SQLite file)");
+}
+
 }  // namespace
 }  // namespace shihyo

@@ -68,6 +68,7 @@ StateStore::StateStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StateStore::~StateStore() = default;
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, int busy_timeout_ms) {
+  if (Status regular = RequireRegularFile(path, "the state DB"); !regular.ok()) return regular;
   std::unique_ptr<Impl> impl;
   Status s = GuardSqlite(path, "open", [&]() -> Status {
     impl = std::make_unique<Impl>(path, busy_timeout_ms);
