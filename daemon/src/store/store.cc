@@ -126,6 +126,29 @@ Status ReadExtra(SQLite::Statement& q, int first, const std::string& where, Indi
   return Status::Ok();
 }
 
+// Columns 11–20 of LoadIndicators' query: the target cell, direction and
+// aggregation.
+Status ReadTarget(SQLite::Statement& q, const std::string& where, Indicator* ind) {
+  ind->target_raw = q.getColumn(11).getString();
+  Status error;
+  ind->target = ReadCell(q, 12, 13, 14, 15, where, &error);
+  if (!error.ok()) return error;
+  ind->target.per_year = q.getColumn(16).getInt() != 0;
+  ind->target.cumulative = q.getColumn(17).getInt() != 0;
+  std::string bound = q.getColumn(18).getString();
+  ind->target.bound = bound == "at_least"  ? Bound::kAtLeast
+                      : bound == "at_most" ? Bound::kAtMost
+                                           : Bound::kNone;
+  auto direction = DirectionFromName(q.getColumn(19).getString());
+  auto aggregation = AggregationFromName(q.getColumn(20).getString());
+  if (!direction || !aggregation) {
+    return Status::InvalidArgument(where + ": unknown direction or aggregation");
+  }
+  ind->direction = *direction;
+  ind->aggregation = *aggregation;
+  return Status::Ok();
+}
+
 Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans) {
   std::unordered_map<int64_t, size_t> plan_index;
   for (size_t i = 0; i < plans->size(); ++i) plan_index[(*plans)[i].id] = i;
@@ -165,23 +188,7 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
     ind.department = q.getColumn(8).getString();
     ind.ordinal = q.getColumn(9).getInt();
     ind.source_line = q.getColumn(10).getInt();
-    ind.target_raw = q.getColumn(11).getString();
-    Status error;
-    ind.target = ReadCell(q, 12, 13, 14, 15, where, &error);
-    if (!error.ok()) return error;
-    ind.target.per_year = q.getColumn(16).getInt() != 0;
-    ind.target.cumulative = q.getColumn(17).getInt() != 0;
-    std::string bound = q.getColumn(18).getString();
-    ind.target.bound = bound == "at_least"  ? Bound::kAtLeast
-                       : bound == "at_most" ? Bound::kAtMost
-                                            : Bound::kNone;
-    auto direction = DirectionFromName(q.getColumn(19).getString());
-    auto aggregation = AggregationFromName(q.getColumn(20).getString());
-    if (!direction || !aggregation) {
-      return Status::InvalidArgument(where + ": unknown direction or aggregation");
-    }
-    ind.direction = *direction;
-    ind.aggregation = *aggregation;
+    if (Status target = ReadTarget(q, where, &ind); !target.ok()) return target;
     if (Status extra = ReadExtra(q, 21, where, &ind); !extra.ok()) return extra;
     for (int fy = plan.first_year; fy <= plan.last_year; ++fy) {
       ind.observations.push_back(Observation{fy, "", CellValue{}});
