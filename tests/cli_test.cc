@@ -143,7 +143,7 @@ TEST_CASE("cli: a broken table is rejected with file and line, the store unchang
       {"bytes.txt", "3,831件",
        "3,\xff\xfe"
        "831件",
-       ":56: bytes \\xFF\\xFE"},
+       ":56: cell 4: bytes \\xFF\\xFE"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);

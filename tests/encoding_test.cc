@@ -54,10 +54,11 @@ TEST_CASE("encoding: broken UTF-8 names the line", "[encoding]") {
   std::string text = "指標内容\t目標値\n子育て\t5人\nこども\t\xff\xfe人\n";
   auto decoded = DecodeToUtf8(text, "t.txt", Encoding::kAuto);
   REQUIRE_FALSE(decoded.ok());
-  CHECK(decoded.status().message() == "t.txt:3: bytes \\xFF\\xFE\\xE4\\xBA are not valid UTF-8");
+  CHECK(decoded.status().message() ==
+        "t.txt:3: cell 2: bytes \\xFF\\xFE\\xE4\\xBA are not valid UTF-8");
   auto forced = DecodeToUtf8("a\n\xff", "t.txt", Encoding::kUtf8);
   REQUIRE_FALSE(forced.ok());
-  CHECK_THAT(forced.status().message(), Catch::StartsWith("t.txt:2: bytes \\xFF"));
+  CHECK_THAT(forced.status().message(), Catch::StartsWith("t.txt:2: cell 1: bytes \\xFF"));
 }
 
 TEST_CASE("encoding: bytes valid in neither encoding", "[encoding]") {

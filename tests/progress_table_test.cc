@@ -130,7 +130,7 @@ TEST_CASE("progress_table: a cell with bytes that are not UTF-8 is rejected with
   Result<ProgressTable> t = ReadProgressTable(dir.Write("broken.txt", text), Encoding::kAuto);
   REQUIRE_FALSE(t.ok());
   CHECK_THAT(t.status().message(),
-             Catch::StartsWith(dir.File("broken.txt") + ":56: bytes \\x83\\xFF"));
+             Catch::StartsWith(dir.File("broken.txt") + ":56: cell 4: bytes \\x83\\xFF"));
   Result<ProgressTable> missing = ReadProgressTable(dir.File("nope.txt"), Encoding::kAuto);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().code() == Status::Code::kIOError);

@@ -1,11 +1,13 @@
 """Issue 13 hardening, as the binary behaves: a store path that is not a
 regular file (a FIFO) is refused at once with exit 2, never waited on in
-open() (where only SIGKILL could end the process)."""
+open() (where only SIGKILL could end the process); import refuses devices
+and truncated tables and never aborts when memory runs out."""
 import os
+import resource
 import subprocess
 import unittest
 
-from harness import RULES, SHIHYO, Daemon, Workspace, main, wait_until
+from harness import KAMAISHI, RULES, SHIHYO, Daemon, Workspace, main, wait_until
 
 CONFIG = """
 store: fifo.db
@@ -45,6 +47,53 @@ class FifoStoreTest(unittest.TestCase):
         self.assertTrue(wait_until(lambda: "not a regular file" in daemon.logs(), 15),
                         daemon.logs())
         self.assertEqual(daemon.terminate(timeout=10), 0, daemon.logs())
+
+
+def limited(megabytes):
+    def apply():
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
+def import_under(limit_mb, *args):
+    return subprocess.run([SHIHYO, "import"] + list(args), capture_output=True, text=True,
+                          timeout=60, preexec_fn=limited(limit_mb))
+
+
+class ImportInputTest(unittest.TestCase):
+    def setUp(self):
+        self.ws = Workspace(self)
+        self.db = self.ws.path("store.db")
+        with open(KAMAISHI, encoding="utf-8") as f:
+            self.text = f.read()
+
+    def test_dev_zero_and_a_fifo_are_refused_at_once_under_a_memory_limit(self):
+        fifo = self.ws.path("table.txt")
+        os.mkfifo(fifo)
+        for path in ("/dev/zero", fifo):
+            proc = import_under(256, "--db", self.db, path)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn(path + ": not a regular file", proc.stderr)
+
+    def test_a_large_table_runs_out_of_memory_with_a_message_not_an_abort(self):
+        head = "\n".join(self.text.split("\n")[:10]) + "\n"
+        rows = "".join(f"指標{i}" + "（利用者の延べ人数）" * 8 + "\t8,000人\t4,801人\t\t\t\t\n"
+                       for i in range(40000))
+        path = self.ws.write("large.txt", head + rows)
+        proc = import_under(48, "--db", self.db, path)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("out of memory; nothing imported", proc.stderr)
+        self.assertFalse(os.path.exists(self.db) and os.path.getsize(self.db) > 0)
+
+    def test_a_table_cut_at_a_row_boundary_is_refused(self):
+        full = subprocess.run([SHIHYO, "import", "--db", self.db, KAMAISHI], capture_output=True)
+        self.assertEqual(full.returncode, 0)
+        cut = self.ws.write("cut.txt", self.text[:self.text.index("\nプロジェクト3") + 1])
+        proc = subprocess.run([SHIHYO, "import", "--db", self.db, cut], capture_output=True,
+                              text=True, timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("would remove 10 of the 26 indicators", proc.stderr)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <string>
 
 #include "base/status.h"
@@ -23,6 +24,16 @@ Status GuardSqlite(const std::string& path, const char* what, Fn&& fn) {
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Unavailable(msg);
     return Status::IOError(msg);
   }
+}
+
+// kIOError when |path| exists and is not a regular file (or a symlink to
+// one): SQLite's open() of a FIFO blocks until a writer appears, with SIGTERM
+// already blocked in the daemon. |what| names the file ("the state DB").
+inline Status RequireRegularFile(const std::string& path, const char* what) {
+  std::error_code ec;
+  std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(st) || std::filesystem::is_regular_file(st)) return Status::Ok();
+  return Status::IOError(path + ": not a regular file (" + what + " is an SQLite file)");
 }
 
 }  // namespace shihyo

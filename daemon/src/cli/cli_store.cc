@@ -2,7 +2,9 @@
 // command line.
 #include <algorithm>
 #include <memory>
+#include <new>
 
+#include "base/text.h"
 #include "cli/cli_tools.h"
 #include "import/progress_table.h"
 #include "import/table_reader.h"
@@ -19,7 +21,8 @@ struct ImportOptions {
   std::string encoding = "auto";
   std::string layouts;  // --layouts DIR
   bool explain = false;
-  std::string sheet;  // --sheet NAME|N for .xlsx/.ods/.xls; "" for every sheet
+  std::string sheet;           // --sheet NAME|N for .xlsx/.ods/.xls; "" for every sheet
+  bool allow_removal = false;  // --allow-removal
 };
 
 // --explain: how each file reads, nothing written.
@@ -32,9 +35,12 @@ int RunExplain(const ImportOptions& opts, const std::vector<Layout>& layouts, En
       worst = std::max(worst, ReportError(ctx, reads.status()));
       continue;
     }
+    // What came from the file is escaped: a table must not write to the terminal.
     for (const TableRead& read : *reads) {
-      ctx.out << read.table.source << " (" << read.table.encoding << ")\n";
-      for (const std::string& line : ExplainTable(read)) ctx.out << "  " << line << "\n";
+      ctx.out << EscapeControls(read.table.source) << " (" << read.table.encoding << ")\n";
+      for (const std::string& line : ExplainTable(read)) {
+        ctx.out << "  " << EscapeControls(line) << "\n";
+      }
     }
   }
   return worst;
@@ -46,15 +52,18 @@ void PrintSummary(const std::vector<ProgressTable>& tables,
   for (size_t i = 0; i < results.size(); ++i) {
     const ImportResult& r = results[i];
     const ProgressTable& t = tables[i];
-    ctx.out << r.source << " (" << t.encoding << "): " << t.title << ": " << t.projects.size()
-            << " projects, " << t.IndicatorCount() << " indicators, FY" << t.fiscal_years.front()
-            << "–FY" << t.fiscal_years.back() << "; ";
+    ctx.out << EscapeControls(r.source) << " (" << t.encoding << "): " << EscapeControls(t.title)
+            << ": " << t.projects.size() << " projects, " << t.IndicatorCount() << " indicators, FY"
+            << t.fiscal_years.front() << "–FY" << t.fiscal_years.back() << "; ";
     if (!r.changed) {
       ctx.out << "unchanged\n";
     } else {
       ctx.out << (r.created ? "new plan, " : "") << r.cells_changed << " cells changed, "
               << r.indicators_added << " indicators added, " << r.indicators_removed
               << " removed\n";
+      for (const std::string& name : r.removed_names) {
+        ctx.out << "  removed: " << EscapeControls(name) << "\n";
+      }
     }
   }
 }
@@ -87,7 +96,7 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadWrite);
   if (!store.ok()) return ReportError(ctx, store.status());
   Result<std::vector<ImportResult>> results =
-      (*store)->Import(tables, FormatIso8601(ctx.clock.Now()));
+      (*store)->Import(tables, FormatIso8601(ctx.clock.Now()), ImportPolicy{opts.allow_removal});
   if (!results.ok()) return ReportError(ctx, results.status());
   PrintSummary(tables, *results, ctx);
   return kExitOk;
@@ -127,8 +136,20 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
                   "number); by default every sheet a layout recognises");
   cmd->add_flag("--explain", opts->explain,
                 "show which layout reads each file and how every row was read; writes nothing");
+  cmd->add_flag("--allow-removal", opts->allow_removal,
+                "accept a table that removes more than 3 indicators (or a tenth) of its plan; "
+                "without it such an import is refused as a possibly truncated file");
   cmd->add_option("files", opts->files, "progress table files")->required();
-  return [opts, &ctx]() { return RunImport(*opts, ctx); };
+  return [opts, &ctx]() {
+    // The reader bounds what it holds; should memory still run out (a small
+    // ulimit), say so rather than abort with the store half-written.
+    try {
+      return RunImport(*opts, ctx);
+    } catch (const std::bad_alloc&) {
+      ctx.err << "shihyo: import: out of memory; nothing imported, the store is unchanged\n";
+      return static_cast<int>(kExitUsage);
+    }
+  };
 }
 
 struct LayoutsOptions {

@@ -78,7 +78,7 @@ class ConfigLoader {
  private:
   void ReadTop(const YAML::Node& doc) {
     YAML::Mark top = FileStart();
-    std::optional<YamlField> route;
+    std::optional<YamlField> route, admin;
     bool has_store = false, has_state = false, has_rules = false;
     for (const YamlField& f :
          ReadFields(doc, top, "config",
@@ -95,7 +95,7 @@ class ConfigLoader {
       if (f.key == "external_url")
         config_.external_url = ReadString(f, what, &r_.errors).value_or(config_.external_url);
       if (f.key == "admin_receiver")
-        config_.admin_receiver = ReadString(f, what, &r_.errors).value_or("");
+        admin = f, config_.admin_receiver = ReadString(f, what, &r_.errors).value_or("");
       if (f.key == "log_level") ReadLogLevel(f);
       if (f.key == "evaluation") ReadEvaluation(f);
       if (f.key == "smtp") ReadSmtp(f);
@@ -113,8 +113,8 @@ class ConfigLoader {
       Route defaults;
       config_.route = ReadRoute(*route, "route", defaults, true);
     }
-    if (!config_.admin_receiver.empty() && !config_.FindReceiver(config_.admin_receiver)) {
-      r_.errors.Add(top,
+    if (admin && !config_.admin_receiver.empty() && !config_.FindReceiver(config_.admin_receiver)) {
+      r_.errors.Add(admin->mark(),
                     "config: 'admin_receiver': no receiver named '" + config_.admin_receiver + "'");
     }
   }

@@ -4,6 +4,7 @@
 
 #include "base/text.h"
 #include "import/ods_reader.h"
+#include "import/table_reader.h"
 #include "import/xls_reader.h"
 #include "import/xlsx_reader.h"
 #include "import/zip_xml.h"
@@ -62,6 +63,7 @@ const char* SheetFormatName(SheetFormat format) {
 
 Result<std::vector<Sheet>> ReadWorkbook(const std::string& path, SheetFormat format,
                                         const SheetLimits& limits) {
+  if (Status file = CheckTableFile(path); !file.ok()) return file;
   if (format == SheetFormat::kXls) return ReadXlsWorkbook(path, limits);
   Result<std::string> bytes = ReadBytes(path, limits.max_file_bytes);
   if (!bytes.ok()) return bytes.status();

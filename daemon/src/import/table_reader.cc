@@ -1,6 +1,7 @@
 #include "import/table_reader.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -30,13 +31,35 @@ Result<ProgressTable> ReadWith(const Layout& layout, const std::vector<Record>& 
   return Status::InvalidArgument("unknown layout kind");
 }
 
-Status CheckUtf8(const std::vector<Record>& records, std::string_view source) {
+// The first control character in |cell| other than TAB and line ends (a
+// quoted CSV cell may hold them), or 0. |cell| must be valid UTF-8.
+char32_t FindControl(std::string_view cell) {
+  size_t pos = 0;
+  char32_t cp;
+  while (pos < cell.size()) {
+    if (!DecodeUtf8(cell, &pos, &cp)) continue;
+    if (cp == '\t' || cp == '\n' || cp == '\r') continue;
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029) return cp;
+  }
+  return 0;
+}
+
+// Every cell is valid UTF-8 without control characters: a NUL or ESC in a
+// title makes a look-alike plan, and in a name it reaches terminals and logs.
+Status CheckCells(const std::vector<Record>& records, std::string_view source) {
   for (const Record& r : records) {
     for (size_t i = 0; i < r.cells.size(); ++i) {
+      std::string where =
+          std::string(source) + ":" + std::to_string(r.line) + ": cell " + std::to_string(i + 1);
       if (FindInvalidUtf8(r.cells[i]) != std::string_view::npos) {
-        return Status::InvalidArgument(std::string(source) + ":" + std::to_string(r.line) +
-                                       ": cell " + std::to_string(i + 1) +
-                                       ": bytes that are not valid UTF-8");
+        return Status::InvalidArgument(where + ": bytes that are not valid UTF-8");
+      }
+      char32_t cp = FindControl(r.cells[i]);
+      if (cp != 0 || r.cells[i].find('\0') != std::string::npos) {
+        std::string shown;
+        AppendUtf8(cp, &shown);
+        return Status::InvalidArgument(where + ": control character " + EscapeControls(shown) +
+                                       " (expected printable text)");
       }
     }
   }
@@ -78,7 +101,7 @@ Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
 
 Result<TableRead> ParseRecords(const std::vector<Record>& records, std::string_view source,
                                const std::vector<Layout>& layouts) {
-  if (Status s = CheckUtf8(records, source); !s.ok()) return s;
+  if (Status s = CheckCells(records, source); !s.ok()) return s;
   TableRead read;
   for (const Layout& layout : layouts) {
     std::vector<Record> kept = Kept(layout, records);
@@ -97,19 +120,46 @@ Result<TableRead> ParseRecords(const std::vector<Record>& records, std::string_v
   return Status::InvalidArgument(NoLayout(source, read.misses));
 }
 
-Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
-                            const std::vector<Layout>& layouts) {
+Status CheckTableFile(const std::string& path) {
+  // A FIFO or a device (/dev/zero) would be read forever or blocks in open():
+  // look before opening.
+  std::error_code ec;
+  std::filesystem::file_status st = std::filesystem::status(path, ec);
+  bool exists = std::filesystem::exists(st);  // if not, opening says so
+  if (std::filesystem::is_directory(st)) {
+    return Status::IOError(path + ": is a directory (expected a progress table file)");
+  }
+  if (exists && !std::filesystem::is_regular_file(st)) {
+    return Status::IOError(path +
+                           ": not a regular file (a FIFO, device or socket); expected a progress "
+                           "table file");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadTableBytes(const std::string& path) {
+  if (Status file = CheckTableFile(path); !file.ok()) return file;
+  std::error_code ec;
+  std::string too_large = path + ": larger than " + std::to_string(kMaxTableBytes >> 20) +
+                          " MiB; a progress table is far smaller";
+  if (std::filesystem::file_size(path, ec) > kMaxTableBytes && !ec) {
+    return Status::InvalidArgument(too_large);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError(path + ": cannot open for reading");
   std::string bytes(kMaxTableBytes + 1, '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (in.bad()) return Status::IOError(path + ": read error");
   bytes.resize(static_cast<size_t>(in.gcount()));
-  if (bytes.size() > kMaxTableBytes) {
-    return Status::InvalidArgument(path + ": larger than " + std::to_string(kMaxTableBytes >> 20) +
-                                   " MiB; a progress table is far smaller");
-  }
-  Result<DecodedText> text = DecodeToUtf8(bytes, path, encoding);
+  if (bytes.size() > kMaxTableBytes) return Status::InvalidArgument(too_large);
+  return bytes;
+}
+
+Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
+                            const std::vector<Layout>& layouts) {
+  Result<std::string> bytes = ReadTableBytes(path);
+  if (!bytes.ok()) return bytes.status();
+  Result<DecodedText> text = DecodeToUtf8(*bytes, path, encoding);
   if (!text.ok()) return text.status();
   Result<TableRead> read = ParseTable(text->utf8, path, layouts);
   if (read.ok()) read->table.encoding = text->detected;

@@ -47,6 +47,16 @@ Result<std::vector<TableRead>> ReadTables(const std::string& path, Encoding enco
                                           const std::vector<Layout>& layouts,
                                           const std::string& sheet);
 
+// kIOError when |path| is a directory or exists but is no regular file (a
+// FIFO or device would block or never end); Ok otherwise, also when it does
+// not exist (opening it then says so).
+Status CheckTableFile(const std::string& path);
+
+// The bytes of the table file |path|: kIOError for a missing file, a
+// directory or anything but a regular file (FIFO, device), kInvalidArgument
+// for a file larger than the import bound (16 MiB).
+Result<std::string> ReadTableBytes(const std::string& path);
+
 // Reads |path| (see DecodeToUtf8 for |encoding|) and parses it.
 Result<TableRead> ReadTable(const std::string& path, Encoding encoding,
                             const std::vector<Layout>& layouts);

@@ -74,6 +74,7 @@ StateStore::StateStore(std::unique_ptr<StateConnection> connection)
 StateStore::~StateStore() = default;
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, int busy_timeout_ms) {
+  if (Status regular = RequireRegularFile(path, "the state DB"); !regular.ok()) return regular;
   std::unique_ptr<StateConnection> c;
   Status s = GuardSqlite(path, "open", [&]() -> Status {
     c = std::make_unique<StateConnection>(path, busy_timeout_ms);

@@ -279,12 +279,10 @@ Result<std::unique_ptr<IndicatorStore>> IndicatorStore::Open(const std::string& 
   if (read_only && !std::filesystem::exists(st)) {
     return Status::NotFound(path + ": no such indicator store (create it with `shihyo import`)");
   }
-  // SQLite's open() of a FIFO blocks until a writer appears, with SIGTERM
-  // already blocked in the daemon: refuse anything but a regular file (or a
-  // symlink to one). A file replaced by a FIFO after this check is the
-  // operator's doing, not an input's.
-  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
-    return Status::IOError(path + ": not a regular file (the indicator store is an SQLite file)");
+  // A file replaced by a FIFO after this check is the operator's doing, not
+  // an input's.
+  if (Status regular = RequireRegularFile(path, "the indicator store"); !regular.ok()) {
+    return regular;
   }
   std::unique_ptr<Impl> impl;
   Status s = GuardSqlite(path, "open", [&]() -> Status {

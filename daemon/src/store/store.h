@@ -23,8 +23,22 @@ struct ImportResult {
   int cells_changed = 0;  // target and actual cells added, changed or removed
   int indicators_added = 0;
   int indicators_removed = 0;
-  bool changed = false;  // anything at all was written for this table
+  int indicators_before = 0;               // the plan's indicators before this import
+  std::vector<std::string> removed_names;  // the removed indicators, in table order
+  bool changed = false;                    // anything at all was written for this table
 };
+
+// What an import may do beyond updating cells.
+struct ImportPolicy {
+  // A table that drops more than 3 indicators, or more than a tenth of its
+  // plan's, is refused unless this is set: a file cut short
+  // at a row boundary reads as a valid, smaller table.
+  bool allow_removal = false;
+};
+
+// True when |r| removed more indicators than an import may without
+// ImportPolicy::allow_removal.
+bool RemovesTooMany(const ImportResult& r);
 
 class IndicatorStore {
  public:
@@ -49,10 +63,15 @@ class IndicatorStore {
   // A plan is matched by its title; indicators by project, measure and name.
   // Unchanged tables write nothing (PRAGMA data_version stays put); changed
   // cells are updated in place and recorded in the change history with
-  // |imported_at| (ISO 8601). Returns kUnavailable while another writer
-  // holds the lock longer than the busy timeout.
+  // |imported_at| (ISO 8601). A removed indicator is recorded as changes
+  // with no new value (CellChange::new_raw nullopt, one for its target with
+  // no fiscal year). Returns kInvalidArgument, writing nothing, when a table
+  // removes too many indicators (RemovesTooMany) and |policy| does not allow
+  // it; kUnavailable while another writer holds the lock longer than the
+  // busy timeout.
   Result<std::vector<ImportResult>> Import(const std::vector<ProgressTable>& tables,
-                                           const std::string& imported_at);
+                                           const std::string& imported_at,
+                                           const ImportPolicy& policy = {});
 
   // Every plan with its indicators in table order; each indicator has one
   // observation per fiscal year of the plan period.

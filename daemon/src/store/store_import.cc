@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/text.h"
 #include "import/progress_table.h"
 #include "store/store_rows.h"
 
@@ -197,11 +198,14 @@ class TableImporter {
                         " JOIN projects pr ON m.project_id = pr.id WHERE pr.plan_id = ?");
     q.bind(1, plan_id_);
     std::vector<int64_t> gone;
+    int existing = 0;
     while (q.executeStep()) {
+      ++existing;
       int64_t id = q.getColumn(0).getInt64();
       if (progress_.seen_indicators.count(id)) continue;
       gone.push_back(id);
       std::string name = q.getColumn(1).getString();
+      progress_.result.removed_names.push_back(name);
       progress_.AddChange(name, std::nullopt, q.getColumn(2).getString(), std::nullopt);
       SQLite::Statement obs(db_,
                             "SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?"
@@ -219,6 +223,7 @@ class TableImporter {
       ++progress_.result.indicators_removed;
       progress_.result.changed = true;
     }
+    progress_.result.indicators_before = existing - progress_.result.indicators_added;
     DeleteUnseen("measures", "project_id IN (SELECT id FROM projects WHERE plan_id = ?)",
                  seen_measures_);
     DeleteUnseen("projects", "plan_id = ?", seen_projects_);
@@ -278,10 +283,32 @@ class TableImporter {
   std::set<int64_t> seen_projects_, seen_measures_;
 };
 
+// The refusal of a table that removes too many indicators.
+Status RemovalError(const ImportResult& r) {
+  std::string names;
+  for (size_t i = 0; i < r.removed_names.size() && i < 5; ++i) {
+    names += std::string(i ? ", " : "") + "'" + EscapeControls(r.removed_names[i]) + "'";
+  }
+  if (r.removed_names.size() > 5) names += ", …";
+  return Status::InvalidArgument(
+      EscapeControls(r.source) + ": would remove " + std::to_string(r.indicators_removed) +
+      " of the " + std::to_string(r.indicators_before) + " indicators of plan '" +
+      EscapeControls(r.plan) + "' (" + names +
+      "); is the file cut short? Nothing imported; if the table really dropped them, import "
+      "again with --allow-removal");
+}
+
 }  // namespace
 
+bool RemovesTooMany(const ImportResult& r) {
+  constexpr int kMaxSilentRemovals = 3;
+  return r.indicators_removed > kMaxSilentRemovals ||
+         r.indicators_removed * 10 > r.indicators_before;
+}
+
 Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<ProgressTable>& tables,
-                                                         const std::string& imported_at) {
+                                                         const std::string& imported_at,
+                                                         const ImportPolicy& policy) {
   std::set<std::string> titles;
   for (const ProgressTable& t : tables) {
     if (!titles.insert(t.title).second) {
@@ -295,6 +322,11 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
     try {
       for (const ProgressTable& t : tables) {
         results.push_back(TableImporter(impl_->db, t, imported_at).Run());
+      }
+      for (const ImportResult& r : results) {
+        if (policy.allow_removal || !RemovesTooMany(r)) continue;
+        impl_->db.exec("ROLLBACK");
+        return RemovalError(r);
       }
       bool any = false;
       for (const ImportResult& r : results) any = any || r.changed;

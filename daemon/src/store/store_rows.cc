@@ -137,13 +137,14 @@ void IndicatorRows::UpdateIfChanged(int64_t id, const std::string& old_target,
                                     const Inference& inf) {
   // Compare by binding the new values into a probe and letting SQLite say
   // whether the row would change (IS handles NULLs).
-  SQLite::Statement same(
-      db_, "SELECT count(*) FROM indicators WHERE id = ? AND " + JoinColumns(" AND ", " IS ?"));
+  SQLite::Statement& same =
+      Prepared("SELECT count(*) FROM indicators WHERE id = ? AND " + JoinColumns(" AND ", " IS ?"));
   same.bind(1, id);
   BindIndicator(same, 2, ind, ordinal, target, inf);
   same.executeStep();
   if (same.getColumn(0).getInt() != 0) return;
-  SQLite::Statement u(db_, "UPDATE indicators SET " + JoinColumns(", ", " = ?") + " WHERE id = ?");
+  SQLite::Statement& u =
+      Prepared("UPDATE indicators SET " + JoinColumns(", ", " = ?") + " WHERE id = ?");
   BindIndicator(u, 1, ind, ordinal, target, inf);
   u.bind(kColumnCount + 1, id);
   u.exec();
@@ -156,8 +157,8 @@ void IndicatorRows::UpdateIfChanged(int64_t id, const std::string& old_target,
 void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal) {
   CellValue target = ParseTableCell(ind.target_raw, table_, ind.unit);
   Inference inf = InferIndicator(ind.name, target, ind.direction_raw);
-  SQLite::Statement q(db_,
-                      "SELECT id, target_raw FROM indicators WHERE measure_id = ? AND name = ?");
+  SQLite::Statement& q =
+      Prepared("SELECT id, target_raw FROM indicators WHERE measure_id = ? AND name = ?");
   q.bind(1, measure_id);
   q.bind(2, ind.name);
   int64_t id;
@@ -167,8 +168,8 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
   } else {
     std::string marks;
     for (int i = 0; i < kColumnCount; ++i) marks += ", ?";
-    SQLite::Statement ins(db_, "INSERT INTO indicators (measure_id, name, " +
-                                   JoinColumns(", ", "") + ") VALUES (?, ?" + marks + ")");
+    SQLite::Statement& ins = Prepared("INSERT INTO indicators (measure_id, name, " +
+                                      JoinColumns(", ", "") + ") VALUES (?, ?" + marks + ")");
     ins.bind(1, measure_id);
     ins.bind(2, ind.name);
     BindIndicator(ins, 3, ind, ordinal, target, inf);
@@ -202,12 +203,12 @@ void IndicatorRows::BindObservation(SQLite::Statement& st, const TableIndicator&
 void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator& ind) {
   std::map<int, std::string> existing;  // fiscal year → raw
   {
-    SQLite::Statement q(db_, "SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?");
+    SQLite::Statement& q =
+        Prepared("SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?");
     q.bind(1, indicator_id);
     while (q.executeStep()) existing[q.getColumn(0).getInt()] = q.getColumn(1).getString();
   }
-  SQLite::Statement upsert(
-      db_,
+  SQLite::Statement& upsert = Prepared(
       "INSERT INTO observations (indicator_id, fiscal_year, raw, value, unit, status,"
       " annotated, parse_error, reported_rate_raw, reported_rate)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -237,8 +238,8 @@ void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator&
     }
   }
   for (const auto& [fy, raw] : existing) {  // years no longer in the plan period
-    SQLite::Statement del(db_,
-                          "DELETE FROM observations WHERE indicator_id = ? AND fiscal_year = ?");
+    SQLite::Statement& del =
+        Prepared("DELETE FROM observations WHERE indicator_id = ? AND fiscal_year = ?");
     del.bind(1, indicator_id);
     del.bind(2, fy);
     del.exec();
@@ -259,16 +260,16 @@ void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind) 
   for (const TableYearValue& v : ind.planned) {
     want.push_back(std::to_string(v.year.year) + "\t" + YearKindName(v.year.kind) + "\t" + v.raw);
   }
-  SQLite::Statement q(db_,
-                      "SELECT year || char(9) || year_kind || char(9) || raw FROM planned_values"
-                      " WHERE indicator_id = ? ORDER BY ordinal");
+  SQLite::Statement& q = Prepared(
+      "SELECT year || char(9) || year_kind || char(9) || raw FROM planned_values"
+      " WHERE indicator_id = ? ORDER BY ordinal");
   q.bind(1, indicator_id);
   while (q.executeStep()) have.push_back(q.getColumn(0).getString());
   if (want != have) {
     Replace("planned_values", indicator_id);
-    SQLite::Statement ins(db_,
-                          "INSERT INTO planned_values (indicator_id, ordinal, year, year_kind, raw)"
-                          " VALUES (?, ?, ?, ?, ?)");
+    SQLite::Statement& ins = Prepared(
+        "INSERT INTO planned_values (indicator_id, ordinal, year, year_kind, raw)"
+        " VALUES (?, ?, ?, ?, ?)");
     for (size_t i = 0; i < ind.planned.size(); ++i) {
       ins.bind(1, indicator_id);
       ins.bind(2, static_cast<int>(i));
@@ -285,16 +286,16 @@ void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind) 
 void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind) {
   std::vector<std::string> want, have;
   for (const TableNote& n : ind.notes) want.push_back(n.label + "\t" + n.text);
-  SQLite::Statement q(db_,
-                      "SELECT label || char(9) || text FROM indicator_notes WHERE indicator_id = ?"
-                      " ORDER BY ordinal");
+  SQLite::Statement& q = Prepared(
+      "SELECT label || char(9) || text FROM indicator_notes WHERE indicator_id = ?"
+      " ORDER BY ordinal");
   q.bind(1, indicator_id);
   while (q.executeStep()) have.push_back(q.getColumn(0).getString());
   if (want == have) return;
   Replace("indicator_notes", indicator_id);
-  SQLite::Statement ins(db_,
-                        "INSERT INTO indicator_notes (indicator_id, ordinal, label, text)"
-                        " VALUES (?, ?, ?, ?)");
+  SQLite::Statement& ins = Prepared(
+      "INSERT INTO indicator_notes (indicator_id, ordinal, label, text)"
+      " VALUES (?, ?, ?, ?)");
   for (size_t i = 0; i < ind.notes.size(); ++i) {
     ins.bind(1, indicator_id);
     ins.bind(2, static_cast<int>(i));
@@ -305,8 +306,20 @@ void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind) {
   }
 }
 
+SQLite::Statement& IndicatorRows::Prepared(const std::string& sql) {
+  std::unique_ptr<SQLite::Statement>& st = statements_[sql];
+  if (!st) {
+    st = std::make_unique<SQLite::Statement>(db_, sql);
+  } else {
+    st->reset();
+    st->clearBindings();
+  }
+  return *st;
+}
+
 void IndicatorRows::Replace(const char* table, int64_t indicator_id) {
-  SQLite::Statement del(db_, std::string("DELETE FROM ") + table + " WHERE indicator_id = ?");
+  SQLite::Statement& del =
+      Prepared(std::string("DELETE FROM ") + table + " WHERE indicator_id = ?");
   del.bind(1, indicator_id);
   del.exec();
   p_->result.changed = true;

@@ -2,6 +2,8 @@
 // writer (store_import.cc) and the row writer (store_rows.cc).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -60,11 +62,15 @@ class IndicatorRows {
   void SyncExtras(int64_t indicator_id, const TableIndicator& ind);
   void SyncNotes(int64_t indicator_id, const TableIndicator& ind);
   void Replace(const char* table, int64_t indicator_id);
+  // |sql| prepared once per import and reset for each use: preparing every
+  // statement for every row made SQLite's parser most of an import's time.
+  SQLite::Statement& Prepared(const std::string& sql);
 
   SQLite::Database& db_;
   const ProgressTable& table_;
   const std::vector<int>& years_;
   ImportProgress* p_;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
 }  // namespace shihyo
