@@ -10,6 +10,7 @@
 #include "base/encoding.h"
 #include "config/config.h"
 #include "fakes.h"
+#include "notify/receiver_registry.h"
 #include "state/state_store.h"
 
 namespace shihyo {
@@ -185,7 +186,7 @@ TEST_CASE("import guard: an unknown admin_receiver is reported at its value (iss
                                "store: s.db\nstate: st.db\nrules: r\n"
                                "receivers:\n  - name: hook\n    webhook: {url: \"http://x\"}\n"
                                "admin_receiver: opz\nroute: {receiver: hook}\n");
-  Result<Config> c = LoadConfig(path);
+  Result<Config> c = LoadConfig(path, ReceiverConfigKinds());
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message() == path + ":7:17: config: 'admin_receiver': no receiver named 'opz'");
 }

@@ -57,6 +57,11 @@ def container_tarball():
                     "bookworm", tree, mirror()], timeout=900)
         if proc.returncode != 0:
             raise RuntimeError("debootstrap failed:\n" + proc.stdout[-3000:] + proc.stderr[-3000:])
+        # A fresh tree has no machine id: its first boot would run
+        # systemd-firstboot, which asks on the console. Settle it now.
+        subprocess.run(["systemd-machine-id-setup", "--root=" + tree], check=True,
+                       capture_output=True, timeout=60)
+        os.symlink("/dev/null", os.path.join(tree, "etc/systemd/system/systemd-firstboot.service"))
         partial = CACHE + ".part"
         subprocess.run(["tar", "-C", tree, "-czf", partial, "."], check=True, timeout=600)
         os.rename(partial, CACHE)
@@ -99,13 +104,15 @@ class Container:
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
         self.leader = self._find_init()
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180
+        state = ""
         while time.monotonic() < deadline:
             state = self.run("systemctl", "is-system-running").stdout.strip()
             if state in ("running", "degraded"):
                 return
             time.sleep(0.5)
-        raise RuntimeError("container did not boot: " + state)
+        jobs = self.run("systemctl", "list-jobs", "--no-pager").stdout
+        raise RuntimeError("container did not boot: %s\n%s" % (state, jobs))
 
     def _find_init(self):
         deadline = time.monotonic() + 30
