@@ -215,11 +215,16 @@ class Workspace:
             text = text.replace(old, new, 1)
         self.import_table(self.write("corrected.txt", text))
 
-    def cycle(self, now=None):
+    def cycle(self, now=None, *, expect):
+        """`daemon --once` at |now|; asserts its exit code is |expect| (0: the
+        outbox is empty afterwards, 1: something is left in it)."""
         args = ["--log-level", "error", "daemon", "--config", self.config, "--once"]
         if now:
             args += ["--now", now]
-        return self.run(*args)
+        proc = self.run(*args, check=False)
+        self.test.assertEqual(proc.returncode, expect, "daemon --once at %s\n%s%s"
+                              % (now or "now", proc.stdout, proc.stderr))
+        return proc
 
     def json(self, *args):
         proc = self.run(*args, "--config", self.config, "--format", "json")
