@@ -219,7 +219,42 @@ class DaemonTest(unittest.TestCase):
               % (kills, len(queued), len(received), duplicates), file=sys.stderr)
         self.assertLessEqual(duplicates, kills, "none twice beyond the one in flight per kill")
         self.assertGreater(len(queued), 10, "mail was flowing")
+        self.assert_every_alert_change_has_its_message()
 
+    def assert_every_alert_change_has_its_message(self):
+        """The promise "a message is committed in the same transaction as its
+        alert change", read from the state DB: each evaluation that fired or
+        resolved an alert wrote the messages it counted, at its own time, and
+        the last change of every alert is in a message written with it."""
+        db = sqlite3.connect(self.ws.path("state.db"))
+        self.addCleanup(db.close)
+        rows = db.execute("SELECT at, SUM(fired), SUM(resolved), SUM(messages) FROM evaluations"
+                          " GROUP BY at ORDER BY at").fetchall()
+        outbox = {}
+        for created_at, payload in db.execute("SELECT created_at, payload FROM outbox"):
+            outbox.setdefault(created_at, []).append(payload)
+        changes = 0
+        for at, fired, resolved, messages in rows:
+            written = outbox.get(at, [])
+            self.assertEqual(len(written), messages, "evaluation at %d counted %d messages, the"
+                             " outbox holds %d from then" % (at, messages, len(written)))
+            if fired or resolved:
+                changes += 1
+                self.assertGreater(messages, 0, "alert change at %d without a message" % at)
+        self.assertEqual(sum(len(v) for v in outbox.values()), sum(r[3] for r in rows),
+                         "every message in the outbox came from a recorded evaluation")
+        self.assertGreater(changes, 10, "the alert changed state many times")
+        # Email payloads name no fingerprint: the digest written at the alert's
+        # last change must carry its message (firing; the digest drops the
+        # "indicator：" prefix) or its indicator (resolved).
+        for fp, state, starts_at, ends_at, finding in db.execute(
+                "SELECT fingerprint, state, starts_at, ends_at, finding FROM alerts"):
+            finding = json.loads(finding)
+            at, needle = ((ends_at, finding["indicator"]) if state == "resolved"
+                          else (starts_at, finding["message"].split("：", 1)[-1]))
+            texts = [json.loads(p)["text"] for p in outbox.get(at, [])]
+            self.assertTrue(any(needle in t for t in texts),
+                            "alert %s %s at %d has no message written with it" % (fp, state, at))
 
 HOOK_CONFIG = """
 store: store.db
