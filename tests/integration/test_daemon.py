@@ -160,17 +160,52 @@ class DaemonTest(unittest.TestCase):
 
     def test_busy_and_missing_store_do_not_crash_or_resolve(self):
         daemon = self.start()
-        db = sqlite3.connect(self.ws.store, timeout=0)
-        db.execute("BEGIN EXCLUSIVE")
-        time.sleep(1.5)  # several polls against a locked store
-        db.rollback()
-        db.close()
+        # A lock that really keeps readers out: on a WAL database BEGIN
+        # EXCLUSIVE does not, so the store is swapped for a copy in rollback
+        # journal mode whose EXCLUSIVE lock is held while the daemon polls it.
+        # The copy has one change, to see the daemon pick it up afterwards.
+        copy = self.ws.path("store-copy.db")
+        src = sqlite3.connect(self.ws.store)
+        dst = sqlite3.connect(copy)
+        src.backup(dst)
+        src.close()
+        dst.execute("PRAGMA journal_mode=DELETE")
+        dst.execute("UPDATE observations SET raw = '30件', value = 30, unit = '件',"
+                    " status = 'value' WHERE fiscal_year = 2024 AND indicator_id ="
+                    " (SELECT id FROM indicators WHERE name = '児童虐待発生件数(の減少)')")
+        dst.commit()
+        dst.close()
+        lock = sqlite3.connect(copy, timeout=0, isolation_level=None)
+        self.addCleanup(lock.close)
+        lock.execute("BEGIN EXCLUSIVE")
+        reader = sqlite3.connect(copy, timeout=0)
+        with self.assertRaises(sqlite3.OperationalError):  # readers are kept out
+            reader.execute("SELECT COUNT(*) FROM indicators").fetchone()
+        reader.close()
+        os.rename(copy, self.ws.store)
+        self.assertTrue(wait_until(lambda: "indicator store busy" in daemon.logs()
+                                   or "not readable" in daemon.logs()
+                                   or "evaluation skipped" in daemon.logs(), 5), daemon.logs())
+        time.sleep(2.0)  # several polls against the locked store
+        self.assertIsNone(daemon.proc.poll(), daemon.logs())
+        self.assertEqual(len(self.kodomo()), 1, "nothing resolved, nothing sent while locked")
+        lock.execute("ROLLBACK")
+        lock.close()
+        # Unlocked: the daemon reads the store again and mails the one change.
+        self.assertTrue(wait_until(lambda: len(self.kodomo()) == 2, 10), daemon.logs())
+        body = text_part(self.kodomo()[1])
+        self.assertIn("児童虐待発生件数(の減少)", body)
+        # Only what the change itself resolves (that indicator's blank 令和6年度).
+        resolved = body.split("━━ 解消したアラート ━━", 1)[1].split("\n--\n", 1)[0]
+        self.assertEqual([line for line in resolved.splitlines() if line.startswith("● ")],
+                         ["● 児童虐待発生件数(の減少)"], "nothing was resolved by the lock")
+
         os.rename(self.ws.store, self.ws.store + ".away")
         time.sleep(1.0)
         os.rename(self.ws.store + ".away", self.ws.store)
         time.sleep(1.0)
         self.assertIsNone(daemon.proc.poll(), daemon.logs())
-        self.assertEqual(len(self.kodomo()), 1, "nothing resolved, nothing repeated")
+        self.assertEqual(len(self.kodomo()), 2, "nothing resolved, nothing repeated")
         self.assertEqual(daemon.terminate(), 0)
 
     def test_kill_9_during_50_cycles_loses_nothing_and_repeats_at_most_the_one_in_flight(self):
