@@ -189,6 +189,46 @@ class DaemonTest(unittest.TestCase):
         self.assertLess(time.time() - started, 5)
         self.assertTrue(wait_until(lambda: "STOPPING=1" in lines(), 2), received)
 
+    def update_store(self, name, raw, value):
+        db = sqlite3.connect(self.ws.store)
+        db.execute("UPDATE observations SET raw = ?, value = ?, unit = '件', status = 'value'"
+                   " WHERE fiscal_year = 2024 AND indicator_id ="
+                   " (SELECT id FROM indicators WHERE name = ?)", (raw, value, name))
+        db.commit()
+        db.close()
+
+    def test_broken_config_on_sighup_keeps_the_old_one_until_fixed(self):
+        daemon = self.start()
+        good = CONFIG.format(port=self.smtp.port, poll="200ms")
+        broken = good.replace("  - name: kodomo\n    email:", "  - name: kodomo\n    emial:")
+        self.assertNotEqual(broken, good)
+        line = broken.splitlines().index("    emial: {to: [kodomo@example.lg.jp]}") + 1
+        self.ws.write("shihyo.yaml", broken)
+        daemon.proc.send_signal(signal.SIGHUP)
+        ops = lambda: to(self.smtp.messages(), "ops@example.lg.jp")
+        self.assertTrue(wait_until(lambda: "config reload failed" in daemon.logs(), 5),
+                        daemon.logs())
+        self.assertRegex(daemon.logs(), r"shihyo\.yaml:%d:5: [^\n]*emial" % line)
+        self.assertTrue(wait_until(lambda: len(ops()) == 1, 5), daemon.logs())
+        self.assertRegex(text_part(ops()[0]), r"shihyo\.yaml:%d:5: " % line)
+        # Still up, on the old config: a change reaches kodomo as before.
+        self.update_store("児童虐待発生件数(の減少)", "30件", 30)
+        self.assertTrue(wait_until(lambda: len(self.kodomo()) == 2, 5), daemon.logs())
+        self.assertIsNone(daemon.proc.poll(), daemon.logs())
+
+        # Fixed, with kodomo's address changed: the new config applies.
+        self.ws.write("shihyo.yaml", good.replace("to: [kodomo@example.lg.jp]",
+                                                  "to: [kodomo2@example.lg.jp]"))
+        daemon.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: 'reason="config reloaded"' in daemon.logs(), 5),
+                        daemon.logs())
+        self.update_store("子育て支援センターの相談件数", "150件", 150)
+        kodomo2 = lambda: to(self.smtp.messages(), "kodomo2@example.lg.jp")
+        self.assertTrue(wait_until(lambda: len(kodomo2()) == 1, 5), daemon.logs())
+        self.assertEqual(len(self.kodomo()), 2, "the old address gets nothing more")
+        self.assertEqual(len(ops()), 1)
+        self.assertEqual(daemon.terminate(), 0)
+
     def test_evaluates_on_its_schedule_without_changes(self):
         self.ws.write("shihyo.yaml", CONFIG.format(port=self.smtp.port, poll="200ms").replace(
             "interval: 1h", "interval: 10s"))
