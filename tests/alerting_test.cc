@@ -1,5 +1,6 @@
 // The alert lifecycle and the notification decisions, without servers.
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "alert/alert_state.h"
 #include "alert/notify_planner.h"
@@ -167,13 +168,62 @@ TEST_CASE("notify_planner: a change that went away before group_wait leaves no s
   CHECK(*p.next_flush == T0() + hours(2) + minutes(5));
 }
 
-TEST_CASE("alert_state: the same name in two measures is two alerts", "[alerting]") {
-  Finding a = MakeFinding("r", "利用者数", 2023);
-  Finding b = a;
-  a.fingerprint = Fingerprint({"r", "計画", "2", "①", "利用者数", "2023"});
-  b.fingerprint = Fingerprint({"r", "計画", "2", "②", "利用者数", "2023"});
-  CHECK(a.fingerprint != b.fingerprint);
-  CHECK(ApplyFindings({}, {a, b}, {}, T0()).alerts.size() == 2);
+// A table with one indicator name in two measures, its unit wrong in both.
+std::string TwoMeasureTable(const std::string& first_unit) {
+  return "計画\nプロジェクト1:テスト\n①施策一\n指標内容\t目標値\t実績値\n\t\t令和2年度\t令和3年度\n"
+         "利用者数\t100人\t50" +
+         first_unit +
+         "\t60人\n②施策二\n指標内容\t目標値\t実績値\n\t\t令和2年度\t令和3年度\n"
+         "利用者数\t100人\t50件\t60人\n";
+}
+
+// Imports |table| into |db| and evaluates the unit rule on it with the real evaluator
+// (the result keeps the plans its findings point into).
+EvalResult EvaluateTable(const testing::TempDir& dir, const std::string& db,
+                         const std::string& table) {
+  std::string path = dir.File("table.txt");
+  std::ofstream(path) << table;
+  testing::CliRun run = testing::RunShihyo({"import", "--db", db, path});
+  REQUIRE(run.code == 0);
+  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadOnly);
+  REQUIRE(store.ok());
+  Result<std::vector<Plan>> plans = (*store)->LoadPlans();
+  REQUIRE(plans.ok());
+  std::string rules = dir.File("rules.yaml");
+  std::ofstream(rules) << "rules:\n  - id: unit\n    check: unit_mismatch\n    severity: warning\n";
+  RuleLoad load = LoadRules({rules});
+  REQUIRE(load.ok());
+  return Evaluate(load.rules, *plans, T0());
+}
+
+TEST_CASE("evaluator: one name in two measures is two alerts, and each resolves on its own",
+          "[alerting]") {
+  testing::TempDir dir;
+  std::string db = dir.File("store.db");
+  EvalResult first = EvaluateTable(dir, db, TwoMeasureTable("件"));
+  const std::vector<Finding>& both = first.findings;
+  REQUIRE(both.size() == 2);
+  CHECK(both[0].indicator == both[1].indicator);
+  CHECK(both[0].fiscal_year == both[1].fiscal_year);
+  CHECK(both[0].fingerprint != both[1].fingerprint);
+  AlertTransition t1 = ApplyFindings({}, both, {}, T0());
+  REQUIRE(t1.alerts.size() == 2);
+  std::map<std::string, std::string> measure_of;  // fingerprint → measure
+  for (const auto& [fp, alert] : t1.alerts) measure_of[fp] = alert.finding.measure;
+  CHECK(measure_of[both[0].fingerprint] != measure_of[both[1].fingerprint]);
+
+  // Measure ① is corrected: only its alert resolves, ②'s keeps firing.
+  EvalResult fixed = EvaluateTable(dir, db, TwoMeasureTable("人"));
+  const std::vector<Finding>& left = fixed.findings;
+  REQUIRE(left.size() == 1);
+  AlertTransition t2 = ApplyFindings(t1.alerts, left, {}, T0() + hours(1));
+  REQUIRE(t2.resolved.size() == 1);
+  CHECK(t2.fired.empty());
+  const AlertRecord& resolved = t2.alerts.at(t2.resolved[0]);
+  CHECK(resolved.finding.measure.rfind("①", 0) == 0);
+  const AlertRecord& still = t2.alerts.at(left[0].fingerprint);
+  CHECK(still.firing());
+  CHECK(still.finding.measure.rfind("②", 0) == 0);
 }
 
 TEST_CASE("notify_planner: send_resolved off, grouping off, continue", "[alerting]") {

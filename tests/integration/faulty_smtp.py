@@ -3,6 +3,9 @@ each SMTP command it reads a JSON mode file written by the test.
 
   {"mode": "up"}                 accept everything (stored like smtp_sink)
   {"mode": "421"}                answer MAIL FROM with 421 (try again later)
+  {"mode": "550"}                answer MAIL FROM with 550 (permanent)
+  {"mode": "451-data"}           take the body, answer DATA with 451 (try again later)
+  {"mode": "554-data"}           take the body, answer DATA with 554 (permanent)
   {"mode": "hang"}               take the message body, never answer DATA
   {"mode": "refuse", "refuse": ["kacho@example.lg.jp"]}
                                  RCPT 550 for those addresses, accept others
@@ -40,6 +43,8 @@ class Faulty:
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.mode().get("mode") == "421":
             return "421 4.3.2 Service not available, closing transmission channel"
+        if self.mode().get("mode") == "550":
+            return "550 5.7.1 Sender rejected"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
@@ -57,6 +62,10 @@ class Faulty:
     async def handle_DATA(self, server, session, envelope):
         if self.mode().get("mode") == "hang":
             await asyncio.sleep(3600)  # the body is taken; the answer never comes
+        if self.mode().get("mode") == "451-data":
+            return "451 4.3.0 Temporary failure, try again later"
+        if self.mode().get("mode") == "554-data":
+            return "554 5.6.0 Message rejected"
         stem = os.path.join(self.directory, "%d" % time.time_ns())
         with open(stem + ".tmp", "wb") as f:
             f.write(envelope.original_content or envelope.content)

@@ -107,6 +107,7 @@ class HttpReceiver:
     def __init__(self, test, statuses=(), delay=0.0, default_status=200):
         self.requests = []
         self.statuses = list(statuses)
+        self.delay = delay  # seconds before answering; may be changed while running
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -115,12 +116,15 @@ class HttpReceiver:
                 body = self.rfile.read(length)
                 receiver.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body})
-                time.sleep(delay)
+                time.sleep(receiver.delay)
                 status = receiver.statuses.pop(0) if receiver.statuses else default_status
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout test)
 
             def log_message(self, *args):
                 pass
@@ -215,11 +219,16 @@ class Workspace:
             text = text.replace(old, new, 1)
         self.import_table(self.write("corrected.txt", text))
 
-    def cycle(self, now=None):
+    def cycle(self, now=None, *, expect):
+        """`daemon --once` at |now|; asserts its exit code is |expect| (0: the
+        outbox is empty afterwards, 1: something is left in it)."""
         args = ["--log-level", "error", "daemon", "--config", self.config, "--once"]
         if now:
             args += ["--now", now]
-        return self.run(*args)
+        proc = self.run(*args, check=False)
+        self.test.assertEqual(proc.returncode, expect, "daemon --once at %s\n%s%s"
+                              % (now or "now", proc.stdout, proc.stderr))
+        return proc
 
     def json(self, *args):
         proc = self.run(*args, "--config", self.config, "--format", "json")

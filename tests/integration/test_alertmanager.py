@@ -55,8 +55,7 @@ class AlertmanagerTest(unittest.TestCase):
         ws = Workspace(self)
         ws.write("shihyo.yaml", PUSH_CONFIG.format(rules=RULES, url=am.url))
         ws.import_table()
-        run = ws.cycle()
-        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        ws.cycle(expect=0)
         alerts = am.alerts()
         firing = len(ws.json("alerts")["alerts"])
         self.assertEqual(len(alerts), firing)
@@ -77,7 +76,7 @@ class AlertmanagerTest(unittest.TestCase):
         # and Alertmanager stops listing them as active.
         ws.import_corrected([("3,831件", "3,831人"), ("3,895件", "3,895人"),
                              ("4,858件", "4,858人")])
-        ws.cycle()
+        ws.cycle(expect=0)
         unit = lambda: [a for a in am.alerts(active="true")
                         if a["labels"]["alertname"] == "unit_mismatch"]
         deadline = time.time() + 10
@@ -93,7 +92,7 @@ class AlertmanagerTest(unittest.TestCase):
         ws = Workspace(self)
         ws.write("shihyo.yaml", PUSH_CONFIG.format(rules=RULES, url=am.url))
         ws.import_table()
-        ws.cycle()
+        ws.cycle(expect=0)
         deadline = time.time() + 20
         while not theirs.requests and time.time() < deadline:
             time.sleep(0.2)
@@ -105,7 +104,7 @@ class AlertmanagerTest(unittest.TestCase):
         ws2 = Workspace(self)
         ws2.write("shihyo.yaml", WEBHOOK_CONFIG.format(rules=RULES, url=ours.url))
         ws2.import_table()
-        ws2.cycle()
+        ws2.cycle(expect=0)
         self.assertEqual(len(ours.requests), 1)
         payload = ours.json_bodies()[0]
         self.assertEqual(payload["version"], "4")

@@ -8,7 +8,9 @@ import shutil
 import signal
 import subprocess
 import json
+import re
 import sys
+import threading
 import socket
 import sqlite3
 import time
@@ -121,34 +123,111 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(daemon.terminate(), 0)
 
     def test_systemd_notifications_reload_and_stop(self):
+        """A fake NOTIFY_SOCKET records every datagram in order; on READY=1
+        it reads the state DB at once: the first evaluation must be committed
+        by then."""
         sock_path = self.ws.path("notify.sock")
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         sock.bind(sock_path)
         self.addCleanup(sock.close)
-        sock.settimeout(0.2)
-        daemon = self.start({"NOTIFY_SOCKET": sock_path, "WATCHDOG_USEC": "1000000"})
-        received = []
+        sock.settimeout(0.1)
+        received = []  # datagrams, in order
+        evaluations_at_ready = []
+        stop = threading.Event()
+        self.addCleanup(stop.set)
+        state_db = self.ws.path("state.db")
 
-        def drain():
-            deadline = time.time() + 0.5
+        def evaluations():
+            if not os.path.exists(state_db):
+                return 0
+            db = sqlite3.connect("file:%s?mode=ro" % state_db, uri=True, timeout=5)
             try:
-                while time.time() < deadline:
-                    received.append(sock.recv(4096).decode())
-            except socket.timeout:
-                pass
-            return "\n".join(received)
+                return db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0]
+            except sqlite3.OperationalError:  # no schema yet
+                return 0
+            finally:
+                db.close()
 
-        self.assertTrue(wait_until(lambda: "READY=1" in drain(), 5))
-        self.assertTrue(wait_until(lambda: "WATCHDOG=1" in drain(), 3))
-        self.assertRegex(drain(), r"STATUS=last evaluation .*alerts firing; outbox pending \d+")
-        received.clear()
+        def record():
+            while not stop.is_set():
+                try:
+                    msg = sock.recv(4096).decode()
+                except socket.timeout:
+                    continue
+                except OSError:
+                    return
+                if "READY=1" in msg.split("\n") and not evaluations_at_ready:
+                    evaluations_at_ready.append(evaluations())
+                received.append(msg)
+
+        recorder = threading.Thread(target=record, daemon=True)
+        recorder.start()
+        daemon = self.start({"NOTIFY_SOCKET": sock_path, "WATCHDOG_USEC": "1000000"})
+        lines = lambda: [line for msg in list(received) for line in msg.split("\n")]
+        self.assertTrue(wait_until(lambda: "READY=1" in lines(), 5), received)
+        self.assertEqual(lines()[0], "READY=1", "nothing before READY: %r" % received)
+        self.assertEqual(lines().count("READY=1"), 1)
+        self.assertGreaterEqual(evaluations_at_ready[0], 1,
+                                "READY=1 came before the first evaluation was committed")
+        self.assertTrue(wait_until(lambda: "WATCHDOG=1" in lines(), 3), received)
+        self.assertTrue(wait_until(lambda: any(re.match(
+            r"STATUS=last evaluation .*alerts firing; outbox pending \d+", line)
+            for line in lines()), 3), received)
+
+        before = len(lines())
         daemon.proc.send_signal(signal.SIGHUP)
-        self.assertTrue(wait_until(lambda: "RELOADING=1" in drain(), 5))
-        self.assertTrue(wait_until(lambda: drain().count("READY=1") >= 1, 5))
+        after = lambda: [line for line in lines()[before:] if line != "WATCHDOG=1"
+                         and not line.startswith("STATUS=")]
+        self.assertTrue(wait_until(lambda: "READY=1" in after(), 5), received)
+        reload = after()
+        self.assertEqual(reload[0], "RELOADING=1", reload)
+        self.assertRegex(reload[1], r"^MONOTONIC_USEC=\d+$")
+        self.assertEqual(reload.index("READY=1"), 2, "RELOADING=1 then READY=1: %r" % reload)
+
         started = time.time()
         self.assertEqual(daemon.terminate(), 0)
         self.assertLess(time.time() - started, 5)
-        self.assertIn("STOPPING=1", drain())
+        self.assertTrue(wait_until(lambda: "STOPPING=1" in lines(), 2), received)
+
+    def update_store(self, name, raw, value):
+        db = sqlite3.connect(self.ws.store)
+        db.execute("UPDATE observations SET raw = ?, value = ?, unit = '件', status = 'value'"
+                   " WHERE fiscal_year = 2024 AND indicator_id ="
+                   " (SELECT id FROM indicators WHERE name = ?)", (raw, value, name))
+        db.commit()
+        db.close()
+
+    def test_broken_config_on_sighup_keeps_the_old_one_until_fixed(self):
+        daemon = self.start()
+        good = CONFIG.format(port=self.smtp.port, poll="200ms")
+        broken = good.replace("  - name: kodomo\n    email:", "  - name: kodomo\n    emial:")
+        self.assertNotEqual(broken, good)
+        line = broken.splitlines().index("    emial: {to: [kodomo@example.lg.jp]}") + 1
+        self.ws.write("shihyo.yaml", broken)
+        daemon.proc.send_signal(signal.SIGHUP)
+        ops = lambda: to(self.smtp.messages(), "ops@example.lg.jp")
+        self.assertTrue(wait_until(lambda: "config reload failed" in daemon.logs(), 5),
+                        daemon.logs())
+        self.assertRegex(daemon.logs(), r"shihyo\.yaml:%d:5: [^\n]*emial" % line)
+        self.assertTrue(wait_until(lambda: len(ops()) == 1, 5), daemon.logs())
+        self.assertRegex(text_part(ops()[0]), r"shihyo\.yaml:%d:5: " % line)
+        # Still up, on the old config: a change reaches kodomo as before.
+        self.update_store("児童虐待発生件数(の減少)", "30件", 30)
+        self.assertTrue(wait_until(lambda: len(self.kodomo()) == 2, 5), daemon.logs())
+        self.assertIsNone(daemon.proc.poll(), daemon.logs())
+
+        # Fixed, with kodomo's address changed: the new config applies.
+        self.ws.write("shihyo.yaml", good.replace("to: [kodomo@example.lg.jp]",
+                                                  "to: [kodomo2@example.lg.jp]"))
+        daemon.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: 'reason="config reloaded"' in daemon.logs(), 5),
+                        daemon.logs())
+        self.update_store("子育て支援センターの相談件数", "150件", 150)
+        kodomo2 = lambda: to(self.smtp.messages(), "kodomo2@example.lg.jp")
+        self.assertTrue(wait_until(lambda: len(kodomo2()) == 1, 5), daemon.logs())
+        self.assertEqual(len(self.kodomo()), 2, "the old address gets nothing more")
+        self.assertEqual(len(ops()), 1)
+        self.assertEqual(daemon.terminate(), 0)
 
     def test_evaluates_on_its_schedule_without_changes(self):
         self.ws.write("shihyo.yaml", CONFIG.format(port=self.smtp.port, poll="200ms").replace(
@@ -160,17 +239,52 @@ class DaemonTest(unittest.TestCase):
 
     def test_busy_and_missing_store_do_not_crash_or_resolve(self):
         daemon = self.start()
-        db = sqlite3.connect(self.ws.store, timeout=0)
-        db.execute("BEGIN EXCLUSIVE")
-        time.sleep(1.5)  # several polls against a locked store
-        db.rollback()
-        db.close()
+        # A lock that really keeps readers out: on a WAL database BEGIN
+        # EXCLUSIVE does not, so the store is swapped for a copy in rollback
+        # journal mode whose EXCLUSIVE lock is held while the daemon polls it.
+        # The copy has one change, to see the daemon pick it up afterwards.
+        copy = self.ws.path("store-copy.db")
+        src = sqlite3.connect(self.ws.store)
+        dst = sqlite3.connect(copy)
+        src.backup(dst)
+        src.close()
+        dst.execute("PRAGMA journal_mode=DELETE")
+        dst.execute("UPDATE observations SET raw = '30件', value = 30, unit = '件',"
+                    " status = 'value' WHERE fiscal_year = 2024 AND indicator_id ="
+                    " (SELECT id FROM indicators WHERE name = '児童虐待発生件数(の減少)')")
+        dst.commit()
+        dst.close()
+        lock = sqlite3.connect(copy, timeout=0, isolation_level=None)
+        self.addCleanup(lock.close)
+        lock.execute("BEGIN EXCLUSIVE")
+        reader = sqlite3.connect(copy, timeout=0)
+        with self.assertRaises(sqlite3.OperationalError):  # readers are kept out
+            reader.execute("SELECT COUNT(*) FROM indicators").fetchone()
+        reader.close()
+        os.rename(copy, self.ws.store)
+        self.assertTrue(wait_until(lambda: "indicator store busy" in daemon.logs()
+                                   or "not readable" in daemon.logs()
+                                   or "evaluation skipped" in daemon.logs(), 5), daemon.logs())
+        time.sleep(2.0)  # several polls against the locked store
+        self.assertIsNone(daemon.proc.poll(), daemon.logs())
+        self.assertEqual(len(self.kodomo()), 1, "nothing resolved, nothing sent while locked")
+        lock.execute("ROLLBACK")
+        lock.close()
+        # Unlocked: the daemon reads the store again and mails the one change.
+        self.assertTrue(wait_until(lambda: len(self.kodomo()) == 2, 10), daemon.logs())
+        body = text_part(self.kodomo()[1])
+        self.assertIn("児童虐待発生件数(の減少)", body)
+        # Only what the change itself resolves (that indicator's blank 令和6年度).
+        resolved = body.split("━━ 解消したアラート ━━", 1)[1].split("\n--\n", 1)[0]
+        self.assertEqual([line for line in resolved.splitlines() if line.startswith("● ")],
+                         ["● 児童虐待発生件数(の減少)"], "nothing was resolved by the lock")
+
         os.rename(self.ws.store, self.ws.store + ".away")
         time.sleep(1.0)
         os.rename(self.ws.store + ".away", self.ws.store)
         time.sleep(1.0)
         self.assertIsNone(daemon.proc.poll(), daemon.logs())
-        self.assertEqual(len(self.kodomo()), 1, "nothing resolved, nothing repeated")
+        self.assertEqual(len(self.kodomo()), 2, "nothing resolved, nothing repeated")
         self.assertEqual(daemon.terminate(), 0)
 
     def test_kill_9_during_50_cycles_loses_nothing_and_repeats_at_most_the_one_in_flight(self):
@@ -219,7 +333,42 @@ class DaemonTest(unittest.TestCase):
               % (kills, len(queued), len(received), duplicates), file=sys.stderr)
         self.assertLessEqual(duplicates, kills, "none twice beyond the one in flight per kill")
         self.assertGreater(len(queued), 10, "mail was flowing")
+        self.assert_every_alert_change_has_its_message()
 
+    def assert_every_alert_change_has_its_message(self):
+        """The promise "a message is committed in the same transaction as its
+        alert change", read from the state DB: each evaluation that fired or
+        resolved an alert wrote the messages it counted, at its own time, and
+        the last change of every alert is in a message written with it."""
+        db = sqlite3.connect(self.ws.path("state.db"))
+        self.addCleanup(db.close)
+        rows = db.execute("SELECT at, SUM(fired), SUM(resolved), SUM(messages) FROM evaluations"
+                          " GROUP BY at ORDER BY at").fetchall()
+        outbox = {}
+        for created_at, payload in db.execute("SELECT created_at, payload FROM outbox"):
+            outbox.setdefault(created_at, []).append(payload)
+        changes = 0
+        for at, fired, resolved, messages in rows:
+            written = outbox.get(at, [])
+            self.assertEqual(len(written), messages, "evaluation at %d counted %d messages, the"
+                             " outbox holds %d from then" % (at, messages, len(written)))
+            if fired or resolved:
+                changes += 1
+                self.assertGreater(messages, 0, "alert change at %d without a message" % at)
+        self.assertEqual(sum(len(v) for v in outbox.values()), sum(r[3] for r in rows),
+                         "every message in the outbox came from a recorded evaluation")
+        self.assertGreater(changes, 10, "the alert changed state many times")
+        # Email payloads name no fingerprint: the digest written at the alert's
+        # last change must carry its message (firing; the digest drops the
+        # "indicator：" prefix) or its indicator (resolved).
+        for fp, state, starts_at, ends_at, finding in db.execute(
+                "SELECT fingerprint, state, starts_at, ends_at, finding FROM alerts"):
+            finding = json.loads(finding)
+            at, needle = ((ends_at, finding["indicator"]) if state == "resolved"
+                          else (starts_at, finding["message"].split("：", 1)[-1]))
+            texts = [json.loads(p)["text"] for p in outbox.get(at, [])]
+            self.assertTrue(any(needle in t for t in texts),
+                            "alert %s %s at %d has no message written with it" % (fp, state, at))
 
 HOOK_CONFIG = """
 store: store.db

@@ -49,8 +49,7 @@ class EmailTest(unittest.TestCase):
         return {env["rcpt_tos"][0]: msg for msg, env in messages}
 
     def test_digest_lifecycle(self):
-        run = self.ws.cycle(T0)
-        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        self.ws.cycle(T0, expect=0)
         sent = self.smtp.messages()
         self.assertEqual(len(sent), 2, "one digest per route group")
         mails = self.by_receiver(sent)
@@ -75,11 +74,11 @@ class EmailTest(unittest.TestCase):
         self.assertTrue(abuse["Message-ID"] and kodomo["Message-ID"])
 
         # Nothing changed: nothing sent.
-        self.ws.cycle("2026-11-28T10:00:00+09:00")
+        self.ws.cycle("2026-11-28T10:00:00+09:00", expect=0)
         self.assertEqual(len(self.smtp.messages()), 2)
 
         # After repeat_interval (1d): a reminder per group.
-        self.ws.cycle("2026-11-29T09:30:00+09:00")
+        self.ws.cycle("2026-11-29T09:30:00+09:00", expect=0)
         sent = self.smtp.messages()
         self.assertEqual(len(sent), 4)
         reminders = self.by_receiver(sent[2:])
@@ -90,7 +89,7 @@ class EmailTest(unittest.TestCase):
         # the current values.
         self.ws.import_corrected([("3,831件", "3,831人"), ("3,895件", "3,895人"),
                                   ("4,858件", "4,858人")])
-        self.ws.cycle("2026-11-29T10:00:00+09:00")
+        self.ws.cycle("2026-11-29T10:00:00+09:00", expect=0)
         sent = self.smtp.messages()
         self.assertEqual(len(sent), 5, "only the group with resolved alerts is told")
         resolved = sent[4][0]
@@ -121,7 +120,7 @@ class EmailTest(unittest.TestCase):
         self.assertEqual(self.smtp.messages(), [])
         self.assertEqual(self.ws.json("alerts")["alerts"], [])
         self.assertEqual(self.ws.json("outbox", "list")["messages"], [])
-        self.ws.cycle(T0)
+        self.ws.cycle(T0, expect=0)
         sent = self.smtp.messages()
         self.assertEqual(len(sent), 2)
         for msg, _ in sent:
@@ -140,7 +139,7 @@ class EmailTest(unittest.TestCase):
                           "--comment", "単位は確認中")
         self.assertEqual(add.returncode, 0, add.stderr)
         silence_id = add.stdout.strip()
-        self.ws.cycle()  # real time: the silence is in force now
+        self.ws.cycle(expect=0)  # real time: the silence is in force now
         sent = self.smtp.messages()
         self.assertEqual(len(sent), 2)
         for msg, _ in sent:
@@ -156,7 +155,7 @@ class EmailTest(unittest.TestCase):
         self.assertEqual([s["id"] for s in listed], [silence_id])
         self.assertEqual(self.ws.run("silence", "expire", "--config", self.ws.config,
                                      silence_id).returncode, 0)
-        self.ws.cycle()
+        self.ws.cycle(expect=0)
         sent = self.smtp.messages()
         self.assertEqual(len(sent), 3, "the expired silence lets the alerts through, once")
         self.assertIn("子育て支援センターの利用者数", text_part(sent[2][0]))
@@ -170,7 +169,7 @@ class EmailTest(unittest.TestCase):
         other = Workspace(self)
         other.write("shihyo.yaml", CONFIG.format(rules=RULES, port=self.smtp.port))
         other.import_table(other.write("evil.txt", text))
-        self.assertEqual(other.cycle(T0).returncode, 0)
+        other.cycle(T0, expect=0)
         sent = self.smtp.messages()
         self.assertEqual(len(sent), 2)
         for msg, env in sent:

@@ -77,7 +77,7 @@ class OutboxTest(unittest.TestCase):
         ws.write("shihyo.yaml", EMAIL_CONFIG.format(rules=RULES, port=port))
         ws.import_table()
         # Down: every cycle queues and retries with growing delays.
-        self.assertEqual(ws.cycle(iso(0)).returncode, 1, "something left in the outbox")
+        ws.cycle(iso(0), expect=1)  # something left in the outbox
         pending = self.outbox(ws, "pending")
         self.assertEqual(len(pending), 2)
         self.assertTrue(all(m["attempts"] == 1 for m in pending))
@@ -86,13 +86,13 @@ class OutboxTest(unittest.TestCase):
         for _ in range(3):
             entry = self.outbox(ws, "pending")[0]
             minute += 61  # past any backoff so far
-            ws.cycle(iso(minute))
+            ws.cycle(iso(minute), expect=1)
             after = [m for m in self.outbox(ws, "pending") if m["id"] == entry["id"]][0]
             self.assertEqual(after["attempts"], entry["attempts"] + 1)
             backoffs.append(self.seconds(after["next_attempt_at"]) - self.utc(minute))
         # A new alert while down: one more message in the queue.
         ws.import_corrected([("140件", "999件")])
-        ws.cycle(iso(minute + 1))
+        ws.cycle(iso(minute + 1), expect=1)
         queued = self.outbox(ws, "pending")
         self.assertGreaterEqual(len(queued), 3)
         ids = {m["id"] for m in queued}
@@ -106,8 +106,8 @@ class OutboxTest(unittest.TestCase):
 
         # Up again: everything due is delivered, each exactly once.
         smtp = SmtpSink(self, port=port).start()
-        self.assertEqual(ws.cycle(iso(minute + 300)).returncode, 0)
-        self.assertEqual(ws.cycle(iso(minute + 360)).returncode, 0)
+        ws.cycle(iso(minute + 300), expect=0)
+        ws.cycle(iso(minute + 360), expect=0)
         got = [msg["Message-ID"].strip("<>") for msg, _ in smtp.messages()]
         self.assertEqual(sorted(got), sorted(ids))
         self.assertEqual(len(got), len(set(got)))
@@ -131,10 +131,10 @@ class OutboxTest(unittest.TestCase):
 
     def test_webhook_500_then_200_gets_the_message(self):
         receiver, ws = self.webhook([500])
-        self.assertEqual(ws.cycle(iso(0)).returncode, 1)
+        ws.cycle(iso(0), expect=1)
         self.assertEqual(len(receiver.requests), 1)
         self.assertEqual(self.outbox(ws, "pending")[0]["attempts"], 1)
-        self.assertEqual(ws.cycle(iso(5)).returncode, 0)
+        ws.cycle(iso(5), expect=0)
         self.assertEqual(len(receiver.requests), 2)
         first, second = receiver.requests
         self.assertEqual(first["headers"]["X-Shihyo-Message-Id"],
@@ -153,17 +153,17 @@ class OutboxTest(unittest.TestCase):
 
     def test_webhook_400_is_dead_at_once(self):
         receiver, ws = self.webhook([400])
-        ws.cycle(iso(0))
+        ws.cycle(iso(0), expect=0)  # dead at once: nothing left pending
         self.assertEqual(len(receiver.requests), 1)
         dead = self.outbox(ws, "dead")
         self.assertEqual(len(dead), 1)
         self.assertIn("HTTP 400", dead[0]["last_error"])
-        ws.cycle(iso(60))
+        ws.cycle(iso(60), expect=0)
         self.assertEqual(len(receiver.requests), 1, "a dead message is not retried")
         # An administrator fixes the receiver and requeues it by hand.
         retry = ws.run("outbox", "retry", "--config", ws.config, dead[0]["id"])
         self.assertEqual(retry.returncode, 0, retry.stderr)
-        ws.cycle(iso(120))  # requeued messages are due from the moment of the retry
+        ws.cycle(iso(120), expect=0)  # requeued messages are due from the moment of the retry
         self.assertEqual(len(receiver.requests), 2)
         self.assertEqual(self.outbox(ws, "dead"), [])
 
