@@ -52,6 +52,7 @@ def container_tarball():
         return CACHE
     os.makedirs(os.path.dirname(CACHE), exist_ok=True)
     tree = tempfile.mkdtemp(prefix="shihyo-debootstrap-", dir=os.path.dirname(CACHE))
+    os.chmod(tree, 0o755)  # it becomes the container's /: mkdtemp's 0700 locks out messagebus
     try:
         proc = run(["debootstrap", "--variant=minbase", "--include=systemd,dbus,libnss-systemd",
                     "bookworm", tree, mirror()], timeout=900)
@@ -91,11 +92,28 @@ def children(pid):
     return kids
 
 
+def ensure_inotify_instances(minimum=1024):
+    """A booted systemd takes dozens of inotify instances, all counted against
+    root's limit (128 by default) together with the host's own: raise it."""
+    path = "/proc/sys/fs/inotify/max_user_instances"
+    try:
+        with open(path) as f:
+            current = int(f.read())
+        if current < minimum:
+            with open(path, "w") as f:
+                f.write(str(minimum))
+    except (OSError, ValueError):
+        pass
+
+
 class Container:
-    """A booted tree; run() executes a command inside it with nsenter."""
+    """A booted tree; run() executes a command inside it with nsenter. The
+    caller must stop() it, also when the constructor raises (boot() does
+    the waiting so that the object exists to be stopped)."""
 
     def __init__(self, root):
         self.root = root
+        ensure_inotify_instances()
         # A private mount namespace with its own /run, as machinectl would give.
         self.proc = subprocess.Popen(
             ["unshare", "-m", "--propagation", "private", "sh", "-c",
@@ -103,6 +121,9 @@ class Container:
              '--keep-unit --system-call-filter=bpf --console=pipe', root],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
+        self.leader = None
+
+    def boot(self):
         self.leader = self._find_init()
         deadline = time.monotonic() + 180
         state = ""
@@ -181,10 +202,12 @@ class SystemdServiceTest(unittest.TestCase):
         root = os.path.join(cls.work, "root")
         os.makedirs(root)
         subprocess.run(["tar", "-C", root, "-xzf", container_tarball()], check=True, timeout=600)
+        os.chmod(root, 0o755)  # the container's / must be open to its system users (dbus)
         shutil.copy(cls.deb, os.path.join(root, "root", "shihyo.deb"))
         shutil.copy(KAMAISHI, os.path.join(root, "var", "tmp", "kamaishi.txt"))
         cls.ct = Container(root)
         cls.addClassCleanup(cls.ct.stop)
+        cls.ct.boot()
 
     def setUp(self):
         self.ct = type(self).ct
