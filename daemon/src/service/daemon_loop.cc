@@ -11,14 +11,13 @@
 #include <algorithm>
 #include <climits>
 
+#include "base/curl_handle.h"
 #include "base/exit_status.h"
 #include "base/log.h"
 #include "eval/rule_loader.h"
 #include "notify/notifier.h"
 #include "notify/receiver_registry.h"
-#include "service/admin_notice.h"
 #include "service/cycle.h"
-#include "service/outbox.h"
 #include "service/systemd_notify.h"
 #include "state/state_store.h"
 #include "store/store.h"
@@ -29,7 +28,6 @@ namespace {
 
 constexpr auto kRuleDebounce = std::chrono::milliseconds(300);
 constexpr auto kPruneAge = std::chrono::hours(24 * 90);
-constexpr auto kDeadNoticeGap = std::chrono::hours(1);
 
 std::string Joined(const std::vector<std::string>& lines) {
   std::string out;
@@ -54,7 +52,9 @@ int DaemonLoop::Run() {
     spdlog::error("start failed: {}", started.message());
     return started.IsInvalidArgument() ? kExitFailure : kExitUsage;
   }
+  InstallTransferInterrupt();
   Loop();
+  SetTransferInterrupt(nullptr);
   systemd_->Stopping();
   spdlog::info("stopped");
   return kExitOk;
@@ -343,49 +343,6 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
   }
   Result<int> pruned = state_->Prune(now - kPruneAge);
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
-}
-
-void DaemonLoop::Deliver() {
-  Outbox outbox(&state_->outbox(), notifiers_.get(), config_.outbox, clock_);
-  // Between messages: answer the watchdog and notice SIGTERM (the message in
-  // flight is finished, the rest waits for the next start). A SIGHUP waits
-  // for the batch: the outbox is using the notifiers a reload replaces.
-  auto keep_going = [this]() {
-    systemd_->Watchdog();
-    pollfd fd = {signal_fd_, POLLIN, 0};
-    if (poll(&fd, 1, 0) > 0) HandleSignals(true);
-    return !stopping_;
-  };
-  Result<DeliveryReport> report = outbox.DeliverDue(1000, keep_going);
-  if (!report.ok()) {
-    spdlog::warn("outbox: {}", report.status().message());
-    return;
-  }
-  // Dead alert messages are reported to the admin, at most once an hour; a
-  // dead admin message is only logged (it cannot report itself).
-  int dead_alerts = 0;
-  for (const std::string& id : report->dead_ids) dead_alerts += id.rfind("admin-", 0) == 0 ? 0 : 1;
-  if (dead_alerts > 0 && (!last_dead_notice_ || MonoNow() - *last_dead_notice_ > kDeadNoticeGap)) {
-    last_dead_notice_ = MonoNow();
-    NotifyAdmin("[shihyo] 送信できなかった通知があります（" + std::to_string(dead_alerts) +
-                    "件、shihyo outbox list --status dead で確認できます）",
-                report->errors);
-  }
-}
-
-void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
-  const Receiver* admin = config_.FindReceiver(config_.admin_receiver);
-  if (!admin) return;
-  std::optional<Message> m = BuildAdminMessage(config_, *admin, subject, lines, clock_.Now());
-  if (!m) {
-    spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}", admin->name,
-                 subject);
-    return;
-  }
-  CycleWrite write;
-  write.messages.push_back(std::move(*m));
-  Status s = state_->CommitCycle(write);
-  if (!s.ok()) spdlog::error("admin notification not queued: {}", s.message());
 }
 
 void DaemonLoop::UpdateStatus() {

@@ -1,0 +1,120 @@
+"""Issue 13, delivery that can stall or drop, against a real misbehaving SMTP
+server (faulty_smtp.py) on 127.0.0.1:
+
+- a server that takes the body and never answers DATA: each attempt ends
+  within smtp.timeout (plus slack), the daemon keeps evaluating, and SIGTERM
+  ends it within seconds even in the middle of such a transfer."""
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import time
+import unittest
+
+from harness import (HERE, RULES, Daemon, Workspace, free_port, main, stop_process,
+                     wait_for_port, wait_until)
+
+CONFIG = """store: store.db
+state: state.db
+rules: {rules}
+evaluation: {{interval: 1h, poll_interval: 200ms}}
+smtp: {{url: "smtp://127.0.0.1:{port}", starttls: "off", from: shihyo@example.lg.jp,
+        timeout: {timeout}}}
+receivers:
+  - name: kodomo
+    email: {{to: [kodomo@example.lg.jp], cc: [kacho@example.lg.jp]}}
+  - name: admin
+    email: {{to: [admin@example.lg.jp]}}
+admin_receiver: admin
+route: {{receiver: kodomo, group_by: [plan], group_wait: 0s}}
+outbox: {{initial_backoff: 1s, max_backoff: 2s, max_age: 1h}}
+"""
+INDICATOR = "子育て支援センターの相談件数"
+
+
+class FaultySmtp:
+    def __init__(self, test, ws, mode):
+        self.dir = ws.path("mail")
+        self.mode_file = ws.path("mode.json")
+        self.port = free_port()
+        self.set_mode(mode)
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % self.port,
+             "-c", "faulty_smtp.Faulty", self.dir, self.mode_file],
+            env=dict(os.environ, PYTHONPATH=HERE), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        test.addCleanup(stop_process, self.proc)
+        wait_for_port(self.port, proc=self.proc)
+
+    def set_mode(self, mode):
+        with open(self.mode_file + ".tmp", "w") as f:
+            json.dump(mode, f)
+        os.rename(self.mode_file + ".tmp", self.mode_file)
+
+    def envelopes(self):
+        out = []
+        if not os.path.isdir(self.dir):
+            return out
+        for name in sorted(os.listdir(self.dir)):
+            if name.endswith(".json"):
+                with open(os.path.join(self.dir, name)) as f:
+                    out.append(json.load(f))
+        return out
+
+
+def change_store(ws, i):
+    """Fills one FY2024 cell with a new value: the store's data_version moves."""
+    db = sqlite3.connect(ws.store, timeout=10)
+    db.execute("UPDATE observations SET raw = ?, value = ?, unit = ?, status = ?"
+               " WHERE fiscal_year = 2024 AND indicator_id ="
+               " (SELECT id FROM indicators WHERE name = ?)",
+               ("%d件" % (150 + i), 150 + i, "件", "value", INDICATOR))
+    db.commit()
+    db.close()
+
+
+class HangAfterDataTest(unittest.TestCase):
+    def start(self, timeout):
+        self.ws = Workspace(self)
+        self.ws.import_table()
+        self.smtp = FaultySmtp(self, self.ws, {"mode": "hang"})
+        self.ws.write("shihyo.yaml",
+                      CONFIG.format(rules=RULES, port=self.smtp.port, timeout=timeout))
+        self.daemon = Daemon(self, self.ws).start()
+        self.started = time.monotonic()
+
+    def test_attempt_ends_within_the_timeout_and_evaluation_goes_on(self):
+        self.start("2s")
+        # Before the fix libcurl waited 120 s for the answer to DATA.
+        retried = wait_until(lambda: "message retry" in self.daemon.logs(), 15)
+        elapsed = time.monotonic() - self.started
+        self.assertTrue(retried, self.daemon.logs())
+        self.assertLess(elapsed, 2 + 8, self.daemon.logs())
+        self.assertRegex(self.daemon.logs(), r"message retry id=\S+ receiver=kodomo .*[Tt]imeout")
+        # The store changes while the server still hangs: evaluated again.
+        evaluations = self.daemon.logs().count("evaluated reason=")
+        change_store(self.ws, 1)
+        self.assertTrue(wait_until(
+            lambda: self.daemon.logs().count("evaluated reason=") > evaluations, 15),
+            self.daemon.logs())
+        t0 = time.monotonic()
+        self.assertEqual(self.daemon.terminate(timeout=10), 0, self.daemon.logs())
+        self.assertLess(time.monotonic() - t0, 5, self.daemon.logs())
+
+    def test_sigterm_during_a_hanging_transfer_stops_within_seconds(self):
+        self.start("60s")
+        self.assertTrue(wait_until(lambda: "evaluated reason=" in self.daemon.logs(), 15),
+                        self.daemon.logs())
+        time.sleep(1.5)  # the message is sent and the server is holding DATA
+        t0 = time.monotonic()
+        self.assertEqual(self.daemon.terminate(timeout=30), 0, self.daemon.logs())
+        self.assertLess(time.monotonic() - t0, 5, self.daemon.logs())
+        logs = self.daemon.logs()
+        self.assertIn("interrupted (stopping)", logs)
+        self.assertNotIn("message dead", logs)
+        self.assertIn("stopped", logs)
+
+
+if __name__ == "__main__":
+    main()
