@@ -3,7 +3,9 @@ server (faulty_smtp.py) on 127.0.0.1:
 
 - a server that takes the body and never answers DATA: each attempt ends
   within smtp.timeout (plus slack), the daemon keeps evaluating, and SIGTERM
-  ends it within seconds even in the middle of such a transfer."""
+  ends it within seconds even in the middle of such a transfer;
+- a Cc refused with RCPT 550: the To still gets the message, the refusal is
+  recorded on the message and told to the admin receiver once."""
 import json
 import os
 import re
@@ -114,6 +116,45 @@ class HangAfterDataTest(unittest.TestCase):
         self.assertIn("interrupted (stopping)", logs)
         self.assertNotIn("message dead", logs)
         self.assertIn("stopped", logs)
+
+
+
+class RefusedRecipientTest(unittest.TestCase):
+    def start(self, refuse):
+        self.ws = Workspace(self)
+        self.ws.import_table()
+        self.smtp = FaultySmtp(self, self.ws, {"mode": "refuse", "refuse": refuse})
+        self.ws.write("shihyo.yaml", CONFIG.format(rules=RULES, port=self.smtp.port, timeout="5s"))
+
+    def outbox(self):
+        return self.ws.json("outbox", "list")
+
+    def test_a_refused_cc_still_delivers_to_the_to_and_tells_the_admin_once(self):
+        self.start(["kacho@example.lg.jp"])
+        daemon = Daemon(self, self.ws).start()
+        # The alert message (To kodomo) and the admin notice about kacho.
+        self.assertTrue(wait_until(lambda: len(self.smtp.envelopes()) >= 2, 20), daemon.logs())
+        time.sleep(1)  # nothing more should come
+        self.assertEqual(daemon.terminate(timeout=10), 0, daemon.logs())
+        rcpts = [e["rcpt_tos"] for e in self.smtp.envelopes()]
+        self.assertEqual(rcpts, [["kodomo@example.lg.jp"], ["admin@example.lg.jp"]])
+        logs = daemon.logs()
+        self.assertRegex(logs, r"message partially refused id=\S+ receiver=kodomo "
+                               r"refused=\"kacho@example.lg.jp \(550 ")
+        self.assertNotIn("message dead", logs)
+        listed = self.outbox()
+        entries = listed if isinstance(listed, list) else listed.get("messages", listed)
+        kodomo = [e for e in entries if e["receiver"] == "kodomo"]
+        self.assertEqual([e["status"] for e in kodomo], ["sent"])
+        self.assertIn("refused: kacho@example.lg.jp (550", kodomo[0]["last_error"])
+        admin = [e for e in entries if e["receiver"] == "admin"]
+        self.assertEqual(len(admin), 1, entries)
+
+    def test_every_recipient_refused_with_550_is_dead(self):
+        self.start(["kodomo@example.lg.jp", "kacho@example.lg.jp"])
+        proc = self.ws.run("--log-level", "info", "daemon", "--config", self.ws.config, "--once")
+        self.assertIn("message dead", proc.stderr + proc.stdout)
+        self.assertEqual(self.smtp.envelopes(), [])
 
 
 if __name__ == "__main__":

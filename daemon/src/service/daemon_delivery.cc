@@ -103,6 +103,7 @@ void DaemonLoop::Deliver() {
     spdlog::warn("outbox: {}", report.status().message());
     return;
   }
+  ReportPartiallyRefused(report->partially_refused);
   // Dead alert messages are reported to the admin, at most once an hour; a
   // dead admin message is only logged (it cannot report itself).
   int dead_alerts = 0;
@@ -113,6 +114,19 @@ void DaemonLoop::Deliver() {
                     "件、shihyo outbox list --status dead で確認できます）",
                 report->errors);
   }
+}
+
+void DaemonLoop::ReportPartiallyRefused(const std::vector<std::string>& lines) {
+  // Alert messages only (an admin message cannot report itself), each once:
+  // a message is sent only once.
+  std::vector<std::string> alerts;
+  for (const std::string& l : lines) {
+    if (l.rfind("admin-", 0) != 0) alerts.push_back(l);
+  }
+  if (alerts.empty()) return;
+  NotifyAdmin("[shihyo] 一部の宛先に届かなかった通知があります（" + std::to_string(alerts.size()) +
+                  "件、shihyo outbox list --status sent で確認できます）",
+              alerts);
 }
 
 void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {

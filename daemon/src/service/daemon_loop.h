@@ -57,6 +57,9 @@ class DaemonLoop {
   void Deliver();
   // Lets a transfer in flight ping the watchdog and end on SIGTERM.
   void InstallTransferInterrupt();
+  // Tells the admin receiver which recipients refused the alert messages
+  // just sent (the rest of each message was delivered).
+  void ReportPartiallyRefused(const std::vector<std::string>& lines);
   void NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines);
   void WatchRules();
   void UpdateStatus();

@@ -15,6 +15,22 @@ Seconds Backoff(const OutboxConfig& config, int attempts, double jitter) {
   return Seconds(std::max<int64_t>(1, static_cast<int64_t>(base * jitter)));
 }
 
+namespace {
+
+// The recipients |notifier| says its last send refused, logged and added to
+// |report|; the note for the outbox row ("" when none).
+std::string NoteRefused(Notifier* notifier, const Message& m, DeliveryReport* report) {
+  std::string refused;
+  for (const std::string& r : notifier->TakeRefused()) refused += (refused.empty() ? "" : ", ") + r;
+  if (refused.empty()) return "";
+  spdlog::warn("message partially refused id={} receiver={} refused=\"{}\"", m.id, m.receiver,
+               refused);
+  report->partially_refused.push_back(m.id + " (" + m.receiver + "): " + refused);
+  return "refused: " + refused;
+}
+
+}  // namespace
+
 Outbox::Outbox(OutboxStore* store, Notifiers* notifiers, const OutboxConfig& config,
                const Clock& clock)
     : store_(store), notifiers_(notifiers), config_(config), clock_(clock) {}
@@ -47,7 +63,7 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
     now = clock_.Now();
     Status marked;
     if (s.ok()) {
-      marked = store_->MarkSent(m.id, now, attempts);
+      marked = store_->MarkSent(m.id, now, attempts, NoteRefused(notifier, m, &report));
       ++report.sent;
       spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", m.id, m.receiver,
                    attempts, m.summary);
