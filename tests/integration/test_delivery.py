@@ -5,17 +5,20 @@ server (faulty_smtp.py) on 127.0.0.1:
   within smtp.timeout (plus slack), the daemon keeps evaluating, and SIGTERM
   ends it within seconds even in the middle of such a transfer;
 - a Cc refused with RCPT 550: the To still gets the message, the refusal is
-  recorded on the message and told to the admin receiver once."""
+  recorded on the message and told to the admin receiver once;
+- a webhook answering 400 with HTML: the admin's email quotes it escaped."""
+import http.server
 import json
 import os
 import re
 import sqlite3
 import subprocess
+import threading
 import time
 import unittest
 
-from harness import (HERE, RULES, Daemon, Workspace, free_port, main, stop_process,
-                     wait_for_port, wait_until)
+from harness import (HERE, RULES, Daemon, SmtpSink, Workspace, free_port, html_part, main,
+                     stop_process, text_part, wait_for_port, wait_until)
 
 CONFIG = """store: store.db
 state: state.db
@@ -155,6 +158,65 @@ class RefusedRecipientTest(unittest.TestCase):
         proc = self.ws.run("--log-level", "info", "daemon", "--config", self.ws.config, "--once")
         self.assertIn("message dead", proc.stderr + proc.stdout)
         self.assertEqual(self.smtp.envelopes(), [])
+
+
+class EvilHook:
+    """An HTTP receiver that answers every POST with 400 and |body|."""
+
+    def __init__(self, test, body):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.send_response(400)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/hook" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        test.addCleanup(self.server.server_close)
+        test.addCleanup(self.server.shutdown)
+
+
+HOOK_CONFIG = """store: store.db
+state: state.db
+rules: {rules}
+evaluation: {{interval: 1h, poll_interval: 200ms}}
+smtp: {{url: "smtp://127.0.0.1:{port}", starttls: "off", from: shihyo@example.lg.jp, timeout: 5s}}
+receivers:
+  - name: hook
+    webhook: {{url: "{url}"}}
+  - name: admin
+    email: {{to: [admin@example.lg.jp]}}
+admin_receiver: admin
+route: {{receiver: hook, group_by: [plan], group_wait: 0s}}
+"""
+
+
+class ForgedAdminEmailTest(unittest.TestCase):
+    def test_a_hostile_webhook_answer_is_escaped_and_bounded_in_the_admin_email(self):
+        ws = Workspace(self)
+        ws.import_table()
+        evil = b"<script>alert(1)</script><a href=http://evil>click</a>\x1b[31m" + b"x" * 10000
+        hook = EvilHook(self, evil)
+        smtp = SmtpSink(self).start()
+        ws.write("shihyo.yaml", HOOK_CONFIG.format(rules=RULES, port=smtp.port, url=hook.url))
+        daemon = Daemon(self, ws).start()
+        self.assertTrue(wait_until(lambda: smtp.messages(), 20), daemon.logs())
+        daemon.terminate(timeout=10)
+        msg, envelope = smtp.messages()[0]
+        self.assertEqual(envelope["rcpt_tos"], ["admin@example.lg.jp"])
+        html = html_part(msg)
+        self.assertIn("&lt;script&gt;", html)
+        self.assertNotIn("<script>", html)
+        self.assertNotIn("<a href=http://evil>", html)
+        self.assertNotIn("\x1b", html)
+        self.assertNotIn("x" * 2100, html)  # the quoted answer is bounded
+        self.assertNotIn("\x1b", text_part(msg))
 
 
 if __name__ == "__main__":

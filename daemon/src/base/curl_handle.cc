@@ -6,6 +6,8 @@
 #include <atomic>
 #include <utility>
 
+#include "base/text.h"
+
 namespace shihyo {
 
 namespace {
@@ -92,7 +94,10 @@ long CurlHandle::ResponseCode() const {
 Status HttpStatus(long code, const std::string& what, const std::string& body) {
   if (code >= 200 && code < 300) return Status::Ok();
   std::string msg = what + ": HTTP " + std::to_string(code);
-  if (!body.empty()) msg += ": " + body.substr(0, 200);
+  // The server's words, bounded and with control characters escaped: they
+  // end up in logs and in the admin's email.
+  if (!body.empty())
+    msg += ": " + EscapeControls(body.substr(0, 200)) + (body.size() > 200 ? "…" : "");
   if (code == 408 || code == 429 || code >= 500) return Status::Unavailable(msg);
   return Status::InvalidArgument(msg);
 }
