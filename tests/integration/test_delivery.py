@@ -6,7 +6,8 @@ server (faulty_smtp.py) on 127.0.0.1:
   ends it within seconds even in the middle of such a transfer;
 - a Cc refused with RCPT 550: the To still gets the message, the refusal is
   recorded on the message and told to the admin receiver once;
-- a webhook answering 400 with HTML: the admin's email quotes it escaped."""
+- a webhook answering 400 with HTML: the admin's email quotes it escaped;
+- an indicator name with a newline cannot forge a daemon log line."""
 import http.server
 import json
 import os
@@ -217,6 +218,28 @@ class ForgedAdminEmailTest(unittest.TestCase):
         self.assertNotIn("\x1b", html)
         self.assertNotIn("x" * 2100, html)  # the quoted answer is bounded
         self.assertNotIn("\x1b", text_part(msg))
+
+
+class ForgedLogLineTest(unittest.TestCase):
+    def test_an_indicator_name_with_a_newline_cannot_forge_a_log_line(self):
+        ws = Workspace(self)
+        ws.import_table()
+        db = sqlite3.connect(ws.store, timeout=10)
+        changed = db.execute("UPDATE indicators SET name = ? WHERE name = ?",
+                             ("x\nmessage sent id=forged\r\x1b[2K", INDICATOR)).rowcount
+        db.commit()
+        db.close()
+        self.assertEqual(changed, 1)
+        smtp = SmtpSink(self).start()
+        ws.write("shihyo.yaml", CONFIG.format(rules=RULES, port=smtp.port, timeout="5s"))
+        proc = ws.run("--log-level", "info", "daemon", "--config", ws.config, "--once")
+        logs = proc.stdout + proc.stderr
+        self.assertIn("message sent id=", logs)  # the real one is there
+        self.assertIn('indicator="x\\nmessage sent id=forged\\r\\x1b[2K"', logs)
+        for line in logs.splitlines():
+            self.assertFalse(line.startswith("message sent id=forged"), line)
+        self.assertNotIn("\x1b", logs)
+        self.assertNotIn("\r", logs)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/curl_handle.h"
+#include "base/log.h"
 #include "service/admin_notice.h"
 #include "service/daemon_loop.h"
 #include "service/outbox.h"
@@ -100,7 +101,7 @@ void DaemonLoop::Deliver() {
   }();
   stop_signalled();
   if (!report.ok()) {
-    spdlog::warn("outbox: {}", report.status().message());
+    spdlog::warn("outbox: {}", LogSafe(report.status().message()));
     return;
   }
   ReportPartiallyRefused(report->partially_refused);
@@ -134,14 +135,14 @@ void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::
   if (!admin) return;
   std::optional<Message> m = BuildAdminMessage(config_, *admin, subject, lines, clock_.Now());
   if (!m) {
-    spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}", admin->name,
-                 subject);
+    spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}",
+                 LogSafe(admin->name), LogSafe(subject));
     return;
   }
   CycleWrite write;
   write.messages.push_back(std::move(*m));
   Status s = state_->CommitCycle(write);
-  if (!s.ok()) spdlog::error("admin notification not queued: {}", s.message());
+  if (!s.ok()) spdlog::error("admin notification not queued: {}", LogSafe(s.message()));
 }
 
 }  // namespace shihyo

@@ -67,7 +67,7 @@ Status DaemonLoop::Start() {
   InitLogging(config_.log_level);
   RuleLoad rules = LoadRuleDir(config_.rules);
   if (!rules.ok()) {
-    for (const std::string& e : rules.errors) spdlog::error("rule error: {}", e);
+    for (const std::string& e : rules.errors) spdlog::error("rule error: {}", LogSafe(e));
     return Status::InvalidArgument(std::to_string(rules.errors.size()) + " error(s) in " +
                                    config_.rules);
   }
@@ -206,7 +206,7 @@ bool DaemonLoop::ReloadRules(const char* why) {
     last_reload_errors_.clear();
     spdlog::info("rules reloaded reason=\"{}\" rules={}", why, rules_.rules.size());
   } else {
-    for (const std::string& e : load.errors) spdlog::error("rule error: {}", e);
+    for (const std::string& e : load.errors) spdlog::error("rule error: {}", LogSafe(e));
     spdlog::error("rule reload failed reason=\"{}\" errors={}; keeping the {} rules in force", why,
                   load.errors.size(), rules_.rules.size());
     std::string joined = Joined(load.errors);
@@ -244,7 +244,8 @@ void DaemonLoop::ReloadConfig() {
   if (state_moved) {
     auto state = StateStore::Open(config->state);
     if (!state.ok()) {
-      spdlog::error("config reload: {}; keeping the running config", state.status().message());
+      spdlog::error("config reload: {}; keeping the running config",
+                    LogSafe(state.status().message()));
       return;
     }
     state_ = std::move(state).value();
@@ -273,7 +274,7 @@ void DaemonLoop::PollStore() {
   if (!store_) {
     auto store = IndicatorStore::Open(config_.store, IndicatorStore::Mode::kReadOnly, 1000);
     if (!store.ok()) {
-      spdlog::warn("indicator store not readable yet: {}", store.status().message());
+      spdlog::warn("indicator store not readable yet: {}", LogSafe(store.status().message()));
       return;
     }
     store_ = std::move(store).value();
@@ -282,7 +283,7 @@ void DaemonLoop::PollStore() {
   }
   Result<int64_t> version = store_->DataVersion();
   if (!version.ok()) {
-    spdlog::warn("indicator store busy: {}", version.status().message());
+    spdlog::warn("indicator store busy: {}", LogSafe(version.status().message()));
     return;
   }
   if (!data_version_ || *version != *data_version_) {
@@ -314,7 +315,8 @@ void DaemonLoop::EvaluateNow(const char* why) {
   }
   if (!r.ok()) {
     // Busy or briefly unreadable: nothing is resolved, the next poll retries.
-    spdlog::warn("evaluation skipped reason=\"{}\" error=\"{}\"", why, r.status().message());
+    spdlog::warn("evaluation skipped reason=\"{}\" error=\"{}\"", why,
+                 LogSafe(r.status().message()));
     data_version_.reset();
     defer_flush();
     return;
@@ -329,7 +331,7 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
                                   *result.next_flush - now);
   }
   if (result.warnings != last_warnings_) {  // once, not every poll
-    for (const std::string& w : result.warnings) spdlog::warn("{}", w);
+    for (const std::string& w : result.warnings) spdlog::warn("{}", LogSafe(w));
     last_warnings_ = result.warnings;
   }
   spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,

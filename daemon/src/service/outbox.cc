@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "base/log.h"
+
 namespace shihyo {
 
 Seconds Backoff(const OutboxConfig& config, int attempts, double jitter) {
@@ -23,8 +25,8 @@ std::string NoteRefused(Notifier* notifier, const Message& m, DeliveryReport* re
   std::string refused;
   for (const std::string& r : notifier->TakeRefused()) refused += (refused.empty() ? "" : ", ") + r;
   if (refused.empty()) return "";
-  spdlog::warn("message partially refused id={} receiver={} refused=\"{}\"", m.id, m.receiver,
-               refused);
+  spdlog::warn("message partially refused id={} receiver={} refused=\"{}\"", LogSafe(m.id),
+               LogSafe(m.receiver), LogSafe(refused));
   report->partially_refused.push_back(m.id + " (" + m.receiver + "): " + refused);
   return "refused: " + refused;
 }
@@ -65,8 +67,8 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
     if (s.ok()) {
       marked = store_->MarkSent(m.id, now, attempts, NoteRefused(notifier, m, &report));
       ++report.sent;
-      spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", m.id, m.receiver,
-                   attempts, m.summary);
+      spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", LogSafe(m.id),
+                   LogSafe(m.receiver), attempts, LogSafe(m.summary));
     } else {
       report.errors.push_back(m.receiver + ": " + s.message());
       bool too_old = now - m.created_at >= config_.max_age;
@@ -77,8 +79,8 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
         marked = store_->MarkDead(m.id, attempts, why);
         ++report.dead;
         report.dead_ids.push_back(m.id);
-        spdlog::error("message dead id={} receiver={} attempts={} error=\"{}\"", m.id, m.receiver,
-                      attempts, why);
+        spdlog::error("message dead id={} receiver={} attempts={} error=\"{}\"", LogSafe(m.id),
+                      LogSafe(m.receiver), attempts, LogSafe(why));
       } else {
         double jitter = fixed_jitter_ >= 0 ? fixed_jitter_
                                            : std::uniform_real_distribution<double>(0.5, 1.0)(rng_);
@@ -86,8 +88,9 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
         marked = store_->MarkRetry(m.id, attempts, next, s.message());
         deferred[m.receiver] = {next, s.message()};
         ++report.retrying;
-        spdlog::warn("message retry id={} receiver={} attempts={} next={} error=\"{}\"", m.id,
-                     m.receiver, attempts, FormatIso8601(next), s.message());
+        spdlog::warn("message retry id={} receiver={} attempts={} next={} error=\"{}\"",
+                     LogSafe(m.id), LogSafe(m.receiver), attempts, FormatIso8601(next),
+                     LogSafe(s.message()));
       }
     }
     if (!marked.ok()) return marked;
