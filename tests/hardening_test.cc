@@ -62,6 +62,35 @@ TEST_CASE("hardening: every config duration is bounded (issue 13 item 1)", "[har
   CHECK_FALSE(ParseMillis("110000d"));
 }
 
+TEST_CASE("hardening: webhook and Alertmanager timeouts are 1s to 1h (issue 13 item 9d)",
+          "[hardening]") {
+  TempDir dir;
+  std::string file =
+      dir.Write("t.yaml",
+                "store: s.db\nstate: st.db\nrules: r\nreceivers:\n"
+                "  - {name: h, webhook: {url: 'http://127.0.0.1:1/h', timeout: 2h}}\n"
+                "  - {name: a, alertmanager: {url: 'http://127.0.0.1:1', timeout: 110000000d}}\n"
+                "  - {name: z, webhook: {url: 'http://127.0.0.1:1/z', timeout: 0s}}\n"
+                "route:\n  receiver: h\n");
+  Result<Config> c = LoadConfig(file, shihyo::ReceiverConfigKinds());
+  REQUIRE_FALSE(c.ok());
+  std::string all = c.status().message();
+  CAPTURE(all);
+  CHECK_THAT(all, Catch::Contains(file + ":5:"));
+  CHECK_THAT(all, Catch::Contains("'timeout': at most 1h"));
+  CHECK_THAT(all, Catch::Contains(file + ":6:"));
+  CHECK_THAT(all, Catch::Contains(file + ":7:"));
+  CHECK_THAT(all, Catch::Contains("at least 1s"));
+  Result<Config> edge =
+      LoadConfig(dir.Write("edge.yaml",
+                           "store: s.db\nstate: st.db\nrules: r\nreceivers:\n"
+                           "  - {name: h, webhook: {url: 'http://127.0.0.1:1/h', timeout: 1h}}\n"
+                           "  - {name: a, alertmanager: {url: 'http://127.0.0.1:1', timeout: 1s}}\n"
+                           "route:\n  receiver: h\n"),
+                 shihyo::ReceiverConfigKinds());
+  CHECK(edge.ok());
+}
+
 TEST_CASE("hardening: max_age and max_backoff not below initial_backoff (issue 13 item 6)",
           "[hardening]") {
   TempDir dir;

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "base/status.h"
@@ -25,10 +26,23 @@ class CurlList {
   curl_slist* list_ = nullptr;
 };
 
+// A process-wide check asked at least once a second while any transfer runs
+// or waits for an answer; when it returns true the transfer ends at once
+// (Perform returns kUnavailable "interrupted"). The daemon uses it to honour
+// SIGTERM and ping the watchdog. nullptr: none. Not thread-safe.
+void SetTransferInterrupt(std::function<bool()> interrupted);
+
+// Ends the transfer in flight at once by shutting its socket down: also a
+// wait for a server's answer that libcurl does not interrupt for the check
+// above (the SMTP reply to the end of DATA). Async-signal-safe: meant for a
+// SIGTERM handler.
+void InterruptTransfer();
+
 class CurlHandle {
  public:
-  // Sets |timeout| for the whole transfer and for connecting, no signals, and
-  // TLS verification per |tls_verify|.
+  // Bounds every wait by |timeout|: connecting, each server response (SMTP
+  // replies, e.g. the one after DATA) and the whole transfer. No signals, TLS
+  // verification per |tls_verify|, the transfer interrupt installed.
   CurlHandle(std::chrono::seconds timeout, bool tls_verify);
   ~CurlHandle();
   CurlHandle(const CurlHandle&) = delete;

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "base/text.h"
+
 namespace shihyo {
 
 Status InitLogging(std::string_view level) {
@@ -29,6 +31,25 @@ Status InitLogging(std::string_view level) {
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
   return Status::Ok();
+}
+
+std::string LogSafe(std::string_view s) {
+  std::string out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    const char* named = nullptr;
+    if (i < s.size()) {
+      if (s[i] == '\n') named = "\\n";
+      if (s[i] == '\r') named = "\\r";
+      if (s[i] == '\t') named = "\\t";
+      if (s[i] == '\x1b') named = "\\x1b";
+    }
+    if (!named && i < s.size()) continue;
+    out += EscapeControls(s.substr(start, i - start));
+    if (named) out += named;
+    start = i + 1;
+  }
+  return out;
 }
 
 }  // namespace shihyo

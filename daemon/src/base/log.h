@@ -3,6 +3,7 @@
 // own. Call once from main before any logging.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "base/status.h"
@@ -11,5 +12,12 @@ namespace shihyo {
 
 // |level| is one of trace, debug, info, warn, error, off.
 Status InitLogging(std::string_view level);
+
+// |s| for one log field: CR, LF, TAB and ESC as \r \n \t \x1b, other control
+// characters (C0, DEL, C1, U+2028/2029) and invalid UTF-8 as \xNN or
+// \u{NNNN}. Every value that comes from data (names, messages, receivers'
+// answers, file names) goes through it, so one event stays one line and
+// cannot forge another.
+std::string LogSafe(std::string_view s);
 
 }  // namespace shihyo

@@ -19,7 +19,8 @@ struct ConfigReader {
   std::string Path(const std::string& p) const;
   // A duration value ("30s", "5m"); reports a bad one.
   std::optional<Seconds> Duration(const YamlField& f, const std::string& what);
-  // A timeout: a duration of at least one second (0 would mean "wait forever").
+  // A timeout: 1s to 1h (0 would mean "wait forever"; more overflows libcurl's
+  // milliseconds and blocks delivery).
   std::optional<Seconds> Timeout(const YamlField& f, const std::string& what);
   // |file_key| or |env_key| among |fields| (not both).
   SecretSource ReadSecretSource(const std::vector<YamlField>& fields, const char* file_key,

@@ -28,12 +28,20 @@ std::optional<Seconds> ConfigReader::Duration(const YamlField& f, const std::str
 }
 
 std::optional<Seconds> ConfigReader::Timeout(const YamlField& f, const std::string& what) {
-  std::optional<Seconds> d = Duration(f, what);
-  if (d && *d < Seconds(1)) {
-    errors.Add(f.mark(), what + ": at least 1s");
-    return std::nullopt;
+  std::optional<std::string> v = ReadString(f, what, &errors);
+  if (!v) return std::nullopt;
+  std::optional<Seconds> d = ParseDurationSaturated(*v);  // 1s to 1h, like smtp.timeout
+  if (!d) {
+    errors.Add(f.mark(),
+               what + ": expected a duration such as 30s, 5m, 2h or 7d, found '" + *v + "'");
+  } else if (*d < kSmtpTimeoutBounds.min) {
+    errors.Add(f.mark(), what + ": at least " + FormatDuration(kSmtpTimeoutBounds.min));
+  } else if (*d > kSmtpTimeoutBounds.max) {
+    errors.Add(f.mark(), what + ": at most " + FormatDuration(kSmtpTimeoutBounds.max));
+  } else {
+    return d;
   }
-  return d;
+  return std::nullopt;
 }
 
 SecretSource ConfigReader::ReadSecretSource(const std::vector<YamlField>& fields,

@@ -99,32 +99,6 @@ std::string Counts(const GroupNotification& n) {
 
 std::string Clean(const std::string& s) { return EscapeControls(s); }
 
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : Clean(s)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The message without a leading "indicator：", which the heading above says.
 std::string Body(const AlertFinding& f) {
   std::string message = f.message;
@@ -205,6 +179,45 @@ void HtmlSection(const std::vector<Entry>& entries, const DigestContext& ctx, st
 }
 
 }  // namespace
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : Clean(s)) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string HtmlPre(const std::string& text) {
+  std::string out = "<pre>";
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    out += HtmlEscape(text.substr(start, nl - start));
+    if (nl < text.size()) out += '\n';
+    start = nl + 1;
+  }
+  return out + "</pre>";
+}
 
 const Indicator* CurrentIndicator(const std::vector<Plan>* snapshot, const AlertRecord& alert) {
   if (!snapshot) return nullptr;

@@ -14,6 +14,13 @@
 
 namespace shihyo {
 
+// |s| for HTML text or an attribute: & < > " ' as entities, control
+// characters (also CR and LF) as \xNN. For every untrusted string in HTML.
+std::string HtmlEscape(const std::string& s);
+
+// |text| as <pre>, each line escaped by HtmlEscape, the line breaks kept.
+std::string HtmlPre(const std::string& text);
+
 struct DigestContext {
   const std::vector<Plan>* snapshot = nullptr;  // current indicators, overrides applied
   TimePoint now{};

@@ -25,6 +25,9 @@ Status HttpPost(const HttpPostOptions& o, const std::string& body) {
   curl_easy_setopt(c, CURLOPT_URL, o.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_POST, 1L);
+  // A server that trickles (under 1 byte/s for the timeout) is given up on.
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.timeout.count()));
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   CurlList headers;

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
@@ -20,6 +21,10 @@ class Notifier {
   // refused, timeout, SMTP 4xx, HTTP 408/429/5xx); any other error is
   // permanent (SMTP 5xx, HTTP 4xx) and the message goes dead.
   virtual Status Send(const Message& message) = 0;
+  // After a Send that succeeded: the recipients the server refused although
+  // others took the message ("addr (550 …)"), then forgotten. Only email
+  // has recipients to refuse.
+  virtual std::vector<std::string> TakeRefused() { return {}; }
 };
 
 // The notifiers of a config, by receiver name. |config| and |clock| must

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "notify/digest.h"
+
 namespace shihyo {
 
 Message ReceiverKind::BuildPush(const ReceiverPush& push, const DigestContext& ctx, Seconds,
@@ -24,7 +26,8 @@ Message BaseTestMessage(const Receiver& r, const std::string& id, TimePoint now)
   m.summary = m.subject;
   m.text = "shihyo からのテスト送信です。このメールが届いていれば、受信者「" + r.name +
            "」の設定は正しく動いています。\n";
-  m.html = "<p>" + m.text + "</p>";
+  std::string line = m.text.substr(0, m.text.size() - 1);  // without the final \n
+  m.html = "<p>" + HtmlEscape(line) + "</p>";
   nlohmann::json body = {{"version", "1"},     {"id", m.id},
                          {"receiver", r.name}, {"status", "test"},
                          {"message", m.text},  {"alerts", nlohmann::json::array()}};
@@ -42,7 +45,8 @@ Message BaseAdminMessage(const Receiver& r, const AdminNotice& notice) {
   m.subject = notice.subject;
   m.summary = notice.subject;
   m.text = notice.text;
-  m.html = "<pre>" + m.text + "</pre>";
+  // Rule errors and receivers' answers: anyone's text, escaped.
+  m.html = HtmlPre(m.text);
   m.body = nlohmann::json{{"version", "1"},
                           {"id", m.id},
                           {"receiver", r.name},

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "alert/notify_planner.h"
+#include "base/log.h"
 #include "notify/digest.h"
 #include "notify/email/smtp_notifier.h"
 #include "notify/receiver_registry.h"
@@ -60,13 +61,14 @@ EvaluationRecord Record(const CycleResult& result, TimePoint now,
 void LogTransitions(const AlertTransition& t) {
   for (const std::string& fp : t.fired) {
     const AlertRecord& a = t.alerts.at(fp);
-    spdlog::info("alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}", a.rule, fp,
-                 a.labels.count("severity") ? a.labels.at("severity") : "",
-                 a.labels.count("indicator") ? a.labels.at("indicator") : "",
-                 a.silenced() ? " silenced_by=" + a.silenced_by : "");
+    spdlog::info("alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}",
+                 LogSafe(a.rule), fp,
+                 LogSafe(a.labels.count("severity") ? a.labels.at("severity") : ""),
+                 LogSafe(a.labels.count("indicator") ? a.labels.at("indicator") : ""),
+                 a.silenced() ? " silenced_by=" + LogSafe(a.silenced_by) : "");
   }
   for (const std::string& fp : t.resolved) {
-    spdlog::info("alert resolved rule={} fingerprint={}", t.alerts.at(fp).rule, fp);
+    spdlog::info("alert resolved rule={} fingerprint={}", LogSafe(t.alerts.at(fp).rule), fp);
   }
 }
 

@@ -11,14 +11,13 @@
 #include <algorithm>
 #include <climits>
 
+#include "base/curl_handle.h"
 #include "base/exit_status.h"
 #include "base/log.h"
 #include "eval/rule_loader.h"
 #include "notify/notifier.h"
 #include "notify/receiver_registry.h"
-#include "service/admin_notice.h"
 #include "service/cycle.h"
-#include "service/outbox.h"
 #include "service/systemd_notify.h"
 #include "state/state_store.h"
 #include "store/store.h"
@@ -29,7 +28,6 @@ namespace {
 
 constexpr auto kRuleDebounce = std::chrono::milliseconds(300);
 constexpr auto kPruneAge = std::chrono::hours(24 * 90);
-constexpr auto kDeadNoticeGap = std::chrono::hours(1);
 
 std::string Joined(const std::vector<std::string>& lines) {
   std::string out;
@@ -54,7 +52,9 @@ int DaemonLoop::Run() {
     spdlog::error("start failed: {}", started.message());
     return started.IsInvalidArgument() ? kExitFailure : kExitUsage;
   }
+  InstallTransferInterrupt();
   Loop();
+  SetTransferInterrupt(nullptr);
   systemd_->Stopping();
   spdlog::info("stopped");
   return kExitOk;
@@ -67,7 +67,7 @@ Status DaemonLoop::Start() {
   InitLogging(config_.log_level);
   RuleLoad rules = LoadRuleDir(config_.rules);
   if (!rules.ok()) {
-    for (const std::string& e : rules.errors) spdlog::error("rule error: {}", e);
+    for (const std::string& e : rules.errors) spdlog::error("rule error: {}", LogSafe(e));
     return Status::InvalidArgument(std::to_string(rules.errors.size()) + " error(s) in " +
                                    config_.rules);
   }
@@ -206,7 +206,7 @@ bool DaemonLoop::ReloadRules(const char* why) {
     last_reload_errors_.clear();
     spdlog::info("rules reloaded reason=\"{}\" rules={}", why, rules_.rules.size());
   } else {
-    for (const std::string& e : load.errors) spdlog::error("rule error: {}", e);
+    for (const std::string& e : load.errors) spdlog::error("rule error: {}", LogSafe(e));
     spdlog::error("rule reload failed reason=\"{}\" errors={}; keeping the {} rules in force", why,
                   load.errors.size(), rules_.rules.size());
     std::string joined = Joined(load.errors);
@@ -244,7 +244,8 @@ void DaemonLoop::ReloadConfig() {
   if (state_moved) {
     auto state = StateStore::Open(config->state);
     if (!state.ok()) {
-      spdlog::error("config reload: {}; keeping the running config", state.status().message());
+      spdlog::error("config reload: {}; keeping the running config",
+                    LogSafe(state.status().message()));
       return;
     }
     state_ = std::move(state).value();
@@ -273,7 +274,7 @@ void DaemonLoop::PollStore() {
   if (!store_) {
     auto store = IndicatorStore::Open(config_.store, IndicatorStore::Mode::kReadOnly, 1000);
     if (!store.ok()) {
-      spdlog::warn("indicator store not readable yet: {}", store.status().message());
+      spdlog::warn("indicator store not readable yet: {}", LogSafe(store.status().message()));
       return;
     }
     store_ = std::move(store).value();
@@ -282,7 +283,7 @@ void DaemonLoop::PollStore() {
   }
   Result<int64_t> version = store_->DataVersion();
   if (!version.ok()) {
-    spdlog::warn("indicator store busy: {}", version.status().message());
+    spdlog::warn("indicator store busy: {}", LogSafe(version.status().message()));
     return;
   }
   if (!data_version_ || *version != *data_version_) {
@@ -314,7 +315,8 @@ void DaemonLoop::EvaluateNow(const char* why) {
   }
   if (!r.ok()) {
     // Busy or briefly unreadable: nothing is resolved, the next poll retries.
-    spdlog::warn("evaluation skipped reason=\"{}\" error=\"{}\"", why, r.status().message());
+    spdlog::warn("evaluation skipped reason=\"{}\" error=\"{}\"", why,
+                 LogSafe(r.status().message()));
     data_version_.reset();
     defer_flush();
     return;
@@ -329,7 +331,7 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
                                   *result.next_flush - now);
   }
   if (result.warnings != last_warnings_) {  // once, not every poll
-    for (const std::string& w : result.warnings) spdlog::warn("{}", w);
+    for (const std::string& w : result.warnings) spdlog::warn("{}", LogSafe(w));
     last_warnings_ = result.warnings;
   }
   spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
@@ -343,49 +345,6 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
   }
   Result<int> pruned = state_->Prune(now - kPruneAge);
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
-}
-
-void DaemonLoop::Deliver() {
-  Outbox outbox(&state_->outbox(), notifiers_.get(), config_.outbox, clock_);
-  // Between messages: answer the watchdog and notice SIGTERM (the message in
-  // flight is finished, the rest waits for the next start). A SIGHUP waits
-  // for the batch: the outbox is using the notifiers a reload replaces.
-  auto keep_going = [this]() {
-    systemd_->Watchdog();
-    pollfd fd = {signal_fd_, POLLIN, 0};
-    if (poll(&fd, 1, 0) > 0) HandleSignals(true);
-    return !stopping_;
-  };
-  Result<DeliveryReport> report = outbox.DeliverDue(1000, keep_going);
-  if (!report.ok()) {
-    spdlog::warn("outbox: {}", report.status().message());
-    return;
-  }
-  // Dead alert messages are reported to the admin, at most once an hour; a
-  // dead admin message is only logged (it cannot report itself).
-  int dead_alerts = 0;
-  for (const std::string& id : report->dead_ids) dead_alerts += id.rfind("admin-", 0) == 0 ? 0 : 1;
-  if (dead_alerts > 0 && (!last_dead_notice_ || MonoNow() - *last_dead_notice_ > kDeadNoticeGap)) {
-    last_dead_notice_ = MonoNow();
-    NotifyAdmin("[shihyo] 送信できなかった通知があります（" + std::to_string(dead_alerts) +
-                    "件、shihyo outbox list --status dead で確認できます）",
-                report->errors);
-  }
-}
-
-void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
-  const Receiver* admin = config_.FindReceiver(config_.admin_receiver);
-  if (!admin) return;
-  std::optional<Message> m = BuildAdminMessage(config_, *admin, subject, lines, clock_.Now());
-  if (!m) {
-    spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}", admin->name,
-                 subject);
-    return;
-  }
-  CycleWrite write;
-  write.messages.push_back(std::move(*m));
-  Status s = state_->CommitCycle(write);
-  if (!s.ok()) spdlog::error("admin notification not queued: {}", s.message());
 }
 
 void DaemonLoop::UpdateStatus() {

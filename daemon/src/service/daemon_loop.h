@@ -53,7 +53,13 @@ class DaemonLoop {
   void EvaluateNow(const char* why);
   // After a successful evaluation: group_wait timer, warnings, status, pruning.
   void Evaluated(const CycleResult& result, TimePoint now, const char* why);
+  // Delivery (daemon_delivery.cc): due messages, dead ones reported.
   void Deliver();
+  // Lets a transfer in flight ping the watchdog and end on SIGTERM.
+  void InstallTransferInterrupt();
+  // Tells the admin receiver which recipients refused the alert messages
+  // just sent (the rest of each message was delivered).
+  void ReportPartiallyRefused(const std::vector<std::string>& lines);
   void NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines);
   void WatchRules();
   void UpdateStatus();

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "base/log.h"
+
 namespace shihyo {
 
 Seconds Backoff(const OutboxConfig& config, int attempts, double jitter) {
@@ -14,6 +16,22 @@ Seconds Backoff(const OutboxConfig& config, int attempts, double jitter) {
   base = std::min(base, static_cast<double>(config.max_backoff.count()));
   return Seconds(std::max<int64_t>(1, static_cast<int64_t>(base * jitter)));
 }
+
+namespace {
+
+// The recipients |notifier| says its last send refused, logged and added to
+// |report|; the note for the outbox row ("" when none).
+std::string NoteRefused(Notifier* notifier, const Message& m, DeliveryReport* report) {
+  std::string refused;
+  for (const std::string& r : notifier->TakeRefused()) refused += (refused.empty() ? "" : ", ") + r;
+  if (refused.empty()) return "";
+  spdlog::warn("message partially refused id={} receiver={} refused=\"{}\"", LogSafe(m.id),
+               LogSafe(m.receiver), LogSafe(refused));
+  report->partially_refused.push_back(m.id + " (" + m.receiver + "): " + refused);
+  return "refused: " + refused;
+}
+
+}  // namespace
 
 Outbox::Outbox(OutboxStore* store, Notifiers* notifiers, const OutboxConfig& config,
                const Clock& clock)
@@ -47,10 +65,10 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
     now = clock_.Now();
     Status marked;
     if (s.ok()) {
-      marked = store_->MarkSent(m.id, now, attempts);
+      marked = store_->MarkSent(m.id, now, attempts, NoteRefused(notifier, m, &report));
       ++report.sent;
-      spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", m.id, m.receiver,
-                   attempts, m.summary);
+      spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", LogSafe(m.id),
+                   LogSafe(m.receiver), attempts, LogSafe(m.summary));
     } else {
       report.errors.push_back(m.receiver + ": " + s.message());
       bool too_old = now - m.created_at >= config_.max_age;
@@ -61,8 +79,8 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
         marked = store_->MarkDead(m.id, attempts, why);
         ++report.dead;
         report.dead_ids.push_back(m.id);
-        spdlog::error("message dead id={} receiver={} attempts={} error=\"{}\"", m.id, m.receiver,
-                      attempts, why);
+        spdlog::error("message dead id={} receiver={} attempts={} error=\"{}\"", LogSafe(m.id),
+                      LogSafe(m.receiver), attempts, LogSafe(why));
       } else {
         double jitter = fixed_jitter_ >= 0 ? fixed_jitter_
                                            : std::uniform_real_distribution<double>(0.5, 1.0)(rng_);
@@ -70,8 +88,9 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
         marked = store_->MarkRetry(m.id, attempts, next, s.message());
         deferred[m.receiver] = {next, s.message()};
         ++report.retrying;
-        spdlog::warn("message retry id={} receiver={} attempts={} next={} error=\"{}\"", m.id,
-                     m.receiver, attempts, FormatIso8601(next), s.message());
+        spdlog::warn("message retry id={} receiver={} attempts={} next={} error=\"{}\"",
+                     LogSafe(m.id), LogSafe(m.receiver), attempts, FormatIso8601(next),
+                     LogSafe(s.message()));
       }
     }
     if (!marked.ok()) return marked;

@@ -23,6 +23,8 @@ struct DeliveryReport {
   int dead = 0;
   std::vector<std::string> dead_ids;  // died in this run
   std::vector<std::string> errors;    // one line per failed attempt
+  // Sent, but some recipients refused: "id (receiver): addr (550 …), …".
+  std::vector<std::string> partially_refused;
 };
 
 // The delay before attempt |attempts| + 1: initial × 2^(attempts-1), capped

@@ -131,14 +131,16 @@ Result<std::vector<OutboxEntry>> OutboxStore::ListOutbox(const std::string& stat
   return out;
 }
 
-Status OutboxStore::MarkSent(const std::string& id, TimePoint now, int attempts) {
+Status OutboxStore::MarkSent(const std::string& id, TimePoint now, int attempts,
+                             const std::string& note) {
   return GuardSqlite(c_->path, "mark sent", [&]() -> Status {
     SQLite::Statement q(c_->db,
                         "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?,"
-                        " last_error = '' WHERE id = ?");
+                        " last_error = ? WHERE id = ?");
     q.bind(1, Secs(now));
     q.bind(2, attempts);
-    q.bind(3, id);
+    q.bind(3, note);
+    q.bind(4, id);
     q.exec();
     return Status::Ok();
   });

@@ -36,7 +36,9 @@ class OutboxStore {
   Result<std::vector<OutboxEntry>> DueMessages(TimePoint now, int limit);
   // Every message with |status| ("" for all), newest first.
   Result<std::vector<OutboxEntry>> ListOutbox(const std::string& status, int limit);
-  Status MarkSent(const std::string& id, TimePoint now, int attempts);
+  // |note| (kept in last_error) says what went wrong although the message
+  // was sent, e.g. the recipients the SMTP server refused.
+  Status MarkSent(const std::string& id, TimePoint now, int attempts, const std::string& note = "");
   Status MarkRetry(const std::string& id, int attempts, TimePoint next_attempt,
                    const std::string& error);
   Status MarkDead(const std::string& id, int attempts, const std::string& error);

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 
 #include <cstdio>
+#include <string_view>
+#include <utility>
 
 #include "base/curl_handle.h"
 #include "base/text.h"
@@ -166,6 +168,35 @@ curl_mime* TextAndHtml(CURL* c, const Message& m, CurlList* part_headers) {
   return mime;
 }
 
+// Pairs each "RCPT TO:<addr>" sent with the server's answer (libcurl sends
+// one command at a time): a 4xx/5xx answer is a refused recipient.
+struct RcptAnswers {
+  std::string pending;               // the address of the RCPT in flight
+  std::vector<std::string> refused;  // "addr (550 5.1.1 …)"
+};
+
+std::string TrimEol(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+int OnSmtpDebug(CURL*, curl_infotype type, char* data, size_t size, void* p) {
+  auto* answers = static_cast<RcptAnswers*>(p);
+  std::string line = TrimEol(std::string_view(data, size));
+  if (type == CURLINFO_HEADER_OUT) {
+    bool rcpt = line.rfind("RCPT TO:", 0) == 0;
+    answers->pending = rcpt ? BareAddress(line.substr(8)) : "";
+  } else if (type == CURLINFO_HEADER_IN && !answers->pending.empty() && line.size() >= 3) {
+    if (line.size() > 3 && line[3] == '-') return 0;  // a multi-line answer goes on
+    if (line[0] == '4' || line[0] == '5') {
+      answers->refused.push_back(OneLine(answers->pending) + " (" + OneLine(line.substr(0, 200)) +
+                                 ")");
+    }
+    answers->pending.clear();
+  }
+  return 0;
+}
+
 // SMTP 5xx is permanent; 4xx and no answer at all are worth another try.
 Status SmtpResult(const Status& s, long code) {
   if (s.ok()) return s;
@@ -178,6 +209,7 @@ Status SmtpResult(const Status& s, long code) {
 }  // namespace
 
 Status SmtpNotifier::Send(const Message& m) {
+  refused_.clear();
   CurlHandle curl(smtp_.timeout, smtp_.tls_verify);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, smtp_.url.c_str());
@@ -197,6 +229,12 @@ Status SmtpNotifier::Send(const Message& m) {
     for (const std::string& a : *list) rcpt.Append("<" + BareAddress(a) + ">");
   }
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
+  // All refused is still an error. 7.88 spells it ALLLOWFAILS (renamed in 8.2).
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+  RcptAnswers answers;
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, OnSmtpDebug);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &answers);
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);  // for the debug function only
   CurlList headers;
   for (const std::string& line : EmailHeaders(m, smtp_, clock_.Now())) headers.Append(line);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
@@ -206,6 +244,7 @@ Status SmtpNotifier::Send(const Message& m) {
   Status s = curl.Perform("SMTP " + smtp_.url);
   long code = curl.ResponseCode();
   curl_mime_free(mime);
+  refused_ = s.ok() ? std::move(answers.refused) : std::vector<std::string>{};
   return SmtpResult(s, code);
 }
 

@@ -40,11 +40,15 @@ class SmtpNotifier : public Notifier {
  public:
   // |smtp| and |clock| (the Date header) must outlive the notifier.
   SmtpNotifier(const SmtpConfig& smtp, const Clock& clock) : smtp_(smtp), clock_(clock) {}
+  // Delivers to every recipient the server accepts
+  // (CURLOPT_MAIL_RCPT_ALLOWFAILS); fails only when all are refused.
   Status Send(const Message& message) override;
+  std::vector<std::string> TakeRefused() override { return std::move(refused_); }
 
  private:
   const SmtpConfig& smtp_;
   const Clock& clock_;
+  std::vector<std::string> refused_;  // by the last Send
 };
 
 }  // namespace shihyo
