@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "base/regex.h"
 #include "base/text.h"
 
 namespace shihyo {
@@ -14,6 +15,21 @@ std::string Group(pcre2_match_data* md, int rc, int index, std::string_view subj
   PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
   if (ov[2 * index] == PCRE2_UNSET) return "";
   return std::string(subject.substr(ov[2 * index], ov[2 * index + 1] - ov[2 * index]));
+}
+
+// The limits base/regex sets: a layout pattern that backtracks
+// catastrophically on a hostile cell stops there instead of hanging the
+// import. Created once, read-only afterwards; never freed.
+pcre2_match_context* BoundedContext() {
+  static pcre2_match_context* const context = [] {
+    pcre2_match_context* c = pcre2_match_context_create(nullptr);
+    if (c != nullptr) {
+      pcre2_set_match_limit(c, Regex::kMatchLimit);
+      pcre2_set_depth_limit(c, Regex::kDepthLimit);
+    }
+    return c;
+  }();
+  return context;
 }
 
 }  // namespace
@@ -39,7 +55,7 @@ std::optional<Pattern::Captures> Pattern::Match(std::string_view subject) const 
   auto* code = static_cast<pcre2_code*>(code_);
   pcre2_match_data* md = pcre2_match_data_create_from_pattern(code, nullptr);
   int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, md,
-                       nullptr);
+                       BoundedContext());
   if (rc < 0) {
     pcre2_match_data_free(md);
     return std::nullopt;
