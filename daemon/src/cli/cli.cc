@@ -23,6 +23,7 @@ constexpr Tool kTools[] = {
     {"daemon", RegisterDaemon},   {"preview", RegisterPreview},
     {"alerts", RegisterAlerts},   {"silence", RegisterSilence},
     {"outbox", RegisterOutbox},   {"send-test", RegisterSendTest},
+    {"routes", RegisterRoutes},
 };
 
 }  // namespace

@@ -73,6 +73,7 @@ ToolRunner RegisterAlerts(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterSilence(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterOutbox(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterSendTest(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterRoutes(CLI::App& app, CliContext& ctx);
 
 // The long-running service (daemon_loop.cc); returns the exit code.
 int RunDaemonLoop(const std::string& config_path, CliContext& ctx);
