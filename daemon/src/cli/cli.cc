@@ -37,7 +37,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   SystemClock clock;
   CliContext ctx{out, err, clock};
   CLI::App app{"shihyo: watches the numerical indicators (数値指標) of Japanese municipal plans"};
+  app.name("shihyo");  // usage lines read "shihyo import …", not "import …"
   app.require_subcommand(1);
+  // Global options such as --log-level also after the subcommand; subcommands
+  // inherit this when they are added below.
+  app.fallthrough();
   app.set_version_flag("--version", "shihyo " SHIHYO_VERSION);
   std::string log_level = "warn";
   CLI::Option* log_option =

@@ -1,5 +1,8 @@
 // `shihyo daemon`, `preview`, `alerts` and `send-test`: alerts and their
 // delivery from the command line, and the helpers the state commands share.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -14,7 +17,35 @@
 
 namespace shihyo {
 
-int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only) {
+namespace {
+
+// Why a command that needs an existing state DB cannot go on, or "" if it can.
+std::string MissingStateProblem(const Config& config, StateAccess access) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (access == StateAccess::kCreate || fs::exists(config.state, ec)) return "";
+  std::string where = "shihyo: the state DB " + config.state + " (state: in " + config.path + ")";
+  if (access == StateAccess::kExisting) {
+    return where +
+           " does not exist yet: the service creates it on its first cycle "
+           "(systemctl start shihyo, or shihyo daemon --config " +
+           config.path + " --once)";
+  }
+  fs::path dir = fs::path(config.state).parent_path();
+  struct stat st {};
+  if (::stat(dir.empty() ? "." : dir.c_str(), &st) != 0)
+    return where + ": its directory does not exist";
+  if (st.st_uid == ::geteuid()) return "";
+  return where +
+         " does not exist yet, and creating it as this user would leave the service unable to "
+         "write it: run the command as the owner of " +
+         (dir.empty() ? std::string(".") : dir.string()) +
+         " (e.g. sudo -u shihyo), or start the service first";
+}
+
+}  // namespace
+
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, StateAccess access) {
   Result<Config> config = LoadConfig(config_path, ReceiverConfigKinds());
   if (!config.ok()) {
     ctx.err << config.status().message() << "\n";
@@ -23,7 +54,14 @@ int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool r
   env->config = std::move(config).value();
   std::error_code ec;
   bool missing = !std::filesystem::exists(env->config.state, ec);
-  auto state = StateStore::Open(read_only && missing ? ":memory:" : env->config.state);
+  if (access != StateAccess::kPreview) {
+    if (std::string problem = MissingStateProblem(env->config, access); !problem.empty()) {
+      ctx.err << problem << "\n";
+      return kExitUsage;
+    }
+  }
+  bool in_memory = access == StateAccess::kPreview && missing;
+  auto state = StateStore::Open(in_memory ? ":memory:" : env->config.state);
   if (!state.ok()) return ReportError(ctx, state.status());
   env->state = std::move(state).value();
   return kExitOk;
@@ -92,7 +130,12 @@ int PrintOnce(const OnceReport& report, TimePoint now, CliContext& ctx) {
 // `daemon --once` and `preview` (|dry_run|): the service's one turn (service/once.h).
 int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   CliEnv env;
-  if (int rc = LoadEnv(opts.config, ctx, &env, dry_run)) return rc;
+  StateAccess access = dry_run ? StateAccess::kPreview : StateAccess::kCreate;
+  if (int rc = LoadEnv(opts.config, ctx, &env, access)) return rc;
+  if (!opts.receiver.empty() && !env.config.FindReceiver(opts.receiver)) {
+    ctx.err << "shihyo: no receiver named '" << opts.receiver << "' in " << opts.config << "\n";
+    return kExitUsage;
+  }
   if (!ctx.log_level_set) InitLogging(env.config.log_level);
   TimePoint now;
   if (!ResolveNow(opts.now, ctx, &now)) return kExitUsage;

@@ -64,7 +64,7 @@ bool ReadEnd(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
 
 int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
-  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  if (int rc = LoadEnv(opts.config, ctx, &env, StateAccess::kCreateIfOwner)) return rc;
   Silence s;
   s.id = NewSilenceId();
   s.starts_at = ctx.clock.Now();

@@ -32,10 +32,19 @@ struct CliEnv {
   std::unique_ptr<StateStore> state;
 };
 
+// How a command may treat a state DB that does not exist yet.
+enum class StateAccess {
+  kExisting,       // it must exist: a clear error, never a new empty DB that
+                   // root would own and the service could not write
+  kCreate,         // the daemon (--once too) creates it
+  kCreateIfOwner,  // `silence add`: created only by the owner of its directory
+  kPreview,        // an empty one in memory stands in; nothing is created
+};
+
 // Loads |config_path| and opens its state DB; prints problems and returns
-// the exit code (0 when |env| is ready). With |read_only| (preview), a state
-// DB that does not exist yet is not created: an empty one in memory stands in.
-int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only = false);
+// the exit code (0 when |env| is ready).
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env,
+            StateAccess access = StateAccess::kExisting);
 
 // Options of the commands that read or change the daemon's state.
 struct StateCommandOptions {

@@ -1,0 +1,75 @@
+"""Everyday commands behave as an administrator expects: commands that read
+the daemon's state on a state DB that does not exist say so (and create
+nothing that root would own and the service could not write), `preview
+--receiver` with an unknown name fails, global options work after the
+subcommand, and usage lines name the program."""
+import os
+import unittest
+
+from harness import RULES, Workspace, main
+
+CONFIG = """
+store: store.db
+state: state.db
+rules: {rules}
+smtp: {{url: "smtp://127.0.0.1:1", starttls: off, from: "shihyo <s@example.lg.jp>"}}
+receivers:
+  - {{name: kodomo, email: {{to: [kodomo@example.lg.jp]}}}}
+route: {{receiver: kodomo}}
+"""
+
+
+class CommandsTest(unittest.TestCase):
+    def setUp(self):
+        self.ws = Workspace(self)
+        self.ws.write("shihyo.yaml", CONFIG.format(rules=RULES))
+        self.ws.import_table()
+
+    def test_state_commands_on_a_missing_state_db_fail_clearly(self):
+        for args in (["alerts"], ["outbox", "list"], ["silence", "list"], ["outbox", "retry"],
+                     ["silence", "expire", "0123"]):
+            proc = self.ws.run(*args, "--config", self.ws.config, check=False)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertIn("does not exist yet", proc.stderr, args)
+            self.assertIn("--once", proc.stderr, args)
+            self.assertFalse(os.path.exists(self.ws.path("state.db")), args)
+        # After the first cycle they work.
+        self.ws.cycle("2026-11-28T09:00:00+09:00", expect=1)  # port 1: nothing delivered
+        self.assertTrue(self.ws.json("alerts")["alerts"])
+
+    def test_silence_add_creates_the_state_db_only_as_its_directory_owner(self):
+        add = ["silence", "add", "--config", self.ws.config, "--match", "severity=info",
+               "--for", "1d", "--comment", "確認中"]
+        if os.geteuid() == 0:
+            os.chown(self.ws.dir, 65534, 65534)  # the directory belongs to someone else
+            refused = self.ws.run(*add, check=False)
+            self.assertEqual(refused.returncode, 2)
+            self.assertIn("sudo -u shihyo", refused.stderr)
+            self.assertFalse(os.path.exists(self.ws.path("state.db")))
+            os.chown(self.ws.dir, 0, 0)
+        made = self.ws.run(*add, check=False)
+        self.assertEqual(made.returncode, 0, made.stderr)
+        self.assertEqual(len(self.ws.json("silence", "list")["silences"]), 1)
+
+    def test_preview_of_an_unknown_receiver_fails(self):
+        proc = self.ws.run("preview", "--config", self.ws.config, "--receiver", "nosuch",
+                           check=False)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("no receiver named 'nosuch'", proc.stderr)
+        ok = self.ws.run("preview", "--config", self.ws.config, "--receiver", "kodomo",
+                         check=False)
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+
+    def test_global_options_after_the_subcommand_and_usage_names_the_program(self):
+        proc = self.ws.run("indicators", "--db", self.ws.store, "--log-level", "error",
+                           check=False)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        bad = self.ws.run("indicators", "--db", self.ws.store, "--log-level", "loud", check=False)
+        self.assertEqual(bad.returncode, 2)
+        usage = self.ws.run("import", "--help", check=False)
+        self.assertEqual(usage.returncode, 0)
+        self.assertIn("Usage: shihyo import", usage.stdout)
+
+
+if __name__ == "__main__":
+    main()
