@@ -6,7 +6,9 @@ subcommand, and usage lines name the program."""
 import os
 import unittest
 
-from harness import RULES, Workspace, main
+import time
+
+from harness import RULES, Alertmanager, HttpReceiver, Workspace, main
 
 CONFIG = """
 store: store.db
@@ -69,6 +71,38 @@ class CommandsTest(unittest.TestCase):
         usage = self.ws.run("import", "--help", check=False)
         self.assertEqual(usage.returncode, 0)
         self.assertIn("Usage: shihyo import", usage.stdout)
+
+
+    def test_send_test_to_alertmanager_shows_a_real_alert(self):
+        am = Alertmanager(self)
+        self.ws.write("shihyo.yaml", CONFIG.format(rules=RULES).replace(
+            "receivers:\n",
+            "receivers:\n  - {name: am, alertmanager: {url: \"%s\"}}\n" % am.url))
+        proc = self.ws.run("send-test", "--config", self.ws.config, "--receiver", "am",
+                           check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        deadline = time.time() + 10
+        shown = []
+        while time.time() < deadline and not shown:
+            shown = am.alerts(filter='alertname="ShihyoTest"')
+            time.sleep(0.1)
+        self.assertEqual(len(shown), 1, shown)
+        self.assertEqual(shown[0]["labels"]["receiver"], "am")
+        self.assertIn("テスト", shown[0]["annotations"]["summary"])
+
+    def test_webhook_group_key_has_no_control_characters(self):
+        hook = HttpReceiver(self)
+        self.ws.write("shihyo.yaml", CONFIG.format(rules=RULES).replace(
+            "route: {receiver: kodomo}", "route: {receiver: hook, group_by: [plan, severity], "
+            "group_wait: 0s}").replace(
+            "receivers:\n", "receivers:\n  - {name: hook, webhook: {url: \"%s\"}}\n" % hook.url))
+        self.ws.cycle("2026-11-28T09:00:00+09:00", expect=0)
+        keys = {b["group_key"] for b in hook.json_bodies()}
+        self.assertGreaterEqual(len(keys), 2)  # one group per severity
+        for key in keys:
+            self.assertFalse(any(ord(c) < 0x20 or ord(c) == 0x7f for c in key), repr(key))
+            self.assertTrue(key.startswith("hook/0/{"), key)
+            self.assertIn('"severity":', key)
 
 
 if __name__ == "__main__":
