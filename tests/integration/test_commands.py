@@ -105,5 +105,32 @@ class CommandsTest(unittest.TestCase):
             self.assertIn('"severity":', key)
 
 
+    def test_alerts_most_severe_first_filtered_in_japan_time(self):
+        self.ws.cycle("2026-11-28T09:00:00+09:00", expect=1)  # port 1: nothing delivered
+        every = self.ws.json("alerts")["alerts"]
+        ranks = {"critical": 0, "warning": 1, "info": 2}
+        order = [ranks[a["severity"]] for a in every]
+        self.assertEqual(order, sorted(order))
+        self.assertEqual(every[0]["severity"], "critical")
+        self.assertIn(1, order)
+        critical = self.ws.json("alerts", "--filter", "severity=critical")["alerts"]
+        self.assertEqual(len(critical), order.count(0))
+        self.assertGreaterEqual(len(critical), 1)
+        rest = self.ws.json("alerts", "--filter", "severity!=critical",
+                            "--filter", "rule=~.*_mismatch|missing_.*")["alerts"]
+        self.assertTrue(rest)
+        self.assertTrue(all(a["severity"] != "critical" for a in rest))
+        self.assertTrue(all(a["rule"].endswith("_mismatch") or a["rule"].startswith("missing_")
+                            for a in rest))
+        text = self.ws.run("alerts", "--config", self.ws.config).stdout.splitlines()
+        self.assertIn("開始 (JST)", text[0])
+        self.assertIn("critical", text[1])
+        self.assertIn("2026-11-28 09:00", text[1])  # as staff read the time, not UTC
+        for bad in ("severity", "sev!x", "rule=~("):
+            proc = self.ws.run("alerts", "--config", self.ws.config, "--filter", bad, check=False)
+            self.assertEqual(proc.returncode, 2, bad)
+            self.assertIn("--filter", proc.stderr)
+
+
 if __name__ == "__main__":
     main()

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <tuple>
 
 #include "base/log.h"
+#include "base/regex.h"
 #include "base/text_table.h"
 #include "cli/cli_tools.h"
 #include "notify/receiver_registry.h"
@@ -185,6 +187,96 @@ nlohmann::json AlertRow(const AlertRecord& a, const std::string& state,
           {"message", a.finding.message}};
 }
 
+// One `alerts --filter`: a label (or `state`, `rule`) compared with =, !=,
+// =~ or !~ (a regex matching the whole value), as Alertmanager's matchers.
+struct AlertFilter {
+  std::string label;
+  std::string value;
+  std::shared_ptr<const Regex> regex;
+  bool negate = false;
+};
+
+Result<AlertFilter> ParseAlertFilter(const std::string& text) {
+  size_t at = text.find_first_of("=!");
+  if (at == std::string::npos || at == 0)
+    return Status::InvalidArgument("--filter '" + text +
+                                   "': expected label=value, label!=value, "
+                                   "label=~regex or label!~regex");
+  AlertFilter f;
+  f.label = text.substr(0, at);
+  std::string op = text.substr(at, 2);
+  f.negate = text[at] == '!';
+  if (f.negate && op != "!=" && op != "!~")
+    return Status::InvalidArgument("--filter '" + text + "': expected != or !~ after the label");
+  bool regex = op == "=~" || op == "!~";
+  f.value = text.substr(at + (f.negate || regex ? 2 : 1));
+  if (!regex) return f;
+  auto re = Regex::Compile("^(?:" + f.value + ")$");
+  if (!re.ok()) return Status::InvalidArgument("--filter '" + text + "': " + re.status().message());
+  f.regex = *re;
+  return f;
+}
+
+// Whether |a| (in |state|) passes every filter; an error if a regex cannot decide.
+Result<bool> PassesFilters(const std::vector<AlertFilter>& filters, const AlertRecord& a,
+                           const std::string& state) {
+  for (const AlertFilter& f : filters) {
+    std::string value = f.label == "state"        ? state
+                        : f.label == "rule"       ? a.rule
+                        : a.labels.count(f.label) ? a.labels.at(f.label)
+                                                  : "";
+    bool holds = value == f.value;
+    if (f.regex) {
+      Result<bool> m = f.regex->Match(value);
+      if (!m.ok()) return m.status();
+      holds = *m;
+    }
+    if (holds == f.negate) return false;
+  }
+  return true;
+}
+
+int SeverityRank(const AlertRecord& a) {
+  auto it = a.labels.find("severity");
+  std::string s = it == a.labels.end() ? "" : it->second;
+  return s == "critical" ? 0 : s == "warning" ? 1 : s == "info" ? 2 : 3;
+}
+
+std::string AlertStateName(const AlertRecord& a) {
+  return a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
+}
+
+// The alerts `alerts` shows, most severe first, then firing before silenced
+// before resolved, then the oldest first.
+Result<std::vector<const AlertRecord*>> SelectAlerts(const std::map<std::string, AlertRecord>& all,
+                                                     const StateCommandOptions& opts) {
+  std::vector<AlertFilter> filters;
+  for (const std::string& text : opts.filters) {
+    Result<AlertFilter> f = ParseAlertFilter(text);
+    if (!f.ok()) return f.status();
+    filters.push_back(*f);
+  }
+  std::vector<const AlertRecord*> out;
+  for (const auto& [fp, a] : all) {
+    if (!opts.all && !a.firing()) continue;
+    Result<bool> pass = PassesFilters(filters, a, AlertStateName(a));
+    if (!pass.ok()) return pass.status();
+    if (*pass) out.push_back(&a);
+  }
+  auto state_rank = [](const AlertRecord* a) { return a->firing() ? (a->silenced() ? 1 : 0) : 2; };
+  std::stable_sort(out.begin(), out.end(), [&](const AlertRecord* x, const AlertRecord* y) {
+    return std::make_tuple(SeverityRank(*x), state_rank(x), x->starts_at) <
+           std::make_tuple(SeverityRank(*y), state_rank(y), y->starts_at);
+  });
+  return out;
+}
+
+// A time as staff read it: Japan time (no daylight saving), to the minute.
+std::string LocalTs(TimePoint t) {
+  std::string iso = FormatIso8601(t + std::chrono::hours(9));  // "YYYY-MM-DDTHH:MM:SSZ"
+  return iso.size() >= 16 ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
+}
+
 int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
@@ -192,6 +284,11 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   auto log = env.state->alerts().LoadNotifyLog();
   if (!alerts.ok()) return ReportError(ctx, alerts.status());
   if (!log.ok()) return ReportError(ctx, log.status());
+  auto selected = SelectAlerts(*alerts, opts);
+  if (!selected.ok()) {
+    ctx.err << "shihyo: alerts: " << selected.status().message() << "\n";
+    return kExitUsage;
+  }
   std::map<std::string, TimePoint> notified = LastNotified(*log);
   nlohmann::json list = nlohmann::json::array();
   TextTable table({{"状態", TextTable::Align::kLeft, 0},
@@ -199,22 +296,20 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
                    {"ルール", TextTable::Align::kLeft, 0},
                    {"指標", TextTable::Align::kLeft, 36},
                    {"年度", TextTable::Align::kLeft, 0},
-                   {"開始", TextTable::Align::kLeft, 0},
+                   {"開始 (JST)", TextTable::Align::kLeft, 0},
+                   {"終了", TextTable::Align::kLeft, 0},
                    {"最終通知", TextTable::Align::kLeft, 0},
                    {"fingerprint", TextTable::Align::kLeft, 0}});
-  for (const auto& entry : *alerts) {
-    // Not a structured binding: clang 14 cannot capture one in the lambda below.
-    const std::string& fp = entry.first;
-    const AlertRecord& a = entry.second;
-    if (!opts.all && !a.firing()) continue;
-    std::string state = a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
-    auto n = notified.find(fp);
+  for (const AlertRecord* a : *selected) {
+    std::string state = AlertStateName(*a);
+    auto n = notified.find(a->fingerprint);
     std::optional<TimePoint> last;
     if (n != notified.end()) last = n->second;
-    list.push_back(AlertRow(a, state, last));
-    auto label = [&a](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
-    table.AddRow({state, label("severity"), a.rule, label("indicator"), label("fiscal_year"),
-                  Ts(a.starts_at), last ? Ts(*last) : "-", fp});
+    list.push_back(AlertRow(*a, state, last));
+    auto label = [a](const char* k) { return a->labels.count(k) ? a->labels.at(k) : ""; };
+    table.AddRow({state, label("severity"), a->rule, label("indicator"), label("fiscal_year"),
+                  LocalTs(a->starts_at), a->ends_at ? LocalTs(*a->ends_at) : "-",
+                  last ? LocalTs(*last) : "-", a->fingerprint});
   }
   if (opts.format == "json") {
     ctx.out << nlohmann::json{{"alerts", list}}.dump(2) << "\n";
@@ -270,6 +365,9 @@ ToolRunner RegisterAlerts(CLI::App& app, CliContext& ctx) {
   AddConfigOption(cmd, &opts->config);
   AddFormatOption(cmd, &opts->format);
   cmd->add_flag("--all", opts->all, "also resolved alerts");
+  cmd->add_option("--filter", opts->filters,
+                  "label=value, label!=value, label=~regex or label!~regex; also state= and "
+                  "rule= (repeatable: all must hold)");
   return [opts, &ctx]() { return RunAlerts(*opts, ctx); };
 }
 

@@ -54,6 +54,7 @@ struct StateCommandOptions {
   bool all = false;
   std::vector<std::string> ids;
   std::vector<std::string> matchers;
+  std::vector<std::string> filters;  // alerts --filter label=value (=, !=, =~, !~)
   std::string until, duration, comment, author;
   std::string receiver;
 };
