@@ -132,5 +132,20 @@ class CommandsTest(unittest.TestCase):
             self.assertIn("--filter", proc.stderr)
 
 
+    def test_check_config_validates_config_and_its_rules_in_one_run(self):
+        ok = self.ws.run("check", "--config", self.ws.config, check=False)
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        self.assertIn("config OK", ok.stdout)
+        self.assertIn("rules, ", ok.stdout)  # the rules the config names were checked too
+        os.mkdir(self.ws.path("rules"))
+        self.ws.write("rules/a.yaml", "rules:\n  - id: one\n    chek: rising\n")
+        self.ws.write("shihyo.yaml", CONFIG.format(rules="rules").replace(
+            "state: state.db", "state: state.db\nstat: x"))
+        bad = self.ws.run("check", "--config", self.ws.config, check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("shihyo.yaml:4:1: config: unknown key 'stat'", bad.stderr)
+        self.assertIn("a.yaml:3:5: rule 'one': unknown key 'chek'", bad.stderr)
+
+
 if __name__ == "__main__":
     main()
