@@ -9,7 +9,7 @@ packages="
   libssl-dev libsystemd-dev libzip-dev libexpat1-dev libfreexl-dev
   catch2 sqlite3 clang clang-format libclang-rt-14-dev
   python3 python3-aiosmtpd python3-yaml prometheus-alertmanager
-  lintian file dpkg-dev systemd faketime
+  lintian file dpkg-dev systemd faketime gettext locales
   debootstrap systemd-container
 "
 missing=""

@@ -4,11 +4,12 @@ nothing that root would own and the service could not write), `preview
 --receiver` with an unknown name fails, global options work after the
 subcommand, and usage lines name the program."""
 import os
+import subprocess
 import unittest
 
 import time
 
-from harness import RULES, Alertmanager, HttpReceiver, Workspace, main
+from harness import KAMAISHI, RULES, SHIHYO, Alertmanager, HttpReceiver, Workspace, main
 
 CONFIG = """
 store: store.db
@@ -145,6 +146,46 @@ class CommandsTest(unittest.TestCase):
         self.assertEqual(bad.returncode, 1)
         self.assertIn("shihyo.yaml:4:1: config: unknown key 'stat'", bad.stderr)
         self.assertIn("a.yaml:3:5: rule 'one': unknown key 'chek'", bad.stderr)
+
+
+    def japanese_env(self):
+        """A Japanese locale as a staff member's terminal has it: ja_JP.UTF-8,
+        compiled into a private LOCPATH (Debian's locales package has its
+        source; nothing system-wide is changed)."""
+        locpath = self.ws.path("locale")
+        os.mkdir(locpath)
+        proc = subprocess.run(["localedef", "-i", "ja_JP", "-f", "UTF-8",
+                               os.path.join(locpath, "ja_JP.UTF-8")], capture_output=True)
+        self.assertTrue(os.path.isdir(os.path.join(locpath, "ja_JP.UTF-8")), proc.stderr)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(LOCPATH=locpath, LANG="ja_JP.UTF-8")
+        return env
+
+    def run_in(self, env, *args):
+        return subprocess.run([SHIHYO] + list(args), capture_output=True, text=True, env=env,
+                              timeout=60)
+
+    def test_terminal_messages_in_japanese_under_a_japanese_locale(self):
+        ja = self.japanese_env()
+        en = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        en["LC_ALL"] = "C.UTF-8"
+        imp = self.run_in(ja, "import", "--db", self.ws.store, KAMAISHI)
+        self.assertEqual(imp.returncode, 0, imp.stderr)
+        self.assertIn("3 事業、26 指標、2020～2024年度。変更なし", imp.stdout)
+        self.assertIn("3 projects, 26 indicators, FY2020–FY2024; unchanged",
+                      self.run_in(en, "import", "--db", self.ws.store, KAMAISHI).stdout)
+        missing = self.run_in(ja, "alerts", "--config", self.ws.config)
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn("はまだありません", missing.stderr)
+        check = self.run_in(ja, "check", "--config", self.ws.config)
+        self.assertIn("設定は正常です（受信者 1 件）", check.stdout)
+        self.assertRegex(check.stdout, r"ルール \d+ 件、上書き \d+ 件（\d+ ファイル）: 正常")
+        # The data and the JSON are the same in any language.
+        ev_ja = self.run_in(ja, "eval", "--db", self.ws.store, "--rules", RULES, "--now",
+                            "2026-11-28", "--format", "json")
+        ev_en = self.run_in(en, "eval", "--db", self.ws.store, "--rules", RULES, "--now",
+                            "2026-11-28", "--format", "json")
+        self.assertEqual(ev_ja.stdout, ev_en.stdout)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "base/i18n.h"
 #include "base/journal_stream.h"
 #include "base/log.h"
 #include "cli/cli_tools.h"
@@ -71,6 +72,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 }
 
 int RunCli(int argc, char** argv) {
+  InitTranslation();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (IsJournalStream(2)) {
     // Run by systemd (ExecStartPre, ExecReload): what goes to stderr is an

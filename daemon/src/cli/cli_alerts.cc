@@ -10,6 +10,7 @@
 #include <random>
 #include <tuple>
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/regex.h"
 #include "base/text_table.h"
@@ -26,23 +27,23 @@ std::string MissingStateProblem(const Config& config, StateAccess access) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (access == StateAccess::kCreate || fs::exists(config.state, ec)) return "";
-  std::string where = "shihyo: the state DB " + config.state + " (state: in " + config.path + ")";
   if (access == StateAccess::kExisting) {
-    return where +
-           " does not exist yet: the service creates it on its first cycle "
-           "(systemctl start shihyo, or shihyo daemon --config " +
-           config.path + " --once)";
+    return "shihyo: " +
+           TrF("the state DB {} (state: in {}) does not exist yet: the service creates "
+               "it on its first cycle (systemctl start shihyo, or shihyo daemon "
+               "--config {} --once)",
+               {config.state, config.path, config.path});
   }
   fs::path dir = fs::path(config.state).parent_path();
+  std::string dir_name = dir.empty() ? std::string(".") : dir.string();
   struct stat st {};
-  if (::stat(dir.empty() ? "." : dir.c_str(), &st) != 0)
-    return where + ": its directory does not exist";
+  if (::stat(dir_name.c_str(), &st) != 0)
+    return "shihyo: " + TrF("the directory of the state DB {} does not exist", {config.state});
   if (st.st_uid == ::geteuid()) return "";
-  return where +
-         " does not exist yet, and creating it as this user would leave the service unable to "
-         "write it: run the command as the owner of " +
-         (dir.empty() ? std::string(".") : dir.string()) +
-         " (e.g. sudo -u shihyo), or start the service first";
+  return "shihyo: " + TrF("the state DB {} (state: in {}) does not exist yet, and creating it as "
+                          "this user would leave the service unable to write it: run the command "
+                          "as the owner of {} (e.g. sudo -u shihyo), or start the service first",
+                          {config.state, config.path, dir_name});
 }
 
 }  // namespace
@@ -113,7 +114,7 @@ void PrintPreview(const CycleOptions& opts, const Config& config, const CycleRes
     ctx.out << "==== message " << ++shown << ": receiver " << m.receiver << " ====\n";
     if (r && kind) ctx.out << kind->Preview(m, *r, config, now);
   }
-  if (shown == 0) ctx.out << "(the next cycle would send nothing)\n";
+  if (shown == 0) ctx.out << Tr("(the next cycle would send nothing)") << "\n";
 }
 
 // What `daemon --once` prints: delivery failures, then one summary line.
@@ -135,7 +136,8 @@ int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   StateAccess access = dry_run ? StateAccess::kPreview : StateAccess::kCreate;
   if (int rc = LoadEnv(opts.config, ctx, &env, access)) return rc;
   if (!opts.receiver.empty() && !env.config.FindReceiver(opts.receiver)) {
-    ctx.err << "shihyo: no receiver named '" << opts.receiver << "' in " << opts.config << "\n";
+    ctx.err << "shihyo: " << TrF("no receiver named '{}' in {}", {opts.receiver, opts.config})
+            << "\n";
     return kExitUsage;
   }
   if (!ctx.log_level_set) InitLogging(env.config.log_level);
@@ -327,12 +329,13 @@ int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
   }
   const Receiver* r = config->FindReceiver(opts.receiver);
   if (!r) {
-    ctx.err << "shihyo: no receiver named '" << opts.receiver << "' in " << opts.config << "\n";
+    ctx.err << "shihyo: " << TrF("no receiver named '{}' in {}", {opts.receiver, opts.config})
+            << "\n";
     return kExitUsage;
   }
   const ReceiverKind* kind = FindReceiverKind(r->kind);
   if (!kind) {
-    ctx.err << "shihyo: receiver '" << r->name << "' has no kind\n";
+    ctx.err << "shihyo: " << TrF("receiver '{}' has no kind", {r->name}) << "\n";
     return kExitUsage;
   }
   Message m = kind->TestMessage(*r, NewMessageId(MessageIdDomain(*config)), ctx.clock.Now());
@@ -340,10 +343,10 @@ int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
   Notifier* n = notifiers.For(r->name);
   Status s = n ? n->Send(m) : Status::InvalidArgument("receiver has no notifier (smtp missing?)");
   if (!s.ok()) {
-    ctx.err << "shihyo: test to '" << r->name << "' failed: " << s.message() << "\n";
+    ctx.err << "shihyo: " << TrF("test to '{}' failed: {}", {r->name, s.message()}) << "\n";
     return kExitFailure;
   }
-  ctx.out << "test message " << m.id << " delivered to '" << r->name << "'\n";
+  ctx.out << TrF("test message {} delivered to '{}'", {m.id, r->name}) << "\n";
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alert/route.h"
+#include "base/i18n.h"
 #include "cli/cli_tools.h"
 #include "notify/receiver_registry.h"
 
@@ -98,7 +99,8 @@ int RunRoutesTest(const RoutesOptions& opts, CliContext& ctx) {
     ctx.out << Join(receivers) << "\n";
   }
   if (opts.expect.empty() || opts.expect == Join(receivers)) return kExitOk;
-  ctx.err << "shihyo: expected receivers " << opts.expect << ", got " << Join(receivers) << "\n";
+  ctx.err << "shihyo: " << TrF("expected receivers {}, got {}", {opts.expect, Join(receivers)})
+          << "\n";
   return kExitFailure;
 }
 

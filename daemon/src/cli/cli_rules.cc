@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "base/i18n.h"
 #include "cli/cli_tools.h"
 #include "eval/eval_report.h"
 #include "eval/evaluator.h"
@@ -22,7 +23,8 @@ bool LoadOrReport(const std::string& dir, CliContext& ctx, RuleSet* rules) {
   RuleLoad load = LoadRuleDir(dir);
   for (const std::string& e : load.errors) ctx.err << e << "\n";
   if (!load.ok()) {
-    ctx.err << "shihyo: " << load.errors.size() << " error(s) in " << dir << "\n";
+    ctx.err << "shihyo: " << TrF("{} error(s) in {}", {std::to_string(load.errors.size()), dir})
+            << "\n";
     return false;
   }
   *rules = std::move(load.rules);
@@ -66,15 +68,19 @@ int RunCheck(const CheckOptions& opts, CliContext& ctx) {
       config_ok = false;
       if (rules_dir.empty()) rules_dir = RulesDirOfBrokenConfig(path);
     } else {
-      ctx.out << path << ": config OK: " << config->receivers.size() << " receivers\n";
+      ctx.out << path << ": "
+              << TrF("config OK: {} receivers", {std::to_string(config->receivers.size())}) << "\n";
       if (rules_dir.empty()) rules_dir = config->rules;
     }
   }
   if (rules_dir.empty()) return config_ok ? kExitOk : kExitFailure;  // no rule dir to check
   RuleSet rules;
   if (!LoadOrReport(rules_dir, ctx, &rules)) return kExitFailure;
-  ctx.out << rules_dir << ": " << rules.rules.size() << " rules, " << rules.overrides.size()
-          << " overrides in " << rules.files.size() << " files: OK\n";
+  ctx.out << rules_dir << ": "
+          << TrF("{} rules, {} overrides in {} files: OK",
+                 {std::to_string(rules.rules.size()), std::to_string(rules.overrides.size()),
+                  std::to_string(rules.files.size())})
+          << "\n";
   return config_ok ? kExitOk : kExitFailure;
 }
 
@@ -125,9 +131,11 @@ int RunTest(const TestOptions& opts, CliContext& ctx) {
   RuleTestReport report = RunRuleTests(opts.files);
   ctx.out << report.output;
   for (const std::string& e : report.errors) ctx.err << e << "\n";
-  ctx.out << report.tests << " tests, " << report.passed << " passed, "
-          << (report.tests - report.passed) << " failed";
-  if (!report.errors.empty()) ctx.out << ", " << report.errors.size() << " errors in test files";
+  ctx.out << TrF("{} tests, {} passed, {} failed",
+                 {std::to_string(report.tests), std::to_string(report.passed),
+                  std::to_string(report.tests - report.passed)});
+  if (!report.errors.empty())
+    ctx.out << TrF(", {} errors in test files", {std::to_string(report.errors.size())});
   ctx.out << "\n";
   return report.ok() ? kExitOk : kExitFailure;
 }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <new>
 
+#include "base/i18n.h"
 #include "base/text.h"
 #include "cli/cli_tools.h"
 #include "import/progress_table.h"
@@ -53,16 +54,20 @@ void PrintSummary(const std::vector<ProgressTable>& tables,
     const ImportResult& r = results[i];
     const ProgressTable& t = tables[i];
     ctx.out << EscapeControls(r.source) << " (" << t.encoding << "): " << EscapeControls(t.title)
-            << ": " << t.projects.size() << " projects, " << t.IndicatorCount() << " indicators, FY"
-            << t.fiscal_years.front() << "–FY" << t.fiscal_years.back() << "; ";
+            << ": "
+            << TrF("{} projects, {} indicators, FY{}–FY{}; ",
+                   {std::to_string(t.projects.size()), std::to_string(t.IndicatorCount()),
+                    std::to_string(t.fiscal_years.front()), std::to_string(t.fiscal_years.back())});
     if (!r.changed) {
-      ctx.out << "unchanged\n";
+      ctx.out << Tr("unchanged") << "\n";
     } else {
-      ctx.out << (r.created ? "new plan, " : "") << r.cells_changed << " cells changed, "
-              << r.indicators_added << " indicators added, " << r.indicators_removed
-              << " removed\n";
+      ctx.out << (r.created ? Tr("new plan, ") : "")
+              << TrF("{} cells changed, {} indicators added, {} removed",
+                     {std::to_string(r.cells_changed), std::to_string(r.indicators_added),
+                      std::to_string(r.indicators_removed)})
+              << "\n";
       for (const std::string& name : r.removed_names) {
-        ctx.out << "  removed: " << EscapeControls(name) << "\n";
+        ctx.out << "  " << Tr("removed:") << " " << EscapeControls(name) << "\n";
       }
     }
   }
@@ -75,7 +80,8 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   if (!layouts.ok()) return ReportError(ctx, layouts.status());
   if (opts.explain) return RunExplain(opts, *layouts, *encoding, ctx);
   if (opts.db.empty()) {
-    ctx.err << "shihyo: import needs --db STORE (or --explain, which writes nothing)\n";
+    ctx.err << "shihyo: " << Tr("import needs --db STORE (or --explain, which writes nothing)")
+            << "\n";
     return kExitUsage;
   }
   // Read every file first: one bad file rejects the whole import.
@@ -90,7 +96,7 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
     for (TableRead& read : *reads) tables.push_back(std::move(read.table));
   }
   if (worst != kExitOk) {
-    ctx.err << "shihyo: nothing imported; the store is unchanged\n";
+    ctx.err << "shihyo: " << Tr("nothing imported; the store is unchanged") << "\n";
     return worst;
   }
   auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadWrite);
@@ -146,7 +152,8 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
     try {
       return RunImport(*opts, ctx);
     } catch (const std::bad_alloc&) {
-      ctx.err << "shihyo: import: out of memory; nothing imported, the store is unchanged\n";
+      ctx.err << "shihyo: import: " << Tr("out of memory; nothing imported, the store is unchanged")
+              << "\n";
       return static_cast<int>(kExitUsage);
     }
   };
