@@ -4,12 +4,13 @@ nothing that root would own and the service could not write), `preview
 --receiver` with an unknown name fails, global options work after the
 subcommand, and usage lines name the program."""
 import os
+import re
 import subprocess
 import unittest
 
 import time
 
-from harness import KAMAISHI, RULES, SHIHYO, Alertmanager, HttpReceiver, Workspace, main
+from harness import KAMAISHI, RULES, SHIHYO, SOURCE, Alertmanager, HttpReceiver, Workspace, main
 
 CONFIG = """
 store: store.db
@@ -186,6 +187,27 @@ class CommandsTest(unittest.TestCase):
         ev_en = self.run_in(en, "eval", "--db", self.ws.store, "--rules", RULES, "--now",
                             "2026-11-28", "--format", "json")
         self.assertEqual(ev_ja.stdout, ev_en.stdout)
+
+
+    def test_man_page_documents_every_command_and_option(self):
+        with open(os.path.join(SOURCE, "systemd", "shihyo.1"), encoding="utf-8") as f:
+            man = f.read().replace("\\-", "-")
+        for section in (".SH EXAMPLES", ".SH FILES", ".SH ENVIRONMENT", ".SH EXIT STATUS"):
+            self.assertIn(section, man)
+        top = self.ws.run("--help", check=False).stdout
+        commands = re.findall(r"^  (\S+)\s{2,}", top.split("Subcommands:")[1], re.M)
+        self.assertIn("routes", commands)
+        for command in commands:
+            self.assertIn(".SS " + command, man.replace("send\\-test", "send-test"))
+            helps = [self.ws.run(command, "--help", check=False).stdout]
+            subs = helps[0].split("Subcommands:")
+            if len(subs) > 1:
+                for sub in re.findall(r"^  (\S+)\s{2,}", subs[1], re.M):
+                    helps.append(self.ws.run(command, sub, "--help", check=False).stdout)
+            for text in helps:
+                for option in re.findall(r"^\s+(?:-\w,)?(--[\w-]+)", text, re.M):
+                    if option != "--help":
+                        self.assertIn(option, man, "%s %s" % (command, option))
 
 
 if __name__ == "__main__":

@@ -73,7 +73,8 @@ int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, StateA
 std::string Ts(TimePoint t) { return FormatIso8601(t); }
 
 void AddConfigOption(CLI::App* cmd, std::string* config) {
-  cmd->add_option("--config", *config, "daemon config (shihyo.yaml)")->required();
+  *config = kDefaultConfigPath;
+  cmd->add_option("--config", *config, "daemon config (shihyo.yaml)")->capture_default_str();
 }
 
 void AddFormatOption(CLI::App* cmd, std::string* format) {

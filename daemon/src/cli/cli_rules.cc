@@ -36,9 +36,6 @@ struct CheckOptions {
   std::string rules;
 };
 
-// The daemon's config file where none is named.
-constexpr char kDefaultConfig[] = "/etc/shihyo/shihyo.yaml";
-
 // The rule directory a config names even when the config has errors, so
 // that `check` lists the rules' errors in the same run ("" if unreadable).
 std::string RulesDirOfBrokenConfig(const std::string& path) {
@@ -60,7 +57,7 @@ int RunCheck(const CheckOptions& opts, CliContext& ctx) {
   std::string rules_dir = opts.rules;
   bool config_ok = true;
   if (!opts.config.empty() || opts.rules.empty()) {
-    std::string path = opts.config.empty() ? kDefaultConfig : opts.config;
+    std::string path = opts.config.empty() ? kDefaultConfigPath : opts.config;
     Result<Config> config = LoadConfig(path, ReceiverConfigKinds());
     if (!config.ok()) {
       ctx.err << config.status().message() << "\n";

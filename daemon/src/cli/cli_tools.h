@@ -62,7 +62,10 @@ struct StateCommandOptions {
 // ISO 8601 UTC, the time format of command output.
 std::string Ts(TimePoint t);
 
-// --config FILE (required) and --format text|json.
+// The daemon's config where a command is given none.
+inline constexpr char kDefaultConfigPath[] = "/etc/shihyo/shihyo.yaml";
+
+// --config FILE (default kDefaultConfigPath) and --format text|json.
 void AddConfigOption(CLI::App* cmd, std::string* config);
 void AddFormatOption(CLI::App* cmd, std::string* format);
 
