@@ -207,7 +207,8 @@ class CommandsTest(unittest.TestCase):
             for text in helps:
                 for option in re.findall(r"^\s+(?:-\w,)?(--[\w-]+)", text, re.M):
                     if option != "--help":
-                        self.assertIn(option, man, "%s %s" % (command, option))
+                        self.assertTrue(option in man, "%s %s is not in the man page"
+                                        % (command, option))
 
 
 if __name__ == "__main__":
