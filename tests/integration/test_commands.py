@@ -3,6 +3,7 @@ the daemon's state on a state DB that does not exist say so (and create
 nothing that root would own and the service could not write), `preview
 --receiver` with an unknown name fails, global options work after the
 subcommand, and usage lines name the program."""
+import json
 import os
 import re
 import subprocess
@@ -209,6 +210,22 @@ class CommandsTest(unittest.TestCase):
                     if option != "--help":
                         self.assertTrue(option in man, "%s %s is not in the man page"
                                         % (command, option))
+
+
+    def test_store_commands_read_the_store_from_the_config(self):
+        os.remove(self.ws.store)
+        imp = self.ws.run("import", "--config", self.ws.config, KAMAISHI, check=False)
+        self.assertEqual(imp.returncode, 0, imp.stderr)
+        self.assertTrue(os.path.exists(self.ws.store))  # the config's store: store.db
+        shown = self.ws.run("indicators", "--config", self.ws.config, "--format", "json")
+        self.assertEqual(len(json.loads(shown.stdout)["plans"]), 1)
+        # --db still wins; without either, a clear message.
+        other = self.ws.path("other.db")
+        self.ws.run("import", "--config", self.ws.config, "--db", other, KAMAISHI)
+        self.assertTrue(os.path.exists(other))
+        none = self.ws.run("indicators", "--config", self.ws.path("nosuch.yaml"), check=False)
+        self.assertNotEqual(none.returncode, 0)
+        self.assertIn("give --db", none.stderr)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,23 @@ int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, StateA
   return kExitOk;
 }
 
+int PathsFromConfig(const std::string& config_path, CliContext& ctx, std::string* db,
+                    std::string* rules) {
+  bool need_rules = rules && rules->empty();
+  if (!db->empty() && !need_rules) return kExitOk;
+  Result<Config> config = LoadConfig(config_path, ReceiverConfigKinds());
+  if (!config.ok()) {
+    ctx.err << config.status().message() << "\n"
+            << "shihyo: "
+            << TrF("give --db (and --rules), or a valid --config (read: {})", {config_path})
+            << "\n";
+    return config.status().IsInvalidArgument() ? kExitFailure : kExitUsage;
+  }
+  if (db->empty()) *db = config->store;
+  if (need_rules) *rules = config->rules;
+  return kExitOk;
+}
+
 std::string Ts(TimePoint t) { return FormatIso8601(t); }
 
 void AddConfigOption(CLI::App* cmd, std::string* config) {

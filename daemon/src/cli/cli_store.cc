@@ -17,6 +17,7 @@ namespace shihyo {
 namespace {
 
 struct ImportOptions {
+  std::string config;
   std::string db;
   std::vector<std::string> files;
   std::string encoding = "auto";
@@ -79,11 +80,8 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   Result<std::vector<Layout>> layouts = LoadLayouts(LayoutSearch{opts.layouts});
   if (!layouts.ok()) return ReportError(ctx, layouts.status());
   if (opts.explain) return RunExplain(opts, *layouts, *encoding, ctx);
-  if (opts.db.empty()) {
-    ctx.err << "shihyo: " << Tr("import needs --db STORE (or --explain, which writes nothing)")
-            << "\n";
-    return kExitUsage;
-  }
+  std::string db = opts.db;
+  if (int rc = PathsFromConfig(opts.config, ctx, &db)) return rc;
   // Read every file first: one bad file rejects the whole import.
   std::vector<ProgressTable> tables;
   int worst = kExitOk;
@@ -99,7 +97,7 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
     ctx.err << "shihyo: " << Tr("nothing imported; the store is unchanged") << "\n";
     return worst;
   }
-  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadWrite);
+  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadWrite);
   if (!store.ok()) return ReportError(ctx, store.status());
   Result<std::vector<ImportResult>> results =
       (*store)->Import(tables, FormatIso8601(ctx.clock.Now()), ImportPolicy{opts.allow_removal});
@@ -109,12 +107,15 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
 }
 
 struct IndicatorsOptions {
+  std::string config;
   std::string db;
   std::string format = "text";
 };
 
 int RunIndicators(const IndicatorsOptions& opts, CliContext& ctx) {
-  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadOnly);
+  std::string db = opts.db;
+  if (int rc = PathsFromConfig(opts.config, ctx, &db)) return rc;
+  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadOnly);
   if (!store.ok()) return ReportError(ctx, store.status());
   Result<std::vector<Plan>> plans = (*store)->LoadPlans();
   if (!plans.ok()) return ReportError(ctx, plans.status());
@@ -133,6 +134,7 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "import", "Import progress tables (TSV/CSV, .xlsx, .ods, .xls) into the indicator store");
   cmd->add_option("--db", opts->db, "indicator store (SQLite file, created if absent)");
+  AddConfigOption(cmd, &opts->config);  // its store: unless --db is given
   cmd->add_option("--encoding", opts->encoding, "auto, utf-8 or cp932")->capture_default_str();
   cmd->add_option("--layouts", opts->layouts,
                   "directory of layout files, searched before /etc/shihyo/layouts.d and the "
@@ -186,7 +188,8 @@ ToolRunner RegisterLayouts(CLI::App& app, CliContext& ctx) {
 ToolRunner RegisterIndicators(CLI::App& app, CliContext& ctx) {
   auto opts = std::make_shared<IndicatorsOptions>();
   CLI::App* cmd = app.add_subcommand("indicators", "Show the indicators in the store");
-  cmd->add_option("--db", opts->db, "indicator store")->required();
+  cmd->add_option("--db", opts->db, "indicator store (default: the config's store:)");
+  AddConfigOption(cmd, &opts->config);
   cmd->add_option("--format", opts->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -59,6 +59,13 @@ struct StateCommandOptions {
   std::string receiver;
 };
 
+// Fills an empty |*db| (and |*rules|, if given and empty) from the config at
+// |config_path|, so that `import`, `indicators` and `eval` work with
+// --config alone (--db and --rules override it). Prints the problem and
+// returns the exit code when the config cannot be read (0 when done).
+int PathsFromConfig(const std::string& config_path, CliContext& ctx, std::string* db,
+                    std::string* rules = nullptr);
+
 // ISO 8601 UTC, the time format of command output.
 std::string Ts(TimePoint t);
 
