@@ -278,7 +278,8 @@ std::vector<std::tuple<std::string, std::string, std::string>> Eval(
   INFO(run.err);
   REQUIRE((run.code == 0 || run.code == 1));
   std::vector<std::tuple<std::string, std::string, std::string>> out;
-  for (const json& f : json::parse(run.out)["findings"]) {
+  json doc = json::parse(run.out);  // kept: a range-for over a temporary's member dangles
+  for (const json& f : doc["findings"]) {
     out.emplace_back(
         f["rule"].get<std::string>(), f["indicator"].get<std::string>(),
         f["fiscal_year"].is_null() ? "-" : std::to_string(f["fiscal_year"].get<int>()));

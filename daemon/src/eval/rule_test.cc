@@ -9,6 +9,7 @@
 #include "import/progress_table.h"
 #include "model/inference.h"
 #include "model/value_parser.h"
+#include "model/year_label.h"
 
 namespace shihyo {
 
@@ -289,12 +290,17 @@ class FileRunner {
     if (f.key == "actuals" || f.key == "rates") ReadCells(f, what, in);
   }
 
+  // A year as tables write it: 令和2年度, and also 平成32年度 (an era year past
+  // the era's end, as plans written before 2019 say).
   std::optional<int> ReadYear(const YamlField& f, const std::string& what) {
     std::optional<std::string> text = ReadString(f, what, &errors_);
     if (!text) return std::nullopt;
     Result<int> year = ParseEraYear(*text);
-    if (!year.ok()) errors_.Add(f.mark(), what + ": " + year.status().message());
-    return year.ok() ? std::optional<int>(*year) : std::nullopt;
+    if (year.ok()) return *year;
+    std::optional<YearLabel> label = ParseYearLabel(*text);
+    if (label && label->rest.empty()) return label->year;
+    errors_.Add(f.mark(), what + ": " + year.status().message());
+    return std::nullopt;
   }
 
   // actuals: one cell per fiscal year, ~ where the table has no cell; rates: likewise.

@@ -1,11 +1,13 @@
 #include "import/layout_infer.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <initializer_list>
 #include <optional>
 
 #include "base/text.h"
 #include "model/inference.h"
+#include "model/value_parser.h"
 #include "model/year_label.h"
 
 namespace shihyo {
@@ -98,7 +100,17 @@ Column RoleOf(const std::string& cell, const std::string& era, const std::string
     *have_name = true;
     return is("name", "the first name-like header");
   }
-  return is("note", "kept as a note (no year in the header: give it `year:` to read actuals)");
+  return is("note", "kept as a note");
+}
+
+// Whether most non-empty cells of |column| in |rows| are numbers (5,070人, 23.7%).
+bool HoldsNumbers(const std::vector<const Record*>& rows, size_t column) {
+  int numbers = 0, others = 0;
+  for (const Record* r : rows) {
+    if (column >= r->cells.size() || TrimSpace(r->cells[column]).empty()) continue;
+    (ParseCell(r->cells[column]).status == CellStatus::kValue ? numbers : others)++;
+  }
+  return numbers > 0 && numbers >= others;
 }
 
 // Whether most non-empty cells of |column| in |rows| are direction words (アップ, ↓ …).
@@ -136,8 +148,22 @@ std::vector<Column> AssignRoles(const Record& header, const std::vector<const Re
     } else if (target_after_direction && c.role == "actual") {
       target_after_direction = false;
       c = Column{c.header, "target", "the year column after the direction under 目標"};
+    } else if (c.role == "note" && HoldsNumbers(rows, i)) {
+      c.why = "numbers, but no year in the header: add `year: 令和N年度` and role actual";
     }
     columns.push_back(std::move(c));
+  }
+  // 平成12年 before 平成13年実績, 平成14年実績: the year before the actuals is the baseline.
+  bool jisseki = std::any_of(columns.begin(), columns.end(), [](const Column& c) {
+    return c.role == "actual" && Contains(c.header, {"実績"});
+  });
+  bool baseline = std::any_of(columns.begin(), columns.end(),
+                              [](const Column& c) { return c.role == "baseline"; });
+  for (Column& c : columns) {
+    if (!jisseki || baseline || c.role != "actual") continue;
+    if (!Contains(c.header, {"実績"}))
+      c = Column{c.header, "baseline", "a year before the 実績 columns"};
+    break;
   }
   if (!have_name) {  // a table must have names: the first note column is the likeliest
     for (Column& c : columns) {
@@ -197,7 +223,8 @@ std::string Render(const std::vector<Column>& columns, const TableShape& shape,
                   ").\n# Review every column: the roles are guesses from the header words and "
                   "the cells under them.\n# README \"Your municipality's table\" lists the roles "
                   "and keys.\nlayout: " +
-                  name + "\ndescription: " + Quoted("proposed for " + std::string(source)) +
+                  name + "\ndescription: " +
+                  Quoted("proposed for " + std::filesystem::path(source).filename().string()) +
                   "\nkind: rows\n";
   if (shape.notes || shape.sentences) {
     std::string skip = shape.notes && shape.sentences ? "^#|。$" : shape.notes ? "^#" : "。$";
