@@ -145,6 +145,22 @@ TEST_CASE("import --infer: gose's direction column and the target after it", "[i
   CHECK_THAT(infer.out, Catch::Contains("駅利用者数"));
 }
 
+TEST_CASE("import --infer: a workbook's first sheet; a proposal that does not read yet",
+          "[inference]") {
+  testing::TempDir dir;
+  std::string book = testing::SourcePath("tests/data/sheets/kamaishi_lo.xlsx");
+  std::string layout = dir.File("k.yaml");
+  testing::CliRun infer = testing::RunShihyo({"import", "--infer", "--infer-output", layout, book});
+  // Kamaishi's two-line header is no row-per-indicator table: the draft is
+  // written for editing, and the reader says where it stops.
+  CHECK(infer.code == 1);
+  CHECK_THAT(infer.err, Catch::Contains("does not read the table yet"));
+  CHECK_THAT(infer.err, Catch::Contains("kamaishi_lo.xlsx[kamaishi_lo]:10:"));
+  std::string yaml = testing::ReadFile(layout);
+  CHECK_THAT(yaml, Catch::Contains("header: ['^指標内容$', '^目標値$']"));
+  CHECK_THAT(yaml, Catch::Contains("skip: '。$'  # one-cell sentences"));
+}
+
 TEST_CASE("import --infer: a file without a header row is refused", "[inference]") {
   testing::TempDir dir;
   std::string table = dir.Write("plain.txt", "a\tb\tc\n1\t2\t3\n");

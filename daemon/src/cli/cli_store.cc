@@ -10,6 +10,7 @@
 #include "cli/cli_tools.h"
 #include "import/layout_infer.h"
 #include "import/progress_table.h"
+#include "import/sheet.h"
 #include "import/table_reader.h"
 #include "model/indicators_view.h"
 #include "store/store.h"
@@ -61,6 +62,29 @@ int ShowInferred(const std::vector<Record>& records, const std::string& file,
   return kExitOk;
 }
 
+// The rows --infer looks at: a text file's records, or one sheet of a
+// workbook (--sheet, by default the first); |source| names them in messages.
+Result<std::vector<Record>> InferRecords(const ImportOptions& opts, Encoding encoding,
+                                         std::string* source) {
+  const std::string& file = opts.files[0];
+  *source = file;
+  SheetFormat format = SheetFormatOf(file);
+  if (format != SheetFormat::kNone) {
+    Result<std::vector<Sheet>> sheets = ReadWorkbook(file, format);
+    if (!sheets.ok()) return sheets.status();
+    Result<std::vector<Sheet>> chosen =
+        SelectSheets(std::move(sheets).value(), opts.sheet.empty() ? "1" : opts.sheet, file);
+    if (!chosen.ok()) return chosen.status();
+    *source = file + "[" + chosen->front().name + "]";
+    return std::move(chosen->front().rows);
+  }
+  Result<std::string> bytes = ReadTableBytes(file);
+  if (!bytes.ok()) return bytes.status();
+  Result<DecodedText> text = DecodeToUtf8(*bytes, file, encoding);
+  if (!text.ok()) return text.status();
+  return SplitRecords(text->utf8, DetectDelimiter(text->utf8), file);
+}
+
 // --infer: a proposed layout for a table no layout knows, written for review.
 int RunInfer(const ImportOptions& opts, Encoding encoding, CliContext& ctx) {
   if (opts.files.size() != 1) {
@@ -68,14 +92,11 @@ int RunInfer(const ImportOptions& opts, Encoding encoding, CliContext& ctx) {
     return kExitUsage;
   }
   const std::string& file = opts.files[0];
-  Result<std::string> bytes = ReadTableBytes(file);
-  if (!bytes.ok()) return ReportError(ctx, bytes.status());
-  Result<DecodedText> text = DecodeToUtf8(*bytes, file, encoding);
-  if (!text.ok()) return ReportError(ctx, text.status());
-  Result<std::vector<Record>> records = SplitRecords(text->utf8, DetectDelimiter(text->utf8), file);
+  std::string source;
+  Result<std::vector<Record>> records = InferRecords(opts, encoding, &source);
   if (!records.ok()) return ReportError(ctx, records.status());
   std::string name = std::filesystem::path(file).stem().string();
-  Result<InferredLayout> inferred = InferLayout(*records, file, name);
+  Result<InferredLayout> inferred = InferLayout(*records, source, name);
   if (!inferred.ok()) return ReportError(ctx, inferred.status());
   std::string out = opts.infer_output.empty() ? name + ".yaml" : opts.infer_output;
   if (Status w = WriteNewFile(out, inferred->yaml); !w.ok()) return ReportError(ctx, w);
@@ -87,7 +108,7 @@ int RunInfer(const ImportOptions& opts, Encoding encoding, CliContext& ctx) {
             << "\n";
     at = eol + 1;
   }
-  return ShowInferred(*records, file, inferred->yaml, out, ctx);
+  return ShowInferred(*records, source, inferred->yaml, out, ctx);
 }
 
 // --explain: how each file reads, nothing written.

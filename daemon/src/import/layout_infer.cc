@@ -218,20 +218,24 @@ TableShape Shape(const std::vector<Record>& records, size_t header, const std::s
 
 std::string Render(const std::vector<Column>& columns, const TableShape& shape,
                    std::string_view source, int header_line, const std::string& name) {
-  std::string y = "# Proposed by `shihyo import --infer` from " + std::string(source) +
-                  " (header on line " + std::to_string(header_line) +
-                  ").\n# Review every column: the roles are guesses from the header words and "
-                  "the cells under them.\n# README \"Your municipality's table\" lists the roles "
-                  "and keys.\nlayout: " +
-                  name + "\ndescription: " +
-                  Quoted("proposed for " + std::filesystem::path(source).filename().string()) +
-                  "\nkind: rows\n";
+  std::string y =
+      "# Proposed by `shihyo import --infer` from " + EscapeControls(source) + " (header on line " +
+      std::to_string(header_line) +
+      ").\n# Review every column: the roles are guesses from the header words and "
+      "the cells under them.\n# README \"Your municipality's table\" lists the roles "
+      "and keys.\nlayout: " +
+      Quoted(EscapeControls(name)) + "\ndescription: " +
+      Quoted("proposed for " + EscapeControls(std::filesystem::path(source).filename().string())) +
+      "\nkind: rows\n";
   if (shape.notes || shape.sentences) {
     std::string skip = shape.notes && shape.sentences ? "^#|。$" : shape.notes ? "^#" : "。$";
-    y += "skip: " + Quoted(skip) + "  # note lines" +
-         (shape.sentences ? " and one-cell sentences" : "") + "\n";
+    std::string what = shape.notes && shape.sentences ? "note lines and one-cell sentences"
+                       : shape.notes                  ? "note lines"
+                                                      : "one-cell sentences";
+    y += "skip: " + Quoted(skip) + "  # " + what + "\n";
   }
-  y += "plan: " + Quoted(name) + "  # the plan's name: put its title here\nmatch:\n  header: [" +
+  y += "plan: " + Quoted(EscapeControls(name)) +
+       "  # the plan's name: put its title here\nmatch:\n  header: [" +
        ExactPattern(columns[0].header) + ", " + ExactPattern(columns[1].header) + "]\n";
   if (shape.sections) y += "sections: single_cell  # a row of one cell opens a project\n";
   if (!shape.bare_era.empty()) y += "bare_year_era: " + shape.bare_era + "\n";
@@ -258,6 +262,13 @@ Result<InferredLayout> InferLayout(const std::vector<Record>& records, std::stri
         "and one with a year, 目標 or 基準値); write the layout by hand");
   }
   const Record& head = records[header];
+  for (const std::string& cell : head.cells) {
+    if (HasControls(cell)) {
+      return Status::InvalidArgument(std::string(source) + ":" + std::to_string(head.line) +
+                                     ": a header cell holds a control character or bytes that "
+                                     "are not UTF-8");
+    }
+  }
   std::string era = HeaderEra(head.cells);
   std::vector<Column> columns = AssignRoles(head, Samples(records, header), era);
   InferredLayout out;
