@@ -106,6 +106,7 @@ TEST_CASE("oyabe: codes, なし as a status, words as targets, snapshot and fore
   CHECK(kyougikai["code"] == "11102");
   CHECK(kyougikai["target"]["status"] == "text");
   CHECK(kyougikai["target"]["raw"] == "設置");
+  CHECK(kyougikai["target_year"] == 2005);  // 5ヵ年目標: 平成12年 + 5
   CHECK(Year(kyougikai, 2001)["status"] == "none");
   CHECK(Find(doc, "生涯スポーツプラン策定")["target"]["status"] == "text");
   CHECK(Year(Find(doc, "生涯スポーツプラン策定"), 2001)["status"] == "text");
