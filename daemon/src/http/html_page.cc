@@ -20,9 +20,9 @@ table{border-collapse:collapse;margin:.5em 0;background:#fff;display:block;overf
 th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}
 th{background:#eef2f6}
 .num{text-align:right}
-.sev-critical{background:#c62828;color:#fff;padding:0 .3em;border-radius:3px}
-.sev-warning{background:#ef8f00;color:#fff;padding:0 .3em;border-radius:3px}
-.sev-info{background:#546e7a;color:#fff;padding:0 .3em;border-radius:3px}
+.sev-critical{background:#c62828;color:#fff;padding:0 .3em;border-radius:3px;white-space:nowrap}
+.sev-warning{background:#ef8f00;color:#fff;padding:0 .3em;border-radius:3px;white-space:nowrap}
+.sev-info{background:#546e7a;color:#fff;padding:0 .3em;border-radius:3px;white-space:nowrap}
 .flagged{background:#ffebee}
 .muted{color:#666}
 .indicator{border:1px solid #ddd;background:#fff;padding:.5em;margin:.5em 0}
