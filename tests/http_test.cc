@@ -37,6 +37,11 @@ TEST_CASE("http config: off without the section, listen parsed when present", "[
   CHECK(v6->http->host == "::1");
   CHECK(v6->http->port == 8080);
   CHECK(v6->http->listen() == "[::1]:8080");
+  CHECK_FALSE(v6->http->write);
+  Result<Config> write = Load("http: {write: {token_env: SHIHYO_TOKEN}}\n");
+  REQUIRE(write.ok());
+  CHECK(write->http->write);
+  CHECK(write->http->token.env == "SHIHYO_TOKEN");
 }
 
 TEST_CASE("http config: bad values name file:line:column", "[http]") {
@@ -52,6 +57,8 @@ TEST_CASE("http config: bad values name file:line:column", "[http]") {
       {"http: {listen: '127.0.0.1'}\n", "found '127.0.0.1'"},
       {"http: {listen: '::1:80'}\n", "found '::1:80'"},
       {"http: {port: 80}\n", ":6:8: 'http': unknown key 'port'"},
+      {"http: {write: {}}\n", "'http': 'write': needs 'token_file' or 'token_env'"},
+      {"http: {write: {token: abc}}\n", "'http': 'write': unknown key 'token'"},
   };
   for (const auto& c : cases) {
     INFO(c.yaml);

@@ -316,6 +316,104 @@ class HttpTest(unittest.TestCase):
             return False
 
 
+WRITE_CONFIG = CONFIG.replace("http: {{listen: 127.0.0.1:{http}}}",
+                              "http: {{listen: 127.0.0.1:{http}, write: {{token_file: token}}}}")
+TOKEN = "s3cret-token-for-tests"
+
+
+class HttpWriteTest(unittest.TestCase):
+    """http.write: silences and retries over HTTP with the token; without it
+    nothing changes in the state DB."""
+
+    def setUp(self):
+        self.hook = HttpReceiver(self, statuses=[400])  # the first message goes dead
+        self.ws = Workspace(self)
+        shutil.copytree(RULES, self.ws.path("rules"), ignore=shutil.ignore_patterns("tests"))
+        self.port = free_port()
+        self.ws.write("shihyo.yaml", WRITE_CONFIG.format(http=self.port, hook=self.hook.url))
+        self.ws.write("token", TOKEN + "\n")
+        self.ws.import_table()
+        self.daemon = Daemon(self, self.ws).start()
+        wait_for_port(self.port, proc=self.daemon.proc)
+        self.assertTrue(wait_until(lambda: get(self.port, "/-/ready")[0] == 200, 15))
+        self.assertTrue(wait_until(lambda: self.dead() == 1, 15), self.daemon.logs())
+
+    def dead(self):
+        return json.loads(get(self.port, "/api/v1/status")[2])["outbox"].get("dead")
+
+    def state_rows(self):
+        import sqlite3
+        db = sqlite3.connect("file:%s?mode=ro" % self.ws.path("state.db"), uri=True)
+        try:
+            return (db.execute("SELECT * FROM silences ORDER BY id").fetchall(),
+                    db.execute("SELECT id, status, attempts FROM outbox ORDER BY id").fetchall())
+        finally:
+            db.close()
+
+    def test_writes_without_the_token_are_refused_and_change_nothing(self):
+        import base64
+        before = self.state_rows()
+        silence = json.dumps({"matchers": [{"label": "alertname", "value": "unit_mismatch"}],
+                              "duration": "2h", "comment": "x"}).encode()
+        wrong_basic = "Basic " + base64.b64encode(b"kodomo:wrong").decode()
+        right_basic = "Basic " + base64.b64encode(("kodomo:" + TOKEN).encode()).decode()
+        for method, path, body, headers, want in [
+                ("POST", "/api/v1/silences", silence, {}, 401),
+                ("POST", "/api/v1/silences", silence, {"Authorization": "Bearer wrong"}, 401),
+                ("POST", "/api/v1/silences", silence, {"Authorization": wrong_basic}, 401),
+                # Basic auth, which a browser adds by itself, needs the CSRF token too.
+                ("POST", "/api/v1/silences", silence, {"Authorization": right_basic}, 403),
+                ("POST", "/outbox/retry", b"csrf=forged",
+                 {"Authorization": right_basic,
+                  "Content-Type": "application/x-www-form-urlencoded"}, 403),
+                ("POST", "/api/v1/outbox/retry", b"", {"Authorization": "Bearer " + TOKEN,
+                                                       "Origin": "http://evil.example"}, 403),
+                ("POST", "/api/v1/outbox/retry", b"", {}, 401),
+                ("DELETE", "/api/v1/silences/0123", None, {}, 401),
+                ("POST", "/api/v1/silences", b"x" * 20000,
+                 {"Authorization": "Bearer " + TOKEN}, 413)]:
+            status, hdrs, _ = get(self.port, path, method=method, body=body, headers=headers)
+            self.assertEqual(status, want, (method, path, headers))
+            if want == 401:
+                self.assertIn("Basic", hdrs["WWW-Authenticate"])
+        self.assertEqual(self.state_rows(), before)
+
+    def test_silence_and_retry_with_the_token(self):
+        auth = {"Authorization": "Bearer " + TOKEN}
+        silence = {"matchers": [{"label": "alertname", "value": "unit_mismatch"}],
+                   "duration": "2h", "comment": "<確認中>"}
+        status, _, body = get(self.port, "/api/v1/silences", method="POST",
+                              body=json.dumps(silence).encode(), headers=auth)
+        self.assertEqual(status, 201, body)
+        sid = json.loads(body)["id"]
+        listed = self.ws.json("silence", "list")["silences"]
+        self.assertEqual([s["id"] for s in listed], [sid])
+        self.assertEqual(listed[0]["created_by"], "api")
+        self.assertEqual(listed[0]["comment"], "<確認中>")
+        self.assertEqual(get(self.port, "/api/v1/silences", method="POST", body=b"{}",
+                             headers=auth)[0], 400)
+        # The page's form: Basic auth (as a browser sends) and the CSRF token.
+        import base64
+        page = get(self.port, "/silences")[2].decode()
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', page).group(1)
+        self.assertIn('action="/silences/%s/expire"' % sid, page)
+        basic = {"Authorization": "Basic " + base64.b64encode(("kodomo:" + TOKEN).encode()).decode(),
+                 "Content-Type": "application/x-www-form-urlencoded",
+                 "Origin": "http://127.0.0.1:%d" % self.port}
+        status, hdrs, _ = get(self.port, "/silences/%s/expire" % sid, method="POST",
+                              body=("csrf=" + csrf).encode(), headers=basic)
+        self.assertEqual(status, 303)
+        self.assertEqual(hdrs["Location"], "/silences")
+        self.assertEqual(self.ws.json("silence", "list")["silences"], [])
+        self.assertEqual(get(self.port, "/api/v1/silences/nope", method="DELETE",
+                             headers=auth)[0], 404)
+        # The dead message goes back to the queue and is delivered.
+        status, _, body = get(self.port, "/api/v1/outbox/retry", method="POST", headers=auth)
+        self.assertEqual((status, json.loads(body)), (200, {"requeued": 1}))
+        self.assertTrue(wait_until(lambda: len(self.hook.requests) == 2, 15), self.daemon.logs())
+        self.assertTrue(wait_until(lambda: self.dead() == 0, 15))
+
+
 class Prometheus:
     """Debian's prometheus scraping the daemon every second, on a free port."""
 

@@ -112,6 +112,11 @@ struct OutboxConfig {
 struct HttpConfig {
   std::string host = "127.0.0.1";  // an IPv4 or IPv6 literal (no names: nothing to resolve)
   int port = 9387;
+  // Changes over HTTP (silences, retrying dead messages): only with a
+  // 'write' section, authenticated by this token (Bearer, or the password of
+  // Basic auth) read from a file or the environment at each request.
+  bool write = false;
+  SecretSource token;
   // host:port as written ("[::1]:9387" for IPv6), for logs and status.
   std::string listen() const;
 };

@@ -33,13 +33,31 @@ bool ParseListen(const std::string& text, HttpConfig* out) {
   return true;
 }
 
+// write: {token_file: …} or {token_env: …}, exactly one.
+void ReadWrite(const YamlField& field, ConfigReader* reader, HttpConfig* http) {
+  std::vector<YamlField> fields = ReadFields(field.value, field.mark(), "'http': 'write'",
+                                             {"token_file", "token_env"}, &reader->errors);
+  if (!field.value.IsMap()) return;
+  http->write = true;
+  http->token = reader->ReadSecretSource(fields, "token_file", "token_env", "'http': 'write'");
+  if (http->token.empty()) {
+    reader->errors.Add(field.mark(),
+                       "'http': 'write': needs 'token_file' or 'token_env' (writes are "
+                       "never open to everyone)");
+  }
+}
+
 }  // namespace
 
 void ReadHttp(const YamlField& field, ConfigReader* reader, Config* config) {
   HttpConfig http;
   for (const YamlField& f :
-       ReadFields(field.value, field.mark(), "'http'", {"listen"}, &reader->errors)) {
+       ReadFields(field.value, field.mark(), "'http'", {"listen", "write"}, &reader->errors)) {
     std::string what = "'http': '" + f.key + "'";
+    if (f.key == "write") {
+      ReadWrite(f, reader, &http);
+      continue;
+    }
     std::optional<std::string> v = ReadString(f, what, &reader->errors);
     if (v && !ParseListen(*v, &http)) {
       reader->errors.Add(f.mark(), what + ": expected an address and port such as " +

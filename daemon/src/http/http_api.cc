@@ -181,6 +181,7 @@ HttpHandler MakeShihyoHandler(const StatusBoard* board) {
   return [board](const HttpRequest& request) -> HttpResponse {
     DaemonStatus status = board->Get();
     const std::string& p = request.path;
+    if (request.method == "POST" || request.method == "DELETE") return ServeWrite(request, status);
     if (p == "/-/healthy") return TextResponse(200, "OK");
     if (p == "/-/ready") {
       return status.ready ? TextResponse(200, "ready")

@@ -51,5 +51,11 @@ HttpResponse Unavailable(const Status& why);
 HttpResponse ServeApi(const HttpRequest& request, const DaemonStatus& status);
 HttpResponse ServeMetrics(const DaemonStatus& status);
 HttpResponse ServePage(const HttpRequest& request, const DaemonStatus& status);
+// POST and DELETE (http_write.cc): authorized by the token, forms also by
+// their CSRF token; 404 for paths that take no writes.
+HttpResponse ServeWrite(const HttpRequest& request, const DaemonStatus& status);
+// The CSRF token the forms carry (HMAC of the write token), "" when writes
+// are off or the token cannot be read.
+std::string CsrfToken(const DaemonStatus& status);
 
 }  // namespace shihyo

@@ -21,6 +21,16 @@ std::string Query(const HttpRequest& r, const char* key) {
   return it == r.query.end() ? "" : it->second;
 }
 
+// A button posting to |action| with the CSRF token; "" when writes are off.
+std::string PostButton(const DaemonStatus& status, const std::string& action,
+                       const std::string& label) {
+  std::string csrf = CsrfToken(status);
+  if (csrf.empty()) return "";
+  return "<form method=\"post\" action=\"" + Esc(action) +
+         "\"><input type=\"hidden\" name=\"csrf\" value=\"" + Esc(csrf) +
+         "\"><button type=\"submit\">" + Esc(label) + "</button></form>";
+}
+
 std::string StatusSection(const DaemonStatus& s, const StateView& view) {
   std::string out = "<h2>動作状況</h2><table>";
   out += "<tr><th>最終評価</th><td>" + Esc(JaTime(s.last_evaluation)) + "</td></tr>";
@@ -154,7 +164,7 @@ HttpResponse SilencesPage(const DaemonStatus& status) {
         matchers += Esc(m.label + (m.regex ? "=~" : "=") + m.value) + "<br>";
       body += "<tr><td>" + matchers + "</td><td>" + Esc(JaTime(s.ends_at)) + "</td><td>" +
               Esc(s.created_by) + "</td><td>" + Esc(s.comment) + "</td><td>" + Esc(s.id) +
-              "</td></tr>";
+              PostButton(status, "/silences/" + UrlEncode(s.id) + "/expire", "解除") + "</td></tr>";
     }
     body += "</table>";
   }
@@ -178,9 +188,9 @@ HttpResponse OutboxPage(const DaemonStatus& status) {
             "</td><td>" + Esc(JaTime(e.message.created_at)) + "</td><td>" + Esc(JaTime(e.sent_at)) +
             "</td><td>" + Esc(e.last_error) + "</td></tr>";
   }
-  body +=
-      "</table><p class=\"muted\">送信不能のメッセージの再送は <code>shihyo outbox retry</code> "
-      "で行います。</p>";
+  body += "</table>" + PostButton(status, "/outbox/retry", "送信不能のメッセージをすべて再送") +
+          "<p class=\"muted\">送信不能のメッセージの再送は <code>shihyo outbox retry</code> "
+          "でも行えます。</p>";
   return PageResponse(200, "送信キュー", body);
 }
 

@@ -5,7 +5,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace shihyo {
 
@@ -47,37 +51,73 @@ HttpResponse Plain(int status, const std::string& text) {
   return r;
 }
 
+// What a request has read of its body so far.
+struct Upload {
+  std::string body;
+};
+
+void OnCompleted(void*, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode) {
+  delete static_cast<Upload*>(*con_cls);
+  *con_cls = nullptr;
+}
+
+// On the first call (headers only): a response for a request refused before
+// its body is read, or nullopt to go on.
+std::optional<HttpResponse> Refuse(MHD_Connection* connection, const std::string& method,
+                                   const HttpServerOptions& options) {
+  const char* length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
+  bool chunked =
+      MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Transfer-Encoding") != nullptr;
+  bool has_body = chunked || (length != nullptr && std::strcmp(length, "0") != 0);
+  bool write = method == "POST" || method == "DELETE";
+  if (method != "GET" && method != "HEAD" && !(write && options.allow_writes)) {
+    HttpResponse r = Plain(405, "method not allowed");
+    r.headers.emplace_back("Allow", options.allow_writes ? "GET, HEAD, POST, DELETE" : "GET, HEAD");
+    return r;
+  }
+  if (has_body && (!write || chunked || std::strtoull(length, nullptr, 10) > options.max_body)) {
+    return Plain(413, "request body not accepted");
+  }
+  return std::nullopt;
+}
+
+void ReadHeaders(MHD_Connection* connection, HttpRequest* request) {
+  MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, CollectQuery, &request->query);
+  for (const char* h : {"Authorization", "Content-Type", "Origin", "Host", "X-CSRF-Token"}) {
+    const char* v = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, h);
+    std::string name = h;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v != nullptr) request->headers[name] = v;
+  }
+}
+
 MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url, const char* method,
-                     const char*, const char*, size_t* upload_data_size, void** con_cls) {
-  // The first call has the headers only; a body (never expected) is refused
-  // before it is read.
-  static int headers_seen;
+                     const char*, const char* upload_data, size_t* upload_data_size,
+                     void** con_cls) {
+  const auto* server = static_cast<const HttpServer*>(cls);
   if (*con_cls == nullptr) {
-    *con_cls = &headers_seen;
-    const char* length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
-    bool has_body =
-        (length != nullptr && std::strcmp(length, "0") != 0) ||
-        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Transfer-Encoding") != nullptr;
-    std::string m = method;
-    if (m != "GET" && m != "HEAD") {
-      HttpResponse r = Plain(405, "method not allowed");
-      r.headers.emplace_back("Allow", "GET, HEAD");
-      return Queue(connection, r);
+    *con_cls = new Upload();
+    if (auto refused = Refuse(connection, method, server->options())) {
+      return Queue(connection, *refused);
     }
-    if (has_body) return Queue(connection, Plain(413, "request body not accepted"));
     return MHD_YES;
   }
+  auto* upload = static_cast<Upload*>(*con_cls);
   if (*upload_data_size != 0) {
-    *upload_data_size = 0;  // discarded
+    size_t max = server->options().max_body;
+    size_t room = max - std::min(max, upload->body.size());
+    upload->body.append(upload_data, std::min(room, *upload_data_size));
+    *upload_data_size = 0;
     return MHD_YES;
   }
   HttpRequest request;
   request.method = method;
   request.path = url;
-  MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, CollectQuery, &request.query);
+  request.body = std::move(upload->body);
+  ReadHeaders(connection, &request);
   HttpResponse response;
   try {
-    response = static_cast<const HttpServer*>(cls)->Handle(request);
+    response = server->Handle(request);
   } catch (const std::exception&) {
     response = Plain(500, "internal error");
   }
@@ -88,7 +128,7 @@ MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url, con
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
                                                       HttpHandler handler) {
-  std::unique_ptr<HttpServer> server(new HttpServer(std::move(handler)));
+  std::unique_ptr<HttpServer> server(new HttpServer(options, std::move(handler)));
   sockaddr_storage addr = {};
   bool v6 = options.host.find(':') != std::string::npos;
   if (v6) {
@@ -111,7 +151,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
       MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(options.timeout_seconds),
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, options.request_limit, MHD_OPTION_THREAD_POOL_SIZE,
       static_cast<unsigned>(options.threads), MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-      MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_COMPLETED, &OnCompleted, nullptr, MHD_OPTION_END);
   if (server->daemon_ == nullptr) {
     return Status::IOError("http: cannot listen on " + options.host + ":" +
                            std::to_string(options.port) + ": " + std::strerror(errno));

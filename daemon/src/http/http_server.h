@@ -1,6 +1,7 @@
 // The HTTP server (libmicrohttpd): a few threads of its own poll the
 // connections, with a connection limit, an idle timeout and a bound on each
-// request's headers; bodies are refused (the server is read-only). Every
+// request's headers; bodies are refused unless writes are allowed (and then
+// bounded). Every
 // response carries a strict Content-Security-Policy. |handler| is called on
 // the server's threads, concurrently. Thread-safe.
 #pragma once
@@ -19,9 +20,12 @@ struct MHD_Daemon;
 namespace shihyo {
 
 struct HttpRequest {
-  std::string method;                        // GET or HEAD (others never reach a handler)
-  std::string path;                          // percent-decoded, without the query
+  std::string method;  // GET or HEAD; POST and DELETE only when writes are allowed
+  std::string path;    // percent-decoded, without the query
   std::map<std::string, std::string> query;  // decoded; the first of repeated keys
+  // authorization, content-type, origin, host, x-csrf-token (lower-case names).
+  std::map<std::string, std::string> headers;
+  std::string body;  // at most HttpServerOptions::max_body bytes
 };
 
 struct HttpResponse {
@@ -40,6 +44,8 @@ struct HttpServerOptions {
   int timeout_seconds = 10;          // an idle or slow connection is closed after this
   size_t request_limit = 16 * 1024;  // bytes of memory per connection (headers and all)
   int threads = 4;
+  bool allow_writes = false;   // POST and DELETE reach the handler
+  size_t max_body = 8 * 1024;  // a longer body is refused with 413
 };
 
 class HttpServer {
@@ -57,9 +63,12 @@ class HttpServer {
 
   // For the callback in http_server.cc.
   HttpResponse Handle(const HttpRequest& request) const { return handler_(request); }
+  const HttpServerOptions& options() const { return options_; }
 
  private:
-  explicit HttpServer(HttpHandler handler) : handler_(std::move(handler)) {}
+  HttpServer(HttpServerOptions options, HttpHandler handler)
+      : options_(std::move(options)), handler_(std::move(handler)) {}
+  HttpServerOptions options_;
   HttpHandler handler_;
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;

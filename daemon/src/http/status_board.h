@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "config/config.h"
 
 namespace shihyo {
 
@@ -20,6 +21,8 @@ struct DaemonStatus {
   std::string store;         // indicator store path (opened read-only per request)
   std::string state;         // state DB path (read per request)
   std::string external_url;  // for links
+  bool write = false;        // http.write: changes allowed, with |token|
+  SecretSource token;
   TimePoint started_at{};
   bool ready = false;  // an evaluation has succeeded since the start
   std::optional<TimePoint> last_evaluation;

@@ -14,7 +14,7 @@ namespace {
 
 bool SameListen(const std::optional<HttpConfig>& a, const std::optional<HttpConfig>& b) {
   if (!a || !b) return !a && !b;
-  return a->host == b->host && a->port == b->port;
+  return a->host == b->host && a->port == b->port && a->write == b->write;
 }
 
 }  // namespace
@@ -35,6 +35,8 @@ Status DaemonLoop::SyncHttp() {
     s->store = config_.store;
     s->state = config_.state;
     s->external_url = config_.external_url;
+    s->write = config_.http && config_.http->write;
+    s->token = config_.http ? config_.http->token : SecretSource{};
   });
   if (http_ && SameListen(http_config_, config_.http)) return Status::Ok();
   if (http_) spdlog::info("http stopped listen={}", http_config_->listen());
@@ -44,6 +46,7 @@ Status DaemonLoop::SyncHttp() {
   HttpServerOptions options;
   options.host = config_.http->host;
   options.port = config_.http->port;
+  options.allow_writes = config_.http->write;
   auto server = HttpServer::Start(options, MakeShihyoHandler(board_.get()));
   if (!server.ok()) {
     http_config_.reset();
