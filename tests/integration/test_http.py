@@ -10,6 +10,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -99,6 +100,19 @@ class HttpTest(unittest.TestCase):
         self.assertEqual(silences[0]["comment"], "<b>単位は確認中</b>")
         # Escaped in the body itself, so that no sniffing makes it markup.
         self.assertNotIn(b"<b>", get(self.port, "/api/v1/silences")[2])
+        # Alertmanager's shape, for tools that read its API; silenced alerts
+        # are suppressed after the next evaluation (SIGHUP evaluates now).
+        self.daemon.proc.send_signal(signal.SIGHUP)
+        suppressed = lambda: [a for a in self.api("/api/v2/alerts")
+                              if a["status"]["state"] == "suppressed"]
+        self.assertTrue(wait_until(suppressed, 15), self.daemon.logs())
+        v2 = self.api("/api/v2/alerts")
+        self.assertEqual(sorted(a["fingerprint"] for a in v2), sorted(a["fingerprint"] for a in cli))
+        mismatch = [a for a in v2 if a["labels"]["alertname"] == "unit_mismatch"]
+        self.assertEqual({a["status"]["state"] for a in mismatch}, {"suppressed"})
+        self.assertEqual(mismatch[0]["status"]["silencedBy"], [silences[0]["id"]])
+        self.assertTrue(v2[0]["generatorURL"].endswith("/alerts/" + v2[0]["fingerprint"]))
+        self.assertIn("summary", v2[0]["annotations"])
         status = self.api("/api/v1/status")
         self.assertTrue(status["ready"])
         self.assertEqual(status["firing"], len(cli))

@@ -31,6 +31,34 @@ HttpResponse ApiAlerts(const HttpRequest& request, const DaemonStatus& status) {
   return JsonResponse(200, {{"alerts", list}});
 }
 
+// GET /api/v2/alerts: the firing alerts as Alertmanager's API lists them
+// (for tools that read Alertmanager: karma, amtool's queries, Grafana).
+HttpResponse ApiV2Alerts(const DaemonStatus& status) {
+  auto state = OpenState(status);
+  if (!state.ok()) return Unavailable(state.status());
+  Result<StateView> view = LoadStateView(state->get());
+  if (!view.ok()) return Unavailable(view.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [fp, a] : view->alerts) {
+    if (!a.firing()) continue;
+    nlohmann::json silenced = nlohmann::json::array();
+    if (a.silenced()) silenced.push_back(a.silenced_by);
+    list.push_back({{"labels", a.labels},
+                    {"annotations", AlertAnnotationsJson(a)},
+                    {"startsAt", FormatIso8601(a.starts_at)},
+                    {"endsAt", "0001-01-01T00:00:00Z"},
+                    {"updatedAt", FormatIso8601(a.last_seen)},
+                    {"generatorURL", GeneratorUrl(status.external_url, a)},
+                    {"fingerprint", a.fingerprint},
+                    {"receivers", nlohmann::json::array()},
+                    {"status",
+                     {{"state", a.silenced() ? "suppressed" : "active"},
+                      {"silencedBy", silenced},
+                      {"inhibitedBy", nlohmann::json::array()}}}});
+  }
+  return JsonResponse(200, list);
+}
+
 HttpResponse ApiSilences(const DaemonStatus& status) {
   auto state = OpenState(status);
   if (!state.ok()) return Unavailable(state.status());
@@ -174,6 +202,7 @@ HttpResponse ServeApi(const HttpRequest& request, const DaemonStatus& status) {
   if (request.path == "/api/v1/alerts") return ApiAlerts(request, status);
   if (request.path == "/api/v1/silences") return ApiSilences(status);
   if (request.path == "/api/v1/status") return ApiStatus(status);
+  if (request.path == "/api/v2/alerts") return ApiV2Alerts(status);
   return JsonResponse(404, {{"error", "not found"}});
 }
 
