@@ -204,6 +204,27 @@ class HttpTest(unittest.TestCase):
             s.close()
         self.assertEqual(self.daemon.proc.poll(), None)
 
+    def test_sighup_moves_the_server_and_a_taken_port_stops_the_start(self):
+        self.start()
+        new_port = free_port()
+        self.ws.write("shihyo.yaml", CONFIG.format(http=new_port, hook=self.hook.url))
+        self.daemon.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: self.healthy(new_port), 15), self.daemon.logs())
+        self.assertFalse(self.healthy(self.port))
+        self.assertIn("http listening listen=127.0.0.1:%d" % new_port, self.daemon.logs())
+        # A daemon whose port is taken stops at once, saying why.
+        taken = socket.socket()
+        self.addCleanup(taken.close)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        ws = Workspace(self)
+        shutil.copytree(RULES, ws.path("rules"), ignore=shutil.ignore_patterns("tests"))
+        ws.write("shihyo.yaml", CONFIG.format(http=taken.getsockname()[1], hook=self.hook.url))
+        proc = ws.run("daemon", "--config", ws.config, check=False)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("http: cannot listen on 127.0.0.1:%d" % taken.getsockname()[1],
+                      proc.stdout + proc.stderr)
+
     def page(self, path, status=200):
         got, headers, body = get(self.port, path)
         self.assertEqual(got, status, path)
@@ -318,9 +339,9 @@ class HttpTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
         return proc
 
-    def healthy(self):
+    def healthy(self, port=None):
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=2)
             try:
                 conn.request("GET", "/-/healthy")
                 return conn.getresponse().status == 200
