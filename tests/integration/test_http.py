@@ -275,6 +275,7 @@ class HttpTest(unittest.TestCase):
         one = self.page(sorted(l for l in links if "/alerts/" in l)[0][len(base):])
         self.assertIn("経過", one)
         self.assertIn("発生", one)
+        self.assertIn("<tr><th>通知先</th><td>hook（", one)  # sent to the webhook
 
     def test_names_from_the_table_are_shown_as_text(self):
         hostile = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']

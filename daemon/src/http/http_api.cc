@@ -124,6 +124,7 @@ Result<StateView> LoadStateView(StateStore* state) {
   for (const auto& [key, e] : *log) {
     if (!e.last_sent) continue;
     for (const std::string& fp : e.firing) {
+      view.notified_by[fp].emplace_back(e.receiver, *e.last_sent);
       auto [it, added] = view.notified.emplace(fp, *e.last_sent);
       if (!added) it->second = std::max(it->second, *e.last_sent);
     }

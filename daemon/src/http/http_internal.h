@@ -21,8 +21,10 @@ class StateStore;
 
 // What a request reads of the state DB.
 struct StateView {
-  std::map<std::string, AlertRecord> alerts;                  // by fingerprint
-  std::map<std::string, TimePoint> notified;                  // last notified, by fingerprint
+  std::map<std::string, AlertRecord> alerts;  // by fingerprint
+  std::map<std::string, TimePoint> notified;  // last notified, by fingerprint
+  // Each receiver that was last sent the alert as firing, and when, by fingerprint.
+  std::map<std::string, std::vector<std::pair<std::string, TimePoint>>> notified_by;
   std::map<std::pair<std::string, std::string>, int> outbox;  // (receiver, status) → count
 };
 

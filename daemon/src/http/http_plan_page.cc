@@ -100,6 +100,17 @@ std::string Row(const char* th, const std::string& html) {
   return std::string("<tr><th>") + th + "</th><td>" + html + "</td></tr>";
 }
 
+// One row per receiver that was sent the alert: when, to whom.
+std::string NotifiedRows(const StateView& view, const std::string& fingerprint) {
+  auto it = view.notified_by.find(fingerprint);
+  if (it == view.notified_by.end()) return "";
+  std::string out;
+  for (const auto& [receiver, at] : it->second) {
+    out += Row("通知先", Esc(receiver) + "（" + Esc(JaTime(at)) + "）");
+  }
+  return out;
+}
+
 }  // namespace
 
 HttpResponse PlanPage(const std::string& id, const DaemonStatus& status) {
@@ -161,7 +172,7 @@ HttpResponse AlertPage(const std::string& fingerprint, const DaemonStatus& statu
           Row("最終通知", Esc(JaTime(notified != view->notified.end()
                                          ? std::optional<TimePoint>(notified->second)
                                          : std::nullopt))) +
-          Row("解消", Esc(JaTime(a.ends_at))) +
+          NotifiedRows(*view, a.fingerprint) + Row("解消", Esc(JaTime(a.ends_at))) +
           Row("サイレンス", a.silenced() ? Esc(a.silenced_by) : "—") + "</table>";
   body += EvidenceSection(a);
   body += "<h2>ラベル</h2><table>";
