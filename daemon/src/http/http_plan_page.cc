@@ -1,5 +1,6 @@
 // The plan page (every indicator with its years, a chart and its alerts)
 // and the page of one alert.
+#include <cstdio>
 #include <set>
 
 #include "http/html_page.h"
@@ -62,6 +63,13 @@ std::string IndicatorBlock(const Plan& plan, const Indicator& ind, const StateVi
   return out + "</div>";
 }
 
+// 424, 0.25, 1.5e+06: as a reader writes it.
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
 std::string EvidenceSection(const AlertRecord& a) {
   const AlertEvidence& ev = a.finding.evidence;
   std::string out;
@@ -87,7 +95,7 @@ std::string EvidenceSection(const AlertRecord& a) {
   if (!ev.figures.empty()) {
     out += "<h2>計算値</h2><table>";
     for (const auto& [name, v] : ev.figures) {
-      std::string text = std::holds_alternative<double>(v) ? std::to_string(std::get<double>(v))
+      std::string text = std::holds_alternative<double>(v) ? Number(std::get<double>(v))
                                                            : std::get<std::string>(v);
       out += "<tr><th>" + Esc(name) + "</th><td>" + Esc(text) + "</td></tr>";
     }

@@ -96,10 +96,12 @@ std::string Point(const Indicator& ind, const Observation& o, double x, const Sc
                     YearShort(o.fiscal_year) + "</text>";
   std::string color = flagged ? "#c62828" : "#24527a";
   if (!Numeric(o.cell)) {
-    std::string what = o.raw.empty() ? "空欄" : o.raw;
+    std::string what = o.raw.empty()                              ? "空欄"
+                       : o.cell.status == CellStatus::kSurveyDone ? "調査済"
+                                                                  : o.raw;
+    if (what.size() > 18) what = "文字";  // a long text: the table shows it
     return out + "<text x=\"" + Fmt(x) + "\" y=\"" + Fmt(bottom - 4) +
-           "\" font-size=\"9\" text-anchor=\"middle\" fill=\"" + color + "\">" +
-           Esc(what.size() > 18 ? "(" + std::string(flagged ? "!" : "") + "文字)" : what) +
+           "\" font-size=\"9\" text-anchor=\"middle\" fill=\"" + color + "\">" + Esc(what) +
            "</text>";
   }
   double y = s.Y(*o.cell.value);
