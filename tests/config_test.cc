@@ -121,7 +121,7 @@ treshold: 1
            file + ":17:14: route > route: 'match': 'bad-label' is not a label name",
            file + ":18:1: config: unknown key 'treshold' (expected one of: store, state, rules, "
                   "external_url, admin_receiver, evaluation, smtp, receivers, route, outbox, "
-                  "log_level)",
+                  "log_level, http)",
        }) {
     CAPTURE(expected);
     CHECK_THAT(all, Catch::Contains(expected));

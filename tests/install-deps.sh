@@ -6,9 +6,9 @@ packages="
   cmake g++ make pkg-config
   libyaml-cpp-dev libcurl4-openssl-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
   nlohmann-json3-dev libcli11-dev libmuparser-dev libkainjow-mustache-dev libpcre2-dev
-  libssl-dev libsystemd-dev libzip-dev libexpat1-dev libfreexl-dev
+  libssl-dev libsystemd-dev libzip-dev libexpat1-dev libfreexl-dev libmicrohttpd-dev
   catch2 sqlite3 clang clang-format libclang-rt-14-dev
-  python3 python3-aiosmtpd python3-yaml prometheus-alertmanager
+  python3 python3-aiosmtpd python3-yaml prometheus-alertmanager prometheus chromium fonts-ipafont-gothic
   lintian file dpkg-dev systemd faketime gettext locales
   debootstrap systemd-container
 "

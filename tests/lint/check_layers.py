@@ -14,7 +14,7 @@ import re
 import sys
 import tempfile
 
-LAYERS = ["base", "model", "config", "import", "store", "eval", "alert", "notify", "state",
+LAYERS = ["base", "model", "config", "import", "store", "eval", "alert", "notify", "state", "http",
           "service", "cli"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -83,7 +83,7 @@ class ConfigLoader {
     for (const YamlField& f :
          ReadFields(doc, top, "config",
                     {"store", "state", "rules", "external_url", "admin_receiver", "evaluation",
-                     "smtp", "receivers", "route", "outbox", "log_level"},
+                     "smtp", "receivers", "route", "outbox", "log_level", "http"},
                     &r_.errors)) {
       std::string what = "'" + f.key + "'";
       if (f.key == "store")
@@ -101,6 +101,7 @@ class ConfigLoader {
       if (f.key == "smtp") ReadSmtp(f);
       if (f.key == "receivers") ReadReceivers(f, kinds_, &r_, &config_);
       if (f.key == "outbox") ReadOutbox(f);
+      if (f.key == "http") ReadHttp(f, &r_, &config_);
       if (f.key == "route") route = f;
     }
     if (!doc.IsMap()) return;

@@ -107,6 +107,20 @@ struct OutboxConfig {
   Seconds max_age{24 * 3600};    // then the message is dead
 };
 
+// The built-in HTTP server (http/): status pages, /metrics, the JSON API.
+// Off unless the config has an 'http' section.
+struct HttpConfig {
+  std::string host = "127.0.0.1";  // an IPv4 or IPv6 literal (no names: nothing to resolve)
+  int port = 9387;
+  // Changes over HTTP (silences, retrying dead messages): only with a
+  // 'write' section, authenticated by this token (Bearer, or the password of
+  // Basic auth) read from a file or the environment at each request.
+  bool write = false;
+  SecretSource token;
+  // host:port as written ("[::1]:9387" for IPv6), for logs and status.
+  std::string listen() const;
+};
+
 struct Config {
   std::string path;                               // the file it was read from
   std::string store;                              // indicator store (read-only)
@@ -121,6 +135,7 @@ struct Config {
   Route route;
   OutboxConfig outbox;
   std::string log_level = "info";
+  std::optional<HttpConfig> http;  // nullopt: no HTTP server
 
   // The receiver called |name|, or nullptr.
   const Receiver* FindReceiver(const std::string& name) const;

@@ -41,4 +41,7 @@ bool ValidAddress(const std::string& address);
 void ReadReceivers(const YamlField& field, const std::vector<ReceiverConfigKind>& kinds,
                    ConfigReader* reader, Config* config);
 
+// Reads the http section (config_http.cc) into |config|.
+void ReadHttp(const YamlField& field, ConfigReader* reader, Config* config);
+
 }  // namespace shihyo

@@ -7,6 +7,7 @@
 
 #include "base/curl_handle.h"
 #include "base/log.h"
+#include "http/status_board.h"
 #include "service/admin_notice.h"
 #include "service/daemon_loop.h"
 #include "service/outbox.h"
@@ -104,6 +105,10 @@ void DaemonLoop::Deliver() {
     spdlog::warn("outbox: {}", LogSafe(report.status().message()));
     return;
   }
+  Publish([&](DaemonStatus* s) {
+    for (const auto& [receiver, n] : report->sent_by) s->sent[receiver] += n;
+    for (const auto& [receiver, n] : report->failed_by) s->failed[receiver] += n;
+  });
   ReportPartiallyRefused(report->partially_refused);
   // Dead alert messages are reported to the admin, at most once an hour; a
   // dead admin message is only logged (it cannot report itself).

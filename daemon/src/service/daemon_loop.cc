@@ -15,6 +15,8 @@
 #include "base/exit_status.h"
 #include "base/log.h"
 #include "eval/rule_loader.h"
+#include "http/http_server.h"
+#include "http/status_board.h"
 #include "notify/notifier.h"
 #include "notify/receiver_registry.h"
 #include "service/cycle.h"
@@ -81,6 +83,7 @@ Status DaemonLoop::Start() {
   notifiers_ = std::make_unique<Notifiers>(config_, clock_);
 
   if (Status s = OpenSignalsAndWatches(); !s.ok()) return s;
+  if (Status s = SyncHttp(); !s.ok()) return s;  // after the signal mask: its threads inherit it
   spdlog::info("started config={} rules={} ({} rules) store={} state={}", config_path_,
                config_.rules, rules_.rules.size(), config_.store, config_.state);
   PollStore();
@@ -217,6 +220,11 @@ bool DaemonLoop::ReloadRules(const char* why) {
           load.errors);
     }
   }
+  Publish([&](DaemonStatus* s) {
+    ++s->rule_reloads, s->rule_reload_failures += ok ? 0 : 1;
+    s->rule_errors = ok ? std::vector<std::string>{} : load.errors;
+    s->rules = static_cast<int>(rules_.rules.size());
+  });
   systemd_->Ready();
   return ok;
 }
@@ -255,6 +263,7 @@ void DaemonLoop::ReloadConfig() {
   notifiers_ = std::make_unique<Notifiers>(config_, clock_);
   if (store_moved) store_.reset();
   WatchRules();
+  if (Status s = SyncHttp(); !s.ok()) spdlog::error("{}", LogSafe(s.message()));
   if (ReloadRules("SIGHUP")) EvaluateNow("config reloaded");
 }
 
@@ -289,6 +298,8 @@ void DaemonLoop::PollStore() {
   if (!data_version_ || *version != *data_version_) {
     bool first = !data_version_;
     data_version_ = *version;
+    Publish(
+        [&](DaemonStatus* s) { s->data_version = *version, s->store_changed_at = clock_.Now(); });
     EvaluateNow(first ? "store opened" : "store changed");
   }
 }
@@ -319,6 +330,7 @@ void DaemonLoop::EvaluateNow(const char* why) {
                  LogSafe(r.status().message()));
     data_version_.reset();
     defer_flush();
+    Publish([](DaemonStatus* s) { ++s->evaluation_failures; });
     return;
   }
   Evaluated(*r, now, why);
@@ -343,6 +355,11 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
     systemd_->Ready();
     ready_ = true;
   }
+  double took = std::chrono::duration<double>(MonoNow() - last_eval_).count();  // set at the start
+  Publish([&](DaemonStatus* s) {
+    s->ready = true, s->last_evaluation = now, s->last_evaluation_reason = why;
+    s->firing = result.firing, ++s->evaluations, s->evaluation_seconds += took;
+  });
   Result<int> pruned = state_->Prune(now - kPruneAge);
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
 }

@@ -6,6 +6,7 @@
 // Single-threaded; signals are read through a signalfd.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ class Notifiers;
 class SystemdNotifier;
 class StateLock;
 struct CycleResult;
+struct DaemonStatus;
+class StatusBoard;
+class HttpServer;
 
 class DaemonLoop {
  public:
@@ -63,6 +67,10 @@ class DaemonLoop {
   void NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines);
   void WatchRules();
   void UpdateStatus();
+  // The HTTP server (daemon_http.cc): started, restarted on a new 'http'
+  // section, stopped without one; |Publish| changes what it reports.
+  Status SyncHttp();
+  void Publish(const std::function<void(DaemonStatus*)>& change);
   int NextTimeoutMs() const;
 
   std::string config_path_;
@@ -94,6 +102,9 @@ class DaemonLoop {
   std::vector<std::string> last_warnings_;
   std::string last_status_;
   std::string last_sent_status_;
+  std::unique_ptr<StatusBoard> board_;
+  std::unique_ptr<HttpServer> http_;  // after |board_|: stopped before it goes
+  std::optional<HttpConfig> http_config_;
 };
 
 }  // namespace shihyo

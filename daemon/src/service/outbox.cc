@@ -66,11 +66,11 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
     Status marked;
     if (s.ok()) {
       marked = store_->MarkSent(m.id, now, attempts, NoteRefused(notifier, m, &report));
-      ++report.sent;
+      ++report.sent, ++report.sent_by[m.receiver];
       spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", LogSafe(m.id),
                    LogSafe(m.receiver), attempts, LogSafe(m.summary));
     } else {
-      report.errors.push_back(m.receiver + ": " + s.message());
+      ++report.failed_by[m.receiver], report.errors.push_back(m.receiver + ": " + s.message());
       bool too_old = now - m.created_at >= config_.max_age;
       if (!s.IsUnavailable() || too_old) {
         std::string why = s.IsUnavailable() ? "gave up after " + std::to_string(attempts) +

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct DeliveryReport {
   std::vector<std::string> errors;    // one line per failed attempt
   // Sent, but some recipients refused: "id (receiver): addr (550 …), …".
   std::vector<std::string> partially_refused;
+  std::map<std::string, int> sent_by, failed_by;  // by receiver: sent, failed attempts
 };
 
 // The delay before attempt |attempts| + 1: initial × 2^(attempts-1), capped

@@ -214,6 +214,19 @@ Result<int> OutboxStore::PendingCount() {
   return n;
 }
 
+Result<std::map<std::pair<std::string, std::string>, int>> OutboxStore::CountByReceiver() {
+  std::map<std::pair<std::string, std::string>, int> counts;
+  Status st = GuardSqlite(c_->path, "count messages", [&]() -> Status {
+    SQLite::Statement q(c_->db, "SELECT receiver, status, count(*) FROM outbox GROUP BY 1, 2");
+    while (q.executeStep()) {
+      counts[{q.getColumn(0).getString(), q.getColumn(1).getString()}] = q.getColumn(2).getInt();
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return counts;
+}
+
 Result<std::optional<TimePoint>> OutboxStore::NextAttempt() {
   std::optional<TimePoint> next;
   Status st = GuardSqlite(c_->path, "next attempt", [&]() -> Status {

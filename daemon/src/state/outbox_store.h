@@ -4,8 +4,10 @@
 // instance per thread; borrows StateStore's connection.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -48,6 +50,8 @@ class OutboxStore {
   Result<int> Requeue(const std::vector<std::string>& ids, TimePoint now);
   // Pending messages, and when the earliest of them is due.
   Result<int> PendingCount();
+  // Messages by (receiver, status), for the status page and /metrics.
+  Result<std::map<std::pair<std::string, std::string>, int>> CountByReceiver();
   Result<std::optional<TimePoint>> NextAttempt();
 
  private:
