@@ -1,6 +1,7 @@
 // `shihyo check`, `shihyo eval` and `shihyo test`: trusting a rule edit
 // before the daemon picks it up.
 #include <memory>
+#include <optional>
 
 #include "cli/cli_tools.h"
 #include "eval/eval_report.h"
@@ -61,17 +62,34 @@ int RunEval(const EvalOptions& opts, CliContext& ctx) {
   if (!store.ok()) return ReportError(ctx, store.status());
   Result<std::vector<Plan>> plans = (*store)->LoadPlans();
   if (!plans.ok()) return ReportError(ctx, plans.status());
-  EvalResult result = Evaluate(rules, *plans, now);
-  if (opts.format == "json") {
-    ctx.out << EvalJson(result, now, rules.rules.size()).dump(2) << "\n";
-  } else {
-    ctx.out << RenderEvalText(result, now, rules.rules.size());
-  }
-  if (!opts.fail_on.empty()) {
-    Severity threshold = *SeverityFromName(opts.fail_on);
-    for (const Finding& f : result.findings) {
-      if (f.severity >= threshold) return kExitFailure;
+  // One plan at a time, written as it is evaluated: memory holds the
+  // indicators and one plan's findings, not the whole report.
+  std::optional<Severity> worst;
+  auto note = [&](const std::vector<Finding>& findings) {
+    for (const Finding& f : findings) {
+      if (!worst || f.severity > *worst) worst = f.severity;
     }
+  };
+  if (opts.format == "json") {
+    EvalJsonWriter writer(ctx.out, now, rules.rules.size());
+    writer.Finish(EvaluateEachPlan(rules, &*plans, now,
+                                   [&](const Plan& plan, std::vector<Finding>& findings) {
+                                     writer.AddPlan(plan, findings);
+                                     note(findings);
+                                   }));
+  } else {
+    EvalTextWriter writer(ctx.out, now, rules.rules.size());
+    std::vector<const Finding*> mine;
+    writer.Finish(EvaluateEachPlan(rules, &*plans, now,
+                                   [&](const Plan& plan, std::vector<Finding>& findings) {
+                                     mine.clear();
+                                     for (const Finding& f : findings) mine.push_back(&f);
+                                     writer.AddPlan(plan, mine);
+                                     note(findings);
+                                   }));
+  }
+  if (!opts.fail_on.empty() && worst && *worst >= *SeverityFromName(opts.fail_on)) {
+    return kExitFailure;
   }
   return kExitOk;
 }

@@ -53,25 +53,42 @@ nlohmann::json FindingJson(const Finding& f) {
   return j;
 }
 
+namespace {
+
+// Applies the overrides of |rules| to |plan|, counting per override the
+// indicators it matched in |matched|.
+void ApplyOverridesTo(const RuleSet& rules, Plan* plan, std::vector<size_t>* matched) {
+  matched->resize(rules.overrides.size());
+  for (size_t i = 0; i < rules.overrides.size(); ++i) {
+    const IndicatorOverride& o = rules.overrides[i];
+    for (Indicator& ind : plan->indicators) {
+      if (!Matches(o.select, ind)) continue;
+      ++(*matched)[i];
+      if (o.direction) ind.direction = *o.direction;
+      if (o.aggregation) ind.aggregation = *o.aggregation;
+      for (const auto& [k, v] : o.labels) ind.labels[k] = v;
+    }
+  }
+}
+
+void OverrideWarnings(const RuleSet& rules, const std::vector<size_t>& matched,
+                      std::vector<std::string>* warnings) {
+  for (size_t i = 0; i < rules.overrides.size(); ++i) {
+    if (i < matched.size() && matched[i] > 0) continue;
+    const IndicatorOverride& o = rules.overrides[i];
+    warnings->push_back(o.file + ":" + std::to_string(o.line) +
+                        ": override matches no indicator in the store");
+  }
+}
+
+}  // namespace
+
 std::vector<Plan> ApplyOverrides(const RuleSet& rules, const std::vector<Plan>& plans,
                                  std::vector<std::string>* warnings) {
   std::vector<Plan> out = plans;
-  for (const IndicatorOverride& o : rules.overrides) {
-    int matched = 0;
-    for (Plan& plan : out) {
-      for (Indicator& ind : plan.indicators) {
-        if (!Matches(o.select, ind)) continue;
-        ++matched;
-        if (o.direction) ind.direction = *o.direction;
-        if (o.aggregation) ind.aggregation = *o.aggregation;
-        for (const auto& [k, v] : o.labels) ind.labels[k] = v;
-      }
-    }
-    if (matched == 0 && warnings) {
-      warnings->push_back(o.file + ":" + std::to_string(o.line) +
-                          ": override matches no indicator in the store");
-    }
-  }
+  std::vector<size_t> matched(rules.overrides.size());
+  for (Plan& plan : out) ApplyOverridesTo(rules, &plan, &matched);
+  if (warnings) OverrideWarnings(rules, matched, warnings);
   return out;
 }
 
@@ -203,40 +220,62 @@ Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* me
 
 }  // namespace
 
-EvalResult Evaluate(const RuleSet& rules, const std::vector<Plan>& plans, TimePoint now) {
-  EvalResult result;
-  auto snapshot =
-      std::make_shared<std::vector<Plan>>(ApplyOverrides(rules, plans, &result.warnings));
-  result.snapshot = snapshot;
-  const std::vector<Plan>& effective = *snapshot;
-  for (size_t r = 0; r < rules.rules.size(); ++r) {
-    const Rule& rule = rules.rules[r];
-    std::vector<const Indicator*> selected;
-    for (const Plan& plan : effective) {
-      for (const Indicator& ind : plan.indicators) {
-        if (Selects(rule.select, rule.exclude, ind)) selected.push_back(&ind);
-      }
+namespace {
+
+// The findings of |rules| about the indicators of |plan|, in report order.
+std::vector<Finding> EvaluatePlan(const RuleSet& rules, const Plan& plan, TimePoint now) {
+  std::vector<Finding> findings;
+  std::vector<const Indicator*> selected;
+  std::vector<RawFinding> raw;
+  for (const Rule& rule : rules.rules) {
+    selected.clear();
+    for (const Indicator& ind : plan.indicators) {
+      if (Selects(rule.select, rule.exclude, ind)) selected.push_back(&ind);
     }
-    std::vector<RawFinding> raw;
+    if (selected.empty()) continue;
+    raw.clear();
     RunCheck(rule, selected, now, &raw);
     std::shared_ptr<const MessageTemplate> message =
         rule.message ? rule.message : DefaultTemplate(rule.check);
-    for (const RawFinding& rf : raw) result.findings.push_back(Build(rule, rf, message.get()));
+    for (const RawFinding& rf : raw) findings.push_back(Build(rule, rf, message.get()));
   }
-  // Stable order for reports and tests: plan, table order, year, then rule order.
-  std::vector<std::string> plan_order;
-  for (const Plan& p : plans) plan_order.push_back(p.name);
-  auto plan_index = [&](const std::string& name) {
-    return std::find(plan_order.begin(), plan_order.end(), name) - plan_order.begin();
-  };
-  std::stable_sort(result.findings.begin(), result.findings.end(),
-                   [&](const Finding& a, const Finding& b) {
-                     auto pa = plan_index(a.plan), pb = plan_index(b.plan);
-                     if (pa != pb) return pa < pb;
-                     if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
-                     return a.fiscal_year.value_or(0) < b.fiscal_year.value_or(0);
-                   });
+  // Stable order for reports and tests: table order, year, then rule order.
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
+    return a.fiscal_year.value_or(0) < b.fiscal_year.value_or(0);
+  });
+  return findings;
+}
+
+}  // namespace
+
+std::vector<std::string> EvaluateEachPlan(const RuleSet& rules, std::vector<Plan>* plans,
+                                          TimePoint now, const PlanFindingsSink& sink) {
+  std::vector<size_t> matched(rules.overrides.size());
+  for (Plan& plan : *plans) {
+    ApplyOverridesTo(rules, &plan, &matched);
+    std::vector<Finding> findings = EvaluatePlan(rules, plan, now);
+    sink(plan, findings);
+  }
+  std::vector<std::string> warnings;
+  OverrideWarnings(rules, matched, &warnings);
+  return warnings;
+}
+
+EvalResult Evaluate(const RuleSet& rules, std::vector<Plan>&& plans, TimePoint now) {
+  EvalResult result;
+  auto snapshot = std::make_shared<std::vector<Plan>>(std::move(plans));
+  result.snapshot = snapshot;
+  result.warnings =
+      EvaluateEachPlan(rules, snapshot.get(), now, [&](const Plan&, std::vector<Finding>& f) {
+        result.findings.insert(result.findings.end(), std::make_move_iterator(f.begin()),
+                               std::make_move_iterator(f.end()));
+      });
   return result;
+}
+
+EvalResult Evaluate(const RuleSet& rules, const std::vector<Plan>& plans, TimePoint now) {
+  return Evaluate(rules, std::vector<Plan>(plans), now);
 }
 
 }  // namespace shihyo
