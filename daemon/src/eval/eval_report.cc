@@ -3,6 +3,7 @@
 #include <map>
 #include <sstream>
 
+#include "eval/finding_json.h"
 #include "model/value_parser.h"
 
 namespace shihyo {
@@ -57,21 +58,13 @@ EvalJsonWriter::EvalJsonWriter(std::ostream& out, TimePoint now, size_t rule_cou
 void EvalJsonWriter::AddPlan(const Plan&, const std::vector<Finding>& findings) {
   std::string text;
   for (const Finding& f : findings) {
-    // Nested two levels deep: the finding's own lines indented by four more
-    // spaces. Strings escape their newlines, so every '\n' is structure.
-    text = FindingJson(f).dump(2);
-    out_ << (total_ == 0 ? "\n    " : ",\n    ");
-    size_t start = 0;
-    for (size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
-      out_.write(text.data() + start, static_cast<std::streamsize>(nl + 1 - start));
-      out_ << "    ";
-      start = nl + 1;
-    }
-    out_.write(text.data() + start, static_cast<std::streamsize>(text.size() - start));
+    text += total_ == 0 ? "\n    " : ",\n    ";
+    AppendFindingJson(f, 2, &text);  // in "findings", in the document
     ++total_;
     ++by_severity_[SeverityName(f.severity)];
     ++by_check_[f.check];
   }
+  out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void EvalJsonWriter::Finish(const std::vector<std::string>& warnings) {
