@@ -92,6 +92,34 @@ TEST_CASE("store: re-importing the same table writes nothing", "[store]") {
   CHECK((*(*watcher)->LoadPlans())[0].imported_at == "2026-11-28T00:00:00Z");
 }
 
+TEST_CASE("store: re-import restores cells another tool edited, raw text unchanged", "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  REQUIRE(store->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+  std::string before;
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    before = db.execAndGet(
+                   "SELECT group_concat(quote(value) || quote(unit) || quote(annotated), ',')"
+                   " FROM observations")
+                 .getString();
+    // Same raw text, other parsed values: only the compare of every column sees it.
+    db.exec("UPDATE observations SET value = value + 1 WHERE value IS NOT NULL");
+    db.exec("UPDATE observations SET unit = '' WHERE unit IS NULL");
+    db.exec("UPDATE observations SET annotated = '0' WHERE annotated = 0");
+  }
+  auto again = store->Import({Kamaishi()}, "2026-11-29T00:00:00Z");
+  REQUIRE(again.ok());
+  CHECK((*again)[0].changed);
+  CHECK((*again)[0].cells_changed == 0);  // no raw cell changed: no history
+  SQLite::Database db(path);
+  CHECK(db.execAndGet("SELECT group_concat(quote(value) || quote(unit) || quote(annotated), ',')"
+                      " FROM observations")
+            .getString() == before);
+  CHECK_FALSE((*store->Import({Kamaishi()}, "2026-11-30T00:00:00Z"))[0].changed);
+}
+
 TEST_CASE("store: a corrected table updates only the changed cells and records them", "[store]") {
   TempDir dir;
   auto store = OpenRw(dir.File("s.db"));

@@ -16,6 +16,7 @@ namespace shihyo {
 
 struct CellValue;
 struct Inference;
+struct ObservationRow;
 
 struct PendingChange {
   std::string indicator;
@@ -57,8 +58,11 @@ class IndicatorRows {
   void BindExtra(SQLite::Statement& st, int first, const TableIndicator& ind);
   void UpdateIfChanged(int64_t id, const std::string& old_target, const TableIndicator& ind,
                        int ordinal, const CellValue& target, const Inference& inf);
-  void BindObservation(SQLite::Statement& st, const TableIndicator& ind, size_t i);
+  void BindObservation(SQLite::Statement& st, const ObservationRow& row);
   void SyncObservations(int64_t indicator_id, const TableIndicator& ind);
+  void WriteObservations(int64_t indicator_id, const TableIndicator& ind,
+                         const std::vector<ObservationRow>& rows, const std::set<int>& held,
+                         std::map<int, std::string>* existing);
   void SyncExtras(int64_t indicator_id, const TableIndicator& ind);
   void SyncNotes(int64_t indicator_id, const TableIndicator& ind);
   void Replace(const char* table, int64_t indicator_id);
