@@ -29,9 +29,9 @@ void ImportProgress::AddChange(const std::string& indicator, std::optional<int> 
   changes.push_back(PendingChange{indicator, fy, std::move(old_raw), std::move(new_raw)});
 }
 
-IndicatorRows::IndicatorRows(SQLite::Database& db, const ProgressTable& table,
-                             ImportProgress* progress)
-    : db_(db), table_(table), years_(table.fiscal_years), p_(progress) {}
+IndicatorRows::IndicatorRows(SQLite::Database& db, StatementCache* statements,
+                             const ProgressTable& table, ImportProgress* progress)
+    : db_(db), table_(table), years_(table.fiscal_years), p_(progress), statements_(statements) {}
 
 namespace {
 
@@ -362,7 +362,7 @@ void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind) {
   }
 }
 
-SQLite::Statement& IndicatorRows::Prepared(const std::string& sql) {
+SQLite::Statement& StatementCache::Get(const std::string& sql) {
   std::unique_ptr<SQLite::Statement>& st = statements_[sql];
   if (!st) {
     st = std::make_unique<SQLite::Statement>(db_, sql);
@@ -371,6 +371,10 @@ SQLite::Statement& IndicatorRows::Prepared(const std::string& sql) {
     st->clearBindings();
   }
   return *st;
+}
+
+void StatementCache::ResetAll() {
+  for (auto& [sql, st] : statements_) st->reset();
 }
 
 void IndicatorRows::Replace(const char* table, int64_t indicator_id) {

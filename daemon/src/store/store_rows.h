@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "import/progress_table.h"
@@ -35,6 +36,21 @@ struct ImportProgress {
                  std::optional<std::string> old_raw, std::optional<std::string> new_raw);
 };
 
+// Statements prepared once per import and reset (bindings cleared) for each
+// use: preparing every statement for every row or table made SQLite's parser
+// a large part of an import's time.
+class StatementCache {
+ public:
+  explicit StatementCache(SQLite::Database& db) : db_(db) {}
+  SQLite::Statement& Get(const std::string& sql);
+  // Resets every statement, ending the reads still open.
+  void ResetAll();
+
+ private:
+  SQLite::Database& db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
 // Parses a cell of |table|: the layout's words (なし → none) first, then
 // ParseCell; a bare number takes |unit| (the indicator's).
 CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
@@ -47,7 +63,8 @@ std::optional<double> ParseRate(const std::string& raw);
 // cells that changed in |progress|. |db| and |table| must outlive it.
 class IndicatorRows {
  public:
-  IndicatorRows(SQLite::Database& db, const ProgressTable& table, ImportProgress* progress);
+  IndicatorRows(SQLite::Database& db, StatementCache* statements, const ProgressTable& table,
+                ImportProgress* progress);
 
   // Writes |ind| as row |ordinal| of measure |measure_id|.
   void Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal);
@@ -66,15 +83,13 @@ class IndicatorRows {
   void SyncExtras(int64_t indicator_id, const TableIndicator& ind);
   void SyncNotes(int64_t indicator_id, const TableIndicator& ind);
   void Replace(const char* table, int64_t indicator_id);
-  // |sql| prepared once per import and reset for each use: preparing every
-  // statement for every row made SQLite's parser most of an import's time.
-  SQLite::Statement& Prepared(const std::string& sql);
+  SQLite::Statement& Prepared(const std::string& sql) { return statements_->Get(sql); }
 
   SQLite::Database& db_;
   const ProgressTable& table_;
   const std::vector<int>& years_;
   ImportProgress* p_;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  StatementCache* statements_;
 };
 
 }  // namespace shihyo
