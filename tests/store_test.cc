@@ -120,6 +120,39 @@ TEST_CASE("store: re-import restores cells another tool edited, raw text unchang
   CHECK_FALSE((*store->Import({Kamaishi()}, "2026-11-30T00:00:00Z"))[0].changed);
 }
 
+TEST_CASE("store: ForEachPlan hands over the plans of LoadPlans one at a time", "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  ProgressTable other = Kamaishi();
+  other.title += "（別計画）";
+  other.projects.resize(1);
+  REQUIRE(store->Import({Kamaishi(), other}, "2026-11-28T00:00:00Z").ok());
+  std::vector<Plan> all = *store->LoadPlans();
+  std::vector<Plan> each;
+  REQUIRE(store->ForEachPlan([&](Plan&& p) { each.push_back(std::move(p)); }).ok());
+  REQUIRE(each.size() == 2);
+  REQUIRE(all.size() == 2);
+  for (size_t i = 0; i < all.size(); ++i) {
+    CHECK(each[i].name == all[i].name);
+    REQUIRE(each[i].indicators.size() == all[i].indicators.size());
+    for (size_t k = 0; k < all[i].indicators.size(); ++k) {
+      const Indicator& a = all[i].indicators[k];
+      const Indicator& b = each[i].indicators[k];
+      CHECK(b.name == a.name);
+      CHECK(b.footnotes == a.footnotes);
+      CHECK(b.planned.size() == a.planned.size());
+      CHECK(b.notes.size() == a.notes.size());
+      REQUIRE(b.observations.size() == a.observations.size());
+      for (size_t y = 0; y < a.observations.size(); ++y) {
+        CHECK(b.observations[y].raw == a.observations[y].raw);
+        CHECK(b.observations[y].cell.value == a.observations[y].cell.value);
+      }
+    }
+  }
+  CHECK(each[1].indicators.size() < each[0].indicators.size());
+}
+
 TEST_CASE("store: a corrected table updates only the changed cells and records them", "[store]") {
   TempDir dir;
   auto store = OpenRw(dir.File("s.db"));

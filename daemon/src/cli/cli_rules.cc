@@ -1,5 +1,6 @@
 // `shihyo check`, `shihyo eval` and `shihyo test`: trusting a rule edit
 // before the daemon picks it up.
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -60,34 +61,38 @@ int RunEval(const EvalOptions& opts, CliContext& ctx) {
   if (!LoadOrReport(opts.rules, ctx, &rules)) return kExitFailure;
   auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadOnly);
   if (!store.ok()) return ReportError(ctx, store.status());
-  Result<std::vector<Plan>> plans = (*store)->LoadPlans();
-  if (!plans.ok()) return ReportError(ctx, plans.status());
-  // One plan at a time, written as it is evaluated: memory holds the
-  // indicators and one plan's findings, not the whole report.
+  // One plan at a time, loaded, evaluated and written: memory holds one
+  // plan's indicators and findings, not the store or the whole report. A
+  // store row that cannot be read stops the report there, with its error.
+  PlanEvaluator evaluator(rules, now);
   std::optional<Severity> worst;
-  auto note = [&](const std::vector<Finding>& findings) {
-    for (const Finding& f : findings) {
-      if (!worst || f.severity > *worst) worst = f.severity;
-    }
+  auto each = [&](const std::function<void(const Plan&, const std::vector<Finding>&)>& write) {
+    return (*store)->ForEachPlan([&](Plan&& plan) {
+      std::vector<Finding> findings = evaluator.Evaluate(&plan);
+      write(plan, findings);
+      for (const Finding& f : findings) {
+        if (!worst || f.severity > *worst) worst = f.severity;
+      }
+    });
   };
+  Status loaded;
   if (opts.format == "json") {
     EvalJsonWriter writer(ctx.out, now, rules.rules.size());
-    writer.Finish(EvaluateEachPlan(rules, &*plans, now,
-                                   [&](const Plan& plan, std::vector<Finding>& findings) {
-                                     writer.AddPlan(plan, findings);
-                                     note(findings);
-                                   }));
+    loaded = each([&](const Plan& plan, const std::vector<Finding>& findings) {
+      writer.AddPlan(plan, findings);
+    });
+    if (loaded.ok()) writer.Finish(evaluator.Warnings());
   } else {
     EvalTextWriter writer(ctx.out, now, rules.rules.size());
     std::vector<const Finding*> mine;
-    writer.Finish(EvaluateEachPlan(rules, &*plans, now,
-                                   [&](const Plan& plan, std::vector<Finding>& findings) {
-                                     mine.clear();
-                                     for (const Finding& f : findings) mine.push_back(&f);
-                                     writer.AddPlan(plan, mine);
-                                     note(findings);
-                                   }));
+    loaded = each([&](const Plan& plan, const std::vector<Finding>& findings) {
+      mine.clear();
+      for (const Finding& f : findings) mine.push_back(&f);
+      writer.AddPlan(plan, mine);
+    });
+    if (loaded.ok()) writer.Finish(evaluator.Warnings());
   }
+  if (!loaded.ok()) return ReportError(ctx, loaded);
   if (!opts.fail_on.empty() && worst && *worst >= *SeverityFromName(opts.fail_on)) {
     return kExitFailure;
   }

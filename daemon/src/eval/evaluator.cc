@@ -306,18 +306,38 @@ std::vector<Finding> EvaluatePlan(const RuleSet& rules, const std::vector<RuleMe
 
 }  // namespace
 
+struct PlanEvaluator::Prepared {
+  std::vector<RuleMessage> messages;
+  std::vector<size_t> matched;  // per override, the indicators it matched
+};
+
+PlanEvaluator::PlanEvaluator(const RuleSet& rules, TimePoint now)
+    : rules_(rules), now_(now), prepared_(std::make_unique<Prepared>()) {
+  prepared_->messages = RuleMessages(rules);
+  prepared_->matched.resize(rules.overrides.size());
+}
+
+PlanEvaluator::~PlanEvaluator() = default;
+
+std::vector<Finding> PlanEvaluator::Evaluate(Plan* plan) {
+  ApplyOverridesTo(rules_, plan, &prepared_->matched);
+  return EvaluatePlan(rules_, prepared_->messages, *plan, now_);
+}
+
+std::vector<std::string> PlanEvaluator::Warnings() const {
+  std::vector<std::string> warnings;
+  OverrideWarnings(rules_, prepared_->matched, &warnings);
+  return warnings;
+}
+
 std::vector<std::string> EvaluateEachPlan(const RuleSet& rules, std::vector<Plan>* plans,
                                           TimePoint now, const PlanFindingsSink& sink) {
-  std::vector<size_t> matched(rules.overrides.size());
-  std::vector<RuleMessage> messages = RuleMessages(rules);
+  PlanEvaluator evaluator(rules, now);
   for (Plan& plan : *plans) {
-    ApplyOverridesTo(rules, &plan, &matched);
-    std::vector<Finding> findings = EvaluatePlan(rules, messages, plan, now);
+    std::vector<Finding> findings = evaluator.Evaluate(&plan);
     sink(plan, findings);
   }
-  std::vector<std::string> warnings;
-  OverrideWarnings(rules, matched, &warnings);
-  return warnings;
+  return evaluator.Warnings();
 }
 
 EvalResult Evaluate(const RuleSet& rules, std::vector<Plan>&& plans, TimePoint now) {

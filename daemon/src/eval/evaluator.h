@@ -41,6 +41,28 @@ using PlanFindingsSink = std::function<void(const Plan& plan, std::vector<Findin
 std::vector<std::string> EvaluateEachPlan(const RuleSet& rules, std::vector<Plan>* plans,
                                           TimePoint now, const PlanFindingsSink& sink);
 
+// EvaluateEachPlan for plans that come one at a time (IndicatorStore::
+// ForEachPlan), so that only one plan is in memory at a time.
+class PlanEvaluator {
+ public:
+  PlanEvaluator(const RuleSet& rules, TimePoint now);
+  ~PlanEvaluator();
+  PlanEvaluator(const PlanEvaluator&) = delete;
+  PlanEvaluator& operator=(const PlanEvaluator&) = delete;
+
+  // Applies the overrides to |plan| in place; its findings in report order,
+  // pointing into |plan|.
+  std::vector<Finding> Evaluate(Plan* plan);
+  // The warnings (as EvalResult::warnings) once every plan is evaluated.
+  std::vector<std::string> Warnings() const;
+
+ private:
+  struct Prepared;
+  const RuleSet& rules_;
+  TimePoint now_;
+  std::unique_ptr<Prepared> prepared_;
+};
+
 // |plans| with the overrides of |rules| applied (direction, aggregation, labels).
 // Adds a warning for each override that matches no indicator.
 std::vector<Plan> ApplyOverrides(const RuleSet& rules, const std::vector<Plan>& plans,
