@@ -162,6 +162,7 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
   q.bind(1, measure_id);
   q.bind(2, ind.name);
   int64_t id;
+  bool fresh = false;  // inserted now: it has no observations, values or notes yet
   if (q.executeStep()) {
     id = q.getColumn(0).getInt64();
     UpdateIfChanged(id, q.getColumn(1).getString(), ind, ordinal, target, inf);
@@ -175,14 +176,15 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
     BindIndicator(ins, 3, ind, ordinal, target, inf);
     ins.exec();
     id = db_.getLastInsertRowid();
+    fresh = true;
     p_->result.changed = true;
     ++p_->result.indicators_added;
     if (!ind.target_raw.empty())
       p_->AddChange(ind.name, std::nullopt, std::nullopt, ind.target_raw);
   }
   p_->seen_indicators.insert(id);
-  SyncObservations(id, ind);
-  SyncExtras(id, ind);
+  SyncObservations(id, ind, fresh);
+  SyncExtras(id, ind, fresh);
 }
 
 // One observation as the upsert writes it (parameters 3…10).
@@ -231,7 +233,7 @@ void IndicatorRows::BindObservation(SQLite::Statement& st, const ObservationRow&
   BindOptional(st, 10, row.rate_value);
 }
 
-void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator& ind) {
+void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator& ind, bool fresh) {
   std::vector<ObservationRow> rows(years_.size());
   for (size_t i = 0; i < years_.size(); ++i) {
     rows[i].raw = ind.actual_raw[i];
@@ -241,7 +243,7 @@ void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator&
   }
   std::map<int, std::string> existing;  // fiscal year → raw
   std::set<int> held;                   // the years whose row already holds the cell
-  {
+  if (!fresh) {
     SQLite::Statement& q = Prepared(
         "SELECT fiscal_year, raw, value, unit, status, annotated, parse_error,"
         " reported_rate_raw, reported_rate FROM observations WHERE indicator_id = ?");
@@ -311,16 +313,18 @@ std::optional<double> ParseRate(const std::string& raw) {
   return q->value;
 }
 
-void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind) {
+void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind, bool fresh) {
   std::vector<std::string> want, have;
   for (const TableYearValue& v : ind.planned) {
     want.push_back(std::to_string(v.year.year) + "\t" + YearKindName(v.year.kind) + "\t" + v.raw);
   }
-  SQLite::Statement& q = Prepared(
-      "SELECT year || char(9) || year_kind || char(9) || raw FROM planned_values"
-      " WHERE indicator_id = ? ORDER BY ordinal");
-  q.bind(1, indicator_id);
-  while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  if (!fresh) {
+    SQLite::Statement& q = Prepared(
+        "SELECT year || char(9) || year_kind || char(9) || raw FROM planned_values"
+        " WHERE indicator_id = ? ORDER BY ordinal");
+    q.bind(1, indicator_id);
+    while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  }
   if (want != have) {
     Replace("planned_values", indicator_id);
     SQLite::Statement& ins = Prepared(
@@ -336,17 +340,19 @@ void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind) 
       ins.reset();
     }
   }
-  SyncNotes(indicator_id, ind);
+  SyncNotes(indicator_id, ind, fresh);
 }
 
-void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind) {
+void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind, bool fresh) {
   std::vector<std::string> want, have;
   for (const TableNote& n : ind.notes) want.push_back(n.label + "\t" + n.text);
-  SQLite::Statement& q = Prepared(
-      "SELECT label || char(9) || text FROM indicator_notes WHERE indicator_id = ?"
-      " ORDER BY ordinal");
-  q.bind(1, indicator_id);
-  while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  if (!fresh) {
+    SQLite::Statement& q = Prepared(
+        "SELECT label || char(9) || text FROM indicator_notes WHERE indicator_id = ?"
+        " ORDER BY ordinal");
+    q.bind(1, indicator_id);
+    while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  }
   if (want == have) return;
   Replace("indicator_notes", indicator_id);
   SQLite::Statement& ins = Prepared(

@@ -76,12 +76,13 @@ class IndicatorRows {
   void UpdateIfChanged(int64_t id, const std::string& old_target, const TableIndicator& ind,
                        int ordinal, const CellValue& target, const Inference& inf);
   void BindObservation(SQLite::Statement& st, const ObservationRow& row);
-  void SyncObservations(int64_t indicator_id, const TableIndicator& ind);
+  // |fresh|: the indicator was inserted by this import, so nothing to read.
+  void SyncObservations(int64_t indicator_id, const TableIndicator& ind, bool fresh);
   void WriteObservations(int64_t indicator_id, const TableIndicator& ind,
                          const std::vector<ObservationRow>& rows, const std::set<int>& held,
                          std::map<int, std::string>* existing);
-  void SyncExtras(int64_t indicator_id, const TableIndicator& ind);
-  void SyncNotes(int64_t indicator_id, const TableIndicator& ind);
+  void SyncExtras(int64_t indicator_id, const TableIndicator& ind, bool fresh);
+  void SyncNotes(int64_t indicator_id, const TableIndicator& ind, bool fresh);
   void Replace(const char* table, int64_t indicator_id);
   SQLite::Statement& Prepared(const std::string& sql) { return statements_->Get(sql); }
 
