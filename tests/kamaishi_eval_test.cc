@@ -2,12 +2,19 @@
 // 2026-11-28, `shihyo eval --format json` finds what a careful reader finds,
 // and none of what a naive script gets wrong.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "cli/cli.h"
+#include "eval/eval_report.h"
+#include "eval/evaluator.h"
+#include "eval/finding_json.h"
+#include "eval/rule_loader.h"
 #include "fakes.h"
+#include "store/store.h"
 
 namespace shihyo {
 namespace {
@@ -168,6 +175,100 @@ TEST_CASE("kamaishi: fingerprints are stable across runs and unchanged re-import
   for (const auto& f : a.doc()["findings"]) fa.push_back(f["fingerprint"]);
   for (const auto& f : b.doc()["findings"]) fb.push_back(f["fingerprint"]);
   CHECK(fa == fb);
+}
+
+// The evaluation of the bundled table, held whole (Evaluate, as the daemon does).
+struct KamaishiResult {
+  TempDir dir;
+  RuleSet rules;
+  EvalResult result;
+  TimePoint now = *ParseTime("2026-11-28");
+  KamaishiResult() {
+    std::ostringstream out, err;
+    std::string db = dir.File("store.db");
+    REQUIRE(RunCli({"import", "--db", db, KamaishiPath()}, out, err) == 0);
+    RuleLoad load = LoadRuleDir(SourcePath("rules"));
+    REQUIRE(load.ok());
+    rules = std::move(load.rules);
+    auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadOnly);
+    REQUIRE(store.ok());
+    Result<std::vector<Plan>> plans = (*store)->LoadPlans();
+    REQUIRE(plans.ok());
+    result = Evaluate(rules, *plans, now);
+    REQUIRE(result.findings.size() > 50);
+  }
+};
+
+TEST_CASE("kamaishi: the streamed JSON and text are the documents, byte for byte", "[kamaishi]") {
+  KamaishiResult k;
+  std::string dom = EvalJson(k.result, k.now, k.rules.rules.size()).dump(2) + "\n";
+  std::ostringstream json;
+  EvalJsonWriter writer(json, k.now, k.rules.rules.size());
+  // Two halves, as two plans would come.
+  size_t half = k.result.findings.size() / 2;
+  std::vector<Finding> first(k.result.findings.begin(), k.result.findings.begin() + half);
+  std::vector<Finding> second(k.result.findings.begin() + half, k.result.findings.end());
+  writer.AddPlan(k.result.snapshot->front(), first);
+  writer.AddPlan(k.result.snapshot->front(), second);
+  writer.Finish(k.result.warnings);
+  CHECK(json.str() == dom);
+
+  std::ostringstream empty;
+  EvalJsonWriter none(empty, k.now, 3);
+  none.Finish({"w"});
+  CHECK(empty.str() == EvalJson(EvalResult{nullptr, {}, {"w"}}, k.now, 3).dump(2) + "\n");
+
+  // The CLI's text, written plan by plan, is RenderEvalText of the whole result.
+  std::ostringstream text, err;
+  REQUIRE(RunCli({"eval", "--db", k.dir.File("store.db"), "--rules", SourcePath("rules"), "--now",
+                  "2026-11-28"},
+                 text, err) == 0);
+  CHECK(text.str() == RenderEvalText(k.result, k.now, k.rules.rules.size()));
+}
+
+TEST_CASE("kamaishi: a finding's JSON written directly is its dump at any depth", "[kamaishi]") {
+  KamaishiResult k;
+  for (const Finding& f : k.result.findings) {
+    std::string direct;
+    AppendFindingJson(f, 0, &direct);
+    REQUIRE(direct == FindingJson(f).dump(2));
+  }
+  Finding f = k.result.findings.front();
+  // Text to escape, figures of every kind (a repeated name keeps the last),
+  // empty and null fields, no source.
+  f.message = "tab\there \"quoted\" back\\slash \x01 \x7f 改行\n";
+  f.labels = {{"a\"b", "c\nd"}, {"team", "子ども"}};
+  f.related = {"x", "y\"z"};
+  f.figures = {{"b", 1.5},
+               {"a", std::string("t")},
+               {"b", 2.0},
+               {"inf", std::numeric_limits<double>::infinity()},
+               {"nan", std::nan("")},
+               {"tiny", 1e-7},
+               {"big", 1e300},
+               {"frac", 0.1 + 0.2},
+               {"neg", -3.25}};
+  f.project.clear();
+  f.measure.clear();
+  f.department.clear();
+  f.fiscal_year.reset();
+  for (int depth : {0, 2, 5}) {
+    std::string direct;
+    AppendFindingJson(f, depth, &direct);
+    nlohmann::json wrapped = FindingJson(f);
+    for (int d = 0; d < depth; ++d) wrapped = nlohmann::json::array({wrapped});
+    std::string dumped = wrapped.dump(2);
+    size_t open = dumped.find('{');
+    size_t close = dumped.rfind('}');
+    CHECK(direct == dumped.substr(open, close + 1 - open));
+  }
+  f.source = nullptr;
+  std::string direct;
+  AppendFindingJson(f, 1, &direct);
+  CHECK(direct == nlohmann::json::array({FindingJson(f)}).dump(2).substr(4, direct.size()));
+  // Not UTF-8: the same error as dump().
+  f.indicator = "\xff\xfe";
+  CHECK_THROWS_AS(AppendFindingJson(f, 0, &direct), nlohmann::json::type_error);
 }
 
 }  // namespace

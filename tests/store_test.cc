@@ -92,6 +92,67 @@ TEST_CASE("store: re-importing the same table writes nothing", "[store]") {
   CHECK((*(*watcher)->LoadPlans())[0].imported_at == "2026-11-28T00:00:00Z");
 }
 
+TEST_CASE("store: re-import restores cells another tool edited, raw text unchanged", "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  REQUIRE(store->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+  std::string before;
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    before = db.execAndGet(
+                   "SELECT group_concat(quote(value) || quote(unit) || quote(annotated), ',')"
+                   " FROM observations")
+                 .getString();
+    // Same raw text, other parsed values: only the compare of every column sees it.
+    db.exec("UPDATE observations SET value = value + 1 WHERE value IS NOT NULL");
+    db.exec("UPDATE observations SET unit = '' WHERE unit IS NULL");
+    db.exec("UPDATE observations SET annotated = '0' WHERE annotated = 0");
+  }
+  auto again = store->Import({Kamaishi()}, "2026-11-29T00:00:00Z");
+  REQUIRE(again.ok());
+  CHECK((*again)[0].changed);
+  CHECK((*again)[0].cells_changed == 0);  // no raw cell changed: no history
+  SQLite::Database db(path);
+  CHECK(db.execAndGet("SELECT group_concat(quote(value) || quote(unit) || quote(annotated), ',')"
+                      " FROM observations")
+            .getString() == before);
+  CHECK_FALSE((*store->Import({Kamaishi()}, "2026-11-30T00:00:00Z"))[0].changed);
+}
+
+TEST_CASE("store: ForEachPlan hands over the plans of LoadPlans one at a time", "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  ProgressTable other = Kamaishi();
+  other.title += "（別計画）";
+  other.projects.resize(1);
+  REQUIRE(store->Import({Kamaishi(), other}, "2026-11-28T00:00:00Z").ok());
+  std::vector<Plan> all = *store->LoadPlans();
+  std::vector<Plan> each;
+  REQUIRE(store->ForEachPlan([&](Plan&& p) { each.push_back(std::move(p)); }).ok());
+  REQUIRE(each.size() == 2);
+  REQUIRE(all.size() == 2);
+  for (size_t i = 0; i < all.size(); ++i) {
+    CHECK(each[i].name == all[i].name);
+    REQUIRE(each[i].indicators.size() == all[i].indicators.size());
+    for (size_t k = 0; k < all[i].indicators.size(); ++k) {
+      const Indicator& a = all[i].indicators[k];
+      const Indicator& b = each[i].indicators[k];
+      CHECK(b.name == a.name);
+      CHECK(b.footnotes == a.footnotes);
+      CHECK(b.planned.size() == a.planned.size());
+      CHECK(b.notes.size() == a.notes.size());
+      REQUIRE(b.observations.size() == a.observations.size());
+      for (size_t y = 0; y < a.observations.size(); ++y) {
+        CHECK(b.observations[y].raw == a.observations[y].raw);
+        CHECK(b.observations[y].cell.value == a.observations[y].cell.value);
+      }
+    }
+  }
+  CHECK(each[1].indicators.size() < each[0].indicators.size());
+}
+
 TEST_CASE("store: a corrected table updates only the changed cells and records them", "[store]") {
   TempDir dir;
   auto store = OpenRw(dir.File("s.db"));

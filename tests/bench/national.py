@@ -34,7 +34,9 @@ NOW = "2026-11-28"
 
 
 def measure(cmd, stdout=subprocess.DEVNULL, stdin=None):
-    """Runs |cmd|; returns (seconds, peak RSS in MB, exit code) of that process alone."""
+    """Runs |cmd|; returns (seconds, peak RSS in MB, exit code, CPU seconds) of that
+    process alone. The CPU time (user + system) is what to compare on a shared
+    machine, where the elapsed time also counts the waits for a core."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin)
     err_reader = threading.Thread(target=proc.stderr.read, daemon=True)
@@ -42,7 +44,7 @@ def measure(cmd, stdout=subprocess.DEVNULL, stdin=None):
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.monotonic() - start
-    return elapsed, usage.ru_maxrss / 1024.0, proc.returncode
+    return elapsed, usage.ru_maxrss / 1024.0, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def free_port():
@@ -66,18 +68,21 @@ class Table:
     def __init__(self):
         self.rows = []
 
-    def add(self, n, what, seconds=None, rss=None, note=""):
-        self.rows.append((n, what, seconds, rss, note))
+    def add(self, n, what, seconds=None, rss=None, note="", cpu=None):
+        self.rows.append((n, what, seconds, cpu, rss, note))
         sec = "%.3f" % seconds if seconds is not None else "—"
+        cs = "%.3f" % cpu if cpu is not None else "—"
         mb = "%.0f" % rss if rss is not None else "—"
-        print("  %-6s %-48s %10s s %8s MB  %s" % (n, what, sec, mb, note), flush=True)
+        print("  %-6s %-48s %10s s %8s s CPU %8s MB  %s" % (n, what, sec, cs, mb, note),
+              flush=True)
 
     def markdown(self):
-        out = ["| N | work | time (s) | peak RSS (MB) | note |", "|---|---|---|---|---|"]
-        for n, what, sec, rss, note in self.rows:
-            out.append("| %s | %s | %s | %s | %s |" % (
-                n, what, "%.3f" % sec if sec is not None else "—",
-                "%.0f" % rss if rss is not None else "—", note))
+        out = ["| N | work | time (s) | CPU (s) | peak RSS (MB) | note |",
+               "|---|---|---|---|---|---|"]
+        fmt = lambda v, f: f % v if v is not None else "—"
+        for n, what, sec, cpu, rss, note in self.rows:
+            out.append("| %s | %s | %s | %s | %s | %s |" % (
+                n, what, fmt(sec, "%.3f"), fmt(cpu, "%.3f"), fmt(rss, "%.0f"), note))
         return "\n".join(out)
 
 
@@ -162,7 +167,8 @@ route: {receiver: kodomo, group_by: [plan], group_wait: 0s}
         start = time.monotonic()
         daemon = Daemon(args.shihyo, config)
         i, (t, _) = daemon.wait_for(r"evaluated reason=")
-        table.add(n, "daemon: first cycle", t - start, rss_mb(daemon.proc.pid))
+        table.add(n, "daemon: first cycle", t - start, rss_mb(daemon.proc.pid),
+                  cpu=cpu_seconds(daemon.proc.pid))
         # Let the first digests go out, then change one cell of one municipality.
         j, _ = daemon.wait_for(r"message sent id=", after=i)
         time.sleep(2)
@@ -214,26 +220,26 @@ def bench_size(args, n, table):
         files = sorted(os.path.join(tables, f) for f in os.listdir(tables))
         cells = n * args.indicators * 5
         store = os.path.join(work, "store.db")
-        sec, rss, rc = measure([args.shihyo, "import", "--db", store] + files)
-        table.add(n, "import of all files (%d cells)" % cells, sec, rss, "exit %d" % rc)
-        sec, rss, rc = measure([args.shihyo, "import", "--db", store] + files)
-        table.add(n, "re-import of the unchanged files", sec, rss, "exit %d" % rc)
+        sec, rss, rc, cpu = measure([args.shihyo, "import", "--db", store] + files)
+        table.add(n, "import of all files (%d cells)" % cells, sec, rss, "exit %d" % rc, cpu)
+        sec, rss, rc, cpu = measure([args.shihyo, "import", "--db", store] + files)
+        table.add(n, "re-import of the unchanged files", sec, rss, "exit %d" % rc, cpu)
         out = os.path.join(work, "eval.json")
         with open(out, "wb") as f:
-            sec, rss, rc = measure([args.shihyo, "eval", "--db", store, "--rules", RULES,
-                                    "--now", NOW, "--format", "json"], stdout=f)
+            sec, rss, rc, cpu = measure([args.shihyo, "eval", "--db", store, "--rules", RULES,
+                                         "--now", NOW, "--format", "json"], stdout=f)
         table.add(n, "eval --format json", sec, rss,
-                  "%.0f MB of JSON, exit %d" % (os.path.getsize(out) / 1e6, rc))
+                  "%.0f MB of JSON, exit %d" % (os.path.getsize(out) / 1e6, rc), cpu)
         with open(os.path.join(work, "eval.txt"), "wb") as f:
-            sec, rss, rc = measure([args.shihyo, "eval", "--db", store, "--rules", RULES,
-                                    "--now", NOW], stdout=f)
-        table.add(n, "eval (text)", sec, rss, "exit %d" % rc)
-        sec, rss, _ = measure(["sqlite3", store, "select * from observations"])
-        table.add(n, "sqlite3 read floor (select * from observations)", sec, rss)
+            sec, rss, rc, cpu = measure([args.shihyo, "eval", "--db", store, "--rules", RULES,
+                                         "--now", NOW], stdout=f)
+        table.add(n, "eval (text)", sec, rss, "exit %d" % rc, cpu)
+        sec, rss, _, cpu = measure(["sqlite3", store, "select * from observations"])
+        table.add(n, "sqlite3 read floor (select * from observations)", sec, rss, cpu=cpu)
         if args.peer:
             with open(os.path.join(work, "peer.tsv"), "wb") as f:
-                sec, rss, rc = measure(["/usr/bin/python3", args.peer] + files, stdout=f)
-            table.add(n, "peer: pandas script on the same files", sec, rss, "exit %d" % rc)
+                sec, rss, rc, cpu = measure(["/usr/bin/python3", args.peer] + files, stdout=f)
+            table.add(n, "peer: pandas script on the same files", sec, rss, "exit %d" % rc, cpu)
         if not args.skip_daemon:
             bench_daemon(args, n, work, store, table)
     finally:
@@ -257,6 +263,7 @@ def main():
     table = Table()
     print("shihyo national benchmark: %s municipalities × %d indicators × 5 fiscal years, %d cores"
           % (args.sizes, args.indicators, os.cpu_count()))
+    print("load average at start: %.2f %.2f %.2f" % os.getloadavg())
     for n in [int(s) for s in args.sizes.split(",")]:
         bench_size(args, n, table)
     print()

@@ -219,6 +219,10 @@ class CommandsTest(unittest.TestCase):
         self.assertTrue(os.path.exists(self.ws.store))  # the config's store: store.db
         shown = self.ws.run("indicators", "--config", self.ws.config, "--format", "json")
         self.assertEqual(len(json.loads(shown.stdout)["plans"]), 1)
+        ev = self.ws.run("eval", "--config", self.ws.config, "--now", "2026-11-28",
+                         "--format", "json")
+        self.assertEqual(ev.returncode, 0, ev.stderr)
+        self.assertTrue(json.loads(ev.stdout)["findings"])  # the config's store and rules
         # --db still wins; without either, a clear message.
         other = self.ws.path("other.db")
         self.ws.run("import", "--config", self.ws.config, "--db", other, KAMAISHI)

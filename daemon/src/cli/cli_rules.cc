@@ -3,7 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "base/i18n.h"
 #include "cli/cli_tools.h"
@@ -82,6 +84,7 @@ int RunCheck(const CheckOptions& opts, CliContext& ctx) {
 }
 
 struct EvalOptions {
+  std::string config;
   std::string db;
   std::string rules;
   std::string now;
@@ -99,23 +102,46 @@ int RunEval(const EvalOptions& opts, CliContext& ctx) {
     }
     now = *t;
   }
+  std::string db = opts.db, rules_dir = opts.rules;
+  if (int rc = PathsFromConfig(opts.config, ctx, &db, &rules_dir)) return rc;
   RuleSet rules;
-  if (!LoadOrReport(opts.rules, ctx, &rules)) return kExitFailure;
-  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadOnly);
+  if (!LoadOrReport(rules_dir, ctx, &rules)) return kExitFailure;
+  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadOnly);
   if (!store.ok()) return ReportError(ctx, store.status());
-  Result<std::vector<Plan>> plans = (*store)->LoadPlans();
-  if (!plans.ok()) return ReportError(ctx, plans.status());
-  EvalResult result = Evaluate(rules, *plans, now);
+  // One plan at a time, loaded, evaluated and written: memory holds one
+  // plan's indicators and findings, not the store or the whole report. A
+  // store row that cannot be read stops the report there, with its error.
+  PlanEvaluator evaluator(rules, now);
+  std::optional<Severity> worst;
+  auto each = [&](const std::function<void(const Plan&, const std::vector<Finding>&)>& write) {
+    return (*store)->ForEachPlan([&](Plan&& plan) {
+      std::vector<Finding> findings = evaluator.Evaluate(&plan);
+      write(plan, findings);
+      for (const Finding& f : findings) {
+        if (!worst || f.severity > *worst) worst = f.severity;
+      }
+    });
+  };
+  Status loaded;
   if (opts.format == "json") {
-    ctx.out << EvalJson(result, now, rules.rules.size()).dump(2) << "\n";
+    EvalJsonWriter writer(ctx.out, now, rules.rules.size());
+    loaded = each([&](const Plan& plan, const std::vector<Finding>& findings) {
+      writer.AddPlan(plan, findings);
+    });
+    if (loaded.ok()) writer.Finish(evaluator.Warnings());
   } else {
-    ctx.out << RenderEvalText(result, now, rules.rules.size());
+    EvalTextWriter writer(ctx.out, now, rules.rules.size());
+    std::vector<const Finding*> mine;
+    loaded = each([&](const Plan& plan, const std::vector<Finding>& findings) {
+      mine.clear();
+      for (const Finding& f : findings) mine.push_back(&f);
+      writer.AddPlan(plan, mine);
+    });
+    if (loaded.ok()) writer.Finish(evaluator.Warnings());
   }
-  if (!opts.fail_on.empty()) {
-    Severity threshold = *SeverityFromName(opts.fail_on);
-    for (const Finding& f : result.findings) {
-      if (f.severity >= threshold) return kExitFailure;
-    }
+  if (!loaded.ok()) return ReportError(ctx, loaded);
+  if (!opts.fail_on.empty() && worst && *worst >= *SeverityFromName(opts.fail_on)) {
+    return kExitFailure;
   }
   return kExitOk;
 }
@@ -155,8 +181,9 @@ ToolRunner RegisterEval(CLI::App& app, CliContext& ctx) {
   auto opts = std::make_shared<EvalOptions>();
   CLI::App* cmd =
       app.add_subcommand("eval", "Evaluate the rules once and print the findings; sends nothing");
-  cmd->add_option("--db", opts->db, "indicator store")->required();
-  cmd->add_option("--rules", opts->rules, "rule directory")->required();
+  cmd->add_option("--db", opts->db, "indicator store (default: the config's store:)");
+  cmd->add_option("--rules", opts->rules, "rule directory (default: the config's rules:)");
+  AddConfigOption(cmd, &opts->config);
   cmd->add_option("--now", opts->now, "evaluate as of this date (YYYY-MM-DD, Japan time)");
   cmd->add_option("--format", opts->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))

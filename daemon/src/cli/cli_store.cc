@@ -1,5 +1,7 @@
 // `shihyo import` and `shihyo indicators`: the indicator store from the
 // command line.
+#include <malloc.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -164,6 +166,10 @@ void PrintSummary(const std::vector<ProgressTable>& tables,
 }
 
 int RunImport(const ImportOptions& opts, CliContext& ctx) {
+  // Keep freed heap for reuse: with glibc's default 128 KiB trim threshold an
+  // import of 300 tables made 65,000 brk calls, shrinking and regrowing the
+  // heap (a third of its time, all of it system time).
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   Result<Encoding> encoding = EncodingFromName(opts.encoding);
   if (!encoding.ok()) return ReportError(ctx, encoding.status());
   Result<std::vector<Layout>> layouts = LoadLayouts(LayoutSearch{opts.layouts});

@@ -1,7 +1,9 @@
 #include "eval/eval_report.h"
 
 #include <map>
+#include <sstream>
 
+#include "eval/finding_json.h"
 #include "model/value_parser.h"
 
 namespace shihyo {
@@ -48,40 +50,85 @@ nlohmann::json EvalJson(const EvalResult& result, TimePoint now, size_t rule_cou
        {{"total", result.findings.size()}, {"by_severity", by_severity}, {"by_check", by_check}}}};
 }
 
+EvalJsonWriter::EvalJsonWriter(std::ostream& out, TimePoint now, size_t rule_count)
+    : out_(out), now_(now), rule_count_(rule_count) {
+  // nlohmann's objects sort their keys: "findings" comes first.
+  out_ << "{\n  \"findings\": [";
+}
+
+void EvalJsonWriter::AddPlan(const Plan&, const std::vector<Finding>& findings) {
+  std::string text;
+  for (const Finding& f : findings) {
+    text += total_ == 0 ? "\n    " : ",\n    ";
+    AppendFindingJson(f, 2, &text);  // in "findings", in the document
+    ++total_;
+    ++by_severity_[SeverityName(f.severity)];
+    ++by_check_[f.check];
+  }
+  out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+void EvalJsonWriter::Finish(const std::vector<std::string>& warnings) {
+  out_ << (total_ == 0 ? "]" : "\n  ]");
+  nlohmann::json rest = {
+      {"now", FormatIso8601(now_)},
+      {"rules", rule_count_},
+      {"warnings", warnings},
+      {"summary", {{"total", total_}, {"by_severity", by_severity_}, {"by_check", by_check_}}}};
+  // "{\n  \"now\": …": the rest of the document after its opening brace.
+  std::string text = rest.dump(2);
+  out_ << "," << text.substr(1) << "\n";
+}
+
+EvalTextWriter::EvalTextWriter(std::ostream& out, TimePoint now, size_t rule_count) : out_(out) {
+  out_ << "指標チェック結果（評価日 " << FormatJapaneseDate(now) << "、ルール " << rule_count
+       << "件）\n";
+}
+
+void EvalTextWriter::AddPlan(const Plan& plan, const std::vector<const Finding*>& mine) {
+  std::string out = "\n" + plan.name + "\n検出 " + Counts(mine) + "\n";
+  std::string project = "\x01";
+  int ordinal = -1;
+  for (const Finding* f : mine) {
+    if (f->project != project) {
+      project = f->project;
+      out += "\n■ " + (project.empty() ? std::string("（プロジェクトなし）") : project) + "\n";
+      ordinal = -1;
+    }
+    if (f->ordinal != ordinal) {
+      ordinal = f->ordinal;
+      out += "\n  ● " + f->indicator + "\n";
+      if (f->source) out += "    " + SeriesLine(*f->source) + "\n";
+    }
+    out += "    [" + std::string(SeverityLabel(f->severity)) + "] " + f->message + "\n";
+    const std::string& check = f->check;
+    out += "        ルール " + f->rule + (check == f->rule ? "" : "（" + check + "）") +
+           (f->fiscal_year ? "・" + FormatEraYear(*f->fiscal_year) : "") + "\n";
+  }
+  out_ << out;
+}
+
+void EvalTextWriter::Finish(const std::vector<std::string>& warnings) {
+  if (warnings.empty()) return;
+  out_ << "\n注意:\n";
+  for (const std::string& w : warnings) out_ << "  " << w << "\n";
+}
+
 std::string RenderEvalText(const EvalResult& result, TimePoint now, size_t rule_count) {
-  std::string out = "指標チェック結果（評価日 " + FormatJapaneseDate(now) + "、ルール " +
-                    std::to_string(rule_count) + "件）\n";
+  std::ostringstream out;
+  EvalTextWriter writer(out, now, rule_count);
   static const std::vector<Plan> kNone;
+  // The findings are in plan order: each plan's are the next run with its name.
+  size_t next = 0;
   for (const Plan& plan : result.snapshot ? *result.snapshot : kNone) {
     std::vector<const Finding*> mine;
-    for (const Finding& f : result.findings) {
-      if (f.plan == plan.name) mine.push_back(&f);
+    for (; next < result.findings.size() && result.findings[next].plan == plan.name; ++next) {
+      mine.push_back(&result.findings[next]);
     }
-    out += "\n" + plan.name + "\n検出 " + Counts(mine) + "\n";
-    std::string project = "\x01", indicator;
-    int ordinal = -1;
-    for (const Finding* f : mine) {
-      if (f->project != project) {
-        project = f->project;
-        out += "\n■ " + (project.empty() ? std::string("（プロジェクトなし）") : project) + "\n";
-        ordinal = -1;
-      }
-      if (f->ordinal != ordinal) {
-        ordinal = f->ordinal;
-        out += "\n  ● " + f->indicator + "\n";
-        if (f->source) out += "    " + SeriesLine(*f->source) + "\n";
-      }
-      out += "    [" + std::string(SeverityLabel(f->severity)) + "] " + f->message + "\n";
-      const std::string& check = f->check;
-      out += "        ルール " + f->rule + (check == f->rule ? "" : "（" + check + "）") +
-             (f->fiscal_year ? "・" + FormatEraYear(*f->fiscal_year) : "") + "\n";
-    }
+    writer.AddPlan(plan, mine);
   }
-  if (!result.warnings.empty()) {
-    out += "\n注意:\n";
-    for (const std::string& w : result.warnings) out += "  " + w + "\n";
-  }
-  return out;
+  writer.Finish(result.warnings);
+  return out.str();
 }
 
 }  // namespace shihyo

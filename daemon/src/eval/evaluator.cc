@@ -1,9 +1,12 @@
 #include "eval/evaluator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <set>
 
 #include "base/message_template.h"
 #include "eval/checks/registry.h"
@@ -53,25 +56,42 @@ nlohmann::json FindingJson(const Finding& f) {
   return j;
 }
 
+namespace {
+
+// Applies the overrides of |rules| to |plan|, counting per override the
+// indicators it matched in |matched|.
+void ApplyOverridesTo(const RuleSet& rules, Plan* plan, std::vector<size_t>* matched) {
+  matched->resize(rules.overrides.size());
+  for (size_t i = 0; i < rules.overrides.size(); ++i) {
+    const IndicatorOverride& o = rules.overrides[i];
+    for (Indicator& ind : plan->indicators) {
+      if (!Matches(o.select, ind)) continue;
+      ++(*matched)[i];
+      if (o.direction) ind.direction = *o.direction;
+      if (o.aggregation) ind.aggregation = *o.aggregation;
+      for (const auto& [k, v] : o.labels) ind.labels[k] = v;
+    }
+  }
+}
+
+void OverrideWarnings(const RuleSet& rules, const std::vector<size_t>& matched,
+                      std::vector<std::string>* warnings) {
+  for (size_t i = 0; i < rules.overrides.size(); ++i) {
+    if (i < matched.size() && matched[i] > 0) continue;
+    const IndicatorOverride& o = rules.overrides[i];
+    warnings->push_back(o.file + ":" + std::to_string(o.line) +
+                        ": override matches no indicator in the store");
+  }
+}
+
+}  // namespace
+
 std::vector<Plan> ApplyOverrides(const RuleSet& rules, const std::vector<Plan>& plans,
                                  std::vector<std::string>* warnings) {
   std::vector<Plan> out = plans;
-  for (const IndicatorOverride& o : rules.overrides) {
-    int matched = 0;
-    for (Plan& plan : out) {
-      for (Indicator& ind : plan.indicators) {
-        if (!Matches(o.select, ind)) continue;
-        ++matched;
-        if (o.direction) ind.direction = *o.direction;
-        if (o.aggregation) ind.aggregation = *o.aggregation;
-        for (const auto& [k, v] : o.labels) ind.labels[k] = v;
-      }
-    }
-    if (matched == 0 && warnings) {
-      warnings->push_back(o.file + ":" + std::to_string(o.line) +
-                          ": override matches no indicator in the store");
-    }
-  }
+  std::vector<size_t> matched(rules.overrides.size());
+  for (Plan& plan : out) ApplyOverridesTo(rules, &plan, &matched);
+  if (warnings) OverrideWarnings(rules, matched, warnings);
   return out;
 }
 
@@ -144,39 +164,81 @@ nlohmann::json EvidenceJson(const Finding& f) {
 
 namespace {
 
+// The names |message| may refer to: every word inside its tags (a superset
+// is harmless); nullopt when it changes its delimiters, and so might refer
+// to anything. Rendering only these values renders the same text.
+std::optional<std::set<std::string>> TagWords(const MessageTemplate& message) {
+  const std::string& src = message.source();
+  if (src.find("{{=") != std::string::npos) return std::nullopt;
+  std::set<std::string> words;
+  for (size_t open = src.find("{{"); open != std::string::npos; open = src.find("{{", open)) {
+    size_t close = src.find("}}", open + 2);
+    if (close == std::string::npos) close = src.size();
+    std::string word;
+    for (size_t i = open + 2; i <= close; ++i) {
+      unsigned char c = i < close ? static_cast<unsigned char>(src[i]) : ' ';
+      if (std::isalnum(c) || c == '_' || c == '-' || c == '.' || c >= 0x80) {
+        word += static_cast<char>(c);
+      } else if (!word.empty()) {
+        words.insert(word);
+        for (size_t start = 0, dot = 0; dot != std::string::npos; start = dot + 1) {
+          dot = word.find('.', start);  // and each part of a dotted name
+          words.insert(word.substr(start, dot == std::string::npos ? dot : dot - start));
+        }
+        word.clear();
+      }
+    }
+    open = close;
+  }
+  return words;
+}
+
 // What a message can say about |raw|: the common placeholders and the
-// figures of the check.
-std::map<std::string, std::string> MessageValues(const Rule& rule, const RawFinding& raw) {
+// figures of the check; only those in |used| when given.
+std::map<std::string, std::string> MessageValues(const Rule& rule, const RawFinding& raw,
+                                                 const std::set<std::string>* used) {
   const Indicator& ind = *raw.indicator;
   const Observation* obs = raw.fiscal_year ? ind.Find(*raw.fiscal_year) : nullptr;
-  std::string footnotes;
-  for (const std::string& n : ind.footnotes) footnotes += (footnotes.empty() ? "" : " ") + n;
-  std::map<std::string, std::string> values = {
-      {"indicator", ind.name},
-      {"plan", ind.plan},
-      {"project", ind.project},
-      {"measure", ind.measure},
-      {"department", ind.department},
-      {"rule", rule.id},
-      {"check", rule.check->name},
-      {"severity", SeverityName(rule.severity)},
-      {"severity_label", SeverityLabel(rule.severity)},
-      {"fiscal_year", raw.fiscal_year ? std::to_string(*raw.fiscal_year) : ""},
-      {"fiscal_year_era", raw.fiscal_year ? FormatEraYear(*raw.fiscal_year) : ""},
-      {"target", ind.target.value ? FormatNumber(*ind.target.value) : ""},
-      {"target_raw", ind.target_raw},
-      {"target_unit", ind.target.unit},
-      {"value", obs && obs->cell.value ? FormatNumber(*obs->cell.value) : ""},
-      {"value_raw", obs ? obs->raw : ind.target_raw},
-      {"unit", obs && !obs->cell.unit.empty() ? obs->cell.unit : ind.target.unit},
-      {"footnotes", footnotes},
-      {"series", SeriesText(ind)},
+  std::map<std::string, std::string> values;
+  auto put = [&](const char* name, const auto& make) {
+    if (!used || used->count(name)) values.emplace(name, make());
   };
-  for (const Figure& fig : raw.figures) values[fig.name] = FigureText(fig);
+  put("indicator", [&] { return ind.name; });
+  put("plan", [&] { return ind.plan; });
+  put("project", [&] { return ind.project; });
+  put("measure", [&] { return ind.measure; });
+  put("department", [&] { return ind.department; });
+  put("rule", [&] { return rule.id; });
+  put("check", [&] { return rule.check->name; });
+  put("severity", [&] { return std::string(SeverityName(rule.severity)); });
+  put("severity_label", [&] { return std::string(SeverityLabel(rule.severity)); });
+  put("fiscal_year", [&] { return raw.fiscal_year ? std::to_string(*raw.fiscal_year) : ""; });
+  put("fiscal_year_era", [&] { return raw.fiscal_year ? FormatEraYear(*raw.fiscal_year) : ""; });
+  put("target", [&] { return ind.target.value ? FormatNumber(*ind.target.value) : ""; });
+  put("target_raw", [&] { return ind.target_raw; });
+  put("target_unit", [&] { return ind.target.unit; });
+  put("value", [&] { return obs && obs->cell.value ? FormatNumber(*obs->cell.value) : ""; });
+  put("value_raw", [&] { return obs ? obs->raw : ind.target_raw; });
+  put("unit", [&] { return obs && !obs->cell.unit.empty() ? obs->cell.unit : ind.target.unit; });
+  put("footnotes", [&] {
+    std::string footnotes;
+    for (const std::string& n : ind.footnotes) footnotes += (footnotes.empty() ? "" : " ") + n;
+    return footnotes;
+  });
+  put("series", [&] { return SeriesText(ind); });
+  for (const Figure& fig : raw.figures) {
+    if (!used || used->count(fig.name)) values[fig.name] = FigureText(fig);
+  }
   return values;
 }
 
-Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* message) {
+// A rule's message, and the names it may use (nullopt: any).
+struct RuleMessage {
+  std::shared_ptr<const MessageTemplate> message;
+  std::optional<std::set<std::string>> used;
+};
+
+Finding Build(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
   const Indicator& ind = *raw.indicator;
   Finding f;
   f.rule = rule.id;
@@ -197,7 +259,8 @@ Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* me
   f.fingerprint =
       Fingerprint({rule.id, ind.plan, std::to_string(ind.project_number), ind.measure_marker,
                    ind.name, raw.fiscal_year ? std::to_string(*raw.fiscal_year) : "-"});
-  f.message = message ? message->Render(MessageValues(rule, raw)) : rule.check->default_message;
+  f.message = m.message ? m.message->Render(MessageValues(rule, raw, m.used ? &*m.used : nullptr))
+                        : rule.check->default_message;
   f.figures = raw.figures;
   f.source = &ind;
   return f;
@@ -205,40 +268,94 @@ Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* me
 
 }  // namespace
 
-EvalResult Evaluate(const RuleSet& rules, const std::vector<Plan>& plans, TimePoint now) {
-  EvalResult result;
-  auto snapshot =
-      std::make_shared<std::vector<Plan>>(ApplyOverrides(rules, plans, &result.warnings));
-  result.snapshot = snapshot;
-  const std::vector<Plan>& effective = *snapshot;
+namespace {
+
+// The findings of |rules| about the indicators of |plan|, in report order.
+std::vector<RuleMessage> RuleMessages(const RuleSet& rules) {
+  std::vector<RuleMessage> out;
+  for (const Rule& rule : rules.rules) {
+    RuleMessage m;
+    m.message = rule.message ? rule.message : DefaultTemplate(rule.check);
+    if (m.message) m.used = TagWords(*m.message);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<Finding> EvaluatePlan(const RuleSet& rules, const std::vector<RuleMessage>& messages,
+                                  const Plan& plan, TimePoint now) {
+  std::vector<Finding> findings;
+  std::vector<const Indicator*> selected;
+  std::vector<RawFinding> raw;
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const Rule& rule = rules.rules[r];
-    std::vector<const Indicator*> selected;
-    for (const Plan& plan : effective) {
-      for (const Indicator& ind : plan.indicators) {
-        if (Selects(rule.select, rule.exclude, ind)) selected.push_back(&ind);
-      }
+    selected.clear();
+    for (const Indicator& ind : plan.indicators) {
+      if (Selects(rule.select, rule.exclude, ind)) selected.push_back(&ind);
     }
-    std::vector<RawFinding> raw;
+    if (selected.empty()) continue;
+    raw.clear();
     RunCheck(rule, selected, now, &raw);
-    std::shared_ptr<const MessageTemplate> message =
-        rule.message ? rule.message : DefaultTemplate(rule.check);
-    for (const RawFinding& rf : raw) result.findings.push_back(Build(rule, rf, message.get()));
+    for (const RawFinding& rf : raw) findings.push_back(Build(rule, rf, messages[r]));
   }
-  // Stable order for reports and tests: plan, table order, year, then rule order.
-  std::vector<std::string> plan_order;
-  for (const Plan& p : plans) plan_order.push_back(p.name);
-  auto plan_index = [&](const std::string& name) {
-    return std::find(plan_order.begin(), plan_order.end(), name) - plan_order.begin();
-  };
-  std::stable_sort(result.findings.begin(), result.findings.end(),
-                   [&](const Finding& a, const Finding& b) {
-                     auto pa = plan_index(a.plan), pb = plan_index(b.plan);
-                     if (pa != pb) return pa < pb;
-                     if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
-                     return a.fiscal_year.value_or(0) < b.fiscal_year.value_or(0);
-                   });
+  // Stable order for reports and tests: table order, year, then rule order.
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
+    return a.fiscal_year.value_or(0) < b.fiscal_year.value_or(0);
+  });
+  return findings;
+}
+
+}  // namespace
+
+struct PlanEvaluator::Prepared {
+  std::vector<RuleMessage> messages;
+  std::vector<size_t> matched;  // per override, the indicators it matched
+};
+
+PlanEvaluator::PlanEvaluator(const RuleSet& rules, TimePoint now)
+    : rules_(rules), now_(now), prepared_(std::make_unique<Prepared>()) {
+  prepared_->messages = RuleMessages(rules);
+  prepared_->matched.resize(rules.overrides.size());
+}
+
+PlanEvaluator::~PlanEvaluator() = default;
+
+std::vector<Finding> PlanEvaluator::Evaluate(Plan* plan) {
+  ApplyOverridesTo(rules_, plan, &prepared_->matched);
+  return EvaluatePlan(rules_, prepared_->messages, *plan, now_);
+}
+
+std::vector<std::string> PlanEvaluator::Warnings() const {
+  std::vector<std::string> warnings;
+  OverrideWarnings(rules_, prepared_->matched, &warnings);
+  return warnings;
+}
+
+std::vector<std::string> EvaluateEachPlan(const RuleSet& rules, std::vector<Plan>* plans,
+                                          TimePoint now, const PlanFindingsSink& sink) {
+  PlanEvaluator evaluator(rules, now);
+  for (Plan& plan : *plans) {
+    std::vector<Finding> findings = evaluator.Evaluate(&plan);
+    sink(plan, findings);
+  }
+  return evaluator.Warnings();
+}
+
+EvalResult Evaluate(const RuleSet& rules, std::vector<Plan>&& plans, TimePoint now) {
+  EvalResult result;
+  auto snapshot = std::make_shared<std::vector<Plan>>(std::move(plans));
+  result.snapshot = snapshot;
+  result.warnings =
+      EvaluateEachPlan(rules, snapshot.get(), now, [&](const Plan&, std::vector<Finding>& f) {
+        result.findings.insert(result.findings.end(), std::make_move_iterator(f.begin()),
+                               std::make_move_iterator(f.end()));
+      });
   return result;
+}
+
+EvalResult Evaluate(const RuleSet& rules, const std::vector<Plan>& plans, TimePoint now) {
+  return Evaluate(rules, std::vector<Plan>(plans), now);
 }
 
 }  // namespace shihyo

@@ -3,6 +3,7 @@
 // included, render one thread at a time (base/message_template.h): one Evaluate at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,42 @@ struct EvalResult {
 
 // Evaluates |rules| over |plans| at |now|.
 EvalResult Evaluate(const RuleSet& rules, const std::vector<Plan>& plans, TimePoint now);
+// The same without copying |plans|: they become the snapshot.
+EvalResult Evaluate(const RuleSet& rules, std::vector<Plan>&& plans, TimePoint now);
+
+// Receives one plan as evaluated (overrides applied) and its findings in
+// report order (table order, fiscal year, rule order); may move them away.
+using PlanFindingsSink = std::function<void(const Plan& plan, std::vector<Finding>& findings)>;
+
+// Evaluates |rules| over |plans| one plan at a time, applying the overrides
+// to |plans| in place and handing each plan's findings to |sink| in plan
+// order, so that only one plan's findings are held at a time. The findings
+// point into |plans|. Returns the warnings (as EvalResult::warnings). The
+// checks see one plan at a time: none compares indicators of two plans.
+std::vector<std::string> EvaluateEachPlan(const RuleSet& rules, std::vector<Plan>* plans,
+                                          TimePoint now, const PlanFindingsSink& sink);
+
+// EvaluateEachPlan for plans that come one at a time (IndicatorStore::
+// ForEachPlan), so that only one plan is in memory at a time.
+class PlanEvaluator {
+ public:
+  PlanEvaluator(const RuleSet& rules, TimePoint now);
+  ~PlanEvaluator();
+  PlanEvaluator(const PlanEvaluator&) = delete;
+  PlanEvaluator& operator=(const PlanEvaluator&) = delete;
+
+  // Applies the overrides to |plan| in place; its findings in report order,
+  // pointing into |plan|.
+  std::vector<Finding> Evaluate(Plan* plan);
+  // The warnings (as EvalResult::warnings) once every plan is evaluated.
+  std::vector<std::string> Warnings() const;
+
+ private:
+  struct Prepared;
+  const RuleSet& rules_;
+  TimePoint now_;
+  std::unique_ptr<Prepared> prepared_;
+};
 
 // |plans| with the overrides of |rules| applied (direction, aggregation, labels).
 // Adds a warning for each override that matches no indicator.

@@ -147,11 +147,15 @@ Result<std::string> ReadTableBytes(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError(path + ": cannot open for reading");
-  std::string bytes(kMaxTableBytes + 1, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  // Grown as read: zeroing a 16 MiB buffer per file was most of reading a
+  // 12 KB table (a fifth of importing 300 of them).
+  std::string bytes;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    bytes.append(chunk, static_cast<size_t>(in.gcount()));
+    if (bytes.size() > kMaxTableBytes) return Status::InvalidArgument(too_large);
+  }
   if (in.bad()) return Status::IOError(path + ": read error");
-  bytes.resize(static_cast<size_t>(in.gcount()));
-  if (bytes.size() > kMaxTableBytes) return Status::InvalidArgument(too_large);
   return bytes;
 }
 

@@ -86,7 +86,7 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   if (!log.ok()) return log.status();
 
   CycleResult result;
-  result.eval = shihyo::Evaluate(rules_, *plans, now);
+  result.eval = shihyo::Evaluate(rules_, std::move(*plans), now);  // no copy
   result.warnings = result.eval.warnings;
   AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now);
   NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl());

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <filesystem>
+#include <functional>
 #include <unordered_map>
 
 #include "store/store_impl.h"
@@ -149,7 +150,18 @@ Status ReadTarget(SQLite::Statement& q, const std::string& where, Indicator* ind
   return Status::Ok();
 }
 
-Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans) {
+// The SQL that limits a load to one plan (its id bound as parameter 1), or
+// nothing for every plan. |id_column| names the row's indicator id.
+std::string OnePlan(bool one, const char* id_column) {
+  if (!one) return "";
+  return std::string(" WHERE ") + id_column +
+         " IN (SELECT i.id FROM projects pr JOIN measures m ON m.project_id = pr.id"
+         " JOIN indicators i ON i.measure_id = m.id WHERE pr.plan_id = ?1)";
+}
+
+// Loads the indicators of |plans| (of only plans->front() when |one|).
+Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
+                      bool one) {
   std::unordered_map<int64_t, size_t> plan_index;
   for (size_t i = 0; i < plans->size(); ++i) plan_index[(*plans)[i].id] = i;
   SQLite::Statement q(db,
@@ -160,8 +172,10 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
                       " i.target_bound, i.direction, i.aggregation, " +
                           std::string(kExtraColumns) +
                           " FROM indicators i JOIN measures m ON i.measure_id = m.id"
-                          " JOIN projects pr ON m.project_id = pr.id"
+                          " JOIN projects pr ON m.project_id = pr.id" +
+                          std::string(one ? " WHERE pr.plan_id = ?1" : "") +
                           " ORDER BY pr.plan_id, i.ordinal, i.id");
+  if (one) q.bind(1, plans->front().id);
   SQLite::Statement notes(db, "SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
   std::unordered_map<int64_t, std::vector<std::string>> footnotes_by_measure;
   while (q.executeStep()) {
@@ -198,7 +212,8 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
   return Status::Ok();
 }
 
-Status LoadObservations(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans) {
+Status LoadObservations(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
+                        bool one) {
   std::unordered_map<int64_t, Indicator*> by_id;
   for (Plan& p : *plans) {
     for (Indicator& ind : p.indicators) by_id[ind.id] = &ind;
@@ -206,7 +221,9 @@ Status LoadObservations(SQLite::Database& db, const std::string& path, std::vect
   SQLite::Statement q(db,
                       "SELECT indicator_id, fiscal_year, raw, value, unit, status, annotated,"
                       " coalesce(parse_error, ''), coalesce(reported_rate_raw, ''), reported_rate"
-                      " FROM observations ORDER BY indicator_id, fiscal_year");
+                      " FROM observations" +
+                          OnePlan(one, "indicator_id") + " ORDER BY indicator_id, fiscal_year");
+  if (one) q.bind(1, plans->front().id);
   while (q.executeStep()) {
     auto it = by_id.find(q.getColumn(0).getInt64());
     if (it == by_id.end()) continue;
@@ -235,14 +252,15 @@ Status LoadObservations(SQLite::Database& db, const std::string& path, std::vect
 }
 
 // Planned values and notes (schema v2).
-void LoadIndicatorExtras(SQLite::Database& db, std::vector<Plan>* plans) {
+void LoadIndicatorExtras(SQLite::Database& db, std::vector<Plan>* plans, bool one) {
   std::unordered_map<int64_t, Indicator*> by_id;
   for (Plan& p : *plans) {
     for (Indicator& ind : p.indicators) by_id[ind.id] = &ind;
   }
-  SQLite::Statement planned(db,
-                            "SELECT indicator_id, year, year_kind, raw FROM planned_values"
-                            " ORDER BY indicator_id, ordinal");
+  SQLite::Statement planned(db, "SELECT indicator_id, year, year_kind, raw FROM planned_values" +
+                                    OnePlan(one, "indicator_id") +
+                                    " ORDER BY indicator_id, ordinal");
+  if (one) planned.bind(1, plans->front().id);
   while (planned.executeStep()) {
     auto it = by_id.find(planned.getColumn(0).getInt64());
     if (it == by_id.end()) continue;
@@ -254,9 +272,9 @@ void LoadIndicatorExtras(SQLite::Database& db, std::vector<Plan>* plans) {
     if (v.cell.status == CellStatus::kValue && v.cell.unit.empty()) v.cell.unit = it->second->unit;
     it->second->planned.push_back(std::move(v));
   }
-  SQLite::Statement notes(db,
-                          "SELECT indicator_id, label, text FROM indicator_notes"
-                          " ORDER BY indicator_id, ordinal");
+  SQLite::Statement notes(db, "SELECT indicator_id, label, text FROM indicator_notes" +
+                                  OnePlan(one, "indicator_id") + " ORDER BY indicator_id, ordinal");
+  if (one) notes.bind(1, plans->front().id);
   while (notes.executeStep()) {
     auto it = by_id.find(notes.getColumn(0).getInt64());
     if (it == by_id.end()) continue;
@@ -297,45 +315,79 @@ Result<std::unique_ptr<IndicatorStore>> IndicatorStore::Open(const std::string& 
   return std::unique_ptr<IndicatorStore>(new IndicatorStore(std::move(impl)));
 }
 
+namespace {
+
+// The rows of the plans table, without their indicators.
+Status LoadPlanRows(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans) {
+  SQLite::Statement q(db,
+                      "SELECT id, name, first_year, last_year, notes, source, imported_at,"
+                      " year_kind, layout FROM plans ORDER BY id");
+  while (q.executeStep()) {
+    Plan p;
+    p.id = q.getColumn(0).getInt64();
+    p.name = q.getColumn(1).getString();
+    p.first_year = q.getColumn(2).getInt();
+    p.last_year = q.getColumn(3).getInt();
+    if (p.last_year < p.first_year || p.last_year - p.first_year > 100) {
+      return Status::InvalidArgument(path + ": plan '" + p.name +
+                                     "' has an impossible plan period");
+    }
+    std::string notes = q.getColumn(4).getString();
+    for (size_t start = 0; start < notes.size();) {
+      size_t end = notes.find('\n', start);
+      if (end == std::string::npos) end = notes.size();
+      p.notes.push_back(notes.substr(start, end - start));
+      start = end + 1;
+    }
+    p.source = q.getColumn(5).getString();
+    p.imported_at = q.getColumn(6).getString();
+    p.year_kind = q.getColumn(7).getString();
+    p.layout = q.getColumn(8).getString();
+    plans->push_back(std::move(p));
+  }
+  return Status::Ok();
+}
+
+// The indicators, observations and extras of |plans| (only of its one plan when |one|).
+Status LoadPlanContents(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
+                        bool one) {
+  Status loaded = LoadIndicators(db, path, plans, one);
+  if (!loaded.ok()) return loaded;
+  loaded = LoadObservations(db, path, plans, one);
+  if (!loaded.ok()) return loaded;
+  LoadIndicatorExtras(db, plans, one);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::vector<Plan>> IndicatorStore::LoadPlans() {
   std::vector<Plan> plans;
   Status s = GuardSqlite(impl_->path, "load", [&]() -> Status {
     SQLite::Transaction snapshot(impl_->db);  // one consistent read
-    SQLite::Statement q(impl_->db,
-                        "SELECT id, name, first_year, last_year, notes, source, imported_at,"
-                        " year_kind, layout FROM plans ORDER BY id");
-    while (q.executeStep()) {
-      Plan p;
-      p.id = q.getColumn(0).getInt64();
-      p.name = q.getColumn(1).getString();
-      p.first_year = q.getColumn(2).getInt();
-      p.last_year = q.getColumn(3).getInt();
-      if (p.last_year < p.first_year || p.last_year - p.first_year > 100) {
-        return Status::InvalidArgument(impl_->path + ": plan '" + p.name +
-                                       "' has an impossible plan period");
-      }
-      std::string notes = q.getColumn(4).getString();
-      for (size_t start = 0; start < notes.size();) {
-        size_t end = notes.find('\n', start);
-        if (end == std::string::npos) end = notes.size();
-        p.notes.push_back(notes.substr(start, end - start));
-        start = end + 1;
-      }
-      p.source = q.getColumn(5).getString();
-      p.imported_at = q.getColumn(6).getString();
-      p.year_kind = q.getColumn(7).getString();
-      p.layout = q.getColumn(8).getString();
-      plans.push_back(std::move(p));
-    }
-    Status loaded = LoadIndicators(impl_->db, impl_->path, &plans);
+    Status loaded = LoadPlanRows(impl_->db, impl_->path, &plans);
     if (!loaded.ok()) return loaded;
-    loaded = LoadObservations(impl_->db, impl_->path, &plans);
-    if (!loaded.ok()) return loaded;
-    LoadIndicatorExtras(impl_->db, &plans);
-    return Status::Ok();
+    return LoadPlanContents(impl_->db, impl_->path, &plans, false);
   });
   if (!s.ok()) return s;
   return plans;
+}
+
+Status IndicatorStore::ForEachPlan(const std::function<void(Plan&& plan)>& each) {
+  return GuardSqlite(impl_->path, "load", [&]() -> Status {
+    SQLite::Transaction snapshot(impl_->db);  // one consistent read
+    std::vector<Plan> rows;
+    Status loaded = LoadPlanRows(impl_->db, impl_->path, &rows);
+    if (!loaded.ok()) return loaded;
+    for (Plan& row : rows) {
+      std::vector<Plan> one;
+      one.push_back(std::move(row));
+      loaded = LoadPlanContents(impl_->db, impl_->path, &one, true);
+      if (!loaded.ok()) return loaded;
+      each(std::move(one.front()));
+    }
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<CellChange>> IndicatorStore::LoadChanges() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,6 +77,11 @@ class IndicatorStore {
   // Every plan with its indicators in table order; each indicator has one
   // observation per fiscal year of the plan period.
   Result<std::vector<Plan>> LoadPlans();
+
+  // The plans of LoadPlans, handed to |each| one at a time in the same order
+  // (and from the same consistent read), so that only one plan's indicators
+  // are in memory at a time. Stops at the first error.
+  Status ForEachPlan(const std::function<void(Plan&& plan)>& each);
 
   // The change history, oldest first.
   Result<std::vector<CellChange>> LoadChanges();

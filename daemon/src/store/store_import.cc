@@ -21,14 +21,15 @@ std::string JoinLines(const std::vector<std::string>& lines) {
 // Imports one table inside the caller's transaction.
 class TableImporter {
  public:
-  TableImporter(SQLite::Database& db, const ProgressTable& table, const std::string& now)
-      : db_(db), table_(table), now_(now) {}
+  TableImporter(SQLite::Database& db, StatementCache* statements, const ProgressTable& table,
+                const std::string& now)
+      : db_(db), statements_(statements), table_(table), now_(now) {}
 
   ImportResult Run() {
     progress_.result.plan = table_.title;
     progress_.result.source = table_.source;
     UpsertPlan();
-    IndicatorRows rows(db_, table_, &progress_);
+    IndicatorRows rows(db_, statements_, table_, &progress_);
     int project_ordinal = 0;
     int indicator_ordinal = 0;
     for (const TableProject& p : table_.projects) {
@@ -43,16 +44,18 @@ class TableImporter {
     }
     RemoveUnseen();
     if (progress_.result.changed) WriteHistory();
+    statements_->ResetAll();
     return progress_.result;
   }
 
  private:
   void Exec(const std::string& sql) { db_.exec(sql); }
+  SQLite::Statement& Prepared(const std::string& sql) { return statements_->Get(sql); }
 
   void UpsertPlan() {
-    SQLite::Statement q(db_,
-                        "SELECT id, first_year, last_year, notes, year_kind, layout FROM plans"
-                        " WHERE name = ?");
+    SQLite::Statement& q = Prepared(
+        "SELECT id, first_year, last_year, notes, year_kind, layout FROM plans"
+        " WHERE name = ?");
     q.bind(1, table_.title);
     std::string notes = JoinLines(table_.notes);
     int first = table_.fiscal_years.front();
@@ -63,9 +66,9 @@ class TableImporter {
       if (q.getColumn(1).getInt() != first || q.getColumn(2).getInt() != last ||
           q.getColumn(3).getString() != notes || q.getColumn(4).getString() != kind ||
           q.getColumn(5).getString() != table_.layout) {
-        SQLite::Statement u(db_,
-                            "UPDATE plans SET first_year = ?, last_year = ?, notes = ?,"
-                            " year_kind = ?, layout = ? WHERE id = ?");
+        SQLite::Statement& u = Prepared(
+            "UPDATE plans SET first_year = ?, last_year = ?, notes = ?,"
+            " year_kind = ?, layout = ? WHERE id = ?");
         u.bind(1, first);
         u.bind(2, last);
         u.bind(3, notes);
@@ -81,9 +84,9 @@ class TableImporter {
   }
 
   void InsertPlan(int first, int last, const std::string& notes, const std::string& kind) {
-    SQLite::Statement ins(db_,
-                          "INSERT INTO plans (name, first_year, last_year, notes, source,"
-                          " imported_at, year_kind, layout) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& ins = Prepared(
+        "INSERT INTO plans (name, first_year, last_year, notes, source,"
+        " imported_at, year_kind, layout) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, table_.title);
     ins.bind(2, first);
     ins.bind(3, last);
@@ -99,15 +102,16 @@ class TableImporter {
   }
 
   int64_t UpsertProject(const TableProject& p, int ordinal) {
-    SQLite::Statement q(
-        db_, "SELECT id, heading, ordinal FROM projects WHERE plan_id = ? AND number = ?");
+    SQLite::Statement& q =
+        Prepared("SELECT id, heading, ordinal FROM projects WHERE plan_id = ? AND number = ?");
     q.bind(1, plan_id_);
     q.bind(2, p.number);
     int64_t id;
     if (q.executeStep()) {
       id = q.getColumn(0).getInt64();
       if (q.getColumn(1).getString() != p.heading || q.getColumn(2).getInt() != ordinal) {
-        SQLite::Statement u(db_, "UPDATE projects SET heading = ?, ordinal = ? WHERE id = ?");
+        SQLite::Statement& u =
+            Prepared("UPDATE projects SET heading = ?, ordinal = ? WHERE id = ?");
         u.bind(1, p.heading);
         u.bind(2, ordinal);
         u.bind(3, id);
@@ -115,9 +119,9 @@ class TableImporter {
         progress_.result.changed = true;
       }
     } else {
-      SQLite::Statement ins(db_,
-                            "INSERT INTO projects (plan_id, number, heading, ordinal)"
-                            " VALUES (?, ?, ?, ?)");
+      SQLite::Statement& ins = Prepared(
+          "INSERT INTO projects (plan_id, number, heading, ordinal)"
+          " VALUES (?, ?, ?, ?)");
       ins.bind(1, plan_id_);
       ins.bind(2, p.number);
       ins.bind(3, p.heading);
@@ -131,9 +135,9 @@ class TableImporter {
   }
 
   int64_t UpsertMeasure(int64_t project_id, const TableMeasure& m, int ordinal) {
-    SQLite::Statement q(db_,
-                        "SELECT id, text, actual_header, ordinal FROM measures"
-                        " WHERE project_id = ? AND marker = ?");
+    SQLite::Statement& q = Prepared(
+        "SELECT id, text, actual_header, ordinal FROM measures"
+        " WHERE project_id = ? AND marker = ?");
     q.bind(1, project_id);
     q.bind(2, m.marker);
     int64_t id;
@@ -141,9 +145,9 @@ class TableImporter {
       id = q.getColumn(0).getInt64();
       if (q.getColumn(1).getString() != m.text || q.getColumn(2).getString() != m.actual_header ||
           q.getColumn(3).getInt() != ordinal) {
-        SQLite::Statement u(db_,
-                            "UPDATE measures SET text = ?, actual_header = ?, ordinal = ?"
-                            " WHERE id = ?");
+        SQLite::Statement& u = Prepared(
+            "UPDATE measures SET text = ?, actual_header = ?, ordinal = ?"
+            " WHERE id = ?");
         u.bind(1, m.text);
         u.bind(2, m.actual_header);
         u.bind(3, ordinal);
@@ -152,8 +156,7 @@ class TableImporter {
         progress_.result.changed = true;
       }
     } else {
-      SQLite::Statement ins(
-          db_,
+      SQLite::Statement& ins = Prepared(
           "INSERT INTO measures (project_id, marker, text, actual_header, ordinal)"
           " VALUES (?, ?, ?, ?, ?)");
       ins.bind(1, project_id);
@@ -171,16 +174,17 @@ class TableImporter {
   }
 
   void SyncFootnotes(int64_t measure_id, const std::vector<std::string>& footnotes) {
-    SQLite::Statement q(db_, "SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
+    SQLite::Statement& q =
+        Prepared("SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
     q.bind(1, measure_id);
     std::vector<std::string> existing;
     while (q.executeStep()) existing.push_back(q.getColumn(0).getString());
     if (existing == footnotes) return;
-    SQLite::Statement del(db_, "DELETE FROM footnotes WHERE measure_id = ?");
+    SQLite::Statement& del = Prepared("DELETE FROM footnotes WHERE measure_id = ?");
     del.bind(1, measure_id);
     del.exec();
-    SQLite::Statement ins(db_,
-                          "INSERT INTO footnotes (measure_id, ordinal, text) VALUES (?, ?, ?)");
+    SQLite::Statement& ins =
+        Prepared("INSERT INTO footnotes (measure_id, ordinal, text) VALUES (?, ?, ?)");
     for (size_t i = 0; i < footnotes.size(); ++i) {
       ins.bind(1, measure_id);
       ins.bind(2, static_cast<int>(i));
@@ -192,10 +196,10 @@ class TableImporter {
   }
 
   void RemoveUnseen() {
-    SQLite::Statement q(db_,
-                        "SELECT i.id, i.name, i.target_raw, m.id, pr.id FROM indicators i"
-                        " JOIN measures m ON i.measure_id = m.id"
-                        " JOIN projects pr ON m.project_id = pr.id WHERE pr.plan_id = ?");
+    SQLite::Statement& q = Prepared(
+        "SELECT i.id, i.name, i.target_raw, m.id, pr.id FROM indicators i"
+        " JOIN measures m ON i.measure_id = m.id"
+        " JOIN projects pr ON m.project_id = pr.id WHERE pr.plan_id = ?");
     q.bind(1, plan_id_);
     std::vector<int64_t> gone;
     int existing = 0;
@@ -207,9 +211,9 @@ class TableImporter {
       std::string name = q.getColumn(1).getString();
       progress_.result.removed_names.push_back(name);
       progress_.AddChange(name, std::nullopt, q.getColumn(2).getString(), std::nullopt);
-      SQLite::Statement obs(db_,
-                            "SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?"
-                            " AND raw <> '' ORDER BY fiscal_year");
+      SQLite::Statement& obs = Prepared(
+          "SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?"
+          " AND raw <> '' ORDER BY fiscal_year");
       obs.bind(1, id);
       while (obs.executeStep()) {
         progress_.AddChange(name, obs.getColumn(0).getInt(), obs.getColumn(1).getString(),
@@ -217,7 +221,7 @@ class TableImporter {
       }
     }
     for (int64_t id : gone) {
-      SQLite::Statement del(db_, "DELETE FROM indicators WHERE id = ?");
+      SQLite::Statement& del = Prepared("DELETE FROM indicators WHERE id = ?");
       del.bind(1, id);
       del.exec();
       ++progress_.result.indicators_removed;
@@ -230,14 +234,14 @@ class TableImporter {
   }
 
   void DeleteUnseen(const char* table, const char* scope, const std::set<int64_t>& seen) {
-    SQLite::Statement q(db_, std::string("SELECT id FROM ") + table + " WHERE " + scope);
+    SQLite::Statement& q = Prepared(std::string("SELECT id FROM ") + table + " WHERE " + scope);
     q.bind(1, plan_id_);
     std::vector<int64_t> gone;
     while (q.executeStep()) {
       if (!seen.count(q.getColumn(0).getInt64())) gone.push_back(q.getColumn(0).getInt64());
     }
     for (int64_t id : gone) {
-      SQLite::Statement del(db_, std::string("DELETE FROM ") + table + " WHERE id = ?");
+      SQLite::Statement& del = Prepared(std::string("DELETE FROM ") + table + " WHERE id = ?");
       del.bind(1, id);
       del.exec();
       progress_.result.changed = true;
@@ -246,14 +250,14 @@ class TableImporter {
 
   void WriteHistory() {
     progress_.result.cells_changed = static_cast<int>(progress_.changes.size());
-    SQLite::Statement plan(db_, "UPDATE plans SET source = ?, imported_at = ? WHERE id = ?");
+    SQLite::Statement& plan = Prepared("UPDATE plans SET source = ?, imported_at = ? WHERE id = ?");
     plan.bind(1, table_.source);
     plan.bind(2, now_);
     plan.bind(3, plan_id_);
     plan.exec();
-    SQLite::Statement imp(db_,
-                          "INSERT INTO imports (plan_id, source, encoding, imported_at,"
-                          " cells_changed) VALUES (?, ?, ?, ?, ?)");
+    SQLite::Statement& imp = Prepared(
+        "INSERT INTO imports (plan_id, source, encoding, imported_at,"
+        " cells_changed) VALUES (?, ?, ?, ?, ?)");
     imp.bind(1, plan_id_);
     imp.bind(2, table_.source);
     imp.bind(3, table_.encoding);
@@ -261,9 +265,9 @@ class TableImporter {
     imp.bind(5, progress_.result.cells_changed);
     imp.exec();
     int64_t import_id = db_.getLastInsertRowid();
-    SQLite::Statement ins(db_,
-                          "INSERT INTO changes (import_id, indicator, fiscal_year, old_raw,"
-                          " new_raw) VALUES (?, ?, ?, ?, ?)");
+    SQLite::Statement& ins = Prepared(
+        "INSERT INTO changes (import_id, indicator, fiscal_year, old_raw,"
+        " new_raw) VALUES (?, ?, ?, ?, ?)");
     for (const PendingChange& c : progress_.changes) {
       ins.bind(1, import_id);
       ins.bind(2, c.indicator);
@@ -276,6 +280,7 @@ class TableImporter {
   }
 
   SQLite::Database& db_;
+  StatementCache* statements_;
   const ProgressTable& table_;
   const std::string& now_;
   int64_t plan_id_ = 0;
@@ -319,10 +324,14 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
   std::vector<ImportResult> results;
   Status s = GuardSqlite(impl_->path, "import", [&]() -> Status {
     impl_->db.exec("BEGIN IMMEDIATE");
+    // Prepared once for the whole import; destroyed (and so finalized)
+    // before the transaction ends.
+    auto statements = std::make_unique<StatementCache>(impl_->db);
     try {
       for (const ProgressTable& t : tables) {
-        results.push_back(TableImporter(impl_->db, t, imported_at).Run());
+        results.push_back(TableImporter(impl_->db, statements.get(), t, imported_at).Run());
       }
+      statements.reset();
       for (const ImportResult& r : results) {
         if (policy.allow_removal || !RemovesTooMany(r)) continue;
         impl_->db.exec("ROLLBACK");
@@ -333,6 +342,7 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
       // Nothing changed: roll back so the file and its data_version stay untouched.
       impl_->db.exec(any ? "COMMIT" : "ROLLBACK");
     } catch (...) {
+      statements.reset();
       try {
         impl_->db.exec("ROLLBACK");
       } catch (const SQLite::Exception&) {

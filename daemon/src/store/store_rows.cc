@@ -29,9 +29,9 @@ void ImportProgress::AddChange(const std::string& indicator, std::optional<int> 
   changes.push_back(PendingChange{indicator, fy, std::move(old_raw), std::move(new_raw)});
 }
 
-IndicatorRows::IndicatorRows(SQLite::Database& db, const ProgressTable& table,
-                             ImportProgress* progress)
-    : db_(db), table_(table), years_(table.fiscal_years), p_(progress) {}
+IndicatorRows::IndicatorRows(SQLite::Database& db, StatementCache* statements,
+                             const ProgressTable& table, ImportProgress* progress)
+    : db_(db), table_(table), years_(table.fiscal_years), p_(progress), statements_(statements) {}
 
 namespace {
 
@@ -162,6 +162,7 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
   q.bind(1, measure_id);
   q.bind(2, ind.name);
   int64_t id;
+  bool fresh = false;  // inserted now: it has no observations, values or notes yet
   if (q.executeStep()) {
     id = q.getColumn(0).getInt64();
     UpdateIfChanged(id, q.getColumn(1).getString(), ind, ordinal, target, inf);
@@ -175,39 +176,94 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
     BindIndicator(ins, 3, ind, ordinal, target, inf);
     ins.exec();
     id = db_.getLastInsertRowid();
+    fresh = true;
     p_->result.changed = true;
     ++p_->result.indicators_added;
     if (!ind.target_raw.empty())
       p_->AddChange(ind.name, std::nullopt, std::nullopt, ind.target_raw);
   }
   p_->seen_indicators.insert(id);
-  SyncObservations(id, ind);
-  SyncExtras(id, ind);
+  SyncObservations(id, ind, fresh);
+  SyncExtras(id, ind, fresh);
 }
 
-// Binds parameters 3… of the observation upsert for year index |i| of |ind|.
-void IndicatorRows::BindObservation(SQLite::Statement& st, const TableIndicator& ind, size_t i) {
-  const std::string& raw = ind.actual_raw[i];
-  CellValue cell = ParseTableCell(raw, table_, ind.unit);
-  st.bind(3, raw);
-  BindOptional(st, 4, cell.value);
-  BindTextOrNull(st, 5, cell.unit);
-  st.bind(6, StatusName(cell.status));
-  st.bind(7, cell.annotated ? 1 : 0);
-  BindTextOrNull(st, 8, cell.error);
-  std::string rate = i < ind.rate_raw.size() ? ind.rate_raw[i] : "";
-  BindTextOrNull(st, 9, rate);
-  BindOptional(st, 10, ParseRate(rate));
+// One observation as the upsert writes it (parameters 3…10).
+struct ObservationRow {
+  std::string raw;
+  CellValue cell;
+  std::string rate;
+  std::optional<double> rate_value;
+};
+
+namespace {
+
+bool SameText(const SQLite::Column& c, const std::string& text, bool null_if_empty) {
+  if (c.isNull()) return null_if_empty && text.empty();
+  return c.isText() && !(null_if_empty && text.empty()) && c.getString() == text;
 }
 
-void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator& ind) {
-  std::map<int, std::string> existing;  // fiscal year → raw
-  {
-    SQLite::Statement& q =
-        Prepared("SELECT fiscal_year, raw FROM observations WHERE indicator_id = ?");
-    q.bind(1, indicator_id);
-    while (q.executeStep()) existing[q.getColumn(0).getInt()] = q.getColumn(1).getString();
+bool SameReal(const SQLite::Column& c, const std::optional<double>& v) {
+  if (c.isNull()) return !v;
+  return v && (c.isFloat() || c.isInteger()) && c.getDouble() == *v;
+}
+
+// Whether the stored row (columns 1… of the existing-observations query)
+// already holds |row|: then the upsert would change nothing and is skipped.
+// Any doubt (a type another tool wrote) answers false, and the upsert decides.
+bool Holds(SQLite::Statement& q, const ObservationRow& row) {
+  return SameText(q.getColumn(1), row.raw, false) && SameReal(q.getColumn(2), row.cell.value) &&
+         SameText(q.getColumn(3), row.cell.unit, true) &&
+         SameText(q.getColumn(4), StatusName(row.cell.status), false) &&
+         q.getColumn(5).isInteger() && q.getColumn(5).getInt() == (row.cell.annotated ? 1 : 0) &&
+         SameText(q.getColumn(6), row.cell.error, true) &&
+         SameText(q.getColumn(7), row.rate, true) && SameReal(q.getColumn(8), row.rate_value);
+}
+
+}  // namespace
+
+// Binds parameters 3… of the observation upsert.
+void IndicatorRows::BindObservation(SQLite::Statement& st, const ObservationRow& row) {
+  st.bind(3, row.raw);
+  BindOptional(st, 4, row.cell.value);
+  BindTextOrNull(st, 5, row.cell.unit);
+  st.bind(6, StatusName(row.cell.status));
+  st.bind(7, row.cell.annotated ? 1 : 0);
+  BindTextOrNull(st, 8, row.cell.error);
+  BindTextOrNull(st, 9, row.rate);
+  BindOptional(st, 10, row.rate_value);
+}
+
+void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator& ind, bool fresh) {
+  std::vector<ObservationRow> rows(years_.size());
+  for (size_t i = 0; i < years_.size(); ++i) {
+    rows[i].raw = ind.actual_raw[i];
+    rows[i].cell = ParseTableCell(rows[i].raw, table_, ind.unit);
+    rows[i].rate = i < ind.rate_raw.size() ? ind.rate_raw[i] : "";
+    rows[i].rate_value = ParseRate(rows[i].rate);
   }
+  std::map<int, std::string> existing;  // fiscal year → raw
+  std::set<int> held;                   // the years whose row already holds the cell
+  if (!fresh) {
+    SQLite::Statement& q = Prepared(
+        "SELECT fiscal_year, raw, value, unit, status, annotated, parse_error,"
+        " reported_rate_raw, reported_rate FROM observations WHERE indicator_id = ?");
+    q.bind(1, indicator_id);
+    while (q.executeStep()) {
+      int fy = q.getColumn(0).getInt();
+      existing[fy] = q.getColumn(1).getString();
+      if (!years_.empty() && fy >= years_.front() && fy <= years_.back()) {
+        size_t i = static_cast<size_t>(fy - years_.front());
+        if (i < years_.size() && years_[i] == fy && Holds(q, rows[i])) held.insert(fy);
+      }
+    }
+  }
+  WriteObservations(indicator_id, ind, rows, held, &existing);
+}
+
+void IndicatorRows::WriteObservations(int64_t indicator_id, const TableIndicator& ind,
+                                      const std::vector<ObservationRow>& rows,
+                                      const std::set<int>& held,
+                                      std::map<int, std::string>* existing) {
   SQLite::Statement& upsert = Prepared(
       "INSERT INTO observations (indicator_id, fiscal_year, raw, value, unit, status,"
       " annotated, parse_error, reported_rate_raw, reported_rate)"
@@ -223,22 +279,24 @@ void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator&
       " OR reported_rate IS NOT excluded.reported_rate");
   for (size_t i = 0; i < years_.size(); ++i) {
     int fy = years_[i];
-    const std::string& raw = ind.actual_raw[i];
+    const std::string& raw = rows[i].raw;
     if (!ind.in_table.empty() && !ind.in_table[i]) continue;  // no cell: no row
-    upsert.bind(1, indicator_id);
-    upsert.bind(2, fy);
-    BindObservation(upsert, ind, i);
-    if (upsert.exec() > 0) p_->result.changed = true;
-    upsert.reset();
-    auto it = existing.find(fy);
-    if (it == existing.end()) {
+    if (!held.count(fy)) {
+      upsert.reset();
+      upsert.bind(1, indicator_id);
+      upsert.bind(2, fy);
+      BindObservation(upsert, rows[i]);
+      if (upsert.exec() > 0) p_->result.changed = true;
+    }
+    auto it = existing->find(fy);
+    if (it == existing->end()) {
       if (!raw.empty()) p_->AddChange(ind.name, fy, std::nullopt, raw);
     } else {
       if (it->second != raw) p_->AddChange(ind.name, fy, it->second, raw);
-      existing.erase(it);
+      existing->erase(it);
     }
   }
-  for (const auto& [fy, raw] : existing) {  // years no longer in the plan period
+  for (const auto& [fy, raw] : *existing) {  // years no longer in the plan period
     SQLite::Statement& del =
         Prepared("DELETE FROM observations WHERE indicator_id = ? AND fiscal_year = ?");
     del.bind(1, indicator_id);
@@ -256,16 +314,18 @@ std::optional<double> ParseRate(const std::string& raw) {
   return q->value;
 }
 
-void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind) {
+void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind, bool fresh) {
   std::vector<std::string> want, have;
   for (const TableYearValue& v : ind.planned) {
     want.push_back(std::to_string(v.year.year) + "\t" + YearKindName(v.year.kind) + "\t" + v.raw);
   }
-  SQLite::Statement& q = Prepared(
-      "SELECT year || char(9) || year_kind || char(9) || raw FROM planned_values"
-      " WHERE indicator_id = ? ORDER BY ordinal");
-  q.bind(1, indicator_id);
-  while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  if (!fresh) {
+    SQLite::Statement& q = Prepared(
+        "SELECT year || char(9) || year_kind || char(9) || raw FROM planned_values"
+        " WHERE indicator_id = ? ORDER BY ordinal");
+    q.bind(1, indicator_id);
+    while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  }
   if (want != have) {
     Replace("planned_values", indicator_id);
     SQLite::Statement& ins = Prepared(
@@ -281,17 +341,19 @@ void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind) 
       ins.reset();
     }
   }
-  SyncNotes(indicator_id, ind);
+  SyncNotes(indicator_id, ind, fresh);
 }
 
-void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind) {
+void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind, bool fresh) {
   std::vector<std::string> want, have;
   for (const TableNote& n : ind.notes) want.push_back(n.label + "\t" + n.text);
-  SQLite::Statement& q = Prepared(
-      "SELECT label || char(9) || text FROM indicator_notes WHERE indicator_id = ?"
-      " ORDER BY ordinal");
-  q.bind(1, indicator_id);
-  while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  if (!fresh) {
+    SQLite::Statement& q = Prepared(
+        "SELECT label || char(9) || text FROM indicator_notes WHERE indicator_id = ?"
+        " ORDER BY ordinal");
+    q.bind(1, indicator_id);
+    while (q.executeStep()) have.push_back(q.getColumn(0).getString());
+  }
   if (want == have) return;
   Replace("indicator_notes", indicator_id);
   SQLite::Statement& ins = Prepared(
@@ -307,7 +369,7 @@ void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind) {
   }
 }
 
-SQLite::Statement& IndicatorRows::Prepared(const std::string& sql) {
+SQLite::Statement& StatementCache::Get(const std::string& sql) {
   std::unique_ptr<SQLite::Statement>& st = statements_[sql];
   if (!st) {
     st = std::make_unique<SQLite::Statement>(db_, sql);
@@ -316,6 +378,10 @@ SQLite::Statement& IndicatorRows::Prepared(const std::string& sql) {
     st->clearBindings();
   }
   return *st;
+}
+
+void StatementCache::ResetAll() {
+  for (auto& [sql, st] : statements_) st->reset();
 }
 
 void IndicatorRows::Replace(const char* table, int64_t indicator_id) {

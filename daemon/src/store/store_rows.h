@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "import/progress_table.h"
@@ -16,6 +17,7 @@ namespace shihyo {
 
 struct CellValue;
 struct Inference;
+struct ObservationRow;
 
 struct PendingChange {
   std::string indicator;
@@ -34,6 +36,21 @@ struct ImportProgress {
                  std::optional<std::string> old_raw, std::optional<std::string> new_raw);
 };
 
+// Statements prepared once per import and reset (bindings cleared) for each
+// use: preparing every statement for every row or table made SQLite's parser
+// a large part of an import's time.
+class StatementCache {
+ public:
+  explicit StatementCache(SQLite::Database& db) : db_(db) {}
+  SQLite::Statement& Get(const std::string& sql);
+  // Resets every statement, ending the reads still open.
+  void ResetAll();
+
+ private:
+  SQLite::Database& db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
 // Parses a cell of |table|: the layout's words (なし → none) first, then
 // ParseCell; a bare number takes |unit| (the indicator's).
 CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
@@ -46,7 +63,8 @@ std::optional<double> ParseRate(const std::string& raw);
 // cells that changed in |progress|. |db| and |table| must outlive it.
 class IndicatorRows {
  public:
-  IndicatorRows(SQLite::Database& db, const ProgressTable& table, ImportProgress* progress);
+  IndicatorRows(SQLite::Database& db, StatementCache* statements, const ProgressTable& table,
+                ImportProgress* progress);
 
   // Writes |ind| as row |ordinal| of measure |measure_id|.
   void Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal);
@@ -57,20 +75,22 @@ class IndicatorRows {
   void BindExtra(SQLite::Statement& st, int first, const TableIndicator& ind);
   void UpdateIfChanged(int64_t id, const std::string& old_target, const TableIndicator& ind,
                        int ordinal, const CellValue& target, const Inference& inf);
-  void BindObservation(SQLite::Statement& st, const TableIndicator& ind, size_t i);
-  void SyncObservations(int64_t indicator_id, const TableIndicator& ind);
-  void SyncExtras(int64_t indicator_id, const TableIndicator& ind);
-  void SyncNotes(int64_t indicator_id, const TableIndicator& ind);
+  void BindObservation(SQLite::Statement& st, const ObservationRow& row);
+  // |fresh|: the indicator was inserted by this import, so nothing to read.
+  void SyncObservations(int64_t indicator_id, const TableIndicator& ind, bool fresh);
+  void WriteObservations(int64_t indicator_id, const TableIndicator& ind,
+                         const std::vector<ObservationRow>& rows, const std::set<int>& held,
+                         std::map<int, std::string>* existing);
+  void SyncExtras(int64_t indicator_id, const TableIndicator& ind, bool fresh);
+  void SyncNotes(int64_t indicator_id, const TableIndicator& ind, bool fresh);
   void Replace(const char* table, int64_t indicator_id);
-  // |sql| prepared once per import and reset for each use: preparing every
-  // statement for every row made SQLite's parser most of an import's time.
-  SQLite::Statement& Prepared(const std::string& sql);
+  SQLite::Statement& Prepared(const std::string& sql) { return statements_->Get(sql); }
 
   SQLite::Database& db_;
   const ProgressTable& table_;
   const std::vector<int>& years_;
   ImportProgress* p_;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  StatementCache* statements_;
 };
 
 }  // namespace shihyo

@@ -1,0 +1,191 @@
+#include "eval/finding_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "base/text.h"
+#include "eval/checks/check.h"
+#include "model/value_parser.h"
+
+namespace shihyo {
+
+namespace {
+
+void AppendString(std::string_view s, std::string* out) {
+  bool ascii = true;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == '"' || c == '\\') {
+      // Escapes (and the error for bad UTF-8) exactly as nlohmann writes them.
+      *out += nlohmann::json(std::string(s)).dump();
+      return;
+    }
+    ascii = ascii && c < 0x80;
+  }
+  if (!ascii && FindInvalidUtf8(s) != std::string_view::npos) {
+    *out += nlohmann::json(std::string(s)).dump();  // throws type_error 316
+    return;
+  }
+  out->push_back('"');
+  out->append(s);
+  out->push_back('"');
+}
+
+void AppendInt(int64_t v, std::string* out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, r.ptr);
+}
+
+// NumberJson(v), dumped.
+void AppendNumber(std::optional<double> v, std::string* out) {
+  if (!v || !std::isfinite(*v)) {
+    *out += "null";
+  } else if (std::floor(*v) == *v && std::fabs(*v) < 9e15) {
+    AppendInt(static_cast<int64_t>(*v), out);
+  } else {
+    char buf[64];
+    char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, *v);
+    out->append(buf, end);
+  }
+}
+
+void AppendOrNull(const std::string& s, std::string* out) {
+  if (s.empty()) {
+    *out += "null";
+  } else {
+    AppendString(s, out);
+  }
+}
+
+// An object or array pretty-printed as nlohmann does with indent 2 at |depth|.
+class Container {
+ public:
+  Container(std::string* out, int depth, char open, char close)
+      : out_(out), depth_(depth), close_(close) {
+    out_->push_back(open);
+  }
+  // Starts the next member or element; the caller appends its value.
+  std::string* Next() {
+    *out_ += first_ ? "\n" : ",\n";
+    first_ = false;
+    out_->append(2 * static_cast<size_t>(depth_ + 1), ' ');
+    return out_;
+  }
+  std::string* Key(std::string_view key) {
+    AppendString(key, Next());
+    *out_ += ": ";
+    return out_;
+  }
+  void Close() {
+    if (!first_) {
+      out_->push_back('\n');
+      out_->append(2 * static_cast<size_t>(depth_), ' ');
+    }
+    out_->push_back(close_);
+  }
+  int inner() const { return depth_ + 1; }
+
+ private:
+  std::string* out_;
+  int depth_;
+  char close_;
+  bool first_ = true;
+};
+
+void AppendStrings(const std::vector<std::string>& items, int depth, std::string* out) {
+  Container a(out, depth, '[', ']');
+  for (const std::string& s : items) AppendString(s, a.Next());
+  a.Close();
+}
+
+// CellJson(raw, cell), with "fiscal_year" when |fiscal_year| is set.
+void AppendCell(const std::string& raw, const CellValue& cell, const int* fiscal_year, int depth,
+                std::string* out) {
+  Container o(out, depth, '{', '}');
+  *o.Key("annotated") += cell.annotated ? "true" : "false";
+  if (fiscal_year) AppendInt(*fiscal_year, o.Key("fiscal_year"));
+  AppendString(raw, o.Key("raw"));
+  AppendString(StatusName(cell.status), o.Key("status"));
+  AppendOrNull(cell.unit, o.Key("unit"));
+  AppendNumber(cell.value, o.Key("value"));
+  o.Close();
+}
+
+// The figures as an object: sorted by name, the last of equal names kept.
+void AppendFigures(const std::vector<Figure>& figures, int depth, std::string* out) {
+  std::vector<const Figure*> sorted;
+  for (const Figure& f : figures) sorted.push_back(&f);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Figure* a, const Figure* b) { return a->name < b->name; });
+  Container o(out, depth, '{', '}');
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const Figure& fig = *sorted[i];
+    if (i + 1 < sorted.size() && sorted[i + 1]->name == fig.name) continue;
+    std::string* value = o.Key(fig.name);
+    if (const double* d = std::get_if<double>(&fig.value)) {
+      if (std::isfinite(*d)) {
+        AppendNumber(std::round(*d * 1e6) / 1e6, value);
+      } else {
+        AppendString(FormatNumber(*d), value);  // —, ∞ or -∞
+      }
+    } else {
+      AppendString(std::get<std::string>(fig.value), value);
+    }
+  }
+  o.Close();
+}
+
+// EvidenceJson(f), dumped.
+void AppendEvidence(const Finding& f, int depth, std::string* out) {
+  Container o(out, depth, '{', '}');
+  const Indicator* ind = f.source;
+  if (ind) {
+    AppendString(AggregationName(ind->aggregation), o.Key("aggregation"));
+    AppendString(DirectionName(ind->direction), o.Key("direction"));
+  }
+  AppendFigures(f.figures, o.inner(), o.Key("figures"));
+  if (ind) {
+    if (!ind->footnotes.empty()) AppendStrings(ind->footnotes, o.inner(), o.Key("footnotes"));
+    Container series(o.Key("series"), o.inner(), '[', ']');
+    for (const Observation& obs : ind->observations) {
+      AppendCell(obs.raw, obs.cell, &obs.fiscal_year, series.inner(), series.Next());
+    }
+    series.Close();
+    AppendCell(ind->target_raw, ind->target, nullptr, o.inner(), o.Key("target"));
+  }
+  o.Close();
+}
+
+}  // namespace
+
+void AppendFindingJson(const Finding& f, int depth, std::string* out) {
+  Container o(out, depth, '{', '}');
+  AppendString(f.check, o.Key("check"));
+  AppendOrNull(f.department, o.Key("department"));
+  AppendEvidence(f, o.inner(), o.Key("evidence"));
+  AppendString(f.fingerprint, o.Key("fingerprint"));
+  if (f.fiscal_year) {
+    AppendInt(*f.fiscal_year, o.Key("fiscal_year"));
+    AppendString(FormatEraYear(*f.fiscal_year), o.Key("fiscal_year_era"));
+  } else {
+    *o.Key("fiscal_year") += "null";
+    *o.Key("fiscal_year_era") += "null";
+  }
+  AppendString(f.indicator, o.Key("indicator"));
+  Container labels(o.Key("labels"), o.inner(), '{', '}');
+  for (const auto& [k, v] : f.labels) AppendString(v, labels.Key(k));
+  labels.Close();
+  AppendOrNull(f.measure, o.Key("measure"));
+  AppendString(f.message, o.Key("message"));
+  AppendInt(f.ordinal, o.Key("ordinal"));
+  AppendString(f.plan, o.Key("plan"));
+  AppendOrNull(f.project, o.Key("project"));
+  AppendStrings(f.related, o.inner(), o.Key("related"));
+  AppendString(f.rule, o.Key("rule"));
+  AppendString(SeverityName(f.severity), o.Key("severity"));
+  o.Close();
+}
+
+}  // namespace shihyo
