@@ -137,6 +137,28 @@ TEST_CASE("notify_planner: one digest per group, no repeats, reminder, resolved"
   CHECK(h.Cycle({findings[0], findings[2]}, T0() + hours(27)).notifications.empty());
 }
 
+TEST_CASE("notify_planner: reminders saturate at the clock's bounds (issue 13 item 6)",
+          "[alerting]") {
+  // 301 years after the last message: now - last_sent wrapped (int64
+  // nanoseconds hold 292 years) and the reminder never came.
+  Harness h;
+  h.config.route.routes.clear();
+  h.config.route.repeat_interval = kMaxDuration;
+  std::vector<Finding> findings = {MakeFinding("r", "A", 2023)};
+  REQUIRE(h.Cycle(findings, *ParseTime("1900-01-01")).notifications.size() == 1);
+  NotifyPlan late = h.Cycle(findings, *ParseTime("2200-12-31"));
+  REQUIRE(late.notifications.size() == 1);
+  CHECK(late.notifications[0].reminder);
+  // A 100-year group_wait from 2200 ends at the end of time, not in the past.
+  Harness waiting;
+  waiting.config.route.routes.clear();
+  waiting.config.route.group_wait = kMaxDuration;
+  NotifyPlan held = waiting.Cycle(findings, *ParseTime("2200-12-31"));
+  CHECK(held.notifications.empty());
+  REQUIRE(held.next_flush);
+  CHECK(*held.next_flush == TimePoint::max());
+}
+
 TEST_CASE("notify_planner: group_wait holds a new group back, then sends it all", "[alerting]") {
   Harness h;
   h.config.route.group_wait = minutes(5);

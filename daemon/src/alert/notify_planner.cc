@@ -33,12 +33,13 @@ bool ShouldSend(const PendingGroup& g, bool changed, bool firing, TimePoint now,
                 NotifyLogEntry* entry, GroupNotification* n, NotifyPlan* plan) {
   if (changed) {
     if (!entry->pending_since) entry->pending_since = now;
-    TimePoint due = *entry->pending_since + g.route->group_wait;
+    TimePoint due = SaturatingAdd(*entry->pending_since, g.route->group_wait);
     if (now >= due) return true;
     if (!plan->next_flush || due < *plan->next_flush) plan->next_flush = due;
     return false;
   }
-  if (firing && entry->last_sent && now - *entry->last_sent >= g.route->repeat_interval) {
+  if (firing && entry->last_sent &&
+      now >= SaturatingAdd(*entry->last_sent, g.route->repeat_interval)) {
     n->reminder = true;
     return true;
   }
@@ -88,7 +89,8 @@ NotifyPlan PlanNotifications(const Config& config, const std::map<std::string, A
       const Receiver* receiver = config.FindReceiver(m.route->receiver);
       if (!receiver) continue;
       if (receiver->settings && receiver->settings->PushesAlerts()) {
-        bool recent = alert.firing() || (alert.ends_at && now - *alert.ends_at < resolved_window);
+        bool recent = alert.firing() ||
+                      (alert.ends_at && now < SaturatingAdd(*alert.ends_at, resolved_window));
         if (recent && !alert.silenced()) {
           ReceiverPush& p = pushes[receiver->name];
           p.receiver = receiver;

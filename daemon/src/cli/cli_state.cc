@@ -53,7 +53,7 @@ bool ReadEnd(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
       ctx.err << "shihyo: --for '" << opts.duration << "': expected a duration such as 2h or 7d\n";
       return false;
     }
-    s->ends_at = s->starts_at + *d;
+    s->ends_at = SaturatingAdd(s->starts_at, *d);
   }
   if (s->ends_at <= s->starts_at) {
     ctx.err << "shihyo: the silence would end before it starts\n";

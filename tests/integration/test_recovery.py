@@ -1,0 +1,229 @@
+"""Issue 13, items 5 and 6, as the binary behaves: alerts of indicators an
+import removed resolve as removed, never as fixed; `daemon --once` exits 1
+when a message went dead; an unreadable indicator store and a state DB on a
+full disk are logged when they start and end (not at every poll), the admin
+is told once, and delivery resumes with nothing lost when space returns."""
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+from harness import (HERE, KAMAISHI, RULES, SHIHYO, Daemon, SmtpSink, Workspace, free_port, main,
+                     stop_process, text_part, wait_for_port, wait_until)
+
+T0 = datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
+
+
+def iso(minutes):
+    return (T0 + datetime.timedelta(minutes=minutes)).isoformat()
+
+
+CONFIG = """
+store: {store}
+state: {state}
+rules: {rules}
+evaluation: {{interval: 1h, poll_interval: 200ms}}
+smtp:
+  url: smtp://127.0.0.1:{port}
+  starttls: off
+  from: shihyo@kamaishi.example.lg.jp
+  timeout: 5s
+receivers:
+  - name: kodomo
+    email: {{to: [kodomo@example.lg.jp]}}
+  - name: admin
+    email: {{to: [admin@example.lg.jp]}}
+admin_receiver: admin
+route:
+  receiver: kodomo
+  group_by: [plan]
+  group_wait: 0s
+outbox: {{initial_backoff: 1s, max_backoff: 2s}}
+"""
+
+
+def workspace(test, port, store=None, state=None):
+    ws = Workspace(test)
+    ws.write("shihyo.yaml", CONFIG.format(store=store or ws.store,
+                                          state=state or ws.path("state.db"),
+                                          rules=RULES, port=port))
+    return ws
+
+
+def kamaishi():
+    with open(KAMAISHI, encoding="utf-8") as f:
+        return f.read()
+
+
+class RemovedIndicatorsTest(unittest.TestCase):
+    def test_alerts_of_removed_indicators_resolve_as_removed_not_fixed(self):
+        smtp = SmtpSink(self).start()
+        ws = workspace(self, smtp.port)
+        ws.import_table()
+        ws.cycle(iso(0), expect=0)
+        (first,) = smtp.messages()
+        self.assertIn("児童虐待発生件数", text_part(first[0]))  # project 3: abuse counts
+        # A table that really dropped project 3 (its 10 indicators).
+        text = kamaishi()
+        cut = ws.write("cut.txt", text[:text.index("\nプロジェクト3") + 1])
+        proc = ws.run("import", "--db", ws.store, "--allow-removal", cut)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        ws.cycle(iso(1), expect=0)
+        msgs = smtp.messages()
+        self.assertEqual(len(msgs), 2)
+        msg = msgs[1][0]
+        body = text_part(msg)
+        self.assertIn("表から削除", msg["Subject"])
+        self.assertNotIn("解消", msg["Subject"], "nothing was fixed")
+        self.assertNotIn("━━ 解消したアラート ━━", body)
+        heading = body.index("━━ 表から削除された指標のアラート ━━")
+        self.assertIn("値が直ったのではありません", body)
+        self.assertIn("児童虐待発生件数", body[heading:])
+        self.assertIn("表から削除されたため解消", body[heading:])
+        self.assertNotIn("に解消）", body, "a removed alert is not dated as fixed")
+        self.assertIn("表から削除された指標のアラート", msg.get_body(("html",)).get_content())
+        # Restoring the rows and fixing a value: that one is resolved as fixed.
+        ws.import_table(ws.write("back.txt", text))
+        ws.cycle(iso(2), expect=0)
+        ws.import_corrected([("7件\t25件", "7件\t7件")])
+        ws.cycle(iso(3), expect=0)
+        last = smtp.messages()[-1][0]
+        self.assertIn("解消", last["Subject"])
+        self.assertNotIn("表から削除", last["Subject"])
+        self.assertIn("━━ 解消したアラート ━━", text_part(last))
+
+
+class OnceExitTest(unittest.TestCase):
+    def test_once_exits_1_when_a_message_went_dead(self):
+        ws = Workspace(self)
+        port = free_port()
+        mode = ws.path("mode.json")
+        with open(mode, "w") as f:
+            json.dump({"mode": "550"}, f)
+        proc = subprocess.Popen(
+            ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port,
+             "-c", "faulty_smtp.Faulty", ws.path("mail"), mode],
+            env=dict(os.environ, PYTHONPATH=HERE),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(stop_process, proc)
+        wait_for_port(port, proc=proc)
+        ws.write("shihyo.yaml", CONFIG.format(store=ws.store, state=ws.path("state.db"),
+                                              rules=RULES, port=port))
+        ws.import_table()
+        once = ws.cycle(iso(0), expect=1)  # nothing pending: every message went dead
+        self.assertIn("0 retrying", once.stdout)
+        self.assertIn("outbox pending 0", once.stdout)
+        self.assertNotIn(" 0 dead", once.stdout)
+        ws.cycle(iso(1), expect=0)  # nothing went dead in this run
+
+
+def count(log, text):
+    return sum(1 for line in log.splitlines() if text in line)
+
+
+class UnreadableStoreTest(unittest.TestCase):
+    def test_an_unreadable_store_is_logged_once_and_the_admin_told_once(self):
+        smtp = SmtpSink(self).start()
+        ws = workspace(self, smtp.port)
+        ws.write("store.db", "this is not an SQLite file, but long enough to be read " * 40)
+        daemon = Daemon(self, ws).start()
+        # poll_interval 200ms: 4 s are some 20 polls.
+        self.assertTrue(wait_until(lambda: len(smtp.messages()) == 1, 15), daemon.logs())
+        time.sleep(4)
+        logs = daemon.logs()
+        self.assertEqual(count(logs, "indicator store unreadable:"), 1, logs)
+        (notice,) = smtp.messages()
+        self.assertEqual(notice[1]["rcpt_tos"], ["admin@example.lg.jp"])
+        self.assertIn("指標ストアを読めません", notice[0]["Subject"])
+        os.remove(ws.store)
+        ws.import_table()
+        self.assertTrue(wait_until(
+            lambda: "indicator store unreadable: recovered after" in daemon.logs(), 10),
+            daemon.logs())
+        self.assertTrue(wait_until(lambda: len(smtp.messages()) == 2, 10), daemon.logs())
+        self.assertEqual(smtp.messages()[1][1]["rcpt_tos"], ["kodomo@example.lg.jp"])
+        self.assertEqual(daemon.terminate(), 0)
+        self.assertEqual(count(daemon.logs(), "recovered after"), 1)
+
+
+class FullDiskTest(unittest.TestCase):
+    """The state DB on a 2 MB tmpfs, mounted in a private mount namespace
+    (unshare -m) by a helper shell that runs the daemon: root only."""
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to mount a small tmpfs (CI runs as root)")
+    @unittest.skipUnless(shutil.which("unshare"), "needs unshare(1)")
+    def test_full_disk_pauses_logs_once_and_recovers_with_nothing_lost(self):
+        smtp = SmtpSink(self).start()
+        mnt = tempfile.mkdtemp(prefix="shihyo-full-")
+        self.addCleanup(shutil.rmtree, mnt, True)
+        ws = workspace(self, smtp.port, state=os.path.join(mnt, "state.db"))
+        ws.import_table()
+        log = open(ws.path("daemon.log"), "ab")
+        self.addCleanup(log.close)
+        control = ws.path("control")  # commands for the helper, run inside the namespace
+        os.mkfifo(control)
+        script = ("mount -t tmpfs -o size=2m tmpfs {mnt} && "
+                  "{shihyo} --log-level info daemon --config {config} & "
+                  "while read cmd < {control}; do eval \"$cmd\"; done").format(
+                      mnt=mnt, shihyo=SHIHYO, config=ws.config, control=control)
+        env = dict(os.environ)
+        env.pop("JOURNAL_STREAM", None)
+        proc = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                                stdout=log, stderr=log, env=env, start_new_session=True)
+        self.addCleanup(self.stop, proc, control)
+
+        def run(cmd):
+            with open(control, "w") as f:
+                f.write(cmd + "\n")
+
+        def logs():
+            with open(ws.path("daemon.log"), encoding="utf-8", errors="replace") as f:
+                return f.read()
+
+        self.assertTrue(wait_until(lambda: len(smtp.messages()) == 1, 20), logs())
+        # Fill the tmpfs (inside the namespace), then change the store: the
+        # evaluation cannot commit, nothing is sent, the daemon keeps running.
+        marker = ws.path("filled")
+        run("dd if=/dev/zero of=%s/filler bs=4096 2>/dev/null; touch %s" % (mnt, marker))
+        self.assertTrue(wait_until(lambda: os.path.exists(marker), 20))
+        ws.import_corrected([("7件\t25件", "7件\t7件")])
+        self.assertTrue(wait_until(lambda: "state DB not writable:" in logs(), 10), logs())
+        time.sleep(4)  # some 20 polls
+        self.assertIsNone(proc.poll())
+        text = logs()
+        self.assertEqual(count(text, "state DB not writable:"), 1, text)
+        self.assertEqual(len(smtp.messages()), 1, "nothing is sent while the state DB is full")
+        # Space returns: delivery resumes; the change's message and the admin's
+        # notice arrive, nothing lost, the state DB's WAL given back.
+        run("rm -f %s/filler" % mnt)
+        self.assertTrue(wait_until(lambda: "state DB not writable: recovered" in logs(), 10),
+                        logs())
+        self.assertTrue(wait_until(lambda: len(smtp.messages()) == 3, 15), logs())
+        rcpts = sorted(env["rcpt_tos"][0] for _, env in smtp.messages()[1:])
+        self.assertEqual(rcpts, ["admin@example.lg.jp", "kodomo@example.lg.jp"])
+        by_rcpt = {env["rcpt_tos"][0]: msg for msg, env in smtp.messages()[1:]}
+        self.assertIn("解消", by_rcpt["kodomo@example.lg.jp"]["Subject"])
+        self.assertIn("回復しました", text_part(by_rcpt["admin@example.lg.jp"]))
+        time.sleep(1)
+        self.assertEqual(len(smtp.messages()), 3, "each message once")
+        self.assertIsNone(proc.poll())
+        self.assertEqual(count(logs(), "recovered after"), 1)
+
+    def stop(self, proc, control):
+        if proc.poll() is None:
+            try:
+                fd = os.open(control, os.O_WRONLY | os.O_NONBLOCK)
+                os.write(fd, b"kill %1; wait; exit\n")
+                os.close(fd)
+                proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                os.killpg(proc.pid, 9)
+                proc.wait()
+
+
+if __name__ == "__main__":
+    main()
