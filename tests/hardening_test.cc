@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <catch2/catch.hpp>
+#include <set>
 #include <sstream>
 
 #include "base/clock.h"
@@ -176,6 +177,48 @@ TEST_CASE("hardening: a deadline beyond the clock's range never passes (issue 13
   ind.observations = {{2020, "3件", ParseCell("3件")}, {2021, "", ParseCell("")}};
   plan.indicators = {ind};
   CHECK(Evaluate(load.rules, {plan}, *ParseTime("2026-11-28")).findings.size() == 1);
+}
+
+TEST_CASE(
+    "hardening: a rule's regex or expression that cannot decide is reported "
+    "(issue 13 items 9, 10)",
+    "[hardening]") {
+  TempDir dir;
+  dir.Write("r.yaml",
+            "rules:\n"
+            "  - id: catastrophic\n    check: expression\n    severity: warning\n"
+            "    select: {name_matches: '^(?:(a+)+b|.*c)$'}\n"
+            "    params: {condition: 'value > 0'}\n"
+            "  - id: excluded\n    check: expression\n    severity: warning\n"
+            "    exclude: [{name_matches: '^(?:(a+)+b|.*c)$'}]\n"
+            "    params: {condition: 'value > 0'}\n"
+            "  - id: infinite\n    check: expression\n    severity: warning\n"
+            "    params: {condition: 'value / (value - value)'}\n");
+  RuleLoad load = LoadRuleDir(dir.path());
+  REQUIRE(load.ok());
+  Plan plan;
+  plan.name = "p";
+  Indicator ind;
+  ind.plan = "p";
+  ind.name = std::string(40, 'a') + "c";  // matches through '.*c', past the limit first
+  ind.observations = {{2023, "3件", ParseCell("3件")}};
+  plan.indicators = {ind};
+  EvalResult r = Evaluate(load.rules, {plan}, *ParseTime("2026-11-28"));
+  // Selected as if the select matched and the exclude did not: never silently left out.
+  std::set<std::string> fired;
+  for (const Finding& f : r.findings) fired.insert(f.rule);
+  CHECK(fired == std::set<std::string>{"catastrophic", "excluded"});  // 3/0 is not true
+  REQUIRE(r.errors.size() == 3);
+  std::string file = dir.File("r.yaml");
+  CHECK(r.errors[0] == file +
+                           ":2: rule catastrophic: could not decide: name_matches: regular "
+                           "expression /^(?:(a+)+b|.*c)$/ could not be decided: match limit "
+                           "exceeded");
+  CHECK_THAT(r.errors[1], Catch::StartsWith(file + ":7: rule excluded: could not decide: "));
+  CHECK_THAT(
+      r.errors[2],
+      Catch::StartsWith(file + ":12: rule infinite: could not decide: " + ind.name + " 2023: "));
+  CHECK(r.warnings == r.errors);
 }
 
 // The lines spdlog writes while this object lives.

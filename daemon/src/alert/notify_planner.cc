@@ -85,7 +85,14 @@ NotifyPlan PlanNotifications(const Config& config, const std::map<std::string, A
   std::map<std::string, PendingGroup> groups;  // by receiver + group key, in key order
   std::map<std::string, ReceiverPush> pushes;
   for (const auto& [fp, alert] : alerts) {
-    for (const RouteMatch& m : MatchRoutes(config.route, alert.labels)) {
+    std::string route_error;
+    std::vector<RouteMatch> matches = MatchRoutes(config.route, alert.labels, &route_error);
+    if (!route_error.empty()) {
+      plan.errors.push_back(route_error + "; alert " + alert.rule + " (" +
+                            (alert.labels.count("indicator") ? alert.labels.at("indicator") : "") +
+                            ") sent to the default receiver " + config.route.receiver);
+    }
+    for (const RouteMatch& m : matches) {
       const Receiver* receiver = config.FindReceiver(m.route->receiver);
       if (!receiver) continue;
       if (receiver->settings && receiver->settings->PushesAlerts()) {

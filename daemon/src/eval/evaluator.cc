@@ -201,6 +201,17 @@ Finding Build(const Rule& rule, const RawFinding& raw, const MessageTemplate* me
   return f;
 }
 
+// One line for what |rule| could not decide: the first error and a count.
+void ReportUndecided(const Rule& rule, const std::vector<std::string>& undecided,
+                     EvalResult* result) {
+  if (undecided.empty()) return;
+  std::string line = rule.file + ":" + std::to_string(rule.line) + ": rule " + rule.id +
+                     ": could not decide: " + undecided.front();
+  if (undecided.size() > 1) line += " (and " + std::to_string(undecided.size() - 1) + " more)";
+  result->warnings.push_back(line);
+  result->errors.push_back(line);
+}
+
 }  // namespace
 
 EvalResult Evaluate(const RuleSet& rules, const std::vector<Plan>& plans, TimePoint now) {
@@ -211,14 +222,16 @@ EvalResult Evaluate(const RuleSet& rules, const std::vector<Plan>& plans, TimePo
   const std::vector<Plan>& effective = *snapshot;
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const Rule& rule = rules.rules[r];
+    std::vector<std::string> undecided;
     std::vector<const Indicator*> selected;
     for (const Plan& plan : effective) {
       for (const Indicator& ind : plan.indicators) {
-        if (Selects(rule.select, rule.exclude, ind)) selected.push_back(&ind);
+        if (Selects(rule.select, rule.exclude, ind, &undecided)) selected.push_back(&ind);
       }
     }
     std::vector<RawFinding> raw;
-    RunCheck(rule, selected, now, &raw);
+    RunCheck(rule, selected, now, &raw, &undecided);
+    ReportUndecided(rule, undecided, &result);
     std::shared_ptr<const MessageTemplate> message =
         rule.message ? rule.message : DefaultTemplate(rule.check);
     for (const RawFinding& rf : raw) result.findings.push_back(Build(rule, rf, message.get()));

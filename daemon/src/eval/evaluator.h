@@ -21,6 +21,10 @@ struct EvalResult {
   // Problems that do not stop the evaluation, e.g. "rules/x.yaml:4: override
   // matches no indicator".
   std::vector<std::string> warnings;
+  // What rules could not decide this time (a regex over PCRE2's match limit,
+  // an expression with no finite result), one line per rule naming it: also
+  // in |warnings|; the daemon tells the admin.
+  std::vector<std::string> errors;
 };
 
 // Evaluates |rules| over |plans| at |now|.

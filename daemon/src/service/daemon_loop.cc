@@ -355,6 +355,14 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
     for (const std::string& w : result.warnings) spdlog::warn("{}", LogSafe(w));
     last_warnings_ = result.warnings;
   }
+  if (result.errors != last_errors_) {  // the admin hears of each new set once
+    last_errors_ = result.errors;
+    if (!result.errors.empty()) {
+      NotifyAdmin("[shihyo] ルール・振り分け・ミュートの判定ができなかったものがあります（" +
+                      std::to_string(result.errors.size()) + "件）",
+                  result.errors);
+    }
+  }
   spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
                result.eval.findings.size(), result.firing, result.fired, result.resolved,
                result.messages.size());

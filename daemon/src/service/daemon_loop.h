@@ -100,6 +100,7 @@ class DaemonLoop {
   std::unique_ptr<StateLock> lock_;
   std::string last_reload_errors_;
   std::vector<std::string> last_warnings_;
+  std::vector<std::string> last_errors_;
   std::string last_status_;
   std::string last_sent_status_;
   // Troubles met at every poll, logged when they start and end.
