@@ -4,11 +4,16 @@ when a message went dead; an unreadable indicator store and a state DB on a
 full disk are logged when they start and end (not at every poll), the admin
 is told once, and delivery resumes with nothing lost when space returns."""
 import datetime
+import email
+import email.policy
+import glob
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -97,20 +102,25 @@ class RemovedIndicatorsTest(unittest.TestCase):
         self.assertIn("━━ 解消したアラート ━━", text_part(last))
 
 
+def faulty_smtp(test, ws, mode):
+    """faulty_smtp.Faulty on a free port, in |mode| (a dict); returns the port."""
+    port = free_port()
+    with open(ws.path("mode.json"), "w") as f:
+        json.dump(mode, f)
+    server = subprocess.Popen(
+        ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port,
+         "-c", "faulty_smtp.Faulty", ws.path("mail"), ws.path("mode.json")],
+        env=dict(os.environ, PYTHONPATH=HERE),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    test.addCleanup(stop_process, server)
+    wait_for_port(port, proc=server)
+    return port
+
+
 class OnceExitTest(unittest.TestCase):
     def test_once_exits_1_when_a_message_went_dead(self):
         ws = Workspace(self)
-        port = free_port()
-        mode = ws.path("mode.json")
-        with open(mode, "w") as f:
-            json.dump({"mode": "550"}, f)
-        proc = subprocess.Popen(
-            ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % port,
-             "-c", "faulty_smtp.Faulty", ws.path("mail"), mode],
-            env=dict(os.environ, PYTHONPATH=HERE),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.addCleanup(stop_process, proc)
-        wait_for_port(port, proc=proc)
+        port = faulty_smtp(self, ws, {"mode": "550"})
         ws.write("shihyo.yaml", CONFIG.format(store=ws.store, state=ws.path("state.db"),
                                               rules=RULES, port=port))
         ws.import_table()
@@ -119,6 +129,94 @@ class OnceExitTest(unittest.TestCase):
         self.assertIn("outbox pending 0", once.stdout)
         self.assertNotIn(" 0 dead", once.stdout)
         ws.cycle(iso(1), expect=0)  # nothing went dead in this run
+
+
+class SizeLimitTest(unittest.TestCase):
+    def test_a_message_refused_for_its_size_is_sent_shortened_not_dead(self):
+        ws = Workspace(self)
+        port = faulty_smtp(self, ws, {"mode": "size", "limit": 30000})
+        ws.write("shihyo.yaml", CONFIG.format(store=ws.store, state=ws.path("state.db"),
+                                              rules=RULES, port=port))
+        ws.import_table()
+        once = ws.cycle(iso(0), expect=0)
+        self.assertIn("1 sent", once.stdout)
+        with open(ws.path("mail/too-big.jsonl")) as f:
+            (refused,) = [json.loads(line) for line in f]
+        self.assertGreater(refused["bytes"], 30000)
+        (eml,) = glob.glob(ws.path("mail/*.eml"))
+        with open(eml, "rb") as f:
+            raw = f.read()
+        self.assertLessEqual(len(raw), 30000)
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        self.assertIn("新規アラート", msg["Subject"])
+        self.assertEqual(msg.get_content_type(), "text/plain")  # the HTML part left out
+        body = msg.get_content()
+        self.assertTrue(body.startswith("※ このお知らせは大きすぎて"), body[:200])
+        self.assertIn("shihyo alerts", body)
+        self.assertIn("━━ アラート ━━", body)
+        self.assertIn("詳細: ", body)  # the footer kept
+        outbox = ws.json("outbox", "list")["messages"]
+        self.assertEqual([m["status"] for m in outbox], ["sent"])
+        self.assertIn("shortened", outbox[0]["last_error"])
+
+    def test_a_message_the_server_refuses_even_shortened_goes_dead(self):
+        ws = Workspace(self)
+        port = faulty_smtp(self, ws, {"mode": "size", "limit": 1000})
+        ws.write("shihyo.yaml", CONFIG.format(store=ws.store, state=ws.path("state.db"),
+                                              rules=RULES, port=port))
+        ws.import_table()
+        ws.cycle(iso(0), expect=1)
+        with open(ws.path("mail/too-big.jsonl")) as f:
+            self.assertEqual(len(f.readlines()), 2, "tried once more, shortened, then gave up")
+        outbox = ws.json("outbox", "list")["messages"]
+        self.assertEqual([m["status"] for m in outbox], ["dead"])
+        self.assertIn("552", outbox[0]["last_error"])
+
+
+class WatchdogDuringHangTest(unittest.TestCase):
+    def test_watchdog_pings_continue_while_smtp_hangs_after_data(self):
+        ws = Workspace(self)
+        port = faulty_smtp(self, ws, {"mode": "hang"})
+        ws.write("shihyo.yaml", CONFIG.format(store=ws.store, state=ws.path("state.db"),
+                                              rules=RULES, port=port).replace(
+                                                  "timeout: 5s", "timeout: 20s"))
+        ws.import_table()
+        sock_path = ws.path("notify.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(sock_path)
+        self.addCleanup(sock.close)
+        sock.settimeout(0.1)
+        pings = []  # monotonic times of WATCHDOG=1
+        stop = threading.Event()
+        self.addCleanup(stop.set)
+
+        def record():
+            while not stop.is_set():
+                try:
+                    msg = sock.recv(4096).decode()
+                except socket.timeout:
+                    continue
+                except OSError:
+                    return
+                if "WATCHDOG=1" in msg.split("\n"):
+                    pings.append(time.monotonic())
+
+        threading.Thread(target=record, daemon=True).start()
+        daemon = Daemon(self, ws, env={"NOTIFY_SOCKET": sock_path,
+                                       "WATCHDOG_USEC": "1000000"}).start()
+        # The first message goes out at once (group_wait 0s) and its DATA
+        # is never answered: the daemon waits up to smtp.timeout (20 s).
+        self.assertTrue(wait_until(lambda: pings, 5), daemon.logs())
+        hang_started = time.monotonic()
+        time.sleep(6)
+        window = [t for t in pings if t >= hang_started - 1]
+        gaps = [b - a for a, b in zip(window, window[1:])]
+        self.assertGreaterEqual(len(window), 6, "WATCHDOG=1 stopped during the hang: %r" % gaps)
+        self.assertLess(max(gaps), 1.0, "a gap longer than WATCHDOG_USEC: %r" % gaps)
+        self.assertNotIn("message sent", daemon.logs())
+        started = time.monotonic()
+        self.assertEqual(daemon.terminate(timeout=10), 0, daemon.logs())
+        self.assertLess(time.monotonic() - started, 3, "SIGTERM honoured during the hang")
 
 
 def count(log, text):

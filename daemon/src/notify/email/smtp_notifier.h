@@ -39,7 +39,7 @@ std::string RenderEmailPreview(const Message& m, const SmtpConfig& smtp, TimePoi
 // What is sent when the server refuses |m| for its size (SMTP 552): the
 // text part alone, cut at a line to kShortenedTextBytes, with the footer
 // (where to see every alert) and a note at the top saying it was shortened.
-inline constexpr size_t kShortenedTextBytes = 32 * 1024;
+inline constexpr size_t kShortenedTextBytes = 16 * 1024;
 Message Shortened(const Message& m);
 
 class SmtpNotifier : public Notifier {
