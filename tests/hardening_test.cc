@@ -10,11 +10,13 @@
 #include <sstream>
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "config/config.h"
 #include "eval/evaluator.h"
 #include "eval/rule_loader.h"
 #include "fakes.h"
 #include "model/value_parser.h"
+#include "notify/email/smtp_notifier.h"
 #include "notify/receiver_registry.h"
 #include "service/repeated_warning.h"
 
@@ -219,6 +221,29 @@ TEST_CASE(
       r.errors[2],
       Catch::StartsWith(file + ":12: rule infinite: could not decide: " + ind.name + " 2023: "));
   CHECK(r.warnings == r.errors);
+}
+
+TEST_CASE("hardening: a message refused for its size is shortened, not dropped (issue 13 item 4)",
+          "[hardening]") {
+  Message m;
+  m.subject = "[shihyo] 新規アラート 54件";
+  m.html = std::string(200000, 'h');
+  m.text = "shihyo（指標チェック）からのお知らせです。\n";
+  while (m.text.size() < 100000) m.text += "● 指標名がとても長い指標の行です\n";
+  m.text += "\n--\nこのメールは shihyo が自動で送信しています。\n詳細: http://x/\n";
+  Message s = Shortened(m);
+  CHECK(s.subject == m.subject);
+  CHECK(s.html.empty());
+  CHECK(s.text.size() < kShortenedTextBytes + 1024);
+  CHECK_THAT(s.text, Catch::StartsWith("※ このお知らせは大きすぎて"));
+  CHECK_THAT(s.text, Catch::Contains("shihyo alerts"));
+  CHECK_THAT(s.text, Catch::Contains("…（以下省略）…"));
+  CHECK_THAT(s.text, Catch::EndsWith("詳細: http://x/\n"));
+  CHECK(FindInvalidUtf8(s.text) == std::string::npos);  // cut between characters
+  // A small message loses only its HTML part.
+  Message small = m;
+  small.text = "本文\n\n--\nフッター\n";
+  CHECK_THAT(Shortened(small).text, Catch::EndsWith("\n\n本文\n\n--\nフッター\n"));
 }
 
 // The lines spdlog writes while this object lives.

@@ -173,6 +173,30 @@ class SizeLimitTest(unittest.TestCase):
         self.assertIn("552", outbox[0]["last_error"])
 
 
+class NameLengthTest(unittest.TestCase):
+    def test_a_title_or_name_over_1000_characters_is_refused_with_its_line(self):
+        ws = Workspace(self)
+        text = kamaishi()
+        title = [line for line in text.split("\n") if line.strip()][0]  # line 3
+        cases = [
+            (text.replace(title, "計" * 1001, 1),
+             ": the plan title is 1001 characters long (at most 1000)"),
+            (text.replace("児童虐待発生件数(の減少)", "件" * 1001, 1),
+             ":85: the indicator name is 1001 characters long (at most 1000)"),
+            # 60 KiB: under the 64 KiB cell bound, once 14 MB of state (issue 13).
+            (text.replace(title, "計" * 20480, 1), ": the plan title is 20480 characters long"),
+        ]
+        for table, expected in cases:
+            path = ws.write("long.txt", table)
+            started = time.time()
+            proc = ws.run("import", "--db", ws.store, path, check=False)
+            self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+            self.assertIn(path + expected, proc.stderr)
+            self.assertLess(time.time() - started, 20)
+            self.assertFalse(os.path.exists(ws.store))
+        ws.import_table(ws.write("ok.txt", text.replace(title, "計" * 1000, 1)))
+
+
 class WatchdogDuringHangTest(unittest.TestCase):
     def test_watchdog_pings_continue_while_smtp_hangs_after_data(self):
         ws = Workspace(self)
@@ -265,7 +289,7 @@ class FullDiskTest(unittest.TestCase):
         control = ws.path("control")  # commands for the helper, run inside the namespace
         os.mkfifo(control)
         script = ("mount -t tmpfs -o size=2m tmpfs {mnt} && "
-                  "{shihyo} --log-level info daemon --config {config} & "
+                  "{shihyo} --log-level info daemon --config {config} & pid=$!; "
                   "while read cmd < {control}; do eval \"$cmd\"; done").format(
                       mnt=mnt, shihyo=SHIHYO, config=ws.config, control=control)
         env = dict(os.environ)
@@ -297,7 +321,8 @@ class FullDiskTest(unittest.TestCase):
         self.assertEqual(len(smtp.messages()), 1, "nothing is sent while the state DB is full")
         # Space returns: delivery resumes; the change's message and the admin's
         # notice arrive, nothing lost, the state DB's WAL given back.
-        run("rm -f %s/filler" % mnt)
+        # 600 KB back (the space the WAL holds must be given back, too).
+        run("truncate -s -600K %s/filler" % mnt)
         self.assertTrue(wait_until(lambda: "state DB not writable: recovered" in logs(), 10),
                         logs())
         self.assertTrue(wait_until(lambda: len(smtp.messages()) == 3, 15), logs())
@@ -315,7 +340,7 @@ class FullDiskTest(unittest.TestCase):
         if proc.poll() is None:
             try:
                 fd = os.open(control, os.O_WRONLY | os.O_NONBLOCK)
-                os.write(fd, b"kill %1; wait; exit\n")
+                os.write(fd, b"kill $pid; wait; exit\n")
                 os.close(fd)
                 proc.wait(timeout=10)
             except (OSError, subprocess.TimeoutExpired):

@@ -49,7 +49,12 @@ int DaemonLoop::Run() {
   systemd_ = std::make_unique<SystemdNotifier>();
   Status started = Start();
   if (!started.ok()) {
-    spdlog::error("start failed: {}", started.message());
+    const std::string& msg = started.message();
+    for (size_t start = 0; start < msg.size();) {  // one line per event
+      size_t end = std::min(msg.find('\n', start), msg.size());
+      spdlog::error("start failed: {}", LogSafe(msg.substr(start, end - start)));
+      start = end + 1;
+    }
     return started.IsInvalidArgument() ? kExitFailure : kExitUsage;
   }
   InstallTransferInterrupt();
@@ -231,14 +236,14 @@ void DaemonLoop::ReloadConfig() {
   Result<Config> config = LoadConfig(config_path_, ReceiverConfigKinds());
   if (!config.ok()) {
     systemd_->Reloading();
-    spdlog::error("config reload failed; keeping the running config:\n{}",
-                  config.status().message());
+    spdlog::error("config reload failed; keeping the running config");
     std::vector<std::string> lines;
     std::string msg = config.status().message();
     for (size_t start = 0; start < msg.size();) {
       size_t end = msg.find('\n', start);
       lines.push_back(msg.substr(start, end - start));
       start = end == std::string::npos ? msg.size() : end + 1;
+      spdlog::error("config error: {}", LogSafe(lines.back()));  // one line per event
     }
     NotifyAdmin("[shihyo] 設定ファイルの読み込みに失敗しました（前の設定で動作を続けています）",
                 lines);
