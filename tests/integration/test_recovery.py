@@ -149,8 +149,8 @@ class SizeLimitTest(unittest.TestCase):
         self.assertLessEqual(len(raw), 30000)
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         self.assertIn("新規アラート", msg["Subject"])
-        self.assertEqual(msg.get_content_type(), "text/plain")  # the HTML part left out
-        body = msg.get_content()
+        self.assertIsNone(msg.get_body(("html",)), "the HTML part is left out")
+        body = text_part(msg)
         self.assertTrue(body.startswith("※ このお知らせは大きすぎて"), body[:200])
         self.assertIn("shihyo alerts", body)
         self.assertIn("━━ アラート ━━", body)
@@ -226,8 +226,9 @@ class WatchdogDuringHangTest(unittest.TestCase):
                     pings.append(time.monotonic())
 
         threading.Thread(target=record, daemon=True).start()
+        # WatchdogSec=4s: a ping at least every 2 s.
         daemon = Daemon(self, ws, env={"NOTIFY_SOCKET": sock_path,
-                                       "WATCHDOG_USEC": "1000000"}).start()
+                                       "WATCHDOG_USEC": "4000000"}).start()
         # The first message goes out at once (group_wait 0s) and its DATA
         # is never answered: the daemon waits up to smtp.timeout (20 s).
         self.assertTrue(wait_until(lambda: pings, 5), daemon.logs())
@@ -235,8 +236,8 @@ class WatchdogDuringHangTest(unittest.TestCase):
         time.sleep(6)
         window = [t for t in pings if t >= hang_started - 1]
         gaps = [b - a for a, b in zip(window, window[1:])]
-        self.assertGreaterEqual(len(window), 6, "WATCHDOG=1 stopped during the hang: %r" % gaps)
-        self.assertLess(max(gaps), 1.0, "a gap longer than WATCHDOG_USEC: %r" % gaps)
+        self.assertGreaterEqual(len(window), 3, "WATCHDOG=1 stopped during the hang: %r" % gaps)
+        self.assertLess(max(gaps), 3.0, "a gap near WATCHDOG_USEC: %r" % gaps)
         self.assertNotIn("message sent", daemon.logs())
         started = time.monotonic()
         self.assertEqual(daemon.terminate(timeout=10), 0, daemon.logs())
