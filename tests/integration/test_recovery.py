@@ -291,7 +291,7 @@ class FullDiskTest(unittest.TestCase):
         os.mkfifo(control)
         script = ("mount -t tmpfs -o size=2m tmpfs {mnt} && "
                   "{shihyo} --log-level info daemon --config {config} & pid=$!; "
-                  "while read cmd < {control}; do eval \"$cmd\"; done").format(
+                  "while true; do read cmd < {control} || continue; eval \"$cmd\"; done").format(
                       mnt=mnt, shihyo=SHIHYO, config=ws.config, control=control)
         env = dict(os.environ)
         env.pop("JOURNAL_STREAM", None)
@@ -311,6 +311,15 @@ class FullDiskTest(unittest.TestCase):
         # Fill the tmpfs (inside the namespace), then change the store: the
         # evaluation cannot commit, nothing is sent, the daemon keeps running.
         marker = ws.path("filled")
+
+        def wal_size(name):
+            run("stat -c %%s %s/state.db-wal > %s.tmp && mv %s.tmp %s" % (
+                mnt, ws.path(name), ws.path(name), ws.path(name)))
+            self.assertTrue(wait_until(lambda: os.path.exists(ws.path(name)), 10))
+            with open(ws.path(name)) as f:
+                return int(f.read())
+
+        wal_before = wal_size("wal-before")
         run("dd if=/dev/zero of=%s/filler bs=4096 2>/dev/null; touch %s" % (mnt, marker))
         self.assertTrue(wait_until(lambda: os.path.exists(marker), 20))
         ws.import_corrected([("7件\t25件", "7件\t7件")])
@@ -336,6 +345,9 @@ class FullDiskTest(unittest.TestCase):
         self.assertEqual(len(smtp.messages()), 3, "each message once")
         self.assertIsNone(proc.poll())
         self.assertEqual(count(logs(), "recovered after"), 1)
+        # The WAL was given back (wal_checkpoint(TRUNCATE)) and has grown since
+        # by this episode's writes only.
+        self.assertLess(wal_size("wal-after"), wal_before)
 
     def stop(self, proc, control):
         if proc.poll() is None:
