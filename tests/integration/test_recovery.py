@@ -258,14 +258,14 @@ class UnreadableStoreTest(unittest.TestCase):
         self.assertTrue(wait_until(lambda: len(smtp.messages()) == 1, 15), daemon.logs())
         time.sleep(4)
         logs = daemon.logs()
-        self.assertEqual(count(logs, "indicator store unreadable:"), 1, logs)
+        self.assertEqual(count(logs, "indicator store not readable:"), 1, logs)
         (notice,) = smtp.messages()
         self.assertEqual(notice[1]["rcpt_tos"], ["admin@example.lg.jp"])
         self.assertIn("指標ストアを読めません", notice[0]["Subject"])
         os.remove(ws.store)
         ws.import_table()
         self.assertTrue(wait_until(
-            lambda: "indicator store unreadable: recovered after" in daemon.logs(), 10),
+            lambda: "indicator store not readable: recovered after" in daemon.logs(), 10),
             daemon.logs())
         self.assertTrue(wait_until(lambda: len(smtp.messages()) == 2, 10), daemon.logs())
         self.assertEqual(smtp.messages()[1][1]["rcpt_tos"], ["kodomo@example.lg.jp"])

@@ -77,8 +77,8 @@ Status CheckNameLengths(const ProgressTable& t, std::string_view source) {
     if (chars <= kMaxNameChars) return Status::Ok();
     std::string where = std::string(source) + (line > 0 ? ":" + std::to_string(line) : "");
     return Status::InvalidArgument(where + ": " + what + " is " + std::to_string(chars) +
-                                   " characters long (at most " +
-                                   std::to_string(kMaxNameChars) + ")");
+                                   " characters long (at most " + std::to_string(kMaxNameChars) +
+                                   ")");
   };
   if (Status s = check(t.title, 0, "the plan title"); !s.ok()) return s;
   for (const TableProject& p : t.projects) {

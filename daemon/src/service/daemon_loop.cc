@@ -285,7 +285,9 @@ void DaemonLoop::PollStore() {
   if (!store_) {
     auto store = IndicatorStore::Open(config_.store, IndicatorStore::Mode::kReadOnly, 1000);
     if (!store.ok()) {
-      if (store_trouble_.Fail(store.status().message(), MonoNow())) {
+      // Locked (an import in progress) is not worth a mail; unreadable is.
+      bool started = store_trouble_.Fail(store.status().message(), MonoNow());
+      if (started && !store.status().IsUnavailable()) {
         NotifyAdmin("[shihyo] 指標ストアを読めません（読めるようになるまで前の状態で待ちます）",
                     {store.status().message()});
       }

@@ -104,7 +104,7 @@ class DaemonLoop {
   std::string last_status_;
   std::string last_sent_status_;
   // Troubles met at every poll, logged when they start and end.
-  RepeatedWarning store_trouble_{"indicator store unreadable"};
+  RepeatedWarning store_trouble_{"indicator store not readable"};
   RepeatedWarning eval_trouble_{"evaluation skipped"};
   RepeatedWarning state_trouble_{"state DB not writable"};
   RepeatedWarning deliver_trouble_{"outbox delivery failed"};
