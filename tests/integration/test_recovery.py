@@ -173,6 +173,29 @@ class SizeLimitTest(unittest.TestCase):
         self.assertIn("552", outbox[0]["last_error"])
 
 
+class UndecidedRegexTest(unittest.TestCase):
+    def test_a_route_regex_over_the_match_limit_sends_to_the_default_and_says_so(self):
+        smtp = SmtpSink(self).start()
+        ws = Workspace(self)
+        # Matches through '.*c', but '(a+)+b' backtracks past PCRE2's match limit first.
+        name = "a" * 40 + "c"
+        ws.import_table(ws.write("a.txt", kamaishi().replace("児童虐待発生件数(の減少)", name, 1)))
+        config = CONFIG.format(store=ws.store, state=ws.path("state.db"), rules=RULES,
+                               port=smtp.port)
+        config = config.replace("  group_wait: 0s\n", "  group_wait: 0s\n  routes:\n"
+                                "    - receiver: admin\n"
+                                "      match_re: {indicator: '^(?:(a+)+b|.*c)$'}\n")
+        ws.write("shihyo.yaml", config)
+        once = ws.cycle(iso(0), expect=0)
+        self.assertIn("warning: route 0.0 (receiver admin): indicator=~^(?:(a+)+b|.*c)$: "
+                      "regular expression /^(?:^(?:(a+)+b|.*c)$)$/ could not be decided: match "
+                      "limit exceeded; alert spike (%s) sent to the default receiver kodomo" % name,
+                      once.stderr)
+        by_rcpt = {env["rcpt_tos"][0]: msg for msg, env in smtp.messages()}
+        self.assertEqual(list(by_rcpt), ["kodomo@example.lg.jp"], "never a guess")
+        self.assertIn(name, text_part(by_rcpt["kodomo@example.lg.jp"]))
+
+
 class NameLengthTest(unittest.TestCase):
     def test_a_title_or_name_over_1000_characters_is_refused_with_its_line(self):
         ws = Workspace(self)

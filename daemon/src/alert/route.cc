@@ -12,7 +12,7 @@ bool RouteMatches(const Route& route, const Labels& labels, std::string* error) 
     if (m.regex) {
       Result<bool> matched = m.regex->Match(value);
       if (!matched.ok()) {
-        if (error) *error = m.label + "=~" + m.regex->pattern() + ": " + matched.status().message();
+        if (error) *error = m.label + "=~" + m.value + ": " + matched.status().message();
         return false;
       }
       holds = *matched;
