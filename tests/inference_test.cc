@@ -1,6 +1,10 @@
 #include "model/inference.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "fakes.h"
 
 namespace shihyo {
 namespace {
@@ -67,6 +71,104 @@ TEST_CASE("inference: direction words and symbols of a table", "[inference]") {
   CHECK(InferIndicator("ごみの量", ParseCell("580"), "ダウン").direction == Direction::kDecrease);
   CHECK(InferIndicator("待機児童数", ParseCell("0人"), "アップ").direction == Direction::kIncrease);
   CHECK(InferIndicator("待機児童数", ParseCell("0人"), "").direction == Direction::kDecrease);
+}
+
+// `import --infer` on a real table no shipped layout reads: the proposed
+// layout is written for review, shows how the table reads, and imports it.
+TEST_CASE("import --infer: a proposed layout for the aoba table imports it", "[inference]") {
+  testing::TempDir dir;
+  std::string table =
+      testing::SourcePath("tests/data/other-municipalities/aoba-kenkou-sedaibetsu-hyouka.txt");
+  std::string db = dir.File("store.db");
+  testing::CliRun refused = testing::RunShihyo({"import", "--db", db, table});
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("no layout reads this table"));
+
+  std::filesystem::create_directory(dir.File("layouts"));
+  std::string layout = dir.File("layouts/aoba.yaml");
+  testing::CliRun infer =
+      testing::RunShihyo({"import", "--infer", "--infer-output", layout, table});
+  INFO(infer.out << infer.err);
+  REQUIRE(infer.code == 0);
+  std::string yaml = testing::ReadFile(layout);
+  CHECK_THAT(yaml, Catch::Contains("# Proposed by `shihyo import --infer`"));
+  CHECK_THAT(yaml, Catch::Contains("{header: '^評価指標$', role: name}"));
+  CHECK_THAT(yaml, Catch::Contains("{header: '^策定時\\(H16\\)$', role: baseline}"));
+  CHECK_THAT(yaml, Catch::Contains("{header: '^中間評価\\(H23\\)$', role: actual}"));
+  CHECK_THAT(yaml, Catch::Contains("{header: '^目標値$', role: target}"));
+  CHECK_THAT(yaml, Catch::Contains("sections: single_cell"));
+  CHECK_THAT(infer.out, Catch::Contains("how "));
+  CHECK_THAT(infer.out, Catch::Contains("1-2 年1回健康診査を受けている人の増加"));
+  // Never over a file under review.
+  testing::CliRun again =
+      testing::RunShihyo({"import", "--infer", "--infer-output", layout, table});
+  CHECK(again.code == 2);
+  CHECK_THAT(again.err, Catch::Contains("exists; not overwritten"));
+
+  testing::CliRun imp =
+      testing::RunShihyo({"import", "--db", db, "--layouts", dir.File("layouts"), table});
+  INFO(imp.err);
+  REQUIRE(imp.code == 0);
+  nlohmann::json doc =
+      nlohmann::json::parse(testing::RunShihyo({"indicators", "--db", db, "--format", "json"}).out);
+  bool found = false;
+  for (const nlohmann::json& ind : doc["indicators"]) {
+    if (ind["name"] != "1-3 特定健診(国保加入者)受診者の増加") continue;
+    found = true;
+    CHECK(ind["target"]["value"] == 55);
+    CHECK(ind["baseline"]["status"] == "not_available");
+    CHECK(ind["baseline"]["year"] == 2004);
+    for (const nlohmann::json& o : ind["observations"]) {
+      if (o["fiscal_year"] == 2007) CHECK(o["value"] == 20.9);
+      if (o["fiscal_year"] == 2011) CHECK(o["value"] == 24.1);
+    }
+  }
+  CHECK(found);
+}
+
+TEST_CASE("import --infer: gose's direction column and the target after it", "[inference]") {
+  testing::TempDir dir;
+  std::string table =
+      testing::SourcePath("tests/data/other-municipalities/gose-sougoukeikaku5-13shihyo.txt");
+  std::string layout = dir.File("gose-inferred.yaml");
+  testing::CliRun infer =
+      testing::RunShihyo({"import", "--infer", "--infer-output", layout, table});
+  INFO(infer.out << infer.err);
+  REQUIRE(infer.code == 0);
+  std::string yaml = testing::ReadFile(layout);
+  CHECK_THAT(yaml, Catch::Contains("{header: '^目標$', role: direction}"));
+  CHECK_THAT(yaml, Catch::Contains("{header: '^平成32年$', role: target}"));
+  CHECK_THAT(yaml, Catch::Contains("{header: '^年度$', role: baseline_year}"));
+  CHECK_THAT(yaml, Catch::Contains("{header: '^23年度$', role: actual}"));
+  CHECK_THAT(yaml, Catch::Contains("bare_year_era: 平成"));
+  CHECK_THAT(yaml, Catch::Contains("role: rate}"));
+  CHECK_THAT(infer.out, Catch::Contains("駅利用者数"));
+}
+
+TEST_CASE("import --infer: a workbook's first sheet; a proposal that does not read yet",
+          "[inference]") {
+  testing::TempDir dir;
+  std::string book = testing::SourcePath("tests/data/sheets/kamaishi_lo.xlsx");
+  std::string layout = dir.File("k.yaml");
+  testing::CliRun infer = testing::RunShihyo({"import", "--infer", "--infer-output", layout, book});
+  // Kamaishi's two-line header is no row-per-indicator table: the draft is
+  // written for editing, and the reader says where it stops.
+  CHECK(infer.code == 1);
+  CHECK_THAT(infer.err, Catch::Contains("does not read the table yet"));
+  CHECK_THAT(infer.err, Catch::Contains("kamaishi_lo.xlsx[kamaishi_lo]:10:"));
+  std::string yaml = testing::ReadFile(layout);
+  CHECK_THAT(yaml, Catch::Contains("header: ['^指標内容$', '^目標値$']"));
+  CHECK_THAT(yaml, Catch::Contains("skip: '。$'  # one-cell sentences"));
+}
+
+TEST_CASE("import --infer: a file without a header row is refused", "[inference]") {
+  testing::TempDir dir;
+  std::string table = dir.Write("plain.txt", "a\tb\tc\n1\t2\t3\n");
+  testing::CliRun infer =
+      testing::RunShihyo({"import", "--infer", "--infer-output", dir.File("out.yaml"), table});
+  CHECK(infer.code == 1);
+  CHECK_THAT(infer.err, Catch::Contains("no row looks like a header"));
+  CHECK_FALSE(std::filesystem::exists(dir.File("out.yaml")));
 }
 
 }  // namespace

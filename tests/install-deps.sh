@@ -8,8 +8,8 @@ packages="
   nlohmann-json3-dev libcli11-dev libmuparser-dev libkainjow-mustache-dev libpcre2-dev
   libssl-dev libsystemd-dev libzip-dev libexpat1-dev libfreexl-dev
   catch2 sqlite3 clang clang-format libclang-rt-14-dev
-  python3 python3-aiosmtpd prometheus-alertmanager
-  lintian file dpkg-dev systemd faketime
+  python3 python3-aiosmtpd python3-yaml prometheus-alertmanager
+  lintian file dpkg-dev systemd faketime gettext locales
   debootstrap systemd-container
 "
 missing=""

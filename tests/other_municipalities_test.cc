@@ -1,8 +1,10 @@
 // The three real tables of other municipalities (tests/data/other-municipalities/)
 // import through the shipped layouts and read as a careful reader reads them.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "fakes.h"
 
@@ -104,6 +106,7 @@ TEST_CASE("oyabe: codes, なし as a status, words as targets, snapshot and fore
   CHECK(kyougikai["code"] == "11102");
   CHECK(kyougikai["target"]["status"] == "text");
   CHECK(kyougikai["target"]["raw"] == "設置");
+  CHECK(kyougikai["target_year"] == 2005);  // 5ヵ年目標: 平成12年 + 5
   CHECK(Year(kyougikai, 2001)["status"] == "none");
   CHECK(Find(doc, "生涯スポーツプラン策定")["target"]["status"] == "text");
   CHECK(Year(Find(doc, "生涯スポーツプラン策定"), 2001)["status"] == "text");
@@ -254,6 +257,136 @@ TEST_CASE("readme: a new table imports once its layout is written", "[other-muni
   CHECK(gomi["unit"] == "t");
   CHECK(gomi["direction"] == "decrease");
   CHECK(Year(gomi, 2020)["unit"] == "t");
+}
+
+}  // namespace
+}  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+// `eval` with the shipped rules on a table: the findings as (rule, indicator, year).
+std::vector<std::tuple<std::string, std::string, std::string>> Eval(
+    const TempDir& dir, const std::vector<std::string>& import_args) {
+  std::string db = dir.File("eval.db");
+  std::vector<std::string> args = {"import", "--db", db};
+  args.insert(args.end(), import_args.begin(), import_args.end());
+  testing::CliRun imp = testing::RunShihyo(args);
+  INFO(imp.err);
+  REQUIRE(imp.code == 0);
+  testing::CliRun run = testing::RunShihyo({"eval", "--db", db, "--rules", SourcePath("rules"),
+                                            "--now", "2026-11-28", "--format", "json"});
+  INFO(run.err);
+  REQUIRE((run.code == 0 || run.code == 1));
+  std::vector<std::tuple<std::string, std::string, std::string>> out;
+  json doc = json::parse(run.out);  // kept: a range-for over a temporary's member dangles
+  for (const json& f : doc["findings"]) {
+    out.emplace_back(
+        f["rule"].get<std::string>(), f["indicator"].get<std::string>(),
+        f["fiscal_year"].is_null() ? "-" : std::to_string(f["fiscal_year"].get<int>()));
+  }
+  return out;
+}
+
+using Found = std::tuple<std::string, std::string, std::string>;
+
+bool Has(const std::vector<Found>& found, const Found& f) {
+  return std::find(found.begin(), found.end(), f) != found.end();
+}
+
+size_t CountRule(const std::vector<Found>& found, const std::string& rule) {
+  return static_cast<size_t>(std::count_if(found.begin(), found.end(),
+                                           [&](const Found& f) { return std::get<0>(f) == rule; }));
+}
+
+TEST_CASE("eval on gose: targets for 2020 are not missed in 2013; what a careful reader sees",
+          "[other-municipalities][eval]") {
+  TempDir dir;
+  std::vector<Found> found = Eval(dir, {Table("gose-sougoukeikaku5-13shihyo.txt")});
+  for (const Found& f : found)
+    UNSCOPED_INFO(std::get<0>(f) << " " << std::get<1>(f) << " " << std::get<2>(f));
+  CHECK(CountRule(found, "target_missed") == 0);
+  CHECK(CountRule(found, "missing_actual") == 0);
+  CHECK(CountRule(found, "low_achievement_near_end") == 0);
+  CHECK(Has(found, {"target_unreachable", "駅利用者数", "-"}));
+  CHECK(Has(found, {"moving_away_from_target", "駅利用者数", "2013"}));
+  for (const char* year : {"2011", "2012", "2013"}) {
+    CHECK(Has(found, {"reported_rate_mismatch", "市民1人あたりの1日に出すごみの量", year}));
+  }
+  CHECK(CountRule(found, "reported_rate_mismatch") == 3);
+  CHECK(CountRule(found, "target_unreachable") == 1);
+  CHECK(found.size() == 5);
+}
+
+TEST_CASE("eval on matsudo: only the years each indicator has; both targets out of reach",
+          "[other-municipalities][eval]") {
+  TempDir dir;
+  std::vector<Found> found = Eval(dir, {Table("matsudo-sougousenryaku-suchimokuhyo-h30.txt")});
+  for (const Found& f : found)
+    UNSCOPED_INFO(std::get<0>(f) << " " << std::get<1>(f) << " " << std::get<2>(f));
+  CHECK(CountRule(found, "missing_actual") == 0);  // 婚姻率 has no column for 平成29
+  CHECK(CountRule(found, "target_missed") == 0);   // the targets are for 平成31
+  CHECK(Has(found, {"target_unreachable", "婚姻率", "-"}));
+  CHECK(Has(found, {"target_unreachable", "出生数", "-"}));
+  CHECK(Has(found, {"moving_away_from_target", "出生数", "2017"}));
+}
+
+TEST_CASE("eval on oyabe: the 5-year targets are for 平成17, not missed in 平成14",
+          "[other-municipalities][eval]") {
+  TempDir dir;
+  std::vector<Found> found = Eval(dir, {Table("oyabe-sougoukeikaku-seikashihyo.txt")});
+  for (const Found& f : found)
+    UNSCOPED_INFO(std::get<0>(f) << " " << std::get<1>(f) << " " << std::get<2>(f));
+  CHECK(CountRule(found, "target_missed") == 0);
+  CHECK(CountRule(found, "missing_actual") == 0);
+  CHECK(CountRule(found, "low_achievement_near_end") == 0);
+  CHECK(CountRule(found, "cumulative_decrease") == 0);
+  CHECK(Has(found, {"target_unreachable", "IT講座修了者数", "-"}));
+}
+
+}  // namespace
+}  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+// A fourth family, read through a layout written for the tests (no code
+// change): the baseline and mid-term years in brackets, 直近値 given its year.
+TEST_CASE("aoba: a health plan's final evaluation through a test layout",
+          "[other-municipalities]") {
+  TempDir dir;
+  std::string layouts = SourcePath("tests/data/other-municipalities/layouts");
+  std::string table = Table("aoba-kenkou-sedaibetsu-hyouka.txt");
+  std::string db = dir.File("store.db");
+  testing::CliRun imp = testing::RunShihyo({"import", "--db", db, "--layouts", layouts, table});
+  INFO(imp.err);
+  REQUIRE(imp.code == 0);
+  json doc = json::parse(testing::RunShihyo({"indicators", "--db", db, "--format", "json"}).out);
+  REQUIRE(doc["indicators"].size() == 13);
+  const json& kenshin = Find(doc, "1-2 年1回健康診査を受けている人の増加");
+  CHECK(kenshin["baseline"]["value"] == 59.6);
+  CHECK(kenshin["baseline"]["year"] == 2004);
+  CHECK(kenshin["target"]["value"] == 80);
+  CHECK(Year(kenshin, 2007)["value"] == 64.1);
+  CHECK(Year(kenshin, 2011)["value"] == 61.9);
+  CHECK(Year(kenshin, 2013)["value"] == 80.2);  // 直近値, 平成25年度 by the layout
+  CHECK(Year(kenshin, 2012)["in_table"] == false);
+  const json& tounyou = Find(doc, "1-6 糖尿病予備群の増加率の抑制");
+  CHECK(tounyou["direction"] == "decrease");
+  CHECK(Find(doc, "肺がん検診")["project"] == "1-4 がん検診受診者の増加");
+
+  std::vector<Found> found = Eval(dir, {"--layouts", layouts, table});
+  for (const Found& f : found)
+    UNSCOPED_INFO(std::get<0>(f) << " " << std::get<1>(f) << " " << std::get<2>(f));
+  for (const char* name :
+       {"1-1 三大死因による死亡者数の減少(人口千人あたり)", "1-3 特定健診(国保加入者)受診者の増加",
+        "肺がん検診", "胃がん検診", "大腸がん検診",
+        "1-5 メタボリックシンドローム予防の生活習慣改善を継続的に実施している人の増加"}) {
+    CHECK(Has(found, {"target_missed", name, "2013"}));
+  }
+  CHECK(CountRule(found, "target_missed") == 6);  // met: 1-2, 子宮, 乳, 1-6 (減らす目標)
+  CHECK(Has(found, {"moving_away_from_target", "肺がん検診", "2013"}));
+  CHECK(CountRule(found, "missing_actual") == 0);  // 平成20–22, 24年度 are not in the table
 }
 
 }  // namespace

@@ -92,6 +92,41 @@ TEST_CASE("value_parser: marks, per-year, cumulative and bounds", "[value_parser
   CHECK(ParseCell("10件以下").unit == "件");
 }
 
+TEST_CASE("value_parser: a value and a note in one cell", "[value_parser]") {
+  struct NoteCase {
+    const char* raw;
+    double value;
+    const char* unit;
+    const char* note;
+    bool annotated;
+  };
+  const NoteCase cases[] = {
+      {"3品※単年実績", 3, "品", "※単年実績", true},
+      {"3品 ※単年実績", 3, "品", "※単年実績", true},
+      {"3,437百万円(平成20年)", 3437, "百万円", "(平成20年)", false},
+      {"3,437百万円（平成20年）", 3437, "百万円", "(平成20年)", false},
+      {"18.8万人(2014年)", 188000, "人", "(2014年)", false},
+      {"10回(累計)", 10, "回", "(累計)", false},
+  };
+  for (const NoteCase& c : cases) {
+    CAPTURE(c.raw);
+    CellValue v = ParseCell(c.raw);
+    REQUIRE(v.status == CellStatus::kValue);
+    CHECK(*v.value == Approx(c.value));
+    CHECK(v.unit == c.unit);
+    CHECK(v.note == c.note);
+    CHECK(v.annotated == c.annotated);
+    CHECK(CellNote(c.raw) == c.note);
+  }
+  // A mark alone is no note: ※41か所 is annotated, 5,070人 and (累計) alone carry none.
+  for (const char* raw : {"※41か所", "4か所※", "5,070人", "年3回", "(累計)", "—"}) {
+    CAPTURE(raw);
+    CHECK(ParseCell(raw).note.empty());
+    CHECK(CellNote(raw).empty());
+  }
+  CHECK(ParseCell("※41か所").annotated);
+}
+
 TEST_CASE("value_parser: statuses and booleans", "[value_parser]") {
   struct Case {
     const char* raw;

@@ -50,7 +50,8 @@ class PackageTest(unittest.TestCase):
         contents = run(["dpkg-deb", "-c", deb]).stdout
         for path in ["./usr/bin/shihyo", "./lib/systemd/system/shihyo.service",
                      "./etc/shihyo/shihyo.yaml", "./etc/shihyo/rules.d/10-data-quality.yaml",
-                     "./etc/shihyo/rules.d/40-abuse.yaml"]:
+                     "./etc/shihyo/rules.d/40-abuse.yaml",
+                     "./etc/shihyo/layouts.d/kamaishi.yaml", "./etc/shihyo/layouts.d/gose.yaml"]:
             self.assertIn(path, contents)
         control = run(["dpkg-deb", "-f", deb, "Depends"]).stdout
         self.assertIn("libcurl4", control)  # found by dpkg-shlibdeps
@@ -58,7 +59,9 @@ class PackageTest(unittest.TestCase):
         ctrl = self.tmpdir()
         self.assertEqual(run(["dpkg-deb", "-e", deb, ctrl]).returncode, 0)
         with open(os.path.join(ctrl, "conffiles")) as f:
-            self.assertIn("/etc/shihyo/shihyo.yaml", f.read().split())
+            conffiles = f.read().split()
+        self.assertIn("/etc/shihyo/shihyo.yaml", conffiles)
+        self.assertIn("/etc/shihyo/layouts.d/oyabe.yaml", conffiles)
         self.assertTrue(os.access(os.path.join(ctrl, "postinst"), os.X_OK))
 
         lintian = run(["lintian", "--fail-on", "error", deb])

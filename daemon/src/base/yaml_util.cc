@@ -11,13 +11,31 @@
 
 namespace shihyo {
 
+int YamlErrors::CharColumn(const YAML::Mark& mark) const {
+  if (text_.empty() || mark.line < 0 || mark.column <= 0) return mark.column;
+  size_t start = 0;
+  for (int line = 0; line < mark.line; ++line) {
+    start = text_.find('\n', start);
+    if (start == std::string::npos) return mark.column;
+    ++start;
+  }
+  std::string_view line(text_);
+  line = line.substr(start, std::min(text_.find('\n', start), text_.size()) - start);
+  size_t bytes = static_cast<size_t>(mark.column);
+  if (bytes > line.size()) return mark.column;
+  return static_cast<int>(CharOffset(line, bytes));
+}
+
+std::string YamlErrors::Where(const YAML::Mark& mark) const {
+  return file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(CharColumn(mark) + 1);
+}
+
 void YamlErrors::Add(const YAML::Mark& mark, const std::string& message) {
   if (mark.line < 0) {
     AddFile(message);
     return;
   }
-  messages_.push_back(file_ + ":" + std::to_string(mark.line + 1) + ":" +
-                      std::to_string(mark.column + 1) + ": " + message);
+  messages_.push_back(Where(mark) + ": " + message);
 }
 
 void YamlErrors::AddFile(const std::string& message) {
@@ -44,7 +62,7 @@ class NestingScanner {
       if (std::optional<size_t> at = ScanLine(text_.substr(start, end - start))) {
         YAML::Mark m = FileStart();
         m.line = line;
-        m.column = static_cast<int>(CharOffset(text_.substr(start, end - start), *at));
+        m.column = static_cast<int>(*at);  // bytes, as yaml-cpp's marks
         return m;
       }
       start = end + 1;
@@ -140,6 +158,7 @@ std::optional<YAML::Node> LoadYamlString(const std::string& text, YamlErrors* er
     errors->Add(m, "the file is not valid UTF-8 (save it as UTF-8; Shift_JIS is not read here)");
     return std::nullopt;
   }
+  errors->SetText(text);
   if (std::optional<YAML::Mark> deep = NestingScanner(text).Find()) {
     errors->Add(*deep, "YAML nested more than " + std::to_string(kMaxYamlDepth) + " levels deep");
     return std::nullopt;
@@ -379,6 +398,19 @@ YAML::Mark ScalarTextMark(const YAML::Node& node) {
     // best we have for them.)
     m.column += 1;
   }
+  return m;
+}
+
+YAML::Mark MarkInScalar(const YAML::Node& node, size_t char_offset) {
+  YAML::Mark m = ScalarTextMark(node);
+  if (!node.IsScalar()) return m;
+  const std::string& text = node.Scalar();
+  size_t bytes = 0;
+  for (size_t chars = 0; chars < char_offset && bytes < text.size(); ++chars) {
+    ++bytes;
+    while (bytes < text.size() && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) ++bytes;
+  }
+  m.column += static_cast<int>(bytes);
   return m;
 }
 

@@ -17,8 +17,15 @@ class YamlErrors {
  public:
   explicit YamlErrors(std::string file) : file_(std::move(file)) {}
 
-  // "file:line:column: message" (1-based line and column).
+  // "file:line:column: message" (1-based line and column). |mark|'s column
+  // counts bytes, as yaml-cpp's do; the message counts characters, once the
+  // file's text is known (SetText), so that a column after Japanese text
+  // points where an editor shows it.
   void Add(const YAML::Mark& mark, const std::string& message);
+  // "file:line:column" of |mark|, columns as in Add.
+  std::string Where(const YAML::Mark& mark) const;
+  // The text the marks point into (LoadYamlString sets it).
+  void SetText(std::string text) { text_ = std::move(text); }
   // "file: message", for problems without a position.
   void AddFile(const std::string& message);
 
@@ -27,7 +34,11 @@ class YamlErrors {
   const std::string& file() const { return file_; }
 
  private:
+  // The 0-based character column of |mark| in its line of text_.
+  int CharColumn(const YAML::Mark& mark) const;
+
   std::string file_;
+  std::string text_;
   std::vector<std::string> messages_;
 };
 
@@ -93,5 +104,9 @@ std::string ClosestWord(const std::string& word, const std::vector<std::string>&
 // The column (1-based) where the text of a plain or quoted one-line scalar
 // starts, for pointing inside it; the node's own column otherwise.
 YAML::Mark ScalarTextMark(const YAML::Node& node);
+
+// ScalarTextMark moved on by |char_offset| characters of the scalar's text
+// (for an error a parser reports inside it), in bytes as yaml-cpp's marks.
+YAML::Mark MarkInScalar(const YAML::Node& node, size_t char_offset);
 
 }  // namespace shihyo

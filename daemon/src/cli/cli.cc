@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "base/i18n.h"
 #include "base/journal_stream.h"
 #include "base/log.h"
 #include "cli/cli_tools.h"
@@ -23,6 +24,7 @@ constexpr Tool kTools[] = {
     {"daemon", RegisterDaemon},   {"preview", RegisterPreview},
     {"alerts", RegisterAlerts},   {"silence", RegisterSilence},
     {"outbox", RegisterOutbox},   {"send-test", RegisterSendTest},
+    {"routes", RegisterRoutes},
 };
 
 }  // namespace
@@ -36,7 +38,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   SystemClock clock;
   CliContext ctx{out, err, clock};
   CLI::App app{"shihyo: watches the numerical indicators (数値指標) of Japanese municipal plans"};
+  app.name("shihyo");  // usage lines read "shihyo import …", not "import …"
   app.require_subcommand(1);
+  // Global options such as --log-level also after the subcommand; subcommands
+  // inherit this when they are added below.
+  app.fallthrough();
   app.set_version_flag("--version", "shihyo " SHIHYO_VERSION);
   std::string log_level = "warn";
   CLI::Option* log_option =
@@ -66,6 +72,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 }
 
 int RunCli(int argc, char** argv) {
+  InitTranslation();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (IsJournalStream(2)) {
     // Run by systemd (ExecStartPre, ExecReload): what goes to stderr is an

@@ -1,12 +1,18 @@
 // `shihyo daemon`, `preview`, `alerts` and `send-test`: alerts and their
 // delivery from the command line, and the helpers the state commands share.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <tuple>
 
+#include "base/i18n.h"
 #include "base/log.h"
+#include "base/regex.h"
 #include "base/text_table.h"
 #include "cli/cli_tools.h"
 #include "notify/receiver_registry.h"
@@ -14,7 +20,35 @@
 
 namespace shihyo {
 
-int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only) {
+namespace {
+
+// Why a command that needs an existing state DB cannot go on, or "" if it can.
+std::string MissingStateProblem(const Config& config, StateAccess access) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (access == StateAccess::kCreate || fs::exists(config.state, ec)) return "";
+  if (access == StateAccess::kExisting) {
+    return "shihyo: " +
+           TrF("the state DB {} (state: in {}) does not exist yet: the service creates "
+               "it on its first cycle (systemctl start shihyo, or shihyo daemon "
+               "--config {} --once)",
+               {config.state, config.path, config.path});
+  }
+  fs::path dir = fs::path(config.state).parent_path();
+  std::string dir_name = dir.empty() ? std::string(".") : dir.string();
+  struct stat st {};
+  if (::stat(dir_name.c_str(), &st) != 0)
+    return "shihyo: " + TrF("the directory of the state DB {} does not exist", {config.state});
+  if (st.st_uid == ::geteuid()) return "";
+  return "shihyo: " + TrF("the state DB {} (state: in {}) does not exist yet, and creating it as "
+                          "this user would leave the service unable to write it: run the command "
+                          "as the owner of {} (e.g. sudo -u shihyo), or start the service first",
+                          {config.state, config.path, dir_name});
+}
+
+}  // namespace
+
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, StateAccess access) {
   Result<Config> config = LoadConfig(config_path, ReceiverConfigKinds());
   if (!config.ok()) {
     ctx.err << config.status().message() << "\n";
@@ -23,16 +57,41 @@ int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool r
   env->config = std::move(config).value();
   std::error_code ec;
   bool missing = !std::filesystem::exists(env->config.state, ec);
-  auto state = StateStore::Open(read_only && missing ? ":memory:" : env->config.state);
+  if (access != StateAccess::kPreview) {
+    if (std::string problem = MissingStateProblem(env->config, access); !problem.empty()) {
+      ctx.err << problem << "\n";
+      return kExitUsage;
+    }
+  }
+  bool in_memory = access == StateAccess::kPreview && missing;
+  auto state = StateStore::Open(in_memory ? ":memory:" : env->config.state);
   if (!state.ok()) return ReportError(ctx, state.status());
   env->state = std::move(state).value();
+  return kExitOk;
+}
+
+int PathsFromConfig(const std::string& config_path, CliContext& ctx, std::string* db,
+                    std::string* rules) {
+  bool need_rules = rules && rules->empty();
+  if (!db->empty() && !need_rules) return kExitOk;
+  Result<Config> config = LoadConfig(config_path, ReceiverConfigKinds());
+  if (!config.ok()) {
+    ctx.err << config.status().message() << "\n"
+            << "shihyo: "
+            << TrF("give --db (and --rules), or a valid --config (read: {})", {config_path})
+            << "\n";
+    return config.status().IsInvalidArgument() ? kExitFailure : kExitUsage;
+  }
+  if (db->empty()) *db = config->store;
+  if (need_rules) *rules = config->rules;
   return kExitOk;
 }
 
 std::string Ts(TimePoint t) { return FormatIso8601(t); }
 
 void AddConfigOption(CLI::App* cmd, std::string* config) {
-  cmd->add_option("--config", *config, "daemon config (shihyo.yaml)")->required();
+  *config = kDefaultConfigPath;
+  cmd->add_option("--config", *config, "daemon config (shihyo.yaml)")->capture_default_str();
 }
 
 void AddFormatOption(CLI::App* cmd, std::string* format) {
@@ -73,7 +132,7 @@ void PrintPreview(const CycleOptions& opts, const Config& config, const CycleRes
     ctx.out << "==== message " << ++shown << ": receiver " << m.receiver << " ====\n";
     if (r && kind) ctx.out << kind->Preview(m, *r, config, now);
   }
-  if (shown == 0) ctx.out << "(the next cycle would send nothing)\n";
+  if (shown == 0) ctx.out << Tr("(the next cycle would send nothing)") << "\n";
 }
 
 // What `daemon --once` prints: delivery failures, then one summary line.
@@ -93,7 +152,13 @@ int PrintOnce(const OnceReport& report, TimePoint now, CliContext& ctx) {
 // `daemon --once` and `preview` (|dry_run|): the service's one turn (service/once.h).
 int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   CliEnv env;
-  if (int rc = LoadEnv(opts.config, ctx, &env, dry_run)) return rc;
+  StateAccess access = dry_run ? StateAccess::kPreview : StateAccess::kCreate;
+  if (int rc = LoadEnv(opts.config, ctx, &env, access)) return rc;
+  if (!opts.receiver.empty() && !env.config.FindReceiver(opts.receiver)) {
+    ctx.err << "shihyo: " << TrF("no receiver named '{}' in {}", {opts.receiver, opts.config})
+            << "\n";
+    return kExitUsage;
+  }
   if (!ctx.log_level_set) InitLogging(env.config.log_level);
   TimePoint now;
   if (!ResolveNow(opts.now, ctx, &now)) return kExitUsage;
@@ -143,6 +208,96 @@ nlohmann::json AlertRow(const AlertRecord& a, const std::string& state,
           {"message", a.finding.message}};
 }
 
+// One `alerts --filter`: a label (or `state`, `rule`) compared with =, !=,
+// =~ or !~ (a regex matching the whole value), as Alertmanager's matchers.
+struct AlertFilter {
+  std::string label;
+  std::string value;
+  std::shared_ptr<const Regex> regex;
+  bool negate = false;
+};
+
+Result<AlertFilter> ParseAlertFilter(const std::string& text) {
+  size_t at = text.find_first_of("=!");
+  if (at == std::string::npos || at == 0)
+    return Status::InvalidArgument("--filter '" + text +
+                                   "': expected label=value, label!=value, "
+                                   "label=~regex or label!~regex");
+  AlertFilter f;
+  f.label = text.substr(0, at);
+  std::string op = text.substr(at, 2);
+  f.negate = text[at] == '!';
+  if (f.negate && op != "!=" && op != "!~")
+    return Status::InvalidArgument("--filter '" + text + "': expected != or !~ after the label");
+  bool regex = op == "=~" || op == "!~";
+  f.value = text.substr(at + (f.negate || regex ? 2 : 1));
+  if (!regex) return f;
+  auto re = Regex::Compile("^(?:" + f.value + ")$");
+  if (!re.ok()) return Status::InvalidArgument("--filter '" + text + "': " + re.status().message());
+  f.regex = *re;
+  return f;
+}
+
+// Whether |a| (in |state|) passes every filter; an error if a regex cannot decide.
+Result<bool> PassesFilters(const std::vector<AlertFilter>& filters, const AlertRecord& a,
+                           const std::string& state) {
+  for (const AlertFilter& f : filters) {
+    std::string value = f.label == "state"        ? state
+                        : f.label == "rule"       ? a.rule
+                        : a.labels.count(f.label) ? a.labels.at(f.label)
+                                                  : "";
+    bool holds = value == f.value;
+    if (f.regex) {
+      Result<bool> m = f.regex->Match(value);
+      if (!m.ok()) return m.status();
+      holds = *m;
+    }
+    if (holds == f.negate) return false;
+  }
+  return true;
+}
+
+int SeverityRank(const AlertRecord& a) {
+  auto it = a.labels.find("severity");
+  std::string s = it == a.labels.end() ? "" : it->second;
+  return s == "critical" ? 0 : s == "warning" ? 1 : s == "info" ? 2 : 3;
+}
+
+std::string AlertStateName(const AlertRecord& a) {
+  return a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
+}
+
+// The alerts `alerts` shows, most severe first, then firing before silenced
+// before resolved, then the oldest first.
+Result<std::vector<const AlertRecord*>> SelectAlerts(const std::map<std::string, AlertRecord>& all,
+                                                     const StateCommandOptions& opts) {
+  std::vector<AlertFilter> filters;
+  for (const std::string& text : opts.filters) {
+    Result<AlertFilter> f = ParseAlertFilter(text);
+    if (!f.ok()) return f.status();
+    filters.push_back(*f);
+  }
+  std::vector<const AlertRecord*> out;
+  for (const auto& [fp, a] : all) {
+    if (!opts.all && !a.firing()) continue;
+    Result<bool> pass = PassesFilters(filters, a, AlertStateName(a));
+    if (!pass.ok()) return pass.status();
+    if (*pass) out.push_back(&a);
+  }
+  auto state_rank = [](const AlertRecord* a) { return a->firing() ? (a->silenced() ? 1 : 0) : 2; };
+  std::stable_sort(out.begin(), out.end(), [&](const AlertRecord* x, const AlertRecord* y) {
+    return std::make_tuple(SeverityRank(*x), state_rank(x), x->starts_at) <
+           std::make_tuple(SeverityRank(*y), state_rank(y), y->starts_at);
+  });
+  return out;
+}
+
+// A time as staff read it: Japan time (no daylight saving), to the minute.
+std::string LocalTs(TimePoint t) {
+  std::string iso = FormatIso8601(t + std::chrono::hours(9));  // "YYYY-MM-DDTHH:MM:SSZ"
+  return iso.size() >= 16 ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
+}
+
 int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
@@ -150,6 +305,11 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   auto log = env.state->alerts().LoadNotifyLog();
   if (!alerts.ok()) return ReportError(ctx, alerts.status());
   if (!log.ok()) return ReportError(ctx, log.status());
+  auto selected = SelectAlerts(*alerts, opts);
+  if (!selected.ok()) {
+    ctx.err << "shihyo: alerts: " << selected.status().message() << "\n";
+    return kExitUsage;
+  }
   std::map<std::string, TimePoint> notified = LastNotified(*log);
   nlohmann::json list = nlohmann::json::array();
   TextTable table({{"状態", TextTable::Align::kLeft, 0},
@@ -157,22 +317,20 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
                    {"ルール", TextTable::Align::kLeft, 0},
                    {"指標", TextTable::Align::kLeft, 36},
                    {"年度", TextTable::Align::kLeft, 0},
-                   {"開始", TextTable::Align::kLeft, 0},
+                   {"開始 (JST)", TextTable::Align::kLeft, 0},
+                   {"終了", TextTable::Align::kLeft, 0},
                    {"最終通知", TextTable::Align::kLeft, 0},
                    {"fingerprint", TextTable::Align::kLeft, 0}});
-  for (const auto& entry : *alerts) {
-    // Not a structured binding: clang 14 cannot capture one in the lambda below.
-    const std::string& fp = entry.first;
-    const AlertRecord& a = entry.second;
-    if (!opts.all && !a.firing()) continue;
-    std::string state = a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
-    auto n = notified.find(fp);
+  for (const AlertRecord* a : *selected) {
+    std::string state = AlertStateName(*a);
+    auto n = notified.find(a->fingerprint);
     std::optional<TimePoint> last;
     if (n != notified.end()) last = n->second;
-    list.push_back(AlertRow(a, state, last));
-    auto label = [&a](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
-    table.AddRow({state, label("severity"), a.rule, label("indicator"), label("fiscal_year"),
-                  Ts(a.starts_at), last ? Ts(*last) : "-", fp});
+    list.push_back(AlertRow(*a, state, last));
+    auto label = [a](const char* k) { return a->labels.count(k) ? a->labels.at(k) : ""; };
+    table.AddRow({state, label("severity"), a->rule, label("indicator"), label("fiscal_year"),
+                  LocalTs(a->starts_at), a->ends_at ? LocalTs(*a->ends_at) : "-",
+                  last ? LocalTs(*last) : "-", a->fingerprint});
   }
   if (opts.format == "json") {
     ctx.out << nlohmann::json{{"alerts", list}}.dump(2) << "\n";
@@ -190,12 +348,13 @@ int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
   }
   const Receiver* r = config->FindReceiver(opts.receiver);
   if (!r) {
-    ctx.err << "shihyo: no receiver named '" << opts.receiver << "' in " << opts.config << "\n";
+    ctx.err << "shihyo: " << TrF("no receiver named '{}' in {}", {opts.receiver, opts.config})
+            << "\n";
     return kExitUsage;
   }
   const ReceiverKind* kind = FindReceiverKind(r->kind);
   if (!kind) {
-    ctx.err << "shihyo: receiver '" << r->name << "' has no kind\n";
+    ctx.err << "shihyo: " << TrF("receiver '{}' has no kind", {r->name}) << "\n";
     return kExitUsage;
   }
   Message m = kind->TestMessage(*r, NewMessageId(MessageIdDomain(*config)), ctx.clock.Now());
@@ -203,10 +362,10 @@ int RunSendTest(const StateCommandOptions& opts, CliContext& ctx) {
   Notifier* n = notifiers.For(r->name);
   Status s = n ? n->Send(m) : Status::InvalidArgument("receiver has no notifier (smtp missing?)");
   if (!s.ok()) {
-    ctx.err << "shihyo: test to '" << r->name << "' failed: " << s.message() << "\n";
+    ctx.err << "shihyo: " << TrF("test to '{}' failed: {}", {r->name, s.message()}) << "\n";
     return kExitFailure;
   }
-  ctx.out << "test message " << m.id << " delivered to '" << r->name << "'\n";
+  ctx.out << TrF("test message {} delivered to '{}'", {m.id, r->name}) << "\n";
   return kExitOk;
 }
 
@@ -228,6 +387,9 @@ ToolRunner RegisterAlerts(CLI::App& app, CliContext& ctx) {
   AddConfigOption(cmd, &opts->config);
   AddFormatOption(cmd, &opts->format);
   cmd->add_flag("--all", opts->all, "also resolved alerts");
+  cmd->add_option("--filter", opts->filters,
+                  "label=value, label!=value, label=~regex or label!~regex; also state= and "
+                  "rule= (repeatable: all must hold)");
   return [opts, &ctx]() { return RunAlerts(*opts, ctx); };
 }
 

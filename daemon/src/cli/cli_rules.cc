@@ -1,12 +1,17 @@
 // `shihyo check`, `shihyo eval` and `shihyo test`: trusting a rule edit
 // before the daemon picks it up.
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
 #include <memory>
 
+#include "base/i18n.h"
 #include "cli/cli_tools.h"
 #include "eval/eval_report.h"
 #include "eval/evaluator.h"
 #include "eval/rule_loader.h"
 #include "eval/rule_test.h"
+#include "notify/receiver_registry.h"
 #include "store/store.h"
 
 namespace shihyo {
@@ -18,7 +23,8 @@ bool LoadOrReport(const std::string& dir, CliContext& ctx, RuleSet* rules) {
   RuleLoad load = LoadRuleDir(dir);
   for (const std::string& e : load.errors) ctx.err << e << "\n";
   if (!load.ok()) {
-    ctx.err << "shihyo: " << load.errors.size() << " error(s) in " << dir << "\n";
+    ctx.err << "shihyo: " << TrF("{} error(s) in {}", {std::to_string(load.errors.size()), dir})
+            << "\n";
     return false;
   }
   *rules = std::move(load.rules);
@@ -26,15 +32,53 @@ bool LoadOrReport(const std::string& dir, CliContext& ctx, RuleSet* rules) {
 }
 
 struct CheckOptions {
+  std::string config;
   std::string rules;
 };
 
-int RunCheckRules(const CheckOptions& opts, CliContext& ctx) {
+// The rule directory a config names even when the config has errors, so
+// that `check` lists the rules' errors in the same run ("" if unreadable).
+std::string RulesDirOfBrokenConfig(const std::string& path) {
+  try {
+    YAML::Node root = YAML::LoadFile(path);
+    if (!root.IsMap() || !root["rules"] || !root["rules"].IsScalar()) return "";
+    std::filesystem::path rules = root["rules"].as<std::string>();
+    if (rules.is_relative()) rules = std::filesystem::path(path).parent_path() / rules;
+    return rules.string();
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+// `check --config FILE` (the default without --rules): the whole config and
+// the rules it names, every error of both listed in one run, as `amtool
+// check-config` does; `--rules DIR` alone checks only the rules.
+int RunCheck(const CheckOptions& opts, CliContext& ctx) {
+  std::string rules_dir = opts.rules;
+  bool config_ok = true;
+  if (!opts.config.empty() || opts.rules.empty()) {
+    std::string path = opts.config.empty() ? kDefaultConfigPath : opts.config;
+    Result<Config> config = LoadConfig(path, ReceiverConfigKinds());
+    if (!config.ok()) {
+      ctx.err << config.status().message() << "\n";
+      if (!config.status().IsInvalidArgument()) return kExitUsage;
+      config_ok = false;
+      if (rules_dir.empty()) rules_dir = RulesDirOfBrokenConfig(path);
+    } else {
+      ctx.out << path << ": "
+              << TrF("config OK: {} receivers", {std::to_string(config->receivers.size())}) << "\n";
+      if (rules_dir.empty()) rules_dir = config->rules;
+    }
+  }
+  if (rules_dir.empty()) return config_ok ? kExitOk : kExitFailure;  // no rule dir to check
   RuleSet rules;
-  if (!LoadOrReport(opts.rules, ctx, &rules)) return kExitFailure;
-  ctx.out << opts.rules << ": " << rules.rules.size() << " rules, " << rules.overrides.size()
-          << " overrides in " << rules.files.size() << " files: OK\n";
-  return kExitOk;
+  if (!LoadOrReport(rules_dir, ctx, &rules)) return kExitFailure;
+  ctx.out << rules_dir << ": "
+          << TrF("{} rules, {} overrides in {} files: OK",
+                 {std::to_string(rules.rules.size()), std::to_string(rules.overrides.size()),
+                  std::to_string(rules.files.size())})
+          << "\n";
+  return config_ok ? kExitOk : kExitFailure;
 }
 
 struct EvalOptions {
@@ -84,9 +128,11 @@ int RunTest(const TestOptions& opts, CliContext& ctx) {
   RuleTestReport report = RunRuleTests(opts.files);
   ctx.out << report.output;
   for (const std::string& e : report.errors) ctx.err << e << "\n";
-  ctx.out << report.tests << " tests, " << report.passed << " passed, "
-          << (report.tests - report.passed) << " failed";
-  if (!report.errors.empty()) ctx.out << ", " << report.errors.size() << " errors in test files";
+  ctx.out << TrF("{} tests, {} passed, {} failed",
+                 {std::to_string(report.tests), std::to_string(report.passed),
+                  std::to_string(report.tests - report.passed)});
+  if (!report.errors.empty())
+    ctx.out << TrF(", {} errors in test files", {std::to_string(report.errors.size())});
   ctx.out << "\n";
   return report.ok() ? kExitOk : kExitFailure;
 }
@@ -95,9 +141,14 @@ int RunTest(const TestOptions& opts, CliContext& ctx) {
 
 ToolRunner RegisterCheck(CLI::App& app, CliContext& ctx) {
   auto opts = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand("check", "Validate rule files; exit 1 listing every error");
-  cmd->add_option("--rules", opts->rules, "rule directory")->required();
-  return [opts, &ctx]() { return RunCheckRules(*opts, ctx); };
+  CLI::App* cmd = app.add_subcommand(
+      "check",
+      "Validate the config and its rules (or --rules DIR alone); exit 1 listing every error");
+  cmd->add_option("--config", opts->config,
+                  "daemon config, checked with the rules it names (default /etc/shihyo/shihyo.yaml "
+                  "unless --rules is given)");
+  cmd->add_option("--rules", opts->rules, "rule directory (overrides the config's)");
+  return [opts, &ctx]() { return RunCheck(*opts, ctx); };
 }
 
 ToolRunner RegisterEval(CLI::App& app, CliContext& ctx) {

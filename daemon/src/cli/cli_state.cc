@@ -4,6 +4,7 @@
 #include <memory>
 #include <random>
 
+#include "base/i18n.h"
 #include "base/text_table.h"
 #include "cli/cli_tools.h"
 #include "state/state_store.h"
@@ -24,7 +25,8 @@ bool ReadMatchers(const StateCommandOptions& opts, CliContext& ctx, Silence* s) 
   for (const std::string& m : opts.matchers) {
     size_t eq = m.find('=');
     if (eq == std::string::npos || eq == 0) {
-      ctx.err << "shihyo: --match '" << m << "': expected label=value or label=~regex\n";
+      ctx.err << "shihyo: --match '" << m << "': " << Tr("expected label=value or label=~regex")
+              << "\n";
       return false;
     }
     bool regex = eq + 1 < m.size() && m[eq + 1] == '~';
@@ -50,13 +52,14 @@ bool ReadEnd(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
   } else {
     std::optional<Seconds> d = ParseDuration(opts.duration);
     if (!d) {
-      ctx.err << "shihyo: --for '" << opts.duration << "': expected a duration such as 2h or 7d\n";
+      ctx.err << "shihyo: --for '" << opts.duration
+              << "': " << Tr("expected a duration such as 2h or 7d") << "\n";
       return false;
     }
     s->ends_at = SaturatingAdd(s->starts_at, *d);
   }
   if (s->ends_at <= s->starts_at) {
-    ctx.err << "shihyo: the silence would end before it starts\n";
+    ctx.err << "shihyo: " << Tr("the silence would end before it starts") << "\n";
     return false;
   }
   return true;
@@ -64,7 +67,7 @@ bool ReadEnd(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
 
 int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
-  if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
+  if (int rc = LoadEnv(opts.config, ctx, &env, StateAccess::kCreateIfOwner)) return rc;
   Silence s;
   s.id = NewSilenceId();
   s.starts_at = ctx.clock.Now();
@@ -115,7 +118,7 @@ int RunSilenceExpire(const StateCommandOptions& opts, CliContext& ctx) {
   for (const std::string& id : opts.ids) {
     Status s = env.state->silences().ExpireSilence(id, ctx.clock.Now());
     if (!s.ok()) return ReportError(ctx, s);
-    ctx.out << "expired " << id << "\n";
+    ctx.out << TrF("expired {}", {id}) << "\n";
   }
   return kExitOk;
 }
@@ -157,7 +160,7 @@ int RunOutboxRetry(const StateCommandOptions& opts, CliContext& ctx) {
   if (int rc = LoadEnv(opts.config, ctx, &env)) return rc;
   Result<int> n = env.state->outbox().Requeue(opts.ids, ctx.clock.Now());
   if (!n.ok()) return ReportError(ctx, n.status());
-  ctx.out << *n << " message(s) queued again\n";
+  ctx.out << TrF("{} message(s) queued again", {std::to_string(*n)}) << "\n";
   return kExitOk;
 }
 
@@ -185,7 +188,7 @@ ToolRunner RegisterSilence(CLI::App& app, CliContext& ctx) {
   return [opts, add, list, &ctx]() {
     if (add->parsed()) {
       if (opts->until.empty() && opts->duration.empty()) {
-        ctx.err << "shihyo: silence add needs --until or --for\n";
+        ctx.err << "shihyo: " << Tr("silence add needs --until or --for") << "\n";
         return static_cast<int>(kExitUsage);
       }
       return RunSilenceAdd(*opts, ctx);

@@ -1,12 +1,17 @@
 // `shihyo import` and `shihyo indicators`: the indicator store from the
 // command line.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <new>
 
+#include "base/i18n.h"
 #include "base/text.h"
 #include "cli/cli_tools.h"
+#include "import/layout_infer.h"
 #include "import/progress_table.h"
+#include "import/sheet.h"
 #include "import/table_reader.h"
 #include "model/indicators_view.h"
 #include "store/store.h"
@@ -16,6 +21,7 @@ namespace shihyo {
 namespace {
 
 struct ImportOptions {
+  std::string config;
   std::string db;
   std::vector<std::string> files;
   std::string encoding = "auto";
@@ -23,7 +29,92 @@ struct ImportOptions {
   bool explain = false;
   std::string sheet;           // --sheet NAME|N for .xlsx/.ods/.xls; "" for every sheet
   bool allow_removal = false;  // --allow-removal
+  bool infer = false;          // --infer: propose a layout
+  std::string infer_output;    // --infer-output PATH; default NAME.yaml here
 };
+
+// Writes |text| to |path|, never over an existing file (a layout under review).
+Status WriteNewFile(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Status::IOError(path + ": exists; not overwritten (remove it or give --infer-output)");
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) return Status::IOError(path + ": cannot write");
+  return Status::Ok();
+}
+
+// Shows how |records| read with the proposed layout |yaml|.
+int ShowInferred(const std::vector<Record>& records, const std::string& file,
+                 const std::string& yaml, const std::string& layout_path, CliContext& ctx) {
+  Result<Layout> layout = ParseLayout(yaml, layout_path);
+  if (!layout.ok()) return ReportError(ctx, layout.status());
+  Result<TableRead> read = ParseRecords(records, file, {*layout});
+  if (!read.ok()) {
+    ctx.err << "shihyo: " << Tr("the proposed layout does not read the table yet; edit it:")
+            << "\n";
+    ReportError(ctx, read.status());
+    return kExitFailure;
+  }
+  read->layout_file = layout_path;
+  ctx.out << TrF("how {} reads with it:", {EscapeControls(file)}) << "\n";
+  for (const std::string& line : ExplainTable(*read))
+    ctx.out << "  " << EscapeControls(line) << "\n";
+  return kExitOk;
+}
+
+// The rows --infer looks at: a text file's records, or one sheet of a
+// workbook (--sheet, by default the first); |source| names them in messages.
+Result<std::vector<Record>> InferRecords(const ImportOptions& opts, Encoding encoding,
+                                         std::string* source) {
+  const std::string& file = opts.files[0];
+  *source = file;
+  SheetFormat format = SheetFormatOf(file);
+  if (format != SheetFormat::kNone) {
+    Result<std::vector<Sheet>> sheets = ReadWorkbook(file, format);
+    if (!sheets.ok()) return sheets.status();
+    Result<std::vector<Sheet>> chosen =
+        SelectSheets(std::move(sheets).value(), opts.sheet.empty() ? "1" : opts.sheet, file);
+    if (!chosen.ok()) return chosen.status();
+    *source = file + "[" + chosen->front().name + "]";
+    return std::move(chosen->front().rows);
+  }
+  Result<std::string> bytes = ReadTableBytes(file);
+  if (!bytes.ok()) return bytes.status();
+  Result<DecodedText> text = DecodeToUtf8(*bytes, file, encoding);
+  if (!text.ok()) return text.status();
+  return SplitRecords(text->utf8, DetectDelimiter(text->utf8), file);
+}
+
+// --infer: a proposed layout for a table no layout knows, written for review.
+int RunInfer(const ImportOptions& opts, Encoding encoding, CliContext& ctx) {
+  if (opts.files.size() != 1) {
+    ctx.err << "shihyo: " << Tr("--infer reads one table file") << "\n";
+    return kExitUsage;
+  }
+  const std::string& file = opts.files[0];
+  std::string source;
+  Result<std::vector<Record>> records = InferRecords(opts, encoding, &source);
+  if (!records.ok()) return ReportError(ctx, records.status());
+  std::string name = std::filesystem::path(file).stem().string();
+  Result<InferredLayout> inferred = InferLayout(*records, source, name);
+  if (!inferred.ok()) return ReportError(ctx, inferred.status());
+  std::string out = opts.infer_output.empty() ? name + ".yaml" : opts.infer_output;
+  if (Status w = WriteNewFile(out, inferred->yaml); !w.ok()) return ReportError(ctx, w);
+  ctx.out << TrF("proposed layout written to {} (review it, then put it in /etc/shihyo/layouts.d "
+                 "or pass its directory with --layouts):",
+                 {EscapeControls(out)})
+          << "\n";
+  for (size_t at = 0; at < inferred->yaml.size();) {
+    size_t eol = std::min(inferred->yaml.find('\n', at), inferred->yaml.size());
+    ctx.out << "  " << EscapeControls(std::string_view(inferred->yaml).substr(at, eol - at))
+            << "\n";
+    at = eol + 1;
+  }
+  return ShowInferred(*records, source, inferred->yaml, out, ctx);
+}
 
 // --explain: how each file reads, nothing written.
 int RunExplain(const ImportOptions& opts, const std::vector<Layout>& layouts, Encoding encoding,
@@ -53,16 +144,20 @@ void PrintSummary(const std::vector<ProgressTable>& tables,
     const ImportResult& r = results[i];
     const ProgressTable& t = tables[i];
     ctx.out << EscapeControls(r.source) << " (" << t.encoding << "): " << EscapeControls(t.title)
-            << ": " << t.projects.size() << " projects, " << t.IndicatorCount() << " indicators, FY"
-            << t.fiscal_years.front() << "–FY" << t.fiscal_years.back() << "; ";
+            << ": "
+            << TrF("{} projects, {} indicators, FY{}–FY{}; ",
+                   {std::to_string(t.projects.size()), std::to_string(t.IndicatorCount()),
+                    std::to_string(t.fiscal_years.front()), std::to_string(t.fiscal_years.back())});
     if (!r.changed) {
-      ctx.out << "unchanged\n";
+      ctx.out << Tr("unchanged") << "\n";
     } else {
-      ctx.out << (r.created ? "new plan, " : "") << r.cells_changed << " cells changed, "
-              << r.indicators_added << " indicators added, " << r.indicators_removed
-              << " removed\n";
+      ctx.out << (r.created ? Tr("new plan, ") : "")
+              << TrF("{} cells changed, {} indicators added, {} removed",
+                     {std::to_string(r.cells_changed), std::to_string(r.indicators_added),
+                      std::to_string(r.indicators_removed)})
+              << "\n";
       for (const std::string& name : r.removed_names) {
-        ctx.out << "  removed: " << EscapeControls(name) << "\n";
+        ctx.out << "  " << Tr("removed:") << " " << EscapeControls(name) << "\n";
       }
     }
   }
@@ -73,11 +168,10 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   if (!encoding.ok()) return ReportError(ctx, encoding.status());
   Result<std::vector<Layout>> layouts = LoadLayouts(LayoutSearch{opts.layouts});
   if (!layouts.ok()) return ReportError(ctx, layouts.status());
+  if (opts.infer) return RunInfer(opts, *encoding, ctx);
   if (opts.explain) return RunExplain(opts, *layouts, *encoding, ctx);
-  if (opts.db.empty()) {
-    ctx.err << "shihyo: import needs --db STORE (or --explain, which writes nothing)\n";
-    return kExitUsage;
-  }
+  std::string db = opts.db;
+  if (int rc = PathsFromConfig(opts.config, ctx, &db)) return rc;
   // Read every file first: one bad file rejects the whole import.
   std::vector<ProgressTable> tables;
   int worst = kExitOk;
@@ -90,10 +184,10 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
     for (TableRead& read : *reads) tables.push_back(std::move(read.table));
   }
   if (worst != kExitOk) {
-    ctx.err << "shihyo: nothing imported; the store is unchanged\n";
+    ctx.err << "shihyo: " << Tr("nothing imported; the store is unchanged") << "\n";
     return worst;
   }
-  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadWrite);
+  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadWrite);
   if (!store.ok()) return ReportError(ctx, store.status());
   Result<std::vector<ImportResult>> results =
       (*store)->Import(tables, FormatIso8601(ctx.clock.Now()), ImportPolicy{opts.allow_removal});
@@ -103,12 +197,15 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
 }
 
 struct IndicatorsOptions {
+  std::string config;
   std::string db;
   std::string format = "text";
 };
 
 int RunIndicators(const IndicatorsOptions& opts, CliContext& ctx) {
-  auto store = IndicatorStore::Open(opts.db, IndicatorStore::Mode::kReadOnly);
+  std::string db = opts.db;
+  if (int rc = PathsFromConfig(opts.config, ctx, &db)) return rc;
+  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadOnly);
   if (!store.ok()) return ReportError(ctx, store.status());
   Result<std::vector<Plan>> plans = (*store)->LoadPlans();
   if (!plans.ok()) return ReportError(ctx, plans.status());
@@ -127,6 +224,7 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "import", "Import progress tables (TSV/CSV, .xlsx, .ods, .xls) into the indicator store");
   cmd->add_option("--db", opts->db, "indicator store (SQLite file, created if absent)");
+  AddConfigOption(cmd, &opts->config);  // its store: unless --db is given
   cmd->add_option("--encoding", opts->encoding, "auto, utf-8 or cp932")->capture_default_str();
   cmd->add_option("--layouts", opts->layouts,
                   "directory of layout files, searched before /etc/shihyo/layouts.d and the "
@@ -136,6 +234,12 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
                   "number); by default every sheet a layout recognises");
   cmd->add_flag("--explain", opts->explain,
                 "show which layout reads each file and how every row was read; writes nothing");
+  cmd->add_flag("--infer", opts->infer,
+                "propose a layout for a table no layout reads: write it (commented, for review) "
+                "and show how the table reads with it; imports nothing");
+  cmd->add_option("--infer-output", opts->infer_output,
+                  "where --infer writes the proposed layout (default: NAME.yaml here; never "
+                  "overwritten)");
   cmd->add_flag("--allow-removal", opts->allow_removal,
                 "accept a table that removes more than 3 indicators (or a tenth) of its plan; "
                 "without it such an import is refused as a possibly truncated file");
@@ -146,7 +250,8 @@ ToolRunner RegisterImport(CLI::App& app, CliContext& ctx) {
     try {
       return RunImport(*opts, ctx);
     } catch (const std::bad_alloc&) {
-      ctx.err << "shihyo: import: out of memory; nothing imported, the store is unchanged\n";
+      ctx.err << "shihyo: import: " << Tr("out of memory; nothing imported, the store is unchanged")
+              << "\n";
       return static_cast<int>(kExitUsage);
     }
   };
@@ -179,7 +284,8 @@ ToolRunner RegisterLayouts(CLI::App& app, CliContext& ctx) {
 ToolRunner RegisterIndicators(CLI::App& app, CliContext& ctx) {
   auto opts = std::make_shared<IndicatorsOptions>();
   CLI::App* cmd = app.add_subcommand("indicators", "Show the indicators in the store");
-  cmd->add_option("--db", opts->db, "indicator store")->required();
+  cmd->add_option("--db", opts->db, "indicator store (default: the config's store:)");
+  AddConfigOption(cmd, &opts->config);
   cmd->add_option("--format", opts->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

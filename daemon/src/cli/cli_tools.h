@@ -32,10 +32,19 @@ struct CliEnv {
   std::unique_ptr<StateStore> state;
 };
 
+// How a command may treat a state DB that does not exist yet.
+enum class StateAccess {
+  kExisting,       // it must exist: a clear error, never a new empty DB that
+                   // root would own and the service could not write
+  kCreate,         // the daemon (--once too) creates it
+  kCreateIfOwner,  // `silence add`: created only by the owner of its directory
+  kPreview,        // an empty one in memory stands in; nothing is created
+};
+
 // Loads |config_path| and opens its state DB; prints problems and returns
-// the exit code (0 when |env| is ready). With |read_only| (preview), a state
-// DB that does not exist yet is not created: an empty one in memory stands in.
-int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, bool read_only = false);
+// the exit code (0 when |env| is ready).
+int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env,
+            StateAccess access = StateAccess::kExisting);
 
 // Options of the commands that read or change the daemon's state.
 struct StateCommandOptions {
@@ -45,14 +54,25 @@ struct StateCommandOptions {
   bool all = false;
   std::vector<std::string> ids;
   std::vector<std::string> matchers;
+  std::vector<std::string> filters;  // alerts --filter label=value (=, !=, =~, !~)
   std::string until, duration, comment, author;
   std::string receiver;
 };
 
+// Fills an empty |*db| (and |*rules|, if given and empty) from the config at
+// |config_path|, so that `import`, `indicators` and `eval` work with
+// --config alone (--db and --rules override it). Prints the problem and
+// returns the exit code when the config cannot be read (0 when done).
+int PathsFromConfig(const std::string& config_path, CliContext& ctx, std::string* db,
+                    std::string* rules = nullptr);
+
 // ISO 8601 UTC, the time format of command output.
 std::string Ts(TimePoint t);
 
-// --config FILE (required) and --format text|json.
+// The daemon's config where a command is given none.
+inline constexpr char kDefaultConfigPath[] = "/etc/shihyo/shihyo.yaml";
+
+// --config FILE (default kDefaultConfigPath) and --format text|json.
 void AddConfigOption(CLI::App* cmd, std::string* config);
 void AddFormatOption(CLI::App* cmd, std::string* format);
 
@@ -73,6 +93,7 @@ ToolRunner RegisterAlerts(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterSilence(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterOutbox(CLI::App& app, CliContext& ctx);
 ToolRunner RegisterSendTest(CLI::App& app, CliContext& ctx);
+ToolRunner RegisterRoutes(CLI::App& app, CliContext& ctx);
 
 // The long-running service (daemon_loop.cc); returns the exit code.
 int RunDaemonLoop(const std::string& config_path, CliContext& ctx);

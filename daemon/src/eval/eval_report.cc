@@ -19,6 +19,7 @@ std::string SeriesLine(const Indicator& ind) {
   std::string line =
       "目標 " + (ind.target_raw.empty() ? std::string("（空欄）") : ind.target_raw) + " ／ 実績";
   for (const Observation& o : ind.observations) {
+    if (!o.in_table) continue;  // a year the table has no cell for
     // R2 for 令和2年度, H30 for 平成30年度: how the staff abbreviate.
     std::string era = o.fiscal_year >= 2019 ? "R" + std::to_string(o.fiscal_year - 2018)
                                             : "H" + std::to_string(o.fiscal_year - 1988);

@@ -87,6 +87,7 @@ std::string FigureText(const Figure& fig) {
 nlohmann::json SeriesJson(const Indicator& ind) {
   nlohmann::json series = nlohmann::json::array();
   for (const Observation& o : ind.observations) {
+    if (!o.in_table) continue;  // a year the table has no cell for
     nlohmann::json j = CellJson(o.raw, o.cell);
     j["fiscal_year"] = o.fiscal_year;
     series.push_back(std::move(j));
@@ -97,6 +98,7 @@ nlohmann::json SeriesJson(const Indicator& ind) {
 std::string SeriesText(const Indicator& ind) {
   std::string out;
   for (const Observation& o : ind.observations) {
+    if (!o.in_table) continue;
     out += (out.empty() ? "" : "、") + FormatEraYear(o.fiscal_year) + " " +
            (o.raw.empty() ? "（空欄）" : o.raw);
   }

@@ -152,8 +152,7 @@ class FileLoader {
   }
 
   void RecordId(const std::string& id, const YAML::Mark& mark, const std::string& context) {
-    std::string here = errors_.file() + ":" + std::to_string(mark.line + 1) + ":" +
-                       std::to_string(mark.column + 1);
+    std::string here = errors_.Where(mark);
     auto [it, inserted] = id_locations_->emplace(id, here);
     if (!inserted) {
       errors_.Add(mark, context + ": duplicate id (already defined at " + it->second + ")");

@@ -14,8 +14,7 @@ void ErrorInScalar(const YamlField& field, size_t offset, const std::string& mes
   YAML::Mark mark = field.mark();
   bool one_line = field.value.IsScalar() && field.value.Scalar().find('\n') == std::string::npos;
   if (one_line && offset != std::string::npos) {
-    mark = ScalarTextMark(field.value);
-    mark.column += static_cast<int>(offset);
+    mark = MarkInScalar(field.value, offset);  // |offset| counts characters
   }
   errors->Add(mark, message);
 }

@@ -9,6 +9,7 @@
 #include "import/progress_table.h"
 #include "model/inference.h"
 #include "model/value_parser.h"
+#include "model/year_label.h"
 
 namespace shihyo {
 
@@ -63,14 +64,24 @@ std::string Describe(const Finding& f) {
 // What an inline indicator gives besides the Indicator's own fields.
 struct IndicatorInput {
   std::vector<std::string> actuals;
+  std::vector<bool> in_table;  // false where the actual is ~ (no cell in the table)
+  std::vector<std::string> rates;
   std::optional<Direction> direction;
   std::optional<Aggregation> aggregation;
   YAML::Mark actuals_mark;
 };
 
 // Fills in what a progress table's reader would: parsed cells, inference.
+// A bare number takes the indicator's unit, as the importer does.
+CellValue ParseWithUnit(const std::string& raw, const std::string& unit) {
+  CellValue v = ParseCell(raw);
+  if (v.status == CellStatus::kValue && v.unit.empty()) v.unit = unit;
+  return v;
+}
+
 void Complete(const IndicatorInput& in, const std::vector<int>& years, Indicator* ind) {
-  ind->target = ParseCell(ind->target_raw);
+  ind->target = ParseWithUnit(ind->target_raw, ind->unit);
+  ind->baseline = ParseWithUnit(ind->baseline_raw, ind->unit);
   Inference inf = InferIndicator(ind->name, ind->target);
   ind->direction = in.direction.value_or(inf.direction);
   ind->aggregation = in.aggregation.value_or(inf.aggregation);
@@ -78,7 +89,15 @@ void Complete(const IndicatorInput& in, const std::vector<int>& years, Indicator
   ind->project_number = ProjectNumber(ind->project);
   ind->measure_marker = MeasureMarker(ind->measure);
   for (size_t i = 0; i < years.size(); ++i) {
-    ind->observations.push_back(Observation{years[i], in.actuals[i], ParseCell(in.actuals[i])});
+    bool in_table = i >= in.in_table.size() || in.in_table[i];
+    ind->observations.push_back(
+        Observation{years[i], in.actuals[i], ParseWithUnit(in.actuals[i], ind->unit), in_table});
+    if (i < in.rates.size() && !in.rates[i].empty()) {
+      Result<Quantity> q = ParseJapaneseNumber(in.rates[i]);
+      std::optional<double> value;
+      if (q.ok()) value = q->value;
+      ind->reported_rates.push_back(ReportedRate{years[i], in.rates[i], value});
+    }
   }
 }
 
@@ -227,10 +246,11 @@ class FileRunner {
     ind.source_line = node.Mark().line + 1;
     IndicatorInput in;
     in.actuals_mark = node.Mark();
-    for (const YamlField& f : ReadFields(node, node.Mark(), "indicator",
-                                         {"name", "target", "actuals", "project", "measure",
-                                          "footnotes", "direction", "aggregation"},
-                                         &errors_)) {
+    for (const YamlField& f :
+         ReadFields(node, node.Mark(), "indicator",
+                    {"name", "target", "actuals", "project", "measure", "footnotes", "direction",
+                     "aggregation", "unit", "target_year", "baseline", "baseline_year", "rates"},
+                    &errors_)) {
       ReadIndicatorField(f, &ind, &in);
     }
     if (ind.name.empty()) errors_.Add(node.Mark(), "indicator: missing 'name'");
@@ -263,14 +283,41 @@ class FileRunner {
       if (v && !(in->aggregation = AggregationFromName(*v)))
         errors_.Add(f.mark(), what + ": unknown aggregation '" + *v + "'");
     }
-    if (f.key == "actuals") {
-      in->actuals_mark = f.mark();
-      if (!f.value.IsSequence()) {
-        errors_.Add(f.mark(), what + ": expected a list with one cell per fiscal year");
-        return;
+    if (f.key == "unit") ind->unit = ReadString(f, what, &errors_).value_or("");
+    if (f.key == "baseline") ind->baseline_raw = ReadString(f, what, &errors_).value_or("");
+    if (f.key == "target_year") ind->target_year = ReadYear(f, what);
+    if (f.key == "baseline_year") ind->baseline_year = ReadYear(f, what);
+    if (f.key == "actuals" || f.key == "rates") ReadCells(f, what, in);
+  }
+
+  // A year as tables write it: 令和2年度, and also 平成32年度 (an era year past
+  // the era's end, as plans written before 2019 say).
+  std::optional<int> ReadYear(const YamlField& f, const std::string& what) {
+    std::optional<std::string> text = ReadString(f, what, &errors_);
+    if (!text) return std::nullopt;
+    Result<int> year = ParseEraYear(*text);
+    if (year.ok()) return *year;
+    std::optional<YearLabel> label = ParseYearLabel(*text);
+    if (label && label->rest.empty()) return label->year;
+    errors_.Add(f.mark(), what + ": " + year.status().message());
+    return std::nullopt;
+  }
+
+  // actuals: one cell per fiscal year, ~ where the table has no cell; rates: likewise.
+  void ReadCells(const YamlField& f, const std::string& what, IndicatorInput* in) {
+    if (f.key == "actuals") in->actuals_mark = f.mark();
+    if (!f.value.IsSequence()) {
+      errors_.Add(f.mark(), what + ": expected a list with one cell per fiscal year");
+      return;
+    }
+    for (const YAML::Node& cell : f.value) {
+      std::string text = cell.IsNull() ? "" : cell.Scalar();
+      if (f.key == "rates") {
+        in->rates.push_back(text);
+        continue;
       }
-      for (const YAML::Node& cell : f.value)
-        in->actuals.push_back(cell.IsNull() ? "" : cell.Scalar());
+      in->actuals.push_back(text);
+      in->in_table.push_back(!cell.IsNull());
     }
   }
 

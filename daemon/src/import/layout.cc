@@ -205,9 +205,11 @@ class LayoutLoader {
       bool has_role = false;
       size_t errors_before = errors_.messages().size();
       for (const YamlField& g :
-           ReadFields(item, item.Mark(), "column", {"header", "role"}, &errors_)) {
+           ReadFields(item, item.Mark(), "column", {"header", "role", "year"}, &errors_)) {
         if (g.key == "header") {
           c.header = PatternOf(g.value, "column 'header'");
+        } else if (g.key == "year") {
+          c.year = ColumnYear(g);
         } else if (auto r = Role(g.value, "column 'role'")) {
           c.role = *r;
           has_role = true;
@@ -221,6 +223,19 @@ class LayoutLoader {
       }
       layout_.columns.push_back(std::move(c));
     }
+  }
+
+  std::optional<YearLabel> ColumnYear(const YamlField& g) {
+    std::optional<std::string> s = ReadString(g, "column 'year'", &errors_);
+    if (!s) return std::nullopt;
+    std::optional<YearLabel> y = ParseYearLabel(*s);
+    if (!y || !y->rest.empty()) {
+      errors_.Add(
+          g.mark(),
+          "column 'year': expected a year such as 平成25年度 or 2013年度, found '" + *s + "'");
+      return std::nullopt;
+    }
+    return y;
   }
 
   void BareEra(const YamlField& f) {
@@ -281,8 +296,7 @@ class LayoutLoader {
     size_t at = 0;
     auto p = Pattern::Compile(node.Scalar(), &at);
     if (!p.ok()) {
-      YAML::Mark m = ScalarTextMark(node);
-      m.column += static_cast<int>(at);
+      YAML::Mark m = MarkInScalar(node, at);  // |at| counts characters
       errors_.Add(m, what + ": bad pattern: " + p.status().message());
       return nullptr;
     }

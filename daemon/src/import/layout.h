@@ -13,6 +13,7 @@
 #include "base/status.h"
 #include "import/pattern.h"
 #include "model/value_parser.h"
+#include "model/year_label.h"
 
 namespace shihyo {
 
@@ -38,6 +39,8 @@ const char* ColumnRoleName(ColumnRole role);
 struct LayoutColumn {
   std::shared_ptr<const Pattern> header;  // matched against the header cell
   ColumnRole role = ColumnRole::kIgnore;
+  // The column's year when its header names none (直近値 → 平成25年度).
+  std::optional<YearLabel> year;
 };
 
 struct LayoutHeading {

@@ -10,6 +10,21 @@ namespace shihyo {
 
 namespace {
 
+// "5ヵ年目標", "5か年目標", "５ヶ年目標" → 5; 0 when |label| names no period.
+int PeriodYears(const std::string& label) {
+  static const char* const kMarks[] = {"ヵ年", "か年", "カ年", "ヶ年", "ケ年", "箇年"};
+  for (const char* mark : kMarks) {
+    size_t at = label.find(mark);
+    if (at == std::string::npos) continue;
+    std::string before = FoldWidth(label.substr(0, at));
+    size_t digits = before.size();
+    while (digits > 0 && before[digits - 1] >= '0' && before[digits - 1] <= '9') --digits;
+    std::string n = before.substr(digits);
+    if (!n.empty() && n.size() <= 2) return std::stoi(n);
+  }
+  return 0;
+}
+
 struct HeaderColumn {
   ColumnRole role = ColumnRole::kIgnore;
   std::string label;
@@ -117,6 +132,7 @@ class RowsReader {
     }
     c->role = col->role;
     c->year = HeaderYear(c->label, era);
+    if (!c->year) c->year = col->year;
     if ((c->role == ColumnRole::kActual || c->role == ColumnRole::kPlanned) && !c->year) {
       return b_.CellError(line, i,
                           "expected a year in the header of a " +
@@ -151,6 +167,12 @@ class RowsReader {
       }
     }
     if (p.ind.name.empty()) return b_.Error(line, "expected the indicator's name, found nothing");
+    if (!p.ind.target_year && p.ind.baseline_year) {
+      // "5ヵ年目標": the target is for N years after the baseline.
+      if (int n = PeriodYears(target_label_); n > 0) {
+        p.ind.target_year = TableYear{p.ind.baseline_year->year + n, p.ind.baseline_year->kind};
+      }
+    }
     if (p.ind.unit.empty()) p.ind.unit = UnitInName(p.ind.name);
     if (p.ind.unit.empty()) {
       std::vector<std::string> raws = {p.ind.baseline_raw, p.ind.target_raw};
@@ -210,6 +232,7 @@ class RowsReader {
     switch (c.role) {
       case ColumnRole::kTarget:
         p->ind.target_raw = cell;
+        target_label_ = c.label;
         if (!p->ind.target_year) p->ind.target_year = header_year;
         break;
       case ColumnRole::kBaseline:
@@ -240,6 +263,7 @@ class RowsReader {
   std::vector<HeaderColumn> columns_;
   int header_line_ = 0;
   bool seen_ = false;
+  std::string target_label_;  // the target column's header
 };
 
 }  // namespace

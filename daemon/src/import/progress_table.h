@@ -42,6 +42,9 @@ struct TableIndicator {
   std::string name;
   std::string target_raw;
   std::vector<std::string> actual_raw;  // one per fiscal year; "" when empty
+  // Per fiscal year: whether the table has a cell for it for this indicator
+  // (a transposed table lists its own years). Empty: every year.
+  std::vector<bool> in_table;
   int line = 0;
   // Read by layouts other than Kamaishi's; empty when the table has none.
   std::string code;           // 主要施策コード

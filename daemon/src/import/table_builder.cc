@@ -110,6 +110,10 @@ Result<ProgressTable> TableBuilder::Build(const std::string& layout, const std::
     TableIndicator ind = std::move(placed.p.ind);
     ind.actual_raw.assign(table_.fiscal_years.size(), "");
     for (const auto& [year, raw] : placed.p.actuals) ind.actual_raw[year - first] = raw;
+    if (placed.p.actuals.size() < table_.fiscal_years.size()) {
+      ind.in_table.assign(table_.fiscal_years.size(), false);
+      for (const auto& [year, raw] : placed.p.actuals) ind.in_table[year - first] = true;
+    }
     if (!placed.p.rates.empty()) {
       ind.rate_raw.assign(table_.fiscal_years.size(), "");
       for (const auto& [year, raw] : placed.p.rates) {

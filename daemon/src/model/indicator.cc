@@ -50,4 +50,27 @@ const Observation* Indicator::Find(int fiscal_year) const {
   return nullptr;
 }
 
+int Indicator::LastTableYear() const {
+  for (auto it = observations.rbegin(); it != observations.rend(); ++it) {
+    if (it->in_table) return it->fiscal_year;
+  }
+  return 0;
+}
+
+int Indicator::TargetYear() const { return target_year ? *target_year : LastTableYear(); }
+
+std::optional<std::pair<int, double>> Indicator::BaselinePoint() const {
+  if (!baseline_year || baseline.status != CellStatus::kValue || !baseline.value) {
+    return std::nullopt;
+  }
+  if (!observations.empty() && *baseline_year >= observations.front().fiscal_year) {
+    for (const Observation& o : observations) {
+      if (o.fiscal_year <= *baseline_year && o.cell.status != CellStatus::kMissing) {
+        return std::nullopt;
+      }
+    }
+  }
+  return std::make_pair(*baseline_year, *baseline.value);
+}
+
 }  // namespace shihyo

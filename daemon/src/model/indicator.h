@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/value_parser.h"
@@ -36,6 +37,10 @@ struct Observation {
   int fiscal_year = 0;  // Western year the fiscal year starts in
   std::string raw;      // the cell exactly as in the file, "" when empty
   CellValue cell;       // parsed
+  // False when the table has no cell for this year for this indicator (a
+  // transposed table lists its own years per indicator); such a year is
+  // neither reported nor missing.
+  bool in_table = true;
 };
 
 // An achievement rate (達成率) the table reports for a year, kept so that it
@@ -94,6 +99,18 @@ struct Indicator {
 
   // The observation for |fiscal_year|, or nullptr.
   const Observation* Find(int fiscal_year) const;
+
+  // The year the target is for: |target_year| when the table gives one, else
+  // the last year the table has a cell for (the plan's last year). 0 when
+  // there are no observations.
+  int TargetYear() const;
+
+  // The last year the table has a cell for; 0 when none.
+  int LastTableYear() const;
+
+  // The baseline as a point before the first observation: its value when
+  // numeric and its year is known and earlier than every observation.
+  std::optional<std::pair<int, double>> BaselinePoint() const;
 };
 
 struct Plan {

@@ -68,11 +68,15 @@ nlohmann::json NumberJson(std::optional<double> value) {
 }
 
 nlohmann::json CellJson(const std::string& raw, const CellValue& cell) {
-  return {{"raw", raw},
-          {"value", NumberJson(cell.value)},
-          {"unit", NullIfEmpty(cell.unit)},
-          {"status", StatusName(cell.status)},
-          {"annotated", cell.annotated}};
+  nlohmann::json j = {{"raw", raw},
+                      {"value", NumberJson(cell.value)},
+                      {"unit", NullIfEmpty(cell.unit)},
+                      {"status", StatusName(cell.status)},
+                      {"annotated", cell.annotated}};
+  // Only where there is one, so that tables without notes read as before.
+  std::string note = cell.note.empty() ? CellNote(raw) : cell.note;
+  if (!note.empty() && cell.status == CellStatus::kValue) j["note"] = note;
+  return j;
 }
 
 nlohmann::json IndicatorJson(const Indicator& ind) {
@@ -80,6 +84,7 @@ nlohmann::json IndicatorJson(const Indicator& ind) {
   for (const Observation& o : ind.observations) {
     nlohmann::json j = CellJson(o.raw, o.cell);
     j["fiscal_year"] = o.fiscal_year;
+    if (!o.in_table) j["in_table"] = false;  // the table has no cell for this year
     if (o.cell.status == CellStatus::kUnparseable) j["error"] = o.cell.error;
     for (const ReportedRate& r : ind.reported_rates) {
       if (r.fiscal_year != o.fiscal_year) continue;

@@ -231,6 +231,47 @@ Result<Quantity> ParseJapaneseNumber(std::string_view text) {
   return q;
 }
 
+namespace {
+
+bool HasDigit(std::string_view s) {
+  return s.find_first_of("0123456789") != std::string_view::npos;
+}
+
+// Splits a trailing note off |s| (already width-folded, spaceless): a
+// parenthesized tail "(平成20年)" or a "※…" tail after the number. Returns
+// the note, "" when there is none.
+std::string SplitNote(std::string_view* s) {
+  if (!s->empty() && s->back() == ')') {
+    size_t open = s->rfind('(');
+    if (open != std::string_view::npos && open > 0 && HasDigit(s->substr(0, open)) &&
+        s->substr(open + 1).find('(') == std::string_view::npos) {
+      std::string note(s->substr(open));
+      *s = s->substr(0, open);
+      return note;
+    }
+  }
+  constexpr std::string_view kMark = "※";
+  size_t mark = s->find(kMark);
+  if (mark != std::string_view::npos && mark > 0 && mark + kMark.size() < s->size() &&
+      HasDigit(s->substr(0, mark))) {
+    std::string note(s->substr(mark));
+    *s = s->substr(0, mark);
+    return note;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string CellNote(std::string_view raw) {
+  if (FindInvalidUtf8(raw) != std::string_view::npos || HasControls(raw)) return "";
+  std::string folded = WithoutSpaces(FoldWidth(TrimSpace(raw)));
+  std::string_view s = folded;
+  while (ConsumePrefix(&s, "※") || ConsumePrefix(&s, "*")) {
+  }
+  return SplitNote(&s);
+}
+
 CellValue ParseCell(std::string_view raw) {
   if (FindInvalidUtf8(raw) != std::string_view::npos) return Unparseable("not valid UTF-8");
   if (HasControls(raw)) return Unparseable("contains a control character");
@@ -247,6 +288,8 @@ CellValue ParseCell(std::string_view raw) {
     return v;
   }
   while (ConsumePrefix(&s, "※") || ConsumePrefix(&s, "*")) v.annotated = true;
+  v.note = SplitNote(&s);
+  if (v.note.rfind("※", 0) == 0) v.annotated = true;
   while (ConsumeSuffix(&s, "※") || ConsumeSuffix(&s, "*")) v.annotated = true;
   if (ConsumePrefix(&s, "累計")) v.cumulative = true;
   if (ConsumePrefix(&s, "年間") || ConsumePrefix(&s, "毎年") || ConsumePrefix(&s, "年")) {

@@ -37,11 +37,19 @@ struct CellValue {
   bool cumulative = false;  // 累計10回: a running total
   Bound bound = Bound::kNone;
   std::string error;  // kUnparseable only: what was expected, in English
+  // A note written after the value in the same cell: "※単年実績" of
+  // "3品※単年実績", "(平成20年)" of "3,437百万円(平成20年)". A ※ note also
+  // sets |annotated|.
+  std::string note;
 };
 
 // Classifies and parses one cell. Never fails: text that is none of the known
 // forms comes back as kUnparseable with |error| set. |raw| may hold any bytes.
 CellValue ParseCell(std::string_view raw);
+
+// The note ParseCell would split off |raw| ("" when none); for cells read
+// back from a store, which keeps the raw text but not the note.
+std::string CellNote(std::string_view raw);
 
 struct Quantity {
   double value = 0;

@@ -15,7 +15,7 @@ std::optional<Message> BuildAdminMessage(const Config& config, const Receiver& a
   AdminNotice notice;
   notice.id = "admin-" + NewMessageId(MessageIdDomain(config));
   notice.subject = subject;
-  notice.text = subject + "\n\n" + joined + "\n直したら `shihyo check --rules " + config.rules +
+  notice.text = subject + "\n\n" + joined + "\n直したら `shihyo check --config " + config.path +
                 "` で確かめてください。"
                 "保存すると自動で読み込み直します。\n";
   notice.lines = lines;

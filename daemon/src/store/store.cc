@@ -191,7 +191,7 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
     if (Status target = ReadTarget(q, where, &ind); !target.ok()) return target;
     if (Status extra = ReadExtra(q, 21, where, &ind); !extra.ok()) return extra;
     for (int fy = plan.first_year; fy <= plan.last_year; ++fy) {
-      ind.observations.push_back(Observation{fy, "", CellValue{}});
+      ind.observations.push_back(Observation{fy, "", CellValue{}, /*in_table=*/false});
     }
     plan.indicators.push_back(std::move(ind));
   }
@@ -216,6 +216,7 @@ Status LoadObservations(SQLite::Database& db, const std::string& path, std::vect
     int first = ind.observations.front().fiscal_year;
     if (fy < first || fy > ind.observations.back().fiscal_year) continue;  // outside the plan
     Observation& obs = ind.observations[fy - first];
+    obs.in_table = true;
     obs.raw = q.getColumn(2).getString();
     Status error;
     obs.cell = ReadCell(

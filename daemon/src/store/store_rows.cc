@@ -224,6 +224,7 @@ void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator&
   for (size_t i = 0; i < years_.size(); ++i) {
     int fy = years_[i];
     const std::string& raw = ind.actual_raw[i];
+    if (!ind.in_table.empty() && !ind.in_table[i]) continue;  // no cell: no row
     upsert.bind(1, indicator_id);
     upsert.bind(2, fy);
     BindObservation(upsert, ind, i);

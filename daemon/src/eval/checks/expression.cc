@@ -60,7 +60,7 @@ void Run(const CheckContext& ctx, const Indicator& ind, std::vector<RawFinding>*
   Year y;
   y.target = ind.target.status == CellStatus::kValue && ind.target.value ? *ind.target.value : kNaN;
   y.first_year = ind.observations.front().fiscal_year;
-  y.last_year = ind.observations.back().fiscal_year;
+  y.last_year = ind.TargetYear();  // the target's own year when the table gives one
   bool latest_only = p.Bool("latest_only");
   for (size_t i = 0; i < points.size(); ++i) {
     y.point = &points[i];

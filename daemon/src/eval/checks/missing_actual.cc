@@ -1,5 +1,5 @@
-// missing_actual: a closed fiscal year is still empty `grace_days` after
-// March 31 (survey rows: only the last plan year).
+// missing_actual: a closed fiscal year the table has a cell for is still
+// empty `grace_days` after March 31 (survey rows: only the last plan year).
 #include "eval/checks/check.h"
 #include "model/value_parser.h"
 
@@ -39,8 +39,9 @@ void Run(const CheckContext& ctx, const Indicator& ind, std::vector<RawFinding>*
   const CheckParams& p = ctx.params;
   bool last_year_only = LastYearOnly(p, ind);
   bool not_available_is_missing = p.Bool("not_available_is_missing");
-  int last_year = ind.observations.back().fiscal_year;
+  int last_year = ind.LastTableYear();
   for (const Observation& o : ind.observations) {
+    if (!o.in_table) continue;  // the table has no cell for this year
     bool empty = o.cell.status == CellStatus::kMissing ||
                  (not_available_is_missing && o.cell.status == CellStatus::kNotAvailable);
     if (!empty || (last_year_only && o.fiscal_year != last_year)) continue;

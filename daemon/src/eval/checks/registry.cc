@@ -17,6 +17,7 @@ const CheckSpec& SpikeCheck();
 const CheckSpec& CumulativeDecreaseCheck();
 const CheckSpec& DuplicateSeriesCheck();
 const CheckSpec& ExpressionCheck();
+const CheckSpec& ReportedRateCheck();
 
 const std::vector<const CheckSpec*>& AllChecks() {
   // One row per line, so that adding a check adds a line.
@@ -34,6 +35,7 @@ const std::vector<const CheckSpec*>& AllChecks() {
       &CumulativeDecreaseCheck(),
       &DuplicateSeriesCheck(),
       &ExpressionCheck(),
+      &ReportedRateCheck(),
   };
   // clang-format on
   return checks;

@@ -1,4 +1,5 @@
-// target_missed: the last plan year is reported and misses the target.
+// target_missed: the target's year (its own target year, else the table's
+// last year) is reported and misses the target.
 #include <cmath>
 
 #include "eval/checks/check.h"
@@ -15,11 +16,11 @@ void AddShortfall(RawFinding* f, double achieved, double target, Direction direc
   }
 }
 
-// 有り/無し: the last year's answer decides.
+// 有り/無し: the answer in the target's year decides.
 void RunBoolean(const Indicator& ind, double target, std::vector<RawFinding>* out) {
-  const Observation& last = ind.observations.back();
-  if (last.cell.status == CellStatus::kBoolean && *last.cell.value != target) {
-    out->push_back(MakeFinding(ind, last.fiscal_year));
+  const Observation* last = ind.Find(ind.TargetYear());
+  if (last && last->cell.status == CellStatus::kBoolean && *last->cell.value != target) {
+    out->push_back(MakeFinding(ind, last->fiscal_year));
   }
 }
 
@@ -43,8 +44,10 @@ void Run(const CheckContext& ctx, const Indicator& ind, std::vector<RawFinding>*
   if (ind.direction == Direction::kBoolean) return RunBoolean(ind, target, out);
   std::vector<Point> points = NumericSeries(ind, ctx.params.Bool("include_annotated"));
   if (ind.aggregation == Aggregation::kPerYear) return RunPerYear(ind, points, target, out);
-  // The plan's last year decides; until it is reported, target_unreachable speaks.
-  int last_year = ind.observations.back().fiscal_year;
+  // The target's year decides (a table may end before it, or run past it);
+  // until that year is reported, target_unreachable speaks.
+  int last_year = ind.TargetYear();
+  while (!points.empty() && points.back().fiscal_year > last_year) points.pop_back();
   if (points.empty() || points.back().fiscal_year != last_year) return;
   double achieved = ind.aggregation == Aggregation::kSum ? Total(points) : points.back().value;
   if (Meets(achieved, target, ind.direction)) return;
@@ -59,8 +62,8 @@ const CheckSpec& TargetMissedCheck() {
   static const CheckSpec spec = {
       .name = "target_missed",
       .doc =
-          "the last plan year is reported and misses the target (by direction; `per_year`: "
-          "every year; `sum`: the total)",
+          "the target's year (its own target year, else the plan's last year) is reported and "
+          "misses the target (by direction; `per_year`: every year; `sum`: the total)",
       .params = {IncludeAnnotatedParam()},
       .placeholders = {"achieved", "shortfall", "ratio"},
       .default_message =

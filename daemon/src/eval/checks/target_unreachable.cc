@@ -1,5 +1,7 @@
-// target_unreachable: before the last plan year, the gap to the target
-// exceeds remaining years × best yearly gain × `slack`.
+// target_unreachable: before the target's year (its own target year, else
+// the plan's last year), the gap to the target exceeds remaining years × best
+// yearly gain × `slack`. The baseline, when it comes before the actuals, counts
+// as history.
 #include <algorithm>
 
 #include "eval/checks/check.h"
@@ -65,11 +67,23 @@ RawFinding Unreachable(const Indicator& ind, const Progress& p) {
   return f;
 }
 
+// The yearly values up to the target's year, after the baseline when it is
+// an earlier numeric value (not for sums: a baseline is no yearly amount).
+std::vector<Point> History(const Indicator& ind, const std::vector<Point>& points, bool sum) {
+  std::vector<Point> history;
+  std::optional<std::pair<int, double>> baseline = ind.BaselinePoint();
+  if (!sum && baseline && (points.empty() || baseline->first < points.front().fiscal_year)) {
+    history.push_back(Point{baseline->first, baseline->second, nullptr});
+  }
+  history.insert(history.end(), points.begin(), points.end());
+  return history;
+}
+
 void Run(const CheckContext& ctx, const Indicator& ind, std::vector<RawFinding>* out) {
   if (!Applies(ind)) return;
-  int last_year = ind.observations.back().fiscal_year;
+  int last_year = ind.TargetYear();
   std::vector<Point> points = NumericSeries(ind, ctx.params.Bool("include_annotated"));
-  if (points.empty() || points.back().fiscal_year == last_year) return;
+  if (points.empty() || points.back().fiscal_year >= last_year) return;
   Progress p{.current = &points.back(), .slack = ctx.params.Number("slack")};
   p.remaining = last_year - points.back().fiscal_year;
   p.sum = ind.aggregation == Aggregation::kSum;
@@ -77,7 +91,7 @@ void Run(const CheckContext& ctx, const Indicator& ind, std::vector<RawFinding>*
   p.achieved = p.sum ? Total(points) : points.back().value;
   p.gap = p.sign * (*ind.target.value - p.achieved);
   if (p.gap <= 0) return;  // already met
-  std::optional<BestGain> best = FindBestGain(points, p.sum, p.sign);
+  std::optional<BestGain> best = FindBestGain(History(ind, points, p.sum), p.sum, p.sign);
   if (!best) return;  // a single value: no history to judge by
   p.best = *best;
   p.capacity = p.remaining * std::max(best->gain, 0.0) * p.slack;
@@ -91,8 +105,8 @@ const CheckSpec& TargetUnreachableCheck() {
   static const CheckSpec spec = {
       .name = "target_unreachable",
       .doc =
-          "before the last plan year is reported: the gap exceeds remaining years × best "
-          "yearly gain × `slack`",
+          "before the target's year (its own, else the plan's last) is reported: the gap exceeds "
+          "remaining years × best yearly gain (from the baseline on) × `slack`",
       .params = {IncludeAnnotatedParam(), NumberParam("slack", 1.0, 0.01, 100)},
       .placeholders = {"current", "current_year_era", "gap", "remaining_years", "best_gain",
                        "best_gain_year_era", "gain_word", "no_progress", "capacity", "slack",

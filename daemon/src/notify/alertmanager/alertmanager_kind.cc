@@ -100,8 +100,22 @@ class Alertmanager : public ReceiverKind {
   }
 
   Message TestMessage(const Receiver& r, const std::string& id, TimePoint now) const override {
+    // A real alert, so that it shows in Alertmanager's UI and reaches its
+    // receivers; it ends by itself after five minutes.
     Message m = BaseTestMessage(r, id, now);
-    m.body = "[]";  // an empty push: Alertmanager answers, nothing fires
+    nlohmann::json alert = {
+        {"labels",
+         {{"alertname", "ShihyoTest"},
+          {"receiver", r.name},
+          {"severity", "info"},
+          {"source", "shihyo send-test"},
+          {"message_id", id}}},
+        {"annotations",
+         {{"summary", "shihyo のテスト通知です（対応は不要です）"},
+          {"description", "shihyo send-test で受信者 " + r.name + " へ送ったテストです。"}}},
+        {"startsAt", FormatIso8601(now)},
+        {"endsAt", FormatIso8601(SaturatingAdd(now, std::chrono::minutes(5)))}};
+    m.body = nlohmann::json::array({alert}).dump();
     return m;
   }
 

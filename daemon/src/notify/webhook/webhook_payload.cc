@@ -27,6 +27,18 @@ nlohmann::json SeriesJson(const Indicator& ind) {
   return s;
 }
 
+// The group key as receivers see it: receiver, route and the group's labels
+// as JSON, stable for the group and free of the U+001F separators of the
+// internal key (which stays the notification log's key).
+std::string PublicGroupKey(const GroupNotification& n) {
+  const std::string& key = n.group.key;
+  size_t path_end = key.find('/', n.receiver->name.size() + 1);
+  if (path_end == std::string::npos) return Dump(n.group.labels).dump();
+  std::string rest = key.substr(path_end + 1);
+  if (rest.rfind("alert=", 0) == 0) return key;  // one message per alert: a fingerprint
+  return key.substr(0, path_end + 1) + Dump(n.group.labels).dump();
+}
+
 }  // namespace
 
 nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext& ctx,
@@ -59,7 +71,7 @@ nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext
           {"id", id},
           {"receiver", n.receiver->name},
           {"status", n.fresh.empty() && n.ongoing.empty() ? "resolved" : "firing"},
-          {"group_key", n.group.key},
+          {"group_key", PublicGroupKey(n)},
           {"group_labels", Dump(n.group.labels)},
           {"external_url", ctx.external_url},
           {"reminder", n.reminder},

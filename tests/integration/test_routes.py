@@ -1,0 +1,203 @@
+"""Routing as administrators know it from Alertmanager: `shihyo routes test`
+names the receivers an alert reaches; over many generated label sets it names
+the same ones as `amtool config routes test` (Debian's prometheus-alertmanager)
+on the same tree, translated to Alertmanager's format; and the shipped example
+config does what its comments say (critical alerts reach 子ども課 too)."""
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import unittest
+
+import yaml
+
+from harness import RULES, SOURCE, SmtpSink, Workspace, main, text_part
+
+EXAMPLE = os.path.join(SOURCE, "systemd", "shihyo.yaml")
+AMTOOL = shutil.which("amtool") or "/usr/bin/amtool"
+DEFAULT_RULES = ["10-data-quality.yaml", "20-targets.yaml", "30-trends.yaml", "40-abuse.yaml"]
+
+# A tree with what trips implementations up: nesting, continue at several
+# levels, regex matchers, a child without a receiver (inherits its parent's),
+# a matcher on an empty value (matches an absent label), overlapping siblings.
+TRICKY_CONFIG = """
+store: store.db
+state: state.db
+rules: rules
+smtp: {url: "smtp://127.0.0.1:1", starttls: off, from: "s <s@example.lg.jp>"}
+receivers:
+  - {name: kodomo, email: {to: [k@example.lg.jp]}}
+  - {name: gyakutai, email: {to: [g@example.lg.jp]}}
+  - {name: jouhou, email: {to: [j@example.lg.jp]}}
+  - {name: hoiku, email: {to: [h@example.lg.jp]}}
+  - {name: kacho, email: {to: [c@example.lg.jp]}}
+route:
+  receiver: kodomo
+  group_by: [plan]
+  routes:
+    - receiver: gyakutai
+      match: {severity: critical}
+      continue: true
+      routes:
+        - receiver: kacho
+          match_re: {check: "rising|spike"}
+          continue: true
+        - match: {project: "1"}
+        - receiver: jouhou
+          match_re: {indicator: ".*件数.*"}
+    - receiver: hoiku
+      match_re: {project: "[23]", severity: "warning|info"}
+      continue: true
+    - receiver: jouhou
+      match: {check: unparseable}
+    - match: {measure: ""}
+      receiver: kacho
+      continue: true
+      routes:
+        - receiver: hoiku
+          match_re: {indicator: "保育.*"}
+    - receiver: kodomo
+      match_re: {severity: "warning"}
+"""
+
+VOCABULARY = {
+    "severity": ["critical", "warning", "info", "", "Critical"],
+    "check": ["rising", "spike", "unparseable", "target_missed", "rising_x", ""],
+    "project": ["1", "2", "3", "23", ""],
+    "indicator": ["虐待相談件数", "保育所待機児童数", "件数", "保育", "出生数", ""],
+    "measure": ["", "施策1"],
+    "plan": ["釜石", "御所"],
+}
+
+
+def to_alertmanager(shihyo_config):
+    """The routing tree and receivers of a shihyo config, as Alertmanager's
+    configuration (names only: amtool routes test needs no integrations)."""
+    def route(node):
+        out = {}
+        for key in ("receiver", "match", "match_re", "continue", "group_by"):
+            if key in node:
+                out[key] = node[key]
+        if "routes" in node:
+            out["routes"] = [route(child) for child in node["routes"]]
+        return out
+    return {"route": route(shihyo_config["route"]),
+            "receivers": [{"name": r["name"]} for r in shihyo_config["receivers"]]}
+
+
+def amtool_receivers(am_config_path, labels):
+    args = [AMTOOL, "config", "routes", "test", "--config.file=" + am_config_path]
+    args += ["%s=%s" % (k, v) for k, v in sorted(labels.items())]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=30)
+    if proc.returncode != 0:
+        raise AssertionError("amtool failed on %s: %s" % (labels, proc.stderr))
+    return proc.stdout.strip()
+
+
+def label_sets(seed, count):
+    rng = random.Random(seed)
+    for _ in range(count):
+        labels = {}
+        for name, values in VOCABULARY.items():
+            if rng.random() < 0.8:
+                value = rng.choice(values)
+                if value != "":  # amtool cannot pass an empty value: leave the label out
+                    labels[name] = value
+        yield labels
+
+
+class RoutesTest(unittest.TestCase):
+    def shihyo_receivers(self, ws, config, labels):
+        args = ["routes", "test", "--config", config]
+        args += ["%s=%s" % (k, v) for k, v in sorted(labels.items())]
+        proc = ws.run(*args, check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return proc.stdout.strip()
+
+    def compare_with_amtool(self, ws, config_path, seed, count):
+        with open(config_path, encoding="utf-8") as f:
+            am = to_alertmanager(yaml.safe_load(f))
+        am_path = ws.path("am-%d.yml" % seed)
+        with open(am_path, "w", encoding="utf-8") as f:
+            yaml.safe_dump(am, f, allow_unicode=True)
+        receivers_seen = set()
+        for labels in label_sets(seed, count):
+            ours = self.shihyo_receivers(ws, config_path, labels)
+            theirs = amtool_receivers(am_path, labels)
+            self.assertEqual(ours, theirs, "labels %s" % labels)
+            receivers_seen.add(ours)
+        return receivers_seen
+
+    def test_tricky_tree_agrees_with_amtool(self):
+        ws = Workspace(self)
+        ws.write("shihyo.yaml", TRICKY_CONFIG)
+        seen = self.compare_with_amtool(ws, ws.config, seed=11, count=150)
+        # The generated labels reach many different receiver lists, continue
+        # chains included (else the comparison proves little).
+        self.assertGreaterEqual(len(seen), 8, seen)
+        self.assertTrue(any("," in s for s in seen), seen)
+
+    def test_shipped_tree_agrees_with_amtool(self):
+        ws = Workspace(self)
+        self.assertEqual(self.compare_with_amtool(ws, EXAMPLE, seed=5, count=60) >= {
+            "gyakutai,kodomo", "jouhou", "kodomo"}, True)
+
+    def test_shipped_critical_reaches_kodomo_too(self):
+        ws = Workspace(self)
+        self.assertEqual(self.shihyo_receivers(ws, EXAMPLE, {"severity": "critical"}),
+                         "gyakutai,kodomo")
+        self.assertEqual(self.shihyo_receivers(ws, EXAMPLE, {"severity": "warning"}), "kodomo")
+        self.assertEqual(self.shihyo_receivers(ws, EXAMPLE, {"check": "unparseable"}), "jouhou")
+        # JSON for scripts, and --verify-receivers fails on a difference.
+        out = ws.run("routes", "test", "--config", EXAMPLE, "--format", "json",
+                     "severity=critical")
+        self.assertEqual(json.loads(out.stdout)["receivers"], ["gyakutai", "kodomo"])
+        wrong = ws.run("routes", "test", "--config", EXAMPLE, "--verify-receivers", "gyakutai",
+                       "severity=critical", check=False)
+        self.assertEqual(wrong.returncode, 1)
+        self.assertIn("expected receivers gyakutai, got gyakutai,kodomo", wrong.stderr)
+        bad = ws.run("routes", "test", "--config", EXAMPLE, "severity", check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("expected label=value", bad.stderr)
+        tree = ws.run("routes", "show", "--config", EXAMPLE).stdout
+        self.assertIn('{severity="critical"}  continue: true  receiver: gyakutai', tree)
+
+    def test_shipped_config_mails_critical_alerts_to_kodomo(self):
+        """As shipped (paths and mail server aside): a daemon cycle sends the
+        critical abuse alerts to 虐待対応 and, as the comment promises, to 子ども課."""
+        smtp = SmtpSink(self).start()
+        ws = Workspace(self)
+        os.mkdir(ws.path("rules.d"))
+        for name in DEFAULT_RULES:
+            shutil.copy(os.path.join(RULES, name), ws.path("rules.d"))
+        with open(EXAMPLE, encoding="utf-8") as f:
+            text = f.read()
+        for old, new in [
+                ("store: /var/lib/shihyo/indicators.db", "store: " + ws.store),
+                ("state: /var/lib/shihyo/state.db", "state: " + ws.path("state.db")),
+                ("rules: /etc/shihyo/rules.d", "rules: " + ws.path("rules.d")),
+                ("url: smtp://mail.example.lg.jp:587", "url: smtp://127.0.0.1:%d" % smtp.port),
+                ("starttls: required", "starttls: off")]:
+            self.assertEqual(text.count(old), 1, old)
+            text = text.replace(old, new)
+        text = re.sub(r"\n  user: shihyo\n  password_file: [^\n]*\n", "\n", text)  # no AUTH here
+        ws.write("shihyo.yaml", text)
+        ws.import_table()
+        ws.cycle("2026-11-28T09:00:00+09:00", expect=0)
+        ws.cycle("2026-11-28T09:01:00+09:00", expect=0)  # after group_wait
+        to_kodomo = [m for m, env in smtp.messages() if "kodomo@example.lg.jp" in env["rcpt_tos"]]
+        to_gyakutai = [m for m, env in smtp.messages()
+                       if "kodomo-soudan@example.lg.jp" in env["rcpt_tos"]]
+        self.assertTrue(to_gyakutai)
+        self.assertTrue(to_kodomo)
+        critical = re.findall(r"児童虐待[^\n]*", "".join(text_part(m) for m in to_gyakutai))
+        self.assertTrue(critical)
+        kodomo_text = "".join(text_part(m) for m in to_kodomo)
+        self.assertIn("重大", kodomo_text)
+        self.assertIn("虐待", kodomo_text)
+
+
+if __name__ == "__main__":
+    main()
