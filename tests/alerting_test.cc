@@ -5,6 +5,7 @@
 #include "alert/alert_state.h"
 #include "alert/notify_planner.h"
 #include "alert/route.h"
+#include "base/regex.h"
 #include "config/config.h"
 #include "eval/evaluator.h"
 #include "eval/rule_loader.h"
@@ -137,6 +138,28 @@ TEST_CASE("notify_planner: one digest per group, no repeats, reminder, resolved"
   CHECK(h.Cycle({findings[0], findings[2]}, T0() + hours(27)).notifications.empty());
 }
 
+TEST_CASE("notify_planner: reminders saturate at the clock's bounds (issue 13 item 6)",
+          "[alerting]") {
+  // 301 years after the last message: now - last_sent wrapped (int64
+  // nanoseconds hold 292 years) and the reminder never came.
+  Harness h;
+  h.config.route.routes.clear();
+  h.config.route.repeat_interval = kMaxDuration;
+  std::vector<Finding> findings = {MakeFinding("r", "A", 2023)};
+  REQUIRE(h.Cycle(findings, *ParseTime("1900-01-01")).notifications.size() == 1);
+  NotifyPlan late = h.Cycle(findings, *ParseTime("2200-12-31"));
+  REQUIRE(late.notifications.size() == 1);
+  CHECK(late.notifications[0].reminder);
+  // A 100-year group_wait from 2200 ends at the end of time, not in the past.
+  Harness waiting;
+  waiting.config.route.routes.clear();
+  waiting.config.route.group_wait = kMaxDuration;
+  NotifyPlan held = waiting.Cycle(findings, *ParseTime("2200-12-31"));
+  CHECK(held.notifications.empty());
+  REQUIRE(held.next_flush);
+  CHECK(*held.next_flush == TimePoint::max());
+}
+
 TEST_CASE("notify_planner: group_wait holds a new group back, then sends it all", "[alerting]") {
   Harness h;
   h.config.route.group_wait = minutes(5);
@@ -250,6 +273,40 @@ TEST_CASE("notify_planner: send_resolved off, grouping off, continue", "[alertin
   CHECK(matches[0].route->receiver == "critical");
   CHECK(matches[1].route->receiver == "mail");
   CHECK(MatchRoutes(c.config.route, AlertLabels(MakeFinding("r", "A", 2023)))[0].path == "0");
+}
+
+TEST_CASE(
+    "route and silence regexes that cannot decide are reported, never a non-match "
+    "(issue 13 item 9)",
+    "[alerting]") {
+  // Matches through '.*c', but '(a+)+b' backtracks past PCRE2's match limit first.
+  std::string pattern = "^(?:(a+)+b|.*c)$";
+  std::string name = std::string(40, 'a') + "c";
+  Harness h;
+  h.config.route.routes[0].matchers = {Matcher{"indicator", pattern, *Regex::Compile(pattern)}};
+  Finding f = MakeFinding("r", name, 2023);
+  std::string error;
+  std::vector<RouteMatch> matches = MatchRoutes(h.config.route, AlertLabels(f), &error);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].route->receiver == "mail");  // the default, not a guess
+  CHECK(error == "route 0.0 (receiver critical): indicator=~" + pattern + ": regular expression /" +
+                     pattern + "/ could not be decided: match limit exceeded");
+  NotifyPlan plan = h.Cycle({f}, T0());
+  REQUIRE(plan.errors.size() == 1);
+  CHECK_THAT(plan.errors[0],
+             Catch::EndsWith("; alert r (" + name + ") sent to the default receiver mail"));
+  REQUIRE(plan.notifications.size() == 1);
+  CHECK(plan.notifications[0].receiver->name == "mail");
+
+  // A silence that cannot decide does not mute, and says so.
+  Silence s{"s1", {{"indicator", ".*c", true, nullptr}}, T0(), T0() + hours(2), "t", ""};
+  REQUIRE(CompileSilence(&s).ok());
+  s.matchers[0].compiled = *Regex::Compile(pattern);
+  AlertTransition t = ApplyFindings({}, {f}, {s}, T0());
+  CHECK_FALSE(t.alerts.begin()->second.silenced());
+  REQUIRE(t.errors.size() == 1);
+  CHECK_THAT(t.errors[0], Catch::StartsWith("silence s1: indicator=~.*c: regular expression"));
+  CHECK_THAT(t.errors[0], Catch::EndsWith("treated as not silenced"));
 }
 
 TEST_CASE("notify_planner: a silenced alert is not sent; when the silence ends it is",

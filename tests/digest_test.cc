@@ -130,12 +130,23 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
   n.receiver = &r;
   n.group.labels = {{"plan", "計画A"}};
   n.fresh = {&fresh};
-  n.resolved = {&gone};
+  // An import removed this one's indicator: resolved as removed, not fixed (issue 13 item 5).
+  AlertRecord removed = alert("3", "廃止された指標", false);
+  n.resolved = {&gone, &removed};
   DigestContext ctx{&snapshot, *ParseTime("2026-11-29T10:00:00+09:00"), "http://x"};
-  CHECK(DigestSubject(n) == "[shihyo] 新規アラート 1件・解消 1件 — 計画A");
+  CHECK(DigestSubject(n, ctx) == "[shihyo] 新規アラート 1件・解消 1件・表から削除 1件 — 計画A");
   Message m = BuildEmail(n, ctx, "id@x");
   CHECK(m.to == email->to);
-  CHECK_THAT(m.text, Catch::Contains("2026年11月29日 10:00 時点　新規 1件・継続 0件・解消 1件"));
+  CHECK_THAT(m.text, Catch::Contains("2026年11月29日 10:00 時点　新規 1件・継続 0件・解消 1件・"
+                                     "表から削除 1件"));
+  size_t removed_at = m.text.find("━━ 表から削除された指標のアラート ━━");
+  REQUIRE(removed_at != std::string::npos);
+  CHECK(m.text.find("廃止された指標", removed_at) != std::string::npos);
+  CHECK(m.text.find("[表から削除]", removed_at) != std::string::npos);
+  CHECK(m.text.find("表から削除されたため解消", removed_at) != std::string::npos);
+  CHECK(m.text.find("削除前の実績", removed_at) != std::string::npos);
+  CHECK(m.text.find("廃止された指標") > removed_at);  // not among the fixed ones
+  CHECK_THAT(m.html, Catch::Contains("<h2>表から削除された指標のアラート</h2>"));
   CHECK_THAT(m.text, Catch::Contains("[重大・新規] 25件に増えました"));
   size_t resolved_at = m.text.find("━━ 解消したアラート ━━");
   REQUIRE(resolved_at != std::string::npos);

@@ -121,6 +121,30 @@ TEST_CASE("outbox: permanent failures and old messages go dead; retry requeues",
   CHECK(f.state->outbox().Requeue({"nope"}, T0()).status().IsNotFound());
 }
 
+TEST_CASE("outbox: age and backoff saturate at the clock's bounds (issue 13 item 6)", "[outbox]") {
+  // 301 years apart: more than int64 nanoseconds hold (292), so now - created
+  // wrapped to a negative age and the message was never too old.
+  Fixture f;
+  f.config.max_backoff = seconds(kMaxDuration);
+  f.Queue(Mail("ancient@x", *ParseTime("1900-01-01")));
+  f.fake->answers = {Status::Unavailable("still down")};
+  FakeClock clock(*ParseTime("2200-12-31"));
+  Outbox outbox(&f.state->outbox(), &f.notifiers, f.config, clock);
+  REQUIRE(outbox.DeliverDue()->dead == 1);
+  CHECK_THAT(f.Entry("ancient@x").last_error, Catch::StartsWith("gave up after 1 attempts"));
+  // A 100-year backoff from 2200 lands at the end of time, not in the past.
+  f.Queue(Mail("late@x", *ParseTime("2200-12-31")));
+  f.config.max_age = seconds(kMaxDuration);
+  f.config.initial_backoff = seconds(kMaxDuration);
+  f.fake->answers = {Status::Unavailable("still down")};
+  Outbox patient(&f.state->outbox(), &f.notifiers, f.config, clock);
+  patient.SetJitter(1.0);
+  REQUIRE(patient.DeliverDue()->retrying == 1);
+  CHECK(f.Entry("late@x").status == "pending");
+  CHECK(patient.DeliverDue()->sent == 0);  // not due again
+  CHECK(f.fake->sent.size() == 2);
+}
+
 TEST_CASE("outbox: a receiver that fails makes its other messages wait, untried", "[outbox]") {
   Fixture f;
   f.Queue(Mail("a@x", T0()));

@@ -9,6 +9,10 @@ each SMTP command it reads a JSON mode file written by the test.
   {"mode": "hang"}               take the message body, never answer DATA
   {"mode": "refuse", "refuse": ["kacho@example.lg.jp"]}
                                  RCPT 550 for those addresses, accept others
+  {"mode": "size", "limit": 20000}
+                                 answer DATA with 552 (message size exceeds the
+                                 limit) for a message over |limit| bytes, as a
+                                 server with a size limit does; accept the others
 
 Run as: /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c faulty_smtp.Faulty DIR MODEFILE
 Accepted messages are stored as DIR/<ns>.eml with DIR/<ns>.json (the
@@ -66,6 +70,13 @@ class Faulty:
             return "451 4.3.0 Temporary failure, try again later"
         if self.mode().get("mode") == "554-data":
             return "554 5.6.0 Message rejected"
+        mode = self.mode()
+        if mode.get("mode") == "size" and len(envelope.original_content or envelope.content) > \
+                mode.get("limit", 20000):
+            with open(os.path.join(self.directory, "too-big.jsonl"), "a") as f:
+                f.write(json.dumps({"time": time.time(), "bytes": len(
+                    envelope.original_content or envelope.content)}) + "\n")
+            return "552 5.3.4 Message size exceeds fixed maximum message size"
         stem = os.path.join(self.directory, "%d" % time.time_ns())
         with open(stem + ".tmp", "wb") as f:
             f.write(envelope.original_content or envelope.content)

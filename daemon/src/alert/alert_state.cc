@@ -33,24 +33,42 @@ Status CompileSilence(Silence* silence) {
   return Status::Ok();
 }
 
-bool SilenceMatches(const Silence& silence, const Labels& labels) {
+bool SilenceMatches(const Silence& silence, const Labels& labels, std::string* error) {
   for (const SilenceMatcher& m : silence.matchers) {
     auto it = labels.find(m.label);
     std::string value = it == labels.end() ? "" : it->second;
-    if (m.regex) {
-      if (!m.compiled || !m.compiled->Search(value)) return false;
-    } else if (value != m.value) {
+    if (!m.regex) {
+      if (value != m.value) return false;
+      continue;
+    }
+    if (!m.compiled) return false;
+    Result<bool> holds = m.compiled->Match(value);
+    if (!holds.ok()) {
+      if (error) *error = m.label + "=~" + m.value + ": " + holds.status().message();
       return false;
     }
+    if (!*holds) return false;
   }
   return true;
 }
 
 namespace {
 
-std::string SilencedBy(const std::vector<Silence>& silences, const Labels& labels, TimePoint now) {
+// The silence muting |labels| now, or "". A silence whose regex cannot
+// decide does not mute (the alert is sent) and is reported in |errors|.
+std::string SilencedBy(const std::vector<Silence>& silences, const Labels& labels, TimePoint now,
+                       std::vector<std::string>* errors) {
   for (const Silence& s : silences) {
-    if (s.active(now) && SilenceMatches(s, labels)) return s.id;
+    if (!s.active(now)) continue;
+    std::string error;
+    if (SilenceMatches(s, labels, &error)) return s.id;
+    if (!error.empty()) {
+      auto alertname = labels.find("alertname");
+      errors->push_back("silence " + s.id + ": " + error + "; alert " +
+                        (alertname == labels.end() ? "" : alertname->second) + " (" +
+                        (labels.count("indicator") ? labels.at("indicator") : "") +
+                        ") treated as not silenced");
+    }
   }
   return "";
 }
@@ -80,14 +98,14 @@ AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous
     a.labels = std::move(labels);
     a.finding = ToAlertFinding(f);
     a.last_seen = now;
-    a.silenced_by = SilencedBy(silences, a.labels, now);
+    a.silenced_by = SilencedBy(silences, a.labels, now, &t.errors);
     t.changed.push_back(f.fingerprint);
   }
   for (auto& [fp, a] : t.alerts) {
     if (seen.count(fp) || !a.firing()) continue;
     a.state = AlertRecord::State::kResolved;
     a.ends_at = now;
-    a.silenced_by = SilencedBy(silences, a.labels, now);
+    a.silenced_by = SilencedBy(silences, a.labels, now, &t.errors);
     t.resolved.push_back(fp);
     t.changed.push_back(fp);
   }

@@ -66,8 +66,10 @@ Labels AlertLabels(const Finding& finding);
 Status CompileSilence(Silence* silence);
 
 // True when every matcher of |silence| holds for |labels|. A regex matcher
-// that is not compiled (or cannot be) never matches.
-bool SilenceMatches(const Silence& silence, const Labels& labels);
+// that is not compiled (or cannot be) never matches. A regex that cannot
+// decide (PCRE2's match limit) does not match either, and says why in
+// |*error| (if given): the caller reports it.
+bool SilenceMatches(const Silence& silence, const Labels& labels, std::string* error = nullptr);
 
 // What one evaluation did to the alerts.
 struct AlertTransition {
@@ -75,6 +77,9 @@ struct AlertTransition {
   std::vector<std::string> fired;             // fingerprints that started firing now
   std::vector<std::string> resolved;          // fingerprints that resolved now
   std::vector<std::string> changed;           // fingerprints whose record must be written
+  // Silences whose regex could not decide (match limit): the alert was
+  // treated as not silenced. One line each, naming the silence and alert.
+  std::vector<std::string> errors;
 };
 
 // Applies |findings| (one whole evaluation) to |previous| at |now| with the

@@ -33,12 +33,13 @@ bool ShouldSend(const PendingGroup& g, bool changed, bool firing, TimePoint now,
                 NotifyLogEntry* entry, GroupNotification* n, NotifyPlan* plan) {
   if (changed) {
     if (!entry->pending_since) entry->pending_since = now;
-    TimePoint due = *entry->pending_since + g.route->group_wait;
+    TimePoint due = SaturatingAdd(*entry->pending_since, g.route->group_wait);
     if (now >= due) return true;
     if (!plan->next_flush || due < *plan->next_flush) plan->next_flush = due;
     return false;
   }
-  if (firing && entry->last_sent && now - *entry->last_sent >= g.route->repeat_interval) {
+  if (firing && entry->last_sent &&
+      now >= SaturatingAdd(*entry->last_sent, g.route->repeat_interval)) {
     n->reminder = true;
     return true;
   }
@@ -84,11 +85,19 @@ NotifyPlan PlanNotifications(const Config& config, const std::map<std::string, A
   std::map<std::string, PendingGroup> groups;  // by receiver + group key, in key order
   std::map<std::string, ReceiverPush> pushes;
   for (const auto& [fp, alert] : alerts) {
-    for (const RouteMatch& m : MatchRoutes(config.route, alert.labels)) {
+    std::string route_error;
+    std::vector<RouteMatch> matches = MatchRoutes(config.route, alert.labels, &route_error);
+    if (!route_error.empty()) {
+      plan.errors.push_back(route_error + "; alert " + alert.rule + " (" +
+                            (alert.labels.count("indicator") ? alert.labels.at("indicator") : "") +
+                            ") sent to the default receiver " + config.route.receiver);
+    }
+    for (const RouteMatch& m : matches) {
       const Receiver* receiver = config.FindReceiver(m.route->receiver);
       if (!receiver) continue;
       if (receiver->settings && receiver->settings->PushesAlerts()) {
-        bool recent = alert.firing() || (alert.ends_at && now - *alert.ends_at < resolved_window);
+        bool recent = alert.firing() ||
+                      (alert.ends_at && now < SaturatingAdd(*alert.ends_at, resolved_window));
         if (recent && !alert.silenced()) {
           ReceiverPush& p = pushes[receiver->name];
           p.receiver = receiver;

@@ -44,6 +44,9 @@ struct NotifyPlan {
   std::vector<NotifyLogEntry> log_updates;  // entries to write back
   // When a group waiting for group_wait is due; nullopt when none waits.
   std::optional<TimePoint> next_flush;
+  // Routes whose regex could not decide (match limit): the alert went to
+  // the default receiver. One line each, naming the route and the alert.
+  std::vector<std::string> errors;
 };
 
 // |alerts| and the plan must outlive the returned pointers. Resolved alerts

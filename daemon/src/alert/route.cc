@@ -4,11 +4,19 @@
 
 namespace shihyo {
 
-bool RouteMatches(const Route& route, const Labels& labels) {
+bool RouteMatches(const Route& route, const Labels& labels, std::string* error) {
   for (const Matcher& m : route.matchers) {
     auto it = labels.find(m.label);
     std::string value = it == labels.end() ? "" : it->second;
-    bool holds = m.regex ? m.regex->Search(value) : value == m.value;
+    bool holds = value == m.value;
+    if (m.regex) {
+      Result<bool> matched = m.regex->Match(value);
+      if (!matched.ok()) {
+        if (error) *error = m.label + "=~" + m.value + ": " + matched.status().message();
+        return false;
+      }
+      holds = *matched;
+    }
     if (holds == m.negate) return false;
   }
   return true;
@@ -16,25 +24,38 @@ bool RouteMatches(const Route& route, const Labels& labels) {
 
 namespace {
 
-void Walk(const Route& node, const std::string& path, const Labels& labels,
-          std::vector<RouteMatch>* out) {
+// Appends the routes taking |labels| under |node|; false (and |*error|)
+// when a matcher could not decide.
+bool Walk(const Route& node, const std::string& path, const Labels& labels,
+          std::vector<RouteMatch>* out, std::string* error) {
   bool child_took_it = false;
   for (size_t i = 0; i < node.routes.size(); ++i) {
     const Route& child = node.routes[i];
-    if (!RouteMatches(child, labels)) continue;
-    Walk(child, path + "." + std::to_string(i), labels, out);
+    std::string child_path = path + "." + std::to_string(i);
+    std::string why;
+    bool matches = RouteMatches(child, labels, &why);
+    if (!why.empty()) {
+      *error = "route " + child_path + " (receiver " + child.receiver + "): " + why;
+      return false;
+    }
+    if (!matches) continue;
+    if (!Walk(child, child_path, labels, out, error)) return false;
     child_took_it = true;
     if (!child.continue_matching) break;
   }
   if (!child_took_it) out->push_back(RouteMatch{&node, path});
+  return true;
 }
 
 }  // namespace
 
-std::vector<RouteMatch> MatchRoutes(const Route& root, const Labels& labels) {
+std::vector<RouteMatch> MatchRoutes(const Route& root, const Labels& labels, std::string* error) {
   std::vector<RouteMatch> out;
-  Walk(root, "0", labels, &out);
-  return out;
+  std::string why;
+  if (Walk(root, "0", labels, &out, &why)) return out;
+  // Undecidable: the root's receiver (the default) rather than a guess.
+  if (error) *error = why;
+  return {RouteMatch{&root, "0"}};
 }
 
 GroupId GroupOf(const RouteMatch& match, const Labels& labels, const std::string& fingerprint) {

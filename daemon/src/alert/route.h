@@ -16,11 +16,16 @@ struct RouteMatch {
 };
 
 // The routes that take an alert with |labels|: the deepest matching nodes,
-// following `continue`. The root matches everything.
-std::vector<RouteMatch> MatchRoutes(const Route& root, const Labels& labels);
+// following `continue`. The root matches everything. When a regex matcher
+// cannot decide (PCRE2's match limit), the alert goes to the root (the
+// default receiver) alone and |*error| (if given) names the route and why:
+// the caller tells the admin.
+std::vector<RouteMatch> MatchRoutes(const Route& root, const Labels& labels,
+                                    std::string* error = nullptr);
 
-// True when every matcher of |route| holds for |labels|.
-bool RouteMatches(const Route& route, const Labels& labels);
+// True when every matcher of |route| holds for |labels|. False with |*error|
+// (if given) set when a regex matcher cannot decide.
+bool RouteMatches(const Route& route, const Labels& labels, std::string* error = nullptr);
 
 // The group of an alert under |match|: a key unique per receiver, route and
 // values of the route's group_by labels, and those label values.

@@ -136,6 +136,7 @@ void PrintPreview(const CycleOptions& opts, const Config& config, const CycleRes
 }
 
 // What `daemon --once` prints: delivery failures, then one summary line.
+// Exit 1 when messages wait in the outbox or went dead in this run.
 int PrintOnce(const OnceReport& report, TimePoint now, CliContext& ctx) {
   const CycleResult& c = report.cycle;
   const DeliveryReport& d = report.delivery;
@@ -145,7 +146,7 @@ int PrintOnce(const OnceReport& report, TimePoint now, CliContext& ctx) {
           << " resolved); messages: " << c.messages.size() << " queued, " << d.sent << " sent, "
           << d.retrying << " retrying, " << d.dead << " dead; outbox pending " << report.pending
           << "\n";
-  return report.pending == 0 ? kExitOk : kExitFailure;
+  return report.pending == 0 && d.dead == 0 ? kExitOk : kExitFailure;
 }
 
 // `daemon --once` and `preview` (|dry_run|): the service's one turn (service/once.h).

@@ -56,7 +56,7 @@ bool ReadEnd(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
               << "': " << Tr("expected a duration such as 2h or 7d") << "\n";
       return false;
     }
-    s->ends_at = s->starts_at + *d;
+    s->ends_at = SaturatingAdd(s->starts_at, *d);
   }
   if (s->ends_at <= s->starts_at) {
     ctx.err << "shihyo: " << Tr("the silence would end before it starts") << "\n";

@@ -266,6 +266,17 @@ Finding Build(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
   return f;
 }
 
+// One line for what |rule| could not decide: the first error and a count.
+void ReportUndecided(const Rule& rule, const std::vector<std::string>& undecided,
+                     EvalResult* result) {
+  if (undecided.empty()) return;
+  std::string line = rule.file + ":" + std::to_string(rule.line) + ": rule " + rule.id +
+                     ": could not decide: " + undecided.front();
+  if (undecided.size() > 1) line += " (and " + std::to_string(undecided.size() - 1) + " more)";
+  result->warnings.push_back(line);
+  result->errors.push_back(line);
+}
+
 }  // namespace
 
 namespace {
@@ -282,8 +293,10 @@ std::vector<RuleMessage> RuleMessages(const RuleSet& rules) {
   return out;
 }
 
+// |undecided|: per rule, what a regex or expression could not decide.
 std::vector<Finding> EvaluatePlan(const RuleSet& rules, const std::vector<RuleMessage>& messages,
-                                  const Plan& plan, TimePoint now) {
+                                  const Plan& plan, TimePoint now,
+                                  std::vector<std::vector<std::string>>* undecided) {
   std::vector<Finding> findings;
   std::vector<const Indicator*> selected;
   std::vector<RawFinding> raw;
@@ -291,11 +304,11 @@ std::vector<Finding> EvaluatePlan(const RuleSet& rules, const std::vector<RuleMe
     const Rule& rule = rules.rules[r];
     selected.clear();
     for (const Indicator& ind : plan.indicators) {
-      if (Selects(rule.select, rule.exclude, ind)) selected.push_back(&ind);
+      if (Selects(rule.select, rule.exclude, ind, &(*undecided)[r])) selected.push_back(&ind);
     }
     if (selected.empty()) continue;
     raw.clear();
-    RunCheck(rule, selected, now, &raw);
+    RunCheck(rule, selected, now, &raw, &(*undecided)[r]);
     for (const RawFinding& rf : raw) findings.push_back(Build(rule, rf, messages[r]));
   }
   // Stable order for reports and tests: table order, year, then rule order.
@@ -310,26 +323,37 @@ std::vector<Finding> EvaluatePlan(const RuleSet& rules, const std::vector<RuleMe
 
 struct PlanEvaluator::Prepared {
   std::vector<RuleMessage> messages;
-  std::vector<size_t> matched;  // per override, the indicators it matched
+  std::vector<size_t> matched;                      // per override, the indicators it matched
+  std::vector<std::vector<std::string>> undecided;  // per rule, what it could not decide
 };
 
 PlanEvaluator::PlanEvaluator(const RuleSet& rules, TimePoint now)
     : rules_(rules), now_(now), prepared_(std::make_unique<Prepared>()) {
   prepared_->messages = RuleMessages(rules);
   prepared_->matched.resize(rules.overrides.size());
+  prepared_->undecided.resize(rules.rules.size());
 }
 
 PlanEvaluator::~PlanEvaluator() = default;
 
 std::vector<Finding> PlanEvaluator::Evaluate(Plan* plan) {
   ApplyOverridesTo(rules_, plan, &prepared_->matched);
-  return EvaluatePlan(rules_, prepared_->messages, *plan, now_);
+  return EvaluatePlan(rules_, prepared_->messages, *plan, now_, &prepared_->undecided);
 }
 
 std::vector<std::string> PlanEvaluator::Warnings() const {
-  std::vector<std::string> warnings;
-  OverrideWarnings(rules_, prepared_->matched, &warnings);
-  return warnings;
+  EvalResult r;
+  OverrideWarnings(rules_, prepared_->matched, &r.warnings);
+  for (size_t i = 0; i < rules_.rules.size(); ++i)
+    ReportUndecided(rules_.rules[i], prepared_->undecided[i], &r);
+  return r.warnings;
+}
+
+std::vector<std::string> PlanEvaluator::Errors() const {
+  EvalResult r;
+  for (size_t i = 0; i < rules_.rules.size(); ++i)
+    ReportUndecided(rules_.rules[i], prepared_->undecided[i], &r);
+  return r.errors;
 }
 
 std::vector<std::string> EvaluateEachPlan(const RuleSet& rules, std::vector<Plan>* plans,
@@ -346,11 +370,14 @@ EvalResult Evaluate(const RuleSet& rules, std::vector<Plan>&& plans, TimePoint n
   EvalResult result;
   auto snapshot = std::make_shared<std::vector<Plan>>(std::move(plans));
   result.snapshot = snapshot;
-  result.warnings =
-      EvaluateEachPlan(rules, snapshot.get(), now, [&](const Plan&, std::vector<Finding>& f) {
-        result.findings.insert(result.findings.end(), std::make_move_iterator(f.begin()),
-                               std::make_move_iterator(f.end()));
-      });
+  PlanEvaluator evaluator(rules, now);
+  for (Plan& plan : *snapshot) {
+    std::vector<Finding> f = evaluator.Evaluate(&plan);
+    result.findings.insert(result.findings.end(), std::make_move_iterator(f.begin()),
+                           std::make_move_iterator(f.end()));
+  }
+  result.warnings = evaluator.Warnings();
+  result.errors = evaluator.Errors();
   return result;
 }
 

@@ -22,6 +22,10 @@ struct EvalResult {
   // Problems that do not stop the evaluation, e.g. "rules/x.yaml:4: override
   // matches no indicator".
   std::vector<std::string> warnings;
+  // What rules could not decide this time (a regex over PCRE2's match limit,
+  // an expression with no finite result), one line per rule naming it: also
+  // in |warnings|; the daemon tells the admin.
+  std::vector<std::string> errors;
 };
 
 // Evaluates |rules| over |plans| at |now|.
@@ -55,6 +59,9 @@ class PlanEvaluator {
   std::vector<Finding> Evaluate(Plan* plan);
   // The warnings (as EvalResult::warnings) once every plan is evaluated.
   std::vector<std::string> Warnings() const;
+  // What the rules could not decide (a regex or expression error), for the
+  // admin: also among Warnings().
+  std::vector<std::string> Errors() const;
 
  private:
   struct Prepared;

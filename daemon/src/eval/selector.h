@@ -14,4 +14,11 @@ bool Matches(const Selector& selector, const Indicator& indicator);
 bool Selects(const Selector& select, const std::vector<Selector>& exclude,
              const Indicator& indicator);
 
+// Selects() for a rule that reports what it cannot decide: a regex that hits
+// PCRE2's match limit is never taken as "no match". It counts against
+// leaving the indicator out (a select regex as matching, an exclude regex
+// as not), and |errors| gets one line naming the field and the error.
+bool Selects(const Selector& select, const std::vector<Selector>& exclude,
+             const Indicator& indicator, std::vector<std::string>* errors);
+
 }  // namespace shihyo

@@ -12,7 +12,9 @@ namespace shihyo {
 
 namespace {
 
-enum class Kind { kNew, kOngoing, kResolved };
+// kRemoved: resolved because an import removed its indicator from the
+// table, not because a value was fixed.
+enum class Kind { kNew, kOngoing, kResolved, kRemoved };
 
 constexpr const char* kFooter =
     "このメールは shihyo が自動で送信しています。データを直して取り込み直すと、"
@@ -23,11 +25,25 @@ struct Entry {
   Kind kind;
 };
 
-// Everything in one list, in table order: plan, row, fiscal year.
-std::vector<Entry> Entries(const GroupNotification& n, bool resolved) {
+// Resolved because its indicator is no longer in the store (an import
+// removed it): said so, never as if the value were fixed.
+bool Removed(const AlertRecord& a, const DigestContext& ctx) {
+  return ctx.snapshot && !CurrentIndicator(ctx.snapshot, a);
+}
+
+size_t CountRemoved(const GroupNotification& n, const DigestContext& ctx) {
+  return std::count_if(n.resolved.begin(), n.resolved.end(),
+                       [&](const AlertRecord* a) { return Removed(*a, ctx); });
+}
+
+// Everything of |kind| in one list (kNew: the firing ones), in table order:
+// plan, row, fiscal year.
+std::vector<Entry> Entries(const GroupNotification& n, Kind kind, const DigestContext& ctx) {
   std::vector<Entry> out;
-  if (resolved) {
-    for (const AlertRecord* a : n.resolved) out.push_back({a, Kind::kResolved});
+  if (kind == Kind::kResolved || kind == Kind::kRemoved) {
+    for (const AlertRecord* a : n.resolved) {
+      if (Removed(*a, ctx) == (kind == Kind::kRemoved)) out.push_back({a, kind});
+    }
   } else {
     for (const AlertRecord* a : n.fresh) out.push_back({a, Kind::kNew});
     for (const AlertRecord* a : n.ongoing) out.push_back({a, Kind::kOngoing});
@@ -60,12 +76,15 @@ const char* KindLabel(Kind k) {
       return "継続";
     case Kind::kResolved:
       return "解消";
+    case Kind::kRemoved:
+      return "表から削除";
   }
   return "";
 }
 
 std::string Badge(const Entry& e) {
   if (e.kind == Kind::kResolved) return "[解消]";
+  if (e.kind == Kind::kRemoved) return "[表から削除]";
   return "[" + std::string(SeverityLabel(e.alert->finding.severity)) + "・" + KindLabel(e.kind) +
          "]";
 }
@@ -92,10 +111,19 @@ SeriesView Series(const Entry& e, const DigestContext& ctx) {
   return v;
 }
 
-std::string Counts(const GroupNotification& n) {
-  return "新規 " + std::to_string(n.fresh.size()) + "件・継続 " + std::to_string(n.ongoing.size()) +
-         "件・解消 " + std::to_string(n.resolved.size()) + "件";
+std::string Counts(const GroupNotification& n, const DigestContext& ctx) {
+  size_t removed = CountRemoved(n, ctx);
+  std::string out = "新規 " + std::to_string(n.fresh.size()) + "件・継続 " +
+                    std::to_string(n.ongoing.size()) + "件・解消 " +
+                    std::to_string(n.resolved.size() - removed) + "件";
+  if (removed > 0) out += "・表から削除 " + std::to_string(removed) + "件";
+  return out;
 }
+
+constexpr const char* kRemovedHeading = "表から削除された指標のアラート";
+constexpr const char* kRemovedNote =
+    "次の指標は取り込んだ表からなくなったため、アラートを閉じました。"
+    "値が直ったのではありません。削除が意図したものか確かめてください。";
 
 std::string Clean(const std::string& s) { return EscapeControls(s); }
 
@@ -111,7 +139,9 @@ std::string TextSeries(const Entry& e, const DigestContext& ctx) {
   SeriesView s = Series(e, ctx);
   if (s.cells.empty()) return "";
   std::vector<TextTable::Column> cols = {{"", TextTable::Align::kLeft, 0}};
-  std::vector<std::string> row = {e.kind == Kind::kResolved ? "現在の実績" : "実績"};
+  std::vector<std::string> row = {e.kind == Kind::kResolved  ? "現在の実績"
+                                  : e.kind == Kind::kRemoved ? "削除前の実績"
+                                                             : "実績"};
   for (const auto& [fy, raw] : s.cells) {
     cols.push_back({FormatEraYear(fy), TextTable::Align::kRight, 0});
     row.push_back(raw.empty() ? "（空欄）" : raw);
@@ -139,6 +169,7 @@ void TextSection(const std::vector<Entry>& entries, const DigestContext& ctx, st
     std::string when = e.kind == Kind::kResolved && e.alert->ends_at
                            ? FormatJapaneseDate(*e.alert->ends_at) + "に解消"
                            : "検出 " + FormatJapaneseDate(e.alert->starts_at);
+    if (e.kind == Kind::kRemoved) when = "表から削除されたため解消";
     *out += "  " + Badge(e) + " " + Body(f) + "\n";
     *out += "      （ルール " + Clean(f.rule) + "・" + when + "）\n";
   }
@@ -166,7 +197,10 @@ void HtmlSection(const std::vector<Entry>& entries, const DigestContext& ctx, st
     int fy = f.fiscal_year.value_or(0);
     std::string head = "<tr><th>年度</th>",
                 values = "<tr><th>" +
-                         std::string(e.kind == Kind::kResolved ? "現在の実績" : "実績") + "</th>";
+                         std::string(e.kind == Kind::kResolved  ? "現在の実績"
+                                     : e.kind == Kind::kRemoved ? "削除前の実績"
+                                                                : "実績") +
+                         "</th>";
     for (const auto& [year, raw] : s.cells) {
       std::string style = year == fy ? " style=\"background:#fde2e2;font-weight:bold\"" : "";
       head += "<th>" + HtmlEscape(FormatEraYear(year)) + "</th>";
@@ -233,11 +267,15 @@ const Indicator* CurrentIndicator(const std::vector<Plan>* snapshot, const Alert
   return nullptr;
 }
 
-std::string DigestSubject(const GroupNotification& n) {
+std::string DigestSubject(const GroupNotification& n, const DigestContext& ctx) {
   std::vector<std::string> parts;
   if (!n.fresh.empty()) parts.push_back("新規アラート " + std::to_string(n.fresh.size()) + "件");
   if (n.reminder) parts.push_back("未解消のアラート " + std::to_string(n.ongoing.size()) + "件");
-  if (!n.resolved.empty()) parts.push_back("解消 " + std::to_string(n.resolved.size()) + "件");
+  size_t removed = CountRemoved(n, ctx);
+  if (n.resolved.size() > removed) {
+    parts.push_back("解消 " + std::to_string(n.resolved.size() - removed) + "件");
+  }
+  if (removed > 0) parts.push_back("表から削除 " + std::to_string(removed) + "件");
   std::string subject = "[shihyo] ";
   for (size_t i = 0; i < parts.size(); ++i) subject += (i ? "・" : "") + parts[i];
   std::string where = Plans(n);
@@ -251,19 +289,24 @@ std::string DigestSubject(const GroupNotification& n) {
 std::string DigestText(const GroupNotification& n, const DigestContext& ctx) {
   std::string out = "shihyo（指標チェック）からのお知らせです。\n";
   out += "計画: " + Clean(Plans(n)) + "\n";
-  out += FormatJapaneseDateTime(ctx.now) + " 時点　" + Counts(n) + "\n";
+  out += FormatJapaneseDateTime(ctx.now) + " 時点　" + Counts(n, ctx) + "\n";
   if (n.reminder) {
     out += "前回のお知らせから変化はありませんが、解消していないアラートがあります。\n";
   }
-  std::vector<Entry> active = Entries(n, false);
+  std::vector<Entry> active = Entries(n, Kind::kNew, ctx);
   if (!active.empty()) {
     out += "\n━━ アラート ━━\n";
     TextSection(active, ctx, &out);
   }
-  std::vector<Entry> resolved = Entries(n, true);
+  std::vector<Entry> resolved = Entries(n, Kind::kResolved, ctx);
   if (!resolved.empty()) {
     out += "\n━━ 解消したアラート ━━\n";
     TextSection(resolved, ctx, &out);
+  }
+  std::vector<Entry> removed = Entries(n, Kind::kRemoved, ctx);
+  if (!removed.empty()) {
+    out += "\n━━ " + std::string(kRemovedHeading) + " ━━\n" + kRemovedNote + "\n";
+    TextSection(removed, ctx, &out);
   }
   out += "\n--\n" + std::string(kFooter) + "\n詳細: " + ctx.external_url + "\n";
   return out;
@@ -271,21 +314,26 @@ std::string DigestText(const GroupNotification& n, const DigestContext& ctx) {
 
 std::string DigestHtml(const GroupNotification& n, const DigestContext& ctx) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>" +
-                    HtmlEscape(DigestSubject(n)) + "</title></head><body>\n";
+                    HtmlEscape(DigestSubject(n, ctx)) + "</title></head><body>\n";
   out += "<p>shihyo（指標チェック）からのお知らせです。<br>計画: " + HtmlEscape(Plans(n)) + "<br>" +
-         FormatJapaneseDateTime(ctx.now) + " 時点　" + Counts(n) + "</p>\n";
+         FormatJapaneseDateTime(ctx.now) + " 時点　" + Counts(n, ctx) + "</p>\n";
   if (n.reminder) {
     out += "<p>前回のお知らせから変化はありませんが、解消していないアラートがあります。</p>\n";
   }
-  std::vector<Entry> active = Entries(n, false);
+  std::vector<Entry> active = Entries(n, Kind::kNew, ctx);
   if (!active.empty()) {
     out += "<h2>アラート</h2>\n";
     HtmlSection(active, ctx, &out);
   }
-  std::vector<Entry> resolved = Entries(n, true);
+  std::vector<Entry> resolved = Entries(n, Kind::kResolved, ctx);
   if (!resolved.empty()) {
     out += "<h2>解消したアラート</h2>\n";
     HtmlSection(resolved, ctx, &out);
+  }
+  std::vector<Entry> removed = Entries(n, Kind::kRemoved, ctx);
+  if (!removed.empty()) {
+    out += "<h2>" + std::string(kRemovedHeading) + "</h2>\n<p>" + kRemovedNote + "</p>\n";
+    HtmlSection(removed, ctx, &out);
   }
   out += "<hr><p><small>" + std::string(kFooter) + "<br>詳細: " + HtmlEscape(ctx.external_url) +
          "</small></p>\n</body></html>\n";

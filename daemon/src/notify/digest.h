@@ -27,8 +27,9 @@ struct DigestContext {
   std::string external_url;
 };
 
-// "[shihyo] 新規アラート 7件 — 第2期釜石市子ども・子育て支援事業計画 …".
-std::string DigestSubject(const GroupNotification& n);
+// "[shihyo] 新規アラート 7件 — 第2期釜石市子ども・子育て支援事業計画 …". Resolved
+// alerts whose indicator is gone from |ctx|'s snapshot count as "表から削除".
+std::string DigestSubject(const GroupNotification& n, const DigestContext& ctx);
 
 // The plain-text digest (also the {{text}} of chat templates).
 std::string DigestText(const GroupNotification& n, const DigestContext& ctx);

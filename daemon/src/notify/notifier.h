@@ -25,6 +25,9 @@ class Notifier {
   // others took the message ("addr (550 …)"), then forgotten. Only email
   // has recipients to refuse.
   virtual std::vector<std::string> TakeRefused() { return {}; }
+  // After a Send that succeeded: what the receiver should know of how it
+  // went ("shortened: …"), then forgotten.
+  virtual std::vector<std::string> TakeNotes() { return {}; }
 };
 
 // The notifiers of a config, by receiver name. |config| and |clock| must

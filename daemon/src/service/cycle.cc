@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "alert/notify_planner.h"
 #include "base/log.h"
 #include "notify/digest.h"
@@ -92,6 +94,14 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl());
   result.messages = BuildMessages(plan, result.eval, now);
   result.next_flush = plan.next_flush;
+  result.errors = result.eval.errors;
+  for (const auto* more : {&t.errors, &plan.errors}) {
+    for (const std::string& e : *more) {
+      if (std::find(result.errors.begin(), result.errors.end(), e) != result.errors.end()) continue;
+      result.errors.push_back(e);
+      result.warnings.push_back(e);
+    }
+  }
   result.fired = static_cast<int>(t.fired.size());
   result.resolved = static_cast<int>(t.resolved.size());
   for (const auto& [fp, a] : t.alerts) result.firing += a.firing() ? 1 : 0;

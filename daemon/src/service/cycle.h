@@ -28,6 +28,9 @@ struct CycleResult {
   std::vector<Message> messages;        // created (or, in a dry run, that would be)
   std::optional<TimePoint> next_flush;  // a group waiting for group_wait is due then
   std::vector<std::string> warnings;
+  // What could not be decided (regexes over PCRE2's match limit in rules,
+  // routes and silences; non-finite expressions): also in |warnings|.
+  std::vector<std::string> errors;
 };
 
 class Cycle {

@@ -19,6 +19,8 @@ namespace shihyo {
 namespace {
 
 constexpr auto kDeadNoticeGap = std::chrono::hours(1);
+constexpr const char* kStateSubject =
+    "[shihyo] 状態DBに書き込めません（ディスクの空きを確認してください。評価と送信を止めています）";
 
 volatile sig_atomic_t g_stop_signal = 0;
 
@@ -102,13 +104,20 @@ void DaemonLoop::Deliver() {
   }();
   stop_signalled();
   if (!report.ok()) {
-    spdlog::warn("outbox: {}", LogSafe(report.status().message()));
+    // A message sent but not marked (a full disk) is sent again, once, when
+    // writes commit again; until then nothing is delivered.
+    if (Status w = state_->CheckWritable(); !w.ok()) {
+      StateFailed(w.message());
+    } else {
+      deliver_trouble_.Fail(report.status().message(), MonoNow());
+    }
     return;
   }
   Publish([&](DaemonStatus* s) {
     for (const auto& [receiver, n] : report->sent_by) s->sent[receiver] += n;
     for (const auto& [receiver, n] : report->failed_by) s->failed[receiver] += n;
   });
+  deliver_trouble_.Recover(MonoNow());
   ReportPartiallyRefused(report->partially_refused);
   // Dead alert messages are reported to the admin, at most once an hour; a
   // dead admin message is only logged (it cannot report itself).
@@ -135,19 +144,49 @@ void DaemonLoop::ReportPartiallyRefused(const std::vector<std::string>& lines) {
               alerts);
 }
 
-void DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
+bool DaemonLoop::NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines) {
   const Receiver* admin = config_.FindReceiver(config_.admin_receiver);
-  if (!admin) return;
+  if (!admin) return true;
   std::optional<Message> m = BuildAdminMessage(config_, *admin, subject, lines, clock_.Now());
   if (!m) {
     spdlog::warn("admin_receiver {} takes Alertmanager alerts only; not told: {}",
                  LogSafe(admin->name), LogSafe(subject));
-    return;
+    return true;
   }
   CycleWrite write;
   write.messages.push_back(std::move(*m));
   Status s = state_->CommitCycle(write);
   if (!s.ok()) spdlog::error("admin notification not queued: {}", LogSafe(s.message()));
+  return s.ok();
+}
+
+void DaemonLoop::StateFailed(const std::string& message) {
+  if (state_trouble_.Fail(message, MonoNow())) {
+    last_status_ = "state DB " + config_.state + " not writable; delivery paused";
+    // Likely refused too (the same file): then told once writes commit.
+    state_notice_owed_ = !NotifyAdmin(kStateSubject, {message});
+  }
+}
+
+void DaemonLoop::CheckStateWritable() {
+  Status s = state_->CheckWritable();
+  if (!s.ok()) {
+    StateFailed(s.message());
+    return;
+  }
+  StateRecovered();
+}
+
+void DaemonLoop::StateRecovered() {
+  if (!state_trouble_.Recover(MonoNow())) return;
+  data_version_.reset();  // the next poll evaluates what was skipped
+  if (state_notice_owed_) {
+    state_notice_owed_ =
+        !NotifyAdmin("[shihyo] 状態DBに書き込めない状態から回復しました",
+                     {state_trouble_.first_message(),
+                      "回復しました（書き込みの失敗 " + std::to_string(state_trouble_.failures()) +
+                          " 回）。止まっていた評価と送信を再開します。"});
+  }
 }
 
 }  // namespace shihyo

@@ -51,7 +51,12 @@ int DaemonLoop::Run() {
   systemd_ = std::make_unique<SystemdNotifier>();
   Status started = Start();
   if (!started.ok()) {
-    spdlog::error("start failed: {}", started.message());
+    const std::string& msg = started.message();
+    for (size_t start = 0; start < msg.size();) {  // one line per event
+      size_t end = std::min(msg.find('\n', start), msg.size());
+      spdlog::error("start failed: {}", LogSafe(msg.substr(start, end - start)));
+      start = end + 1;
+    }
     return started.IsInvalidArgument() ? kExitFailure : kExitUsage;
   }
   InstallTransferInterrupt();
@@ -84,8 +89,9 @@ Status DaemonLoop::Start() {
 
   if (Status s = OpenSignalsAndWatches(); !s.ok()) return s;
   if (Status s = SyncHttp(); !s.ok()) return s;  // after the signal mask: its threads inherit it
-  spdlog::info("started config={} rules={} ({} rules) store={} state={}", config_path_,
-               config_.rules, rules_.rules.size(), config_.store, config_.state);
+  spdlog::info("started config={} rules={} ({} rules) store={} state={}", LogSafe(config_path_),
+               LogSafe(config_.rules), rules_.rules.size(), LogSafe(config_.store),
+               LogSafe(config_.state));
   PollStore();
   if (!store_) EvaluateNow("start");  // sets the status line; nothing to read yet
   if (!ready_) {
@@ -115,13 +121,15 @@ void DaemonLoop::WatchRules() {
   rules_watch_ = inotify_add_watch(inotify_fd_, config_.rules.c_str(),
                                    IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
                                        IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
-  if (rules_watch_ < 0) spdlog::warn("cannot watch rules={}; reload with SIGHUP", config_.rules);
+  if (rules_watch_ < 0) {
+    spdlog::warn("cannot watch rules={}; reload with SIGHUP", LogSafe(config_.rules));
+  }
 }
 
 int DaemonLoop::NextTimeoutMs() const {
   Mono now = MonoNow();
-  Mono next = last_poll_ + config_.poll_interval;
-  next = std::min(next, last_eval_ + config_.evaluation_interval);
+  Mono next = SaturatingAdd(last_poll_, config_.poll_interval);
+  next = std::min(next, SaturatingAdd(last_eval_, config_.evaluation_interval));
   if (next_flush_) next = std::min(next, *next_flush_);
   if (rules_dirty_since_) next = std::min(next, *rules_dirty_since_ + kRuleDebounce);
   if (systemd_->WatchdogPeriod()) {
@@ -144,10 +152,13 @@ void DaemonLoop::Loop() {
       rules_dirty_since_.reset();
       if (ReloadRules("rule files changed")) EvaluateNow("rules reloaded");
     }
-    if (MonoNow() - last_poll_ >= config_.poll_interval) PollStore();
+    if (MonoNow() - last_poll_ >= config_.poll_interval) {
+      if (state_trouble_.active()) CheckStateWritable();
+      PollStore();
+    }
     if (MonoNow() - last_eval_ >= config_.evaluation_interval) EvaluateNow("schedule");
     if (next_flush_ && MonoNow() >= *next_flush_) EvaluateNow("group_wait elapsed");
-    Deliver();
+    if (!state_trouble_.active()) Deliver();
     if (reload_pending_ && !stopping_) {
       reload_pending_ = false;
       ReloadConfig();
@@ -233,14 +244,14 @@ void DaemonLoop::ReloadConfig() {
   Result<Config> config = LoadConfig(config_path_, ReceiverConfigKinds());
   if (!config.ok()) {
     systemd_->Reloading();
-    spdlog::error("config reload failed; keeping the running config:\n{}",
-                  config.status().message());
+    spdlog::error("config reload failed; keeping the running config");
     std::vector<std::string> lines;
     std::string msg = config.status().message();
     for (size_t start = 0; start < msg.size();) {
       size_t end = msg.find('\n', start);
       lines.push_back(msg.substr(start, end - start));
       start = end == std::string::npos ? msg.size() : end + 1;
+      spdlog::error("config error: {}", LogSafe(lines.back()));  // one line per event
     }
     NotifyAdmin("[shihyo] 設定ファイルの読み込みに失敗しました（前の設定で動作を続けています）",
                 lines);
@@ -271,19 +282,24 @@ void DaemonLoop::PollStore() {
   last_poll_ = MonoNow();
   struct stat st {};
   if (stat(config_.store.c_str(), &st) != 0) {
-    if (store_) spdlog::warn("indicator store {} is gone; waiting for it", config_.store);
+    if (store_) spdlog::warn("indicator store {} is gone; waiting for it", LogSafe(config_.store));
     store_.reset();
     data_version_.reset();
     return;
   }
   if (store_ && static_cast<uint64_t>(st.st_ino) != store_inode_) {
-    spdlog::info("indicator store {} was replaced; reopening", config_.store);
+    spdlog::info("indicator store {} was replaced; reopening", LogSafe(config_.store));
     store_.reset();
   }
   if (!store_) {
     auto store = IndicatorStore::Open(config_.store, IndicatorStore::Mode::kReadOnly, 1000);
     if (!store.ok()) {
-      spdlog::warn("indicator store not readable yet: {}", LogSafe(store.status().message()));
+      // Locked (an import in progress) is not worth a mail; unreadable is.
+      bool started = store_trouble_.Fail(store.status().message(), MonoNow());
+      if (started && !store.status().IsUnavailable()) {
+        NotifyAdmin("[shihyo] 指標ストアを読めません（読めるようになるまで前の状態で待ちます）",
+                    {store.status().message()});
+      }
       return;
     }
     store_ = std::move(store).value();
@@ -292,9 +308,10 @@ void DaemonLoop::PollStore() {
   }
   Result<int64_t> version = store_->DataVersion();
   if (!version.ok()) {
-    spdlog::warn("indicator store busy: {}", LogSafe(version.status().message()));
+    store_trouble_.Fail(version.status().message(), MonoNow());
     return;
   }
+  store_trouble_.Recover(MonoNow());
   if (!data_version_ || *version != *data_version_) {
     bool first = !data_version_;
     data_version_ = *version;
@@ -310,10 +327,17 @@ void DaemonLoop::EvaluateNow(const char* why) {
   // Until an evaluation succeeds, a due group_wait flush waits for the next
   // poll instead of being retried in a tight loop.
   auto defer_flush = [this]() {
-    if (next_flush_ && *next_flush_ <= MonoNow()) next_flush_ = MonoNow() + config_.poll_interval;
+    if (next_flush_ && *next_flush_ <= MonoNow()) {
+      next_flush_ = SaturatingAdd(MonoNow(), config_.poll_interval);
+    }
   };
   if (!store_) {
     last_status_ = "waiting for the indicator store " + config_.store;
+    defer_flush();
+    return;
+  }
+  if (state_trouble_.active()) {  // evaluated again once writes commit
+    data_version_.reset();
     defer_flush();
     return;
   }
@@ -326,25 +350,37 @@ void DaemonLoop::EvaluateNow(const char* why) {
   }
   if (!r.ok()) {
     // Busy or briefly unreadable: nothing is resolved, the next poll retries.
-    spdlog::warn("evaluation skipped reason=\"{}\" error=\"{}\"", why,
-                 LogSafe(r.status().message()));
     data_version_.reset();
     defer_flush();
     Publish([](DaemonStatus* s) { ++s->evaluation_failures; });
+    // A write the state DB refuses (a full disk) is told apart by trying one.
+    if (Status w = state_->CheckWritable(); !w.ok()) {
+      StateFailed(w.message());
+    } else {
+      eval_trouble_.Fail(r.status().message(), MonoNow());
+    }
     return;
   }
+  eval_trouble_.Recover(MonoNow());
   Evaluated(*r, now, why);
 }
 
 void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char* why) {
   next_flush_.reset();
   if (result.next_flush) {
-    next_flush_ = MonoNow() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                  *result.next_flush - now);
+    next_flush_ = SaturatingAdd(MonoNow(), *result.next_flush - now);
   }
   if (result.warnings != last_warnings_) {  // once, not every poll
     for (const std::string& w : result.warnings) spdlog::warn("{}", LogSafe(w));
     last_warnings_ = result.warnings;
+  }
+  if (result.errors != last_errors_) {  // the admin hears of each new set once
+    last_errors_ = result.errors;
+    if (!result.errors.empty()) {
+      NotifyAdmin("[shihyo] ルール・振り分け・ミュートの判定ができなかったものがあります（" +
+                      std::to_string(result.errors.size()) + "件）",
+                  result.errors);
+    }
   }
   spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
                result.eval.findings.size(), result.firing, result.fired, result.resolved,
@@ -360,7 +396,7 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
     s->ready = true, s->last_evaluation = now, s->last_evaluation_reason = why;
     s->firing = result.firing, ++s->evaluations, s->evaluation_seconds += took;
   });
-  Result<int> pruned = state_->Prune(now - kPruneAge);
+  Result<int> pruned = state_->Prune(SaturatingSub(now, kPruneAge));
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
 }
 

@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "config/config.h"
 #include "model/rule.h"
+#include "service/repeated_warning.h"
 
 namespace shihyo {
 
@@ -64,7 +65,14 @@ class DaemonLoop {
   // Tells the admin receiver which recipients refused the alert messages
   // just sent (the rest of each message was delivered).
   void ReportPartiallyRefused(const std::vector<std::string>& lines);
-  void NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines);
+  // Queues a message to the admin receiver; false when it could not be
+  // queued (the state DB refused the write).
+  bool NotifyAdmin(const std::string& subject, const std::vector<std::string>& lines);
+  // The state DB refused a write (a full disk, an I/O error): delivery and
+  // evaluation pause, and each poll checks whether writes commit again.
+  void StateFailed(const std::string& message);
+  void CheckStateWritable();
+  void StateRecovered();
   void WatchRules();
   void UpdateStatus();
   // The HTTP server (daemon_http.cc): started, restarted on a new 'http'
@@ -100,11 +108,18 @@ class DaemonLoop {
   std::unique_ptr<StateLock> lock_;
   std::string last_reload_errors_;
   std::vector<std::string> last_warnings_;
+  std::vector<std::string> last_errors_;
   std::string last_status_;
   std::string last_sent_status_;
   std::unique_ptr<StatusBoard> board_;
   std::unique_ptr<HttpServer> http_;  // after |board_|: stopped before it goes
   std::optional<HttpConfig> http_config_;
+  // Troubles met at every poll, logged when they start and end.
+  RepeatedWarning store_trouble_{"indicator store not readable"};
+  RepeatedWarning eval_trouble_{"evaluation skipped"};
+  RepeatedWarning state_trouble_{"state DB not writable"};
+  RepeatedWarning deliver_trouble_{"outbox delivery failed"};
+  bool state_notice_owed_ = false;  // the admin was not told of this episode yet
 };
 
 }  // namespace shihyo

@@ -19,16 +19,22 @@ Seconds Backoff(const OutboxConfig& config, int attempts, double jitter) {
 
 namespace {
 
-// The recipients |notifier| says its last send refused, logged and added to
-// |report|; the note for the outbox row ("" when none).
+// What |notifier| says of its last send (a shortened message) and the
+// recipients it refused, logged, the refused added to |report|; the note for
+// the outbox row ("" when none).
 std::string NoteRefused(Notifier* notifier, const Message& m, DeliveryReport* report) {
+  std::string notes;
+  for (const std::string& n : notifier->TakeNotes()) {
+    spdlog::warn("message {} id={} receiver={}", LogSafe(n), LogSafe(m.id), LogSafe(m.receiver));
+    notes += (notes.empty() ? "" : "; ") + n;
+  }
   std::string refused;
   for (const std::string& r : notifier->TakeRefused()) refused += (refused.empty() ? "" : ", ") + r;
-  if (refused.empty()) return "";
+  if (refused.empty()) return notes;
   spdlog::warn("message partially refused id={} receiver={} refused=\"{}\"", LogSafe(m.id),
                LogSafe(m.receiver), LogSafe(refused));
   report->partially_refused.push_back(m.id + " (" + m.receiver + "): " + refused);
-  return "refused: " + refused;
+  return (notes.empty() ? "" : notes + "; ") + "refused: " + refused;
 }
 
 }  // namespace
@@ -71,7 +77,7 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
                    LogSafe(m.receiver), attempts, LogSafe(m.summary));
     } else {
       ++report.failed_by[m.receiver], report.errors.push_back(m.receiver + ": " + s.message());
-      bool too_old = now - m.created_at >= config_.max_age;
+      bool too_old = now >= SaturatingAdd(m.created_at, config_.max_age);
       if (!s.IsUnavailable() || too_old) {
         std::string why = s.IsUnavailable() ? "gave up after " + std::to_string(attempts) +
                                                   " attempts: " + s.message()
@@ -84,7 +90,7 @@ Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>
       } else {
         double jitter = fixed_jitter_ >= 0 ? fixed_jitter_
                                            : std::uniform_real_distribution<double>(0.5, 1.0)(rng_);
-        TimePoint next = now + Backoff(config_, attempts, jitter);
+        TimePoint next = SaturatingAdd(now, Backoff(config_, attempts, jitter));
         marked = store_->MarkRetry(m.id, attempts, next, s.message());
         deferred[m.receiver] = {next, s.message()};
         ++report.retrying;

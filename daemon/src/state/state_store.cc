@@ -112,6 +112,14 @@ Status StateStore::CommitCycle(const CycleWrite& w) {
   });
 }
 
+Status StateStore::CheckWritable() {
+  return GuardSqlite(connection_->path, "write check", [&]() -> Status {
+    connection_->db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    connection_->db.exec("PRAGMA user_version = " + std::to_string(kStateVersion));
+    return Status::Ok();
+  });
+}
+
 Result<int> StateStore::Prune(TimePoint before) {
   int n = 0;
   Status st = GuardSqlite(connection_->path, "prune", [&]() -> Status {

@@ -49,6 +49,11 @@ class StateStore {
   // evaluations older than it. Returns the number of rows removed.
   Result<int> Prune(TimePoint before);
 
+  // After a full disk or an I/O error: gives back to the file system the
+  // space the write-ahead log holds (wal_checkpoint(TRUNCATE)), then proves
+  // that a write commits again (one page). kIOError while writes still fail.
+  Status CheckWritable();
+
  private:
   explicit StateStore(std::unique_ptr<StateConnection> connection);
   std::unique_ptr<StateConnection> connection_;

@@ -26,6 +26,9 @@ struct RawFinding {
 struct CheckContext {
   const CheckParams& params;  // the rule's, with the check's defaults filled in
   TimePoint now;
+  // What the check could not decide (an expression with no finite result):
+  // reported as the rule's errors, never taken as "not found". May be null.
+  std::vector<std::string>* errors = nullptr;
 };
 
 // How the loader reads a parameter and what the check reads back.

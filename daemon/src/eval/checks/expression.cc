@@ -69,7 +69,15 @@ void Run(const CheckContext& ctx, const Indicator& ind, std::vector<RawFinding>*
     if (i > 0 && (std::isnan(y.best_gain) || y.change > y.best_gain)) y.best_gain = y.change;
     y.total += points[i].value;
     if (latest_only && i + 1 != points.size()) continue;
-    if (!condition->expression->Holds(VariablesOf(y))) continue;
+    Result<bool> holds = condition->expression->Evaluate(VariablesOf(y));
+    if (!holds.ok()) {  // not finite (1/0): neither true nor false
+      if (ctx.errors) {
+        ctx.errors->push_back(ind.name + " " + std::to_string(y.point->fiscal_year) + ": " +
+                              holds.status().message());
+      }
+      continue;
+    }
+    if (!*holds) continue;
     out->push_back(Holding(ind, y, i > 0, condition->source));
   }
 }

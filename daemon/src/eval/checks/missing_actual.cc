@@ -45,7 +45,8 @@ void Run(const CheckContext& ctx, const Indicator& ind, std::vector<RawFinding>*
     bool empty = o.cell.status == CellStatus::kMissing ||
                  (not_available_is_missing && o.cell.status == CellStatus::kNotAvailable);
     if (!empty || (last_year_only && o.fiscal_year != last_year)) continue;
-    TimePoint deadline = FiscalYearEnd(o.fiscal_year) + std::chrono::days(p.Int("grace_days"));
+    TimePoint deadline =
+        SaturatingAdd(FiscalYearEnd(o.fiscal_year), std::chrono::days(p.Int("grace_days")));
     if (ctx.now < deadline) continue;
     out->push_back(Overdue(ind, o.fiscal_year, deadline, ctx.now));
   }

@@ -59,9 +59,9 @@ std::set<std::string> PlaceholdersFor(const CheckSpec& check) {
 }
 
 void RunCheck(const Rule& rule, const std::vector<const Indicator*>& indicators, TimePoint now,
-              std::vector<RawFinding>* out) {
+              std::vector<RawFinding>* out, std::vector<std::string>* errors) {
   if (!rule.check) return;
-  CheckContext ctx{rule.params, now};
+  CheckContext ctx{rule.params, now, errors};
   if (rule.check->over_set) {
     rule.check->over_set(ctx, indicators, out);
     return;

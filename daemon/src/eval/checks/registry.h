@@ -25,7 +25,8 @@ std::set<std::string> PlaceholdersFor(const CheckSpec& check);
 // Runs |rule|'s check over |indicators| (selected, overrides applied, in
 // table order) and appends what it finds to |out|. Linear in the number of
 // observations; duplicate_series hashes series instead of comparing pairs.
+// What the check cannot decide goes to |errors| (if given).
 void RunCheck(const Rule& rule, const std::vector<const Indicator*>& indicators, TimePoint now,
-              std::vector<RawFinding>* out);
+              std::vector<RawFinding>* out, std::vector<std::string>* errors = nullptr);
 
 }  // namespace shihyo

@@ -135,7 +135,7 @@ nlohmann::json AlertmanagerPushJson(const ReceiverPush& push, const DigestContex
                                     Seconds ttl) {
   nlohmann::json alerts = nlohmann::json::array();
   for (const AlertRecord* a : push.alerts) {
-    TimePoint ends = a->firing() ? ctx.now + ttl : a->ends_at.value_or(ctx.now);
+    TimePoint ends = a->firing() ? SaturatingAdd(ctx.now, ttl) : a->ends_at.value_or(ctx.now);
     alerts.push_back({{"labels", LabelsJson(a->labels)},
                       {"annotations", AlertAnnotationsJson(*a)},
                       {"startsAt", FormatIso8601(a->starts_at)},

@@ -92,7 +92,7 @@ Message BuildEmail(const GroupNotification& n, const DigestContext& ctx, const s
   m.kind = "email";
   m.group_key = n.group.key;
   m.created_at = ctx.now;
-  m.subject = DigestSubject(n);
+  m.subject = DigestSubject(n, ctx);
   m.summary = m.subject;
   AddAddresses(SettingsOf(*n.receiver), &m);
   m.text = DigestText(n, ctx);

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string_view>
 #include <utility>
@@ -151,6 +152,13 @@ long UseSsl(const SmtpConfig& smtp) {
 // |part_headers| must outlive the transfer, the caller frees the result.
 curl_mime* TextAndHtml(CURL* c, const Message& m, CurlList* part_headers) {
   curl_mime* mime = curl_mime_init(c);
+  if (m.html.empty()) {  // a shortened message: the text part alone
+    curl_mimepart* part = curl_mime_addpart(mime);
+    curl_mime_data(part, m.text.data(), m.text.size());
+    curl_mime_type(part, "text/plain; charset=UTF-8");
+    curl_mime_encoder(part, "base64");
+    return mime;
+  }
   curl_mime* alt = curl_mime_init(c);
   curl_mimepart* part = curl_mime_addpart(alt);
   curl_mime_data(part, m.text.data(), m.text.size());
@@ -206,9 +214,55 @@ Status SmtpResult(const Status& s, long code) {
   return code ? Status::Unavailable(s.message() + " (SMTP " + std::to_string(code) + ")") : s;
 }
 
+// The server refused the message for its size: 552 (RFC 5321: exceeded
+// storage allocation), the answer of a size limit to MAIL FROM SIZE= or DATA.
+bool RefusedForSize(long code) { return code == 552; }
+
 }  // namespace
 
+Message Shortened(const Message& m) {
+  Message out = m;
+  out.html.clear();
+  std::string_view text = m.text;
+  // The footer (after the last "\n--\n": where to see everything) is kept.
+  size_t footer_at = text.rfind("\n--\n");
+  std::string_view footer =
+      footer_at == std::string_view::npos ? std::string_view() : text.substr(footer_at);
+  std::string_view body = text.substr(0, text.size() - footer.size());
+  size_t omitted = 0;
+  if (body.size() > kShortenedTextBytes) {
+    size_t cut = body.rfind('\n', kShortenedTextBytes);
+    cut = cut == std::string_view::npos ? kShortenedTextBytes : cut + 1;
+    while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
+    for (char ch : body.substr(cut)) omitted += ch == '\n' ? 1 : 0;
+    body = body.substr(0, cut);
+    omitted = std::max<size_t>(omitted, 1);
+  }
+  out.text =
+      "※ このお知らせは大きすぎてメールサーバーに受け取られなかったため、"
+      "短くして送り直しています（HTML版" +
+      std::string(omitted ? "と後半の " + std::to_string(omitted) + " 行" : "") +
+      "を省略）。すべてのアラートは `shihyo alerts` または下の詳細ページで確認できます。\n\n" +
+      std::string(body) + (omitted ? "\n…（以下省略）…\n" : "") + std::string(footer);
+  return out;
+}
+
 Status SmtpNotifier::Send(const Message& m) {
+  notes_.clear();
+  long code = 0;
+  Status s = Transfer(m, &code);
+  if (s.ok() || !RefusedForSize(code)) return s;
+  // Once more, shortened, rather than dead: staff learn there is news.
+  Message shorter = Shortened(m);
+  Status again = Transfer(shorter, &code);
+  if (!again.ok()) return again;
+  notes_.push_back("shortened: the full message (" + std::to_string(m.text.size() + m.html.size()) +
+                   " bytes of text) was refused for its size (" + s.message() +
+                   "); sent the text part, " + std::to_string(shorter.text.size()) + " bytes");
+  return again;
+}
+
+Status SmtpNotifier::Transfer(const Message& m, long* code_out) {
   refused_.clear();
   CurlHandle curl(smtp_.timeout, smtp_.tls_verify);
   CURL* c = curl.get();
@@ -245,6 +299,7 @@ Status SmtpNotifier::Send(const Message& m) {
   long code = curl.ResponseCode();
   curl_mime_free(mime);
   refused_ = s.ok() ? std::move(answers.refused) : std::vector<std::string>{};
+  *code_out = code;
   return SmtpResult(s, code);
 }
 

@@ -36,19 +36,30 @@ std::string BareAddress(const std::string& address);
 // and its text (as decoded by the recipient's mail program).
 std::string RenderEmailPreview(const Message& m, const SmtpConfig& smtp, TimePoint date);
 
+// What is sent when the server refuses |m| for its size (SMTP 552): the
+// text part alone, cut at a line to kShortenedTextBytes, with the footer
+// (where to see every alert) and a note at the top saying it was shortened.
+inline constexpr size_t kShortenedTextBytes = 16 * 1024;
+Message Shortened(const Message& m);
+
 class SmtpNotifier : public Notifier {
  public:
   // |smtp| and |clock| (the Date header) must outlive the notifier.
   SmtpNotifier(const SmtpConfig& smtp, const Clock& clock) : smtp_(smtp), clock_(clock) {}
   // Delivers to every recipient the server accepts
-  // (CURLOPT_MAIL_RCPT_ALLOWFAILS); fails only when all are refused.
+  // (CURLOPT_MAIL_RCPT_ALLOWFAILS); fails only when all are refused. A
+  // message refused for its size (552) is sent once more Shortened().
   Status Send(const Message& message) override;
   std::vector<std::string> TakeRefused() override { return std::move(refused_); }
+  std::vector<std::string> TakeNotes() override { return std::move(notes_); }
 
  private:
+  // One SMTP transaction; |*code| is the server's last reply code (0: none).
+  Status Transfer(const Message& message, long* code);
   const SmtpConfig& smtp_;
   const Clock& clock_;
   std::vector<std::string> refused_;  // by the last Send
+  std::vector<std::string> notes_;    // by the last Send
 };
 
 }  // namespace shihyo

@@ -62,6 +62,8 @@ nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext
       j["current"] = current ? nlohmann::json{{"target", current->target_raw},
                                               {"series", SeriesJson(*current)}}
                              : nlohmann::json();
+      // "removed": an import removed the indicator; the value was not fixed.
+      j["resolved_reason"] = ctx.snapshot && !current ? "removed" : "no_longer_found";
     }
     alerts.push_back(std::move(j));
   }
@@ -134,6 +136,10 @@ nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& 
   nlohmann::json alerts = nlohmann::json::array();
   for (const auto& [a, fresh] : AllAlerts(n)) {
     const AlertFinding& f = a->finding;
+    const char* state = fresh ? "新規" : "継続";
+    if (!a->firing()) {
+      state = ctx.snapshot && !CurrentIndicator(ctx.snapshot, *a) ? "表から削除" : "解消";
+    }
     alerts.push_back({{"indicator", f.indicator},
                       {"message", f.message},
                       {"severity", SeverityName(f.severity)},
@@ -142,15 +148,13 @@ nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& 
                       {"rule", f.rule},
                       {"plan", f.plan},
                       {"project", f.project},
-                      {"state_label", !a->firing() ? "解消"
-                                      : fresh      ? "新規"
-                                                   : "継続"}});
+                      {"state_label", state}});
   }
   std::string group;
   for (const auto& [k, v] : n.group.labels) group += (group.empty() ? "" : " ") + v;
   return {{"receiver", n.receiver->name},
           {"status", n.fresh.empty() && n.ongoing.empty() ? "resolved" : "firing"},
-          {"summary", DigestSubject(n)},
+          {"summary", DigestSubject(n, ctx)},
           {"text", DigestText(n, ctx)},
           {"count_new", std::to_string(n.fresh.size())},
           {"count_firing", std::to_string(n.fresh.size() + n.ongoing.size())},
@@ -173,7 +177,7 @@ Message BuildWebhook(const GroupNotification& n, const DigestContext& ctx, const
   m.kind = "webhook";
   m.group_key = n.group.key;
   m.created_at = ctx.now;
-  m.summary = DigestSubject(n);
+  m.summary = DigestSubject(n, ctx);
   m.content_type = w.content_type;
   constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
   switch (w.format) {
