@@ -71,6 +71,20 @@ TEST_CASE("inference: direction words and symbols of a table", "[inference]") {
   CHECK(InferIndicator("ごみの量", ParseCell("580"), "ダウン").direction == Direction::kDecrease);
   CHECK(InferIndicator("待機児童数", ParseCell("0人"), "アップ").direction == Direction::kIncrease);
   CHECK(InferIndicator("待機児童数", ParseCell("0人"), "").direction == Direction::kDecrease);
+  // Neither word nor name: a target below the baseline is a decreasing one.
+  CHECK(InferIndicator("災害時の孤立度", ParseCell("5.0%"), "", ParseCell("8.1%")).direction ==
+        Direction::kDecrease);
+  CHECK(InferIndicator("外出の頻度", ParseCell("75.0%"), "", ParseCell("64.6%")).direction ==
+        Direction::kIncrease);
+  // The word still wins; a bound (以上) says increase; units must agree.
+  CHECK(InferIndicator("人口", ParseCell("5万人"), "アップ", ParseCell("6万人")).direction ==
+        Direction::kIncrease);
+  CHECK(InferIndicator("割合", ParseCell("50%以上"), "", ParseCell("60%")).direction ==
+        Direction::kIncrease);
+  CHECK(InferIndicator("件数", ParseCell("5件"), "", ParseCell("8人")).direction ==
+        Direction::kIncrease);
+  CHECK(InferIndicator("件数", ParseCell("5件"), "", ParseCell("−")).direction ==
+        Direction::kIncrease);
 }
 
 // `import --infer` on a real table no shipped layout reads: the proposed

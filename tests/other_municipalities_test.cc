@@ -391,3 +391,191 @@ TEST_CASE("aoba: a health plan's final evaluation through a test layout",
 
 }  // namespace
 }  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+// More families, each through a layout written for the tests (no code change).
+json ImportWithTestLayouts(const TempDir& dir, const std::string& table) {
+  std::string db = dir.File("store.db");
+  testing::CliRun imp =
+      testing::RunShihyo({"import", "--db", db, "--layouts",
+                          SourcePath("tests/data/other-municipalities/layouts"), Table(table)});
+  INFO(imp.err);
+  REQUIRE(imp.code == 0);
+  testing::CliRun show = testing::RunShihyo({"indicators", "--db", db, "--format", "json"});
+  REQUIRE(show.code == 0);
+  return json::parse(show.out);
+}
+
+const json& FindIn(const json& doc, const std::string& project, const std::string& name) {
+  for (const json& ind : doc["indicators"]) {
+    if (ind["project"] == project && ind["name"] == name) return ind;
+  }
+  FAIL("no indicator " << project << " / " << name);
+  static json none;
+  return none;
+}
+
+std::vector<Found> EvalWithTestLayouts(const TempDir& dir, const std::string& table) {
+  std::vector<Found> found =
+      Eval(dir, {"--layouts", SourcePath("tests/data/other-municipalities/layouts"), Table(table)});
+  for (const Found& f : found)
+    UNSCOPED_INFO(std::get<0>(f) << " " << std::get<1>(f) << " " << std::get<2>(f));
+  return found;
+}
+
+TEST_CASE("suginami: 計画数値 and 実績値 of one year, programs as headings",
+          "[other-municipalities]") {
+  TempDir dir;
+  json doc = ImportWithTestLayouts(dir, "suginami-kosodate-ichijiazukari-h27.txt");
+  REQUIRE(doc["indicators"].size() == 8);  // the ②-① rows are skipped
+  const json& youchien = FindIn(doc, "幼稚園在園児一時預かり", "①需要量");
+  CHECK(youchien["unit"] == "人");
+  REQUIRE(youchien["planned"].size() == 1);
+  CHECK(youchien["planned"][0]["year"] == 2015);
+  CHECK(youchien["planned"][0]["raw"] == "94,956 人");
+  CHECK(youchien["planned"][0]["value"] == 94956);
+  CHECK(Year(youchien, 2015)["value"] == 153824);
+  CHECK(Year(youchien, 2015)["raw"] == "153,824 人");
+  CHECK(youchien["notes"][0]["label"] == "差");
+  CHECK(youchien["notes"][0]["text"] == "58,868 人");
+  const json& hitotoki = FindIn(doc, "ひととき保育・一時保育", "①需要量");
+  CHECK(hitotoki["planned"][0]["value"] == 67507);
+  CHECK(Year(hitotoki, 2015)["value"] == 35456);
+  CHECK(hitotoki["notes"][0]["text"] == "-32,051 人");
+  const json& famisapo = FindIn(doc, "ファミリー・サポート・センター", "②確保量");
+  CHECK(famisapo["planned"][0]["value"] == 4910);
+  CHECK(Year(famisapo, 2015)["value"] == 4910);
+  CHECK(famisapo["target"]["status"] == "missing");
+
+  // No targets: nothing to miss, nothing to report.
+  CHECK(EvalWithTestLayouts(dir, "suginami-kosodate-ichijiazukari-h27.txt").empty());
+}
+
+TEST_CASE("nisshin: a final evaluation with 以上/以下 targets and grades",
+          "[other-municipalities]") {
+  TempDir dir;
+  json doc = ImportWithTestLayouts(dir, "nisshin-shokuiku1-saishuhyoka.txt");
+  REQUIRE(doc["indicators"].size() == 3);
+  const json& kanshin = FindIn(doc, "「食育」に関心がある人の割合", "全体");
+  CHECK(kanshin["baseline"]["value"] == 57.6);
+  CHECK(kanshin["baseline"]["year"].is_null());  // 策定時 has no year in the table
+  CHECK(kanshin["target"]["raw"] == "90%以上");
+  CHECK(kanshin["target"]["value"] == 90);
+  CHECK(kanshin["direction"] == "increase");
+  CHECK(Year(kanshin, 2012)["value"] == 63.4);  // 最終評価時: 平成24年 by the layout
+  CHECK(kanshin["notes"][0]["text"] == "B");
+  const json& men = FindIn(doc, "肥満者の割合", "成人男性");
+  CHECK(men["direction"] == "decrease");  // 15%以下
+  CHECK(men["target"]["value"] == 15);
+  CHECK(Year(men, 2012)["value"] == 23.2);
+  const json& women = FindIn(doc, "肥満者の割合", "成人女性");
+  CHECK(women["baseline"]["value"] == 8.7);
+  CHECK(women["target"]["raw"] == "8.7%以下");
+  CHECK(Year(women, 2012)["value"] == 8.9);
+
+  // The city's own grades: B and C, none of the three met its target.
+  std::vector<Found> found = EvalWithTestLayouts(dir, "nisshin-shokuiku1-saishuhyoka.txt");
+  CHECK(Has(found, {"target_missed", "全体", "2012"}));
+  CHECK(Has(found, {"target_missed", "成人男性", "2012"}));
+  CHECK(Has(found, {"target_missed", "成人女性", "2012"}));
+  CHECK(found.size() == 3);
+}
+
+TEST_CASE("fukuoka: years in every value cell, decreasing targets without a word",
+          "[other-municipalities]") {
+  TempDir dir;
+  json doc = ImportWithTestLayouts(dir, "fukuoka-hokenfukushi-shougai-seikashihyo.txt");
+  REQUIRE(doc["indicators"].size() == 8);
+  const json& gaishutsu = Find(doc, "外出の頻度(週に3回以上外出している人の割合)");
+  CHECK(gaishutsu["baseline"]["value"] == 64.6);
+  CHECK(gaishutsu["baseline"]["year"] == 2013);
+  CHECK(gaishutsu["target"]["value"] == 75);
+  CHECK(gaishutsu["target_year"] == 2019);
+  CHECK(gaishutsu["direction"] == "increase");
+  CHECK(Year(gaishutsu, 2016)["value"] == 62.9);
+  CHECK(Year(gaishutsu, 2016)["raw"] == "62.9%(平成28年度)");
+  const json& koritsu = Find(doc, "災害時の孤立度(「頼る人がいない」と回答した人の割合)");
+  CHECK(koritsu["direction"] == "decrease");  // 8.1% → 5.0%
+  CHECK(koritsu["target"]["raw"] == "5.0% (平成31年度)");
+  CHECK(koritsu["target"]["value"] == 5);
+  CHECK(Find(doc, "コミュニケーションで困っていることの有無(困っている人の割合)")["direction"] ==
+        "decrease");
+  const json& soudan = Find(doc, "相談窓口認知度(困ったときに相談できる窓口を知っている人の割合)");
+  CHECK(soudan["baseline"]["value"] == 35.9);
+  CHECK(soudan["baseline"]["annotated"] == true);  // ※3
+  const json& kurashi = Find(doc, "まちの暮らしやすさ(暮らしやすいまちだと感じている人の割合)");
+  CHECK(kurashi["baseline"]["status"] == "not_available");  // ‐
+  CHECK(kurashi["direction"] == "increase");
+
+  // Each moved away from (or too slowly towards) its 平成31年度 target, both
+  // decreasing ones included; the two without an initial value say nothing.
+  std::vector<Found> found =
+      EvalWithTestLayouts(dir, "fukuoka-hokenfukushi-shougai-seikashihyo.txt");
+  CHECK(Has(found,
+            {"target_unreachable", "災害時の孤立度(「頼る人がいない」と回答した人の割合)", "-"}));
+  CHECK(Has(found, {"target_unreachable",
+                    "コミュニケーションで困っていることの有無(困っている人の割合)", "-"}));
+  CHECK(Has(found, {"target_unreachable", "外出の頻度(週に3回以上外出している人の割合)", "-"}));
+  CHECK(Has(found, {"target_unreachable",
+                    "相談窓口認知度(困ったときに相談できる窓口を知っている人の割合)", "-"}));
+  CHECK(CountRule(found, "target_unreachable") == 6);
+  CHECK(found.size() == 6);
+}
+
+TEST_CASE("fukuoka: 見込量 and 実績値 rows of one service read as one indicator",
+          "[other-municipalities]") {
+  TempDir dir;
+  json doc = ImportWithTestLayouts(dir, "fukuoka-shougaifukushi5-katsudoushihyo.txt");
+  REQUIRE(doc["indicators"].size() == 4);
+  const json& seikatsu = Find(doc, "<2>生活介護");
+  CHECK(seikatsu["project"] == "【各サービスの利用者数】");
+  REQUIRE(seikatsu["planned"].size() == 3);
+  CHECK(seikatsu["planned"][0]["year"] == 2018);
+  CHECK(seikatsu["planned"][0]["value"] == 3092);
+  CHECK(seikatsu["planned"][2]["year"] == 2020);
+  CHECK(seikatsu["planned"][2]["value"] == 3345);
+  CHECK(Year(seikatsu, 2018)["value"] == 2954);
+  CHECK(Year(seikatsu, 2019)["value"] == 3045);
+  CHECK(Year(seikatsu, 2020)["status"] == "not_available");  // (記載なし)
+  CHECK(seikatsu["unit"] == "人");
+  const json& kinou = Find(doc, "<3>-1 自立訓練(機能訓練)");
+  CHECK(kinou["planned"][1]["value"] == 80);
+  CHECK(Year(kinou, 2019)["value"] == 46);
+  // No targets, and (記載なし) is not a missing value.
+  CHECK(EvalWithTestLayouts(dir, "fukuoka-shougaifukushi5-katsudoushihyo.txt").empty());
+}
+
+TEST_CASE("etajima: a KPI evaluation with marks and grades, 延べ totals",
+          "[other-municipalities]") {
+  TempDir dir;
+  json doc = ImportWithTestLayouts(dir, "etajima-sougousenryaku-kpi-h27.txt");
+  REQUIRE(doc["indicators"].size() == 5);
+  const json& higai = Find(doc, "有害鳥獣による農作物年間被害額(千円)");
+  CHECK(higai["project"] == "■施策① 農林業の振興");
+  CHECK(higai["baseline"]["value"] == 22585);
+  CHECK(higai["baseline"]["year"] == 2014);
+  CHECK(higai["target"]["value"] == 20000);
+  CHECK(higai["target_year"] == 2019);
+  CHECK(higai["direction"] == "decrease");  // 22,585 → 20,000
+  CHECK(Year(higai, 2015)["value"] == 20563);
+  CHECK(higai["notes"][0]["label"] == "改善・悪化");
+  CHECK(higai["notes"][0]["text"] == "○");
+  CHECK(higai["notes"][1]["text"] == "A");
+  const json& ninaite = Find(doc, "農業の後継者・担い手の育成(人)");
+  CHECK(ninaite["aggregation"] == "cumulative");  // 延べ
+  CHECK(ninaite["target"]["value"] == 5);
+  CHECK(Year(ninaite, 2015)["value"] == 4);
+  const json& kigyou = Find(doc, "創業・起業の年間件数(件)");
+  CHECK(kigyou["project"] == "①地域で暮らすためのしごとをつくる");
+  CHECK(Year(kigyou, 2015)["value"] == 9);
+  // Only the olive area, which the city graded B (要改善), is behind its pace;
+  // the 延べ totals and the decreasing 被害額 read as the city reads them.
+  std::vector<Found> found = EvalWithTestLayouts(dir, "etajima-sougousenryaku-kpi-h27.txt");
+  CHECK(Has(found, {"target_unreachable", "オリーブ栽培の面積(ha)", "-"}));
+  CHECK(found.size() == 1);
+}
+
+}  // namespace
+}  // namespace shihyo

@@ -84,6 +84,10 @@ TEST_CASE("value_parser: marks, per-year, cumulative and bounds", "[value_parser
   CellValue cumulative = ParseCell("累計10回");
   CHECK(cumulative.cumulative);
   CHECK(*cumulative.value == 10);
+  CellValue nobe = ParseCell("延べ 5");  // 江田島市: a total over the plan period
+  REQUIRE(nobe.status == CellStatus::kValue);
+  CHECK(nobe.cumulative);
+  CHECK(*nobe.value == 5);
   CHECK(cumulative.unit == "回");
 
   CHECK(ParseCell("90%以上").bound == Bound::kAtLeast);
@@ -107,6 +111,8 @@ TEST_CASE("value_parser: a value and a note in one cell", "[value_parser]") {
       {"3,437百万円（平成20年）", 3437, "百万円", "(平成20年)", false},
       {"18.8万人(2014年)", 188000, "人", "(2014年)", false},
       {"10回(累計)", 10, "回", "(累計)", false},
+      // Both: the year in brackets and a footnote mark after it (福岡市 成果指標).
+      {"35.9%(平成25年度)※3", 35.9, "%", "(平成25年度)※3", true},
   };
   for (const NoteCase& c : cases) {
     CAPTURE(c.raw);

@@ -57,7 +57,7 @@ class LayoutLoader {
     static const std::vector<std::string> kKeys = {
         "layout",    "description", "kind",    "plan",          "title_line", "match",
         "headings",  "sections",    "columns", "bare_year_era", "words",      "indicator",
-        "year_tags", "untagged",    "note",    "skip"};
+        "year_tags", "untagged",    "note",    "skip",          "row_kinds"};
     bool named = false;
     for (const YamlField& f : ReadFields(*doc, FileStart(), "layout", kKeys, &errors_)) {
       named = named || f.key == "layout";
@@ -119,6 +119,8 @@ class LayoutLoader {
       layout_.note = PatternOf(f.value, "'note'");
     } else if (f.key == "untagged") {
       if (auto r = Role(f.value, "'untagged'")) layout_.untagged = *r;
+    } else if (f.key == "row_kinds") {
+      RowKinds(f);
     } else if (f.key == "year_tags") {
       if (!f.value.IsMap()) {
         errors_.Add(f.mark(), "'year_tags': expected a mapping of tag to role");
@@ -129,6 +131,26 @@ class LayoutLoader {
           layout_.year_tags[it->first.Scalar()] = *r;
         }
       }
+    }
+  }
+
+  // row_kinds: {見込量: planned, 実績値: actual}: the word in a row's label
+  // cell says what its year cells hold.
+  void RowKinds(const YamlField& f) {
+    if (!f.value.IsMap()) {
+      errors_.Add(f.mark(), "'row_kinds': expected a mapping of row label to role");
+      return;
+    }
+    for (auto it = f.value.begin(); it != f.value.end(); ++it) {
+      std::optional<ColumnRole> r = Role(it->second, "row kind '" + it->first.Scalar() + "'");
+      if (!r) continue;
+      if (*r != ColumnRole::kActual && *r != ColumnRole::kPlanned) {
+        errors_.Add(it->second.Mark(), "row kind '" + it->first.Scalar() +
+                                           "': expected actual or planned, found '" +
+                                           it->second.Scalar() + "'");
+        continue;
+      }
+      layout_.row_kinds[it->first.Scalar()] = *r;
     }
   }
 

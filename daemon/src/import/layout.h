@@ -73,6 +73,10 @@ struct Layout {
   std::vector<LayoutColumn> columns;    // rows: header cell → role, first match wins
   std::string bare_year_era;            // era of 23年度; "" = the era of the header's other years
   std::map<std::string, CellStatus> words;  // cell words: なし → none, 設置 → text
+  // rows: a row whose label cell (a cell of a column without a role) is one of
+  // these words reads its year cells in that role (見込量 → planned, 実績値 →
+  // actual); a row without a name continues the indicator above it.
+  std::map<std::string, ColumnRole> row_kinds;
 
   // Transposed.
   std::shared_ptr<const Pattern> indicator;     // a row that starts an indicator

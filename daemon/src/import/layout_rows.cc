@@ -1,6 +1,8 @@
 // The row-per-indicator reader: a header row names the columns (each header
 // cell gets the role of the first layout column whose pattern matches it),
 // then one row per indicator; section rows open projects.
+#include <optional>
+
 #include "base/text.h"
 #include "import/layout_reader.h"
 #include "import/table_builder.h"
@@ -54,6 +56,8 @@ class RowsReader {
       Status s = Handle(r.line, cells);
       if (!s.ok()) return s;
     }
+    Status s = Flush();
+    if (!s.ok()) return s;
     return b_.Build(layout_.name, layout_.plan);
   }
 
@@ -81,6 +85,8 @@ class RowsReader {
   }
 
   Status Heading(int line, const std::string& text, bool project) {
+    Status s = Flush();
+    if (!s.ok()) return s;
     if (project) {
       b_.StartProject(text, line);
     } else {
@@ -91,6 +97,8 @@ class RowsReader {
   }
 
   Status ReadHeader(int line, const std::vector<std::string>& cells) {
+    Status flushed = Flush();
+    if (!flushed.ok()) return flushed;
     std::string era = layout_.bare_year_era.empty() ? FirstEra(cells) : layout_.bare_year_era;
     std::vector<HeaderColumn> columns;
     std::string text;
@@ -155,6 +163,7 @@ class RowsReader {
                           "too many cells: the header on line " + std::to_string(header_line_) +
                               " has " + std::to_string(columns_.size()) + " columns");
     }
+    row_role_ = RowKind(cells);
     PendingIndicator p;
     p.ind.line = line;
     std::string explain;
@@ -166,6 +175,12 @@ class RowsReader {
                    "=" + cells[i];
       }
     }
+    if (p.ind.name.empty() && held_) {
+      // A row kind's second row (実績値 under 見込量): the name cell is merged.
+      b_.Explain(line, "continues " + held_->ind.name + ": " + explain);
+      Merge(std::move(p), &*held_);
+      return Status::Ok();
+    }
     if (p.ind.name.empty()) return b_.Error(line, "expected the indicator's name, found nothing");
     if (!p.ind.target_year && p.ind.baseline_year) {
       // "5ヵ年目標": the target is for N years after the baseline.
@@ -173,13 +188,48 @@ class RowsReader {
         p.ind.target_year = TableYear{p.ind.baseline_year->year + n, p.ind.baseline_year->kind};
       }
     }
+    b_.Explain(line, "indicator: " + explain);
+    if (layout_.row_kinds.empty()) return Finish(std::move(p));
+    Status s = Flush();
+    held_ = std::move(p);
+    return s;
+  }
+
+  // The role a row's label cell gives its year cells (見込量 → planned), or actual.
+  ColumnRole RowKind(const std::vector<std::string>& cells) const {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (columns_[i].role != ColumnRole::kIgnore) continue;
+      auto it = layout_.row_kinds.find(std::string(TrimSpace(cells[i])));
+      if (it != layout_.row_kinds.end()) return it->second;
+    }
+    return ColumnRole::kActual;
+  }
+
+  static void Merge(PendingIndicator p, PendingIndicator* into) {
+    if (into->actuals.empty()) into->actual_kind = p.actual_kind;
+    for (auto& [year, raw] : p.actuals) into->actuals[year] = std::move(raw);
+    for (auto& [year, raw] : p.rates) into->rates[year] = std::move(raw);
+    for (TableYearValue& v : p.ind.planned) into->ind.planned.push_back(std::move(v));
+    for (TableNote& n : p.ind.notes) into->ind.notes.push_back(std::move(n));
+    if (into->ind.target_raw.empty()) into->ind.target_raw = p.ind.target_raw;
+    if (into->ind.baseline_raw.empty()) into->ind.baseline_raw = p.ind.baseline_raw;
+  }
+
+  Status Flush() {
+    if (!held_) return Status::Ok();
+    PendingIndicator p = std::move(*held_);
+    held_.reset();
+    return Finish(std::move(p));
+  }
+
+  Status Finish(PendingIndicator p) {
     if (p.ind.unit.empty()) p.ind.unit = UnitInName(p.ind.name);
     if (p.ind.unit.empty()) {
       std::vector<std::string> raws = {p.ind.baseline_raw, p.ind.target_raw};
       for (const auto& [year, raw] : p.actuals) raws.push_back(raw);
+      for (const TableYearValue& v : p.ind.planned) raws.push_back(v.raw);
       p.ind.unit = FirstUnit(raws);
     }
-    b_.Explain(line, "indicator: " + explain);
     return b_.Add(std::move(p));
   }
 
@@ -240,6 +290,10 @@ class RowsReader {
         if (!p->ind.baseline_year) p->ind.baseline_year = header_year;
         break;
       case ColumnRole::kActual:
+        if (row_role_ == ColumnRole::kPlanned) {
+          if (!cell.empty()) p->ind.planned.push_back(TableYearValue{*header_year, cell});
+          break;
+        }
         p->actuals[c.year->year] = cell;
         if (p->actuals.size() == 1) p->actual_kind = c.year->kind;
         break;
@@ -263,7 +317,9 @@ class RowsReader {
   std::vector<HeaderColumn> columns_;
   int header_line_ = 0;
   bool seen_ = false;
-  std::string target_label_;  // the target column's header
+  std::string target_label_;                   // the target column's header
+  ColumnRole row_role_ = ColumnRole::kActual;  // what this row's year cells hold
+  std::optional<PendingIndicator> held_;       // with row_kinds: waits for its other rows
 };
 
 }  // namespace

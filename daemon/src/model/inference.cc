@@ -85,4 +85,16 @@ Inference InferIndicator(std::string_view name, const CellValue& target,
   return inf;
 }
 
+Inference InferIndicator(std::string_view name, const CellValue& target,
+                         std::string_view direction_word, const CellValue& baseline) {
+  Inference inf = InferIndicator(name, target, direction_word);
+  if (DirectionFromWord(direction_word) || inf.direction != Direction::kIncrease ||
+      inf.aggregation != Aggregation::kLevel || !target.value || !baseline.value ||
+      target.unit != baseline.unit || target.bound != Bound::kNone) {
+    return inf;
+  }
+  if (*target.value < *baseline.value) inf.direction = Direction::kDecrease;
+  return inf;
+}
+
 }  // namespace shihyo

@@ -32,4 +32,9 @@ std::optional<Direction> DirectionFromWord(std::string_view word);
 Inference InferIndicator(std::string_view name, const CellValue& target,
                          std::string_view direction_word);
 
+// The above, and when neither the word nor the name says which way, a target
+// below the baseline (both numbers, in the same unit) → decrease.
+Inference InferIndicator(std::string_view name, const CellValue& target,
+                         std::string_view direction_word, const CellValue& baseline);
+
 }  // namespace shihyo

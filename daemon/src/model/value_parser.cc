@@ -237,10 +237,8 @@ bool HasDigit(std::string_view s) {
   return s.find_first_of("0123456789") != std::string_view::npos;
 }
 
-// Splits a trailing note off |s| (already width-folded, spaceless): a
-// parenthesized tail "(平成20年)" or a "※…" tail after the number. Returns
-// the note, "" when there is none.
-std::string SplitNote(std::string_view* s) {
+// Splits a parenthesized tail "(平成20年)" off |s| after a number.
+std::string SplitParenNote(std::string_view* s) {
   if (!s->empty() && s->back() == ')') {
     size_t open = s->rfind('(');
     if (open != std::string_view::npos && open > 0 && HasDigit(s->substr(0, open)) &&
@@ -250,13 +248,23 @@ std::string SplitNote(std::string_view* s) {
       return note;
     }
   }
+  return "";
+}
+
+// Splits a trailing note off |s| (already width-folded, spaceless): a
+// parenthesized tail "(平成20年)", a "※…" tail after the number, or both
+// ("35.9%(平成25年度)※3" → "(平成25年度)※3"). Returns the note, "" when there
+// is none.
+std::string SplitNote(std::string_view* s) {
+  std::string paren = SplitParenNote(s);
+  if (!paren.empty()) return paren;
   constexpr std::string_view kMark = "※";
   size_t mark = s->find(kMark);
   if (mark != std::string_view::npos && mark > 0 && mark + kMark.size() < s->size() &&
       HasDigit(s->substr(0, mark))) {
     std::string note(s->substr(mark));
     *s = s->substr(0, mark);
-    return note;
+    return SplitParenNote(s) + note;
   }
   return "";
 }
@@ -289,9 +297,10 @@ CellValue ParseCell(std::string_view raw) {
   }
   while (ConsumePrefix(&s, "※") || ConsumePrefix(&s, "*")) v.annotated = true;
   v.note = SplitNote(&s);
-  if (v.note.rfind("※", 0) == 0) v.annotated = true;
+  if (v.note.rfind("※", 0) == 0 || v.note.find(")※") != std::string::npos) v.annotated = true;
   while (ConsumeSuffix(&s, "※") || ConsumeSuffix(&s, "*")) v.annotated = true;
-  if (ConsumePrefix(&s, "累計")) v.cumulative = true;
+  // 延べ 5: a total over the plan period so far, as 累計.
+  if (ConsumePrefix(&s, "累計") || ConsumePrefix(&s, "延べ")) v.cumulative = true;
   if (ConsumePrefix(&s, "年間") || ConsumePrefix(&s, "毎年") || ConsumePrefix(&s, "年")) {
     v.per_year = true;
   }

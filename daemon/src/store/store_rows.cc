@@ -156,7 +156,8 @@ void IndicatorRows::UpdateIfChanged(int64_t id, const std::string& old_target,
 
 void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal) {
   CellValue target = ParseTableCell(ind.target_raw, table_, ind.unit);
-  Inference inf = InferIndicator(ind.name, target, ind.direction_raw);
+  CellValue baseline = ParseTableCell(ind.baseline_raw, table_, ind.unit);
+  Inference inf = InferIndicator(ind.name, target, ind.direction_raw, baseline);
   SQLite::Statement& q =
       Prepared("SELECT id, target_raw FROM indicators WHERE measure_id = ? AND name = ?");
   q.bind(1, measure_id);
