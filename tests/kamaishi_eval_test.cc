@@ -216,7 +216,7 @@ TEST_CASE("kamaishi: the streamed JSON and text are the documents, byte for byte
   std::ostringstream empty;
   EvalJsonWriter none(empty, k.now, 3);
   none.Finish({"w"});
-  CHECK(empty.str() == EvalJson(EvalResult{nullptr, {}, {"w"}}, k.now, 3).dump(2) + "\n");
+  CHECK(empty.str() == EvalJson(EvalResult{nullptr, {}, {"w"}, {}}, k.now, 3).dump(2) + "\n");
 
   // The CLI's text, written plan by plan, is RenderEvalText of the whole result.
   std::ostringstream text, err;
