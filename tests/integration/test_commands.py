@@ -232,5 +232,33 @@ class CommandsTest(unittest.TestCase):
         self.assertIn("give --db", none.stderr)
 
 
+    def test_silence_matchers_as_in_alertmanager_and_what_they_match(self):
+        self.ws.cycle("2026-11-28T09:00:00+09:00", expect=1)  # port 1: nothing delivered
+        firing = self.ws.json("alerts")["alerts"]
+        not_critical = [a for a in firing if a["severity"] != "critical"]
+        self.assertTrue(not_critical)
+        self.assertLess(len(not_critical), len(firing))
+        add = self.ws.run("silence", "add", "--config", self.ws.config, "--match",
+                          "severity!=critical", "--match", "rule!~abuse_.*", "--for", "30d",
+                          "--comment", "重大以外は確認中", check=False)
+        self.assertEqual(add.returncode, 0, add.stderr)
+        self.assertRegex(add.stdout, r"^[0-9a-f]{16}\n$")  # stdout: the id alone
+        self.assertIn("this silence matches %d of the %d firing alert(s) now"
+                      % (len(not_critical), len(firing)), add.stderr)
+        listed = self.ws.json("silence", "list")["silences"][0]["matchers"]
+        self.assertEqual([(m["label"], m["negate"], m["regex"]) for m in listed],
+                         [("severity", True, False), ("rule", True, True)])
+        self.ws.cycle(expect=1)  # now: the silence started on the real clock
+        states = {a["fingerprint"]: (a["severity"], a["state"])
+                  for a in self.ws.json("alerts")["alerts"]}
+        for severity, state in states.values():
+            self.assertEqual(state, "firing" if severity == "critical" else "silenced")
+        for bad in ("indicator!x", "!=x", "a b=c", "severity"):
+            proc = self.ws.run("silence", "add", "--config", self.ws.config, "--match", bad,
+                               "--for", "1h", "--comment", "x", check=False)
+            self.assertEqual(proc.returncode, 2, bad)
+            self.assertIn("label!=value", proc.stderr, bad)
+
+
 if __name__ == "__main__":
     main()

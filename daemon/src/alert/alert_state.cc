@@ -25,7 +25,7 @@ Status CompileSilence(Silence* silence) {
     if (!m.regex) continue;
     auto re = Regex::Compile("^(?:" + m.value + ")$");
     if (!re.ok()) {
-      return Status::InvalidArgument(m.label + "=~" + m.value +
+      return Status::InvalidArgument(m.Text() +
                                      ": invalid regular expression: " + re.status().message());
     }
     m.compiled = *re;
@@ -38,16 +38,16 @@ bool SilenceMatches(const Silence& silence, const Labels& labels, std::string* e
     auto it = labels.find(m.label);
     std::string value = it == labels.end() ? "" : it->second;
     if (!m.regex) {
-      if (value != m.value) return false;
+      if ((value == m.value) == m.negate) return false;
       continue;
     }
     if (!m.compiled) return false;
     Result<bool> holds = m.compiled->Match(value);
-    if (!holds.ok()) {
-      if (error) *error = m.label + "=~" + m.value + ": " + holds.status().message();
+    if (!holds.ok()) {  // undecided: not silenced, and said so
+      if (error) *error = m.Text() + ": " + holds.status().message();
       return false;
     }
-    if (!*holds) return false;
+    if (*holds == m.negate) return false;
   }
   return true;
 }

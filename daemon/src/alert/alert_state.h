@@ -43,6 +43,12 @@ struct SilenceMatcher {
   std::string value;
   bool regex = false;
   std::shared_ptr<const Regex> compiled;  // for |regex|: set by CompileSilence
+  bool negate = false;                    // != and !~: holds when the value does not match
+
+  // "label=value", "label!=value", "label=~regex" or "label!~regex".
+  std::string Text() const {
+    return label + (negate ? "!" : "=") + (regex ? "~" : negate ? "=" : "") + value;
+  }
 };
 
 struct Silence {

@@ -1,7 +1,9 @@
 // `shihyo silence` and `shihyo outbox`: muting alerts and looking after the
 // messages waiting to be delivered.
+#include <cctype>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "base/i18n.h"
@@ -20,17 +22,42 @@ std::string NewSilenceId() {
   return buf;
 }
 
+bool IsLabelName(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+// One --match: label=value, label!=value, label=~regex or label!~regex, as
+// Alertmanager's matchers; nullopt for anything else (e.g. a label name
+// that is not one, such as "indicator!" from a mistyped operator).
+std::optional<SilenceMatcher> ParseSilenceMatcher(const std::string& m) {
+  size_t at = m.find_first_of("=!");
+  if (at == std::string::npos || !IsLabelName(m.substr(0, at))) return std::nullopt;
+  std::string op = m.substr(at, 2);
+  SilenceMatcher out;
+  out.label = m.substr(0, at);
+  out.negate = m[at] == '!';
+  if (out.negate && op != "!=" && op != "!~") return std::nullopt;
+  out.regex = op == "=~" || op == "!~";
+  out.value = m.substr(at + (out.negate || out.regex ? 2 : 1));
+  return out;
+}
+
 // The --match options as matchers of |s|, compiled; false after printing why.
 bool ReadMatchers(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
   for (const std::string& m : opts.matchers) {
-    size_t eq = m.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      ctx.err << "shihyo: --match '" << m << "': " << Tr("expected label=value or label=~regex")
+    std::optional<SilenceMatcher> matcher = ParseSilenceMatcher(m);
+    if (!matcher) {
+      ctx.err << "shihyo: --match '" << m << "': "
+              << Tr("expected label=value, label!=value, label=~regex or label!~regex (a label "
+                    "name is letters, digits and _)")
               << "\n";
       return false;
     }
-    bool regex = eq + 1 < m.size() && m[eq + 1] == '~';
-    s->matchers.push_back({m.substr(0, eq), m.substr(eq + (regex ? 2 : 1)), regex, nullptr});
+    s->matchers.push_back(std::move(*matcher));
   }
   if (Status compiled = CompileSilence(s); !compiled.ok()) {
     // The flag is the command line's business; the silence names the matcher.
@@ -65,6 +92,22 @@ bool ReadEnd(const StateCommandOptions& opts, CliContext& ctx, Silence* s) {
   return true;
 }
 
+// Tells (on stderr: stdout is the id) how many firing alerts |s| mutes now,
+// so that a matcher that catches nothing, or far too much, shows at once.
+void ReportSilenced(StateStore& state, const Silence& s, CliContext& ctx) {
+  auto alerts = state.alerts().LoadAlerts();
+  if (!alerts.ok()) return;
+  int firing = 0, muted = 0;
+  for (const auto& [fp, a] : *alerts) {
+    if (!a.firing()) continue;
+    ++firing;
+    if (SilenceMatches(s, a.labels, nullptr)) ++muted;
+  }
+  ctx.err << TrF("this silence matches {} of the {} firing alert(s) now",
+                 {std::to_string(muted), std::to_string(firing)})
+          << "\n";
+}
+
 int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
   CliEnv env;
   if (int rc = LoadEnv(opts.config, ctx, &env, StateAccess::kCreateIfOwner)) return rc;
@@ -77,7 +120,8 @@ int RunSilenceAdd(const StateCommandOptions& opts, CliContext& ctx) {
   s.comment = opts.comment;
   Status added = env.state->silences().AddSilence(s);
   if (!added.ok()) return ReportError(ctx, added);
-  ctx.out << s.id << "\n";
+  ctx.out << s.id << "\n";  // stdout: the id alone, for scripts
+  ReportSilenced(*env.state, s, ctx);
   return kExitOk;
 }
 
@@ -96,8 +140,9 @@ int RunSilenceList(const StateCommandOptions& opts, CliContext& ctx) {
     std::string matchers;
     nlohmann::json mj = nlohmann::json::array();
     for (const SilenceMatcher& m : s.matchers) {
-      matchers += (matchers.empty() ? "" : " ") + m.label + (m.regex ? "=~" : "=") + m.value;
-      mj.push_back({{"label", m.label}, {"value", m.value}, {"regex", m.regex}});
+      matchers += (matchers.empty() ? "" : " ") + m.Text();
+      mj.push_back(
+          {{"label", m.label}, {"value", m.value}, {"regex", m.regex}, {"negate", m.negate}});
     }
     list.push_back({{"id", s.id},
                     {"matchers", mj},

@@ -68,7 +68,8 @@ HttpResponse ApiSilences(const DaemonStatus& status) {
   for (const Silence& s : *silences) {
     nlohmann::json matchers = nlohmann::json::array();
     for (const SilenceMatcher& m : s.matchers) {
-      matchers.push_back({{"label", m.label}, {"value", m.value}, {"regex", m.regex}});
+      matchers.push_back(
+          {{"label", m.label}, {"value", m.value}, {"regex", m.regex}, {"negate", m.negate}});
     }
     list.push_back({{"id", s.id},
                     {"matchers", matchers},

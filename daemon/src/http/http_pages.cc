@@ -160,8 +160,7 @@ HttpResponse SilencesPage(const DaemonStatus& status) {
     body += "<table><tr><th>条件</th><th>期限</th><th>作成者</th><th>コメント</th><th>id</th></tr>";
     for (const Silence& s : *silences) {
       std::string matchers;
-      for (const SilenceMatcher& m : s.matchers)
-        matchers += Esc(m.label + (m.regex ? "=~" : "=") + m.value) + "<br>";
+      for (const SilenceMatcher& m : s.matchers) matchers += Esc(m.Text()) + "<br>";
       body += "<tr><td>" + matchers + "</td><td>" + Esc(JaTime(s.ends_at)) + "</td><td>" +
               Esc(s.created_by) + "</td><td>" + Esc(s.comment) + "</td><td>" + Esc(s.id) +
               PostButton(status, "/silences/" + UrlEncode(s.id) + "/expire", "解除") + "</td></tr>";

@@ -146,7 +146,7 @@ HttpResponse AddSilence(const HttpRequest& r, const DaemonStatus& status, const 
   try {
     for (const auto& m : j.at("matchers")) {
       s.matchers.push_back({m.at("label").get<std::string>(), m.at("value").get<std::string>(),
-                            m.value("regex", false), nullptr});
+                            m.value("regex", false), nullptr, m.value("negate", false)});
     }
     if (j.contains("ends_at")) {
       Result<TimePoint> end = ParseTime(j.at("ends_at").get<std::string>());

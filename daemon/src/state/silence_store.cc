@@ -8,7 +8,9 @@ Status SilenceStore::AddSilence(const Silence& s) {
   return GuardSqlite(c_->path, "add silence", [&]() -> Status {
     nlohmann::json matchers = nlohmann::json::array();
     for (const SilenceMatcher& m : s.matchers) {
-      matchers.push_back({{"label", m.label}, {"value", m.value}, {"regex", m.regex}});
+      nlohmann::json j = {{"label", m.label}, {"value", m.value}, {"regex", m.regex}};
+      if (m.negate) j["negate"] = true;  // absent in rows written before != existed
+      matchers.push_back(std::move(j));
     }
     SQLite::Statement q(
         c_->db,
@@ -40,7 +42,8 @@ Result<std::vector<Silence>> SilenceStore::LoadSilences(TimePoint now, bool incl
       if (matchers.is_array()) {
         for (const auto& m : matchers) {
           s.matchers.push_back(SilenceMatcher{m.value("label", ""), m.value("value", ""),
-                                              m.value("regex", false), nullptr});
+                                              m.value("regex", false), nullptr,
+                                              m.value("negate", false)});
         }
       }
       // Compiled once per load; a bad stored regex simply never matches.
