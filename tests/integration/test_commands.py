@@ -260,5 +260,16 @@ class CommandsTest(unittest.TestCase):
             self.assertIn("label!=value", proc.stderr, bad)
 
 
+    def test_outbox_list_shows_its_times_in_japan_time(self):
+        self.ws.cycle("2026-11-28T09:00:00+09:00", expect=1)  # port 1: the message waits
+        text = self.ws.run("outbox", "list", "--config", self.ws.config).stdout.splitlines()
+        self.assertIn("作成 (JST)", text[0])
+        self.assertIn("送信", text[0])
+        self.assertIn("2026-11-28 09:00", text[1])  # created, as staff read the time
+        self.assertIn("pending", text[1])
+        listed = self.ws.json("outbox", "list")["messages"][0]
+        self.assertEqual(listed["created_at"], "2026-11-28T00:00:00Z")  # JSON stays UTC
+
+
 if __name__ == "__main__":
     main()

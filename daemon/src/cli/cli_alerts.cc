@@ -89,6 +89,12 @@ int PathsFromConfig(const std::string& config_path, CliContext& ctx, std::string
 
 std::string Ts(TimePoint t) { return FormatIso8601(t); }
 
+// A time as staff read it: Japan time (no daylight saving), to the minute.
+std::string LocalTs(TimePoint t) {
+  std::string iso = FormatIso8601(SaturatingAdd(t, std::chrono::hours(9)));  // "…THH:MM:SSZ"
+  return iso.size() >= 16 ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
+}
+
 void AddConfigOption(CLI::App* cmd, std::string* config) {
   *config = kDefaultConfigPath;
   cmd->add_option("--config", *config, "daemon config (shihyo.yaml)")->capture_default_str();
@@ -290,12 +296,6 @@ Result<std::vector<const AlertRecord*>> SelectAlerts(const std::map<std::string,
            std::make_tuple(SeverityRank(*y), state_rank(y), y->starts_at);
   });
   return out;
-}
-
-// A time as staff read it: Japan time (no daylight saving), to the minute.
-std::string LocalTs(TimePoint t) {
-  std::string iso = FormatIso8601(t + std::chrono::hours(9));  // "YYYY-MM-DDTHH:MM:SSZ"
-  return iso.size() >= 16 ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
 }
 
 int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {

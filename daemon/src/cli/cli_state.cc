@@ -178,7 +178,9 @@ int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
                    {"状態", TextTable::Align::kLeft, 0},
                    {"宛先", TextTable::Align::kLeft, 0},
                    {"試行", TextTable::Align::kRight, 0},
+                   {"作成 (JST)", TextTable::Align::kLeft, 0},
                    {"次の試行", TextTable::Align::kLeft, 0},
+                   {"送信", TextTable::Align::kLeft, 0},
                    {"件名", TextTable::Align::kLeft, 40},
                    {"最後のエラー", TextTable::Align::kLeft, 40}});
   for (const OutboxEntry& e : *entries) {
@@ -192,8 +194,9 @@ int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
                     {"summary", e.message.summary},
                     {"last_error", e.last_error}});
     table.AddRow({e.message.id, e.status, e.message.receiver, std::to_string(e.attempts),
-                  e.status == "pending" ? Ts(e.next_attempt_at) : "-", e.message.summary,
-                  e.last_error});
+                  LocalTs(e.message.created_at),
+                  e.status == "pending" ? LocalTs(e.next_attempt_at) : "-",
+                  e.sent_at ? LocalTs(*e.sent_at) : "-", e.message.summary, e.last_error});
   }
   ctx.out << (opts.format == "json" ? nlohmann::json{{"messages", list}}.dump(2) + "\n"
                                     : table.Render());

@@ -66,6 +66,10 @@ struct StateCommandOptions {
 int PathsFromConfig(const std::string& config_path, CliContext& ctx, std::string* db,
                     std::string* rules = nullptr);
 
+// A time as staff read it in text output: Japan time (no daylight saving),
+// "YYYY-MM-DD HH:MM". JSON keeps Ts().
+std::string LocalTs(TimePoint t);
+
 // ISO 8601 UTC, the time format of command output.
 std::string Ts(TimePoint t);
 
