@@ -2,7 +2,6 @@
 // alert with given labels reaches, as `amtool config routes [test]` shows
 // them for Alertmanager, so that an administrator can check a route change
 // before reloading the daemon.
-#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "alert/route.h"
@@ -27,14 +26,6 @@ std::string Join(const std::vector<std::string>& parts) {
   return out;
 }
 
-bool IsLabelName(const std::string& s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  }
-  return true;
-}
-
 // label=value arguments (a value may itself hold '='; quotes around it, as
 // amtool accepts them, are dropped).
 Result<Labels> ParseLabels(const std::vector<std::string>& args) {
@@ -45,7 +36,7 @@ Result<Labels> ParseLabels(const std::vector<std::string>& args) {
       return Status::InvalidArgument("'" + arg + "': expected label=value");
     std::string name = arg.substr(0, eq);
     std::string value = arg.substr(eq + 1);
-    if (!IsLabelName(name))
+    if (!ValidLabelName(name))
       return Status::InvalidArgument("'" + arg + "': '" + name +
                                      "' is not a label name (letters, digits and _)");
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')

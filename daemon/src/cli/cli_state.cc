@@ -1,6 +1,5 @@
 // `shihyo silence` and `shihyo outbox`: muting alerts and looking after the
 // messages waiting to be delivered.
-#include <cctype>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -22,20 +21,12 @@ std::string NewSilenceId() {
   return buf;
 }
 
-bool IsLabelName(const std::string& s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  }
-  return true;
-}
-
 // One --match: label=value, label!=value, label=~regex or label!~regex, as
 // Alertmanager's matchers; nullopt for anything else (e.g. a label name
 // that is not one, such as "indicator!" from a mistyped operator).
 std::optional<SilenceMatcher> ParseSilenceMatcher(const std::string& m) {
   size_t at = m.find_first_of("=!");
-  if (at == std::string::npos || !IsLabelName(m.substr(0, at))) return std::nullopt;
+  if (at == std::string::npos || !ValidLabelName(m.substr(0, at))) return std::nullopt;
   std::string op = m.substr(at, 2);
   SilenceMatcher out;
   out.label = m.substr(0, at);

@@ -40,8 +40,6 @@ const Receiver* Config::FindReceiver(const std::string& name) const {
   return nullptr;
 }
 
-namespace {
-
 bool ValidLabelName(const std::string& s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s) {
@@ -51,6 +49,8 @@ bool ValidLabelName(const std::string& s) {
   }
   return true;
 }
+
+namespace {
 
 constexpr int kMaxRouteDepth = 16;
 

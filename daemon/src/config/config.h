@@ -141,6 +141,9 @@ struct Config {
   const Receiver* FindReceiver(const std::string& name) const;
 };
 
+// An alert label name as Alertmanager allows it: [A-Za-z_][A-Za-z0-9_]*.
+bool ValidLabelName(const std::string& s);
+
 // Reads and validates |path|, each receiver's section with its kind in
 // |kinds|. Relative paths in it are relative to the file's directory. On
 // error the status message holds every problem, one "file:line:column:
