@@ -5,14 +5,20 @@
 namespace shihyo {
 
 bool RouteMatches(const Route& route, const Labels& labels, std::string* error) {
-  for (const Matcher& m : route.matchers) {
+  return MatchersHold(route.matchers, labels, error);
+}
+
+bool MatchersHold(const std::vector<Matcher>& matchers, const Labels& labels, std::string* error) {
+  for (const Matcher& m : matchers) {
     auto it = labels.find(m.label);
     std::string value = it == labels.end() ? "" : it->second;
     bool holds = value == m.value;
     if (m.regex) {
       Result<bool> matched = m.regex->Match(value);
       if (!matched.ok()) {
-        if (error) *error = m.label + "=~" + m.value + ": " + matched.status().message();
+        if (error) {
+          *error = m.label + (m.negate ? "!~" : "=~") + m.value + ": " + matched.status().message();
+        }
         return false;
       }
       holds = *matched;

@@ -27,6 +27,12 @@ std::vector<RouteMatch> MatchRoutes(const Route& root, const Labels& labels,
 // (if given) set when a regex matcher cannot decide.
 bool RouteMatches(const Route& route, const Labels& labels, std::string* error = nullptr);
 
+// True when every one of |matchers| holds for |labels| (a label that is
+// absent reads as ""). False with |*error| (if given) set when a regex
+// matcher cannot decide.
+bool MatchersHold(const std::vector<Matcher>& matchers, const Labels& labels,
+                  std::string* error = nullptr);
+
 // The group of an alert under |match|: a key unique per receiver, route and
 // values of the route's group_by labels, and those label values.
 struct GroupId {

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "base/time_zone.h"
+
 namespace shihyo {
 
 namespace {
@@ -31,20 +33,37 @@ std::string FormatIso8601(TimePoint t) {
   return buf;
 }
 
+namespace {
+
+// |t| shifted into the display zone (timezone:, Asia/Tokyo by default).
+TimePoint InDisplayZone(TimePoint t) { return SaturatingAdd(t, DisplayZone()->At(t).offset); }
+
+}  // namespace
+
 std::string FormatJapaneseDate(TimePoint t) {
-  CivilDate d = JapanDate(t);
+  auto days = std::chrono::floor<std::chrono::days>(InDisplayZone(t));
+  std::chrono::year_month_day ymd{days};
+  CivilDate d{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+              static_cast<int>(static_cast<unsigned>(ymd.day()))};
   return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) +
          "日";
 }
 
 std::string FormatJapaneseDateTime(TimePoint t) {
-  auto minutes = std::chrono::floor<std::chrono::minutes>(t + kJapanOffset);
+  auto minutes = std::chrono::floor<std::chrono::minutes>(InDisplayZone(t));
   auto into_day = (minutes - std::chrono::floor<std::chrono::days>(minutes)).count();
   char buf[16];
   std::snprintf(buf, sizeof buf, " %02d:%02d", static_cast<int>(into_day / 60),
                 static_cast<int>(into_day % 60));
   return FormatJapaneseDate(t) + buf;
 }
+
+std::string FormatLocalDateTime(TimePoint t) {
+  std::string iso = FormatIso8601(InDisplayZone(t));  // "…THH:MM:SSZ"
+  return iso.size() >= 16 ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
+}
+
+std::string DisplayZoneAbbrev(TimePoint t) { return DisplayZone()->At(t).abbrev; }
 
 TimePoint JapanMidnight(CivilDate date) {
   // std::chrono::year holds -32767..32767; seconds since the epoch for those

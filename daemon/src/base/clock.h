@@ -79,9 +79,14 @@ struct CivilDate {
 };
 CivilDate JapanDate(TimePoint t);
 
-// "2026年11月28日" and "2026年11月28日 18:05" in Japan time: what staff read.
+// "2026年11月28日" and "2026年11月28日 18:05" in the display zone (the
+// config's timezone:, Asia/Tokyo unless set; base/time_zone.h): what staff read.
 std::string FormatJapaneseDate(TimePoint t);
 std::string FormatJapaneseDateTime(TimePoint t);
+// "2026-11-28 18:05" in the display zone, for terminal tables.
+std::string FormatLocalDateTime(TimePoint t);
+// The display zone's abbreviation at |t| ("JST", "CET").
+std::string DisplayZoneAbbrev(TimePoint t);
 
 // Midnight at the start of |date| in Japan (UTC+9); saturates at
 // TimePoint::min()/max() for dates beyond what TimePoint holds.

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/regex.h"
 #include "base/text_table.h"
+#include "base/time_zone.h"
 #include "cli/cli_tools.h"
 #include "notify/receiver_registry.h"
 #include "service/once.h"
@@ -55,6 +56,7 @@ int LoadEnv(const std::string& config_path, CliContext& ctx, CliEnv* env, StateA
     return config.status().IsInvalidArgument() ? kExitFailure : kExitUsage;
   }
   env->config = std::move(config).value();
+  SetDisplayZone(env->config.zone);
   std::error_code ec;
   bool missing = !std::filesystem::exists(env->config.state, ec);
   if (access != StateAccess::kPreview) {
@@ -89,11 +91,8 @@ int PathsFromConfig(const std::string& config_path, CliContext& ctx, std::string
 
 std::string Ts(TimePoint t) { return FormatIso8601(t); }
 
-// A time as staff read it: Japan time (no daylight saving), to the minute.
-std::string LocalTs(TimePoint t) {
-  std::string iso = FormatIso8601(SaturatingAdd(t, std::chrono::hours(9)));  // "…THH:MM:SSZ"
-  return iso.size() >= 16 ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
-}
+// A time as staff read it: in the config's timezone (Asia/Tokyo unless set), to the minute.
+std::string LocalTs(TimePoint t) { return FormatLocalDateTime(t); }
 
 void AddConfigOption(CLI::App* cmd, std::string* config) {
   *config = kDefaultConfigPath;
@@ -131,6 +130,12 @@ struct CycleOptions {
 void PrintPreview(const CycleOptions& opts, const Config& config, const CycleResult& result,
                   TimePoint now, CliContext& ctx) {
   int shown = 0;
+  if (result.next_flush) {  // groups still in group_wait (or group_interval), shown ahead
+    ctx.out << "==== "
+            << TrF("what goes out once group_wait (or group_interval) has passed, at {} {}",
+                   {FormatLocalDateTime(*result.next_flush), DisplayZoneAbbrev(*result.next_flush)})
+            << " ====\n";
+  }
   for (const Message& m : result.messages) {
     if (!opts.receiver.empty() && m.receiver != opts.receiver) continue;
     const Receiver* r = config.FindReceiver(m.receiver);
@@ -317,7 +322,7 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
                    {"ルール", TextTable::Align::kLeft, 0},
                    {"指標", TextTable::Align::kLeft, 36},
                    {"年度", TextTable::Align::kLeft, 0},
-                   {"開始 (JST)", TextTable::Align::kLeft, 0},
+                   {"開始 (" + DisplayZoneAbbrev(ctx.clock.Now()) + ")", TextTable::Align::kLeft, 0},
                    {"終了", TextTable::Align::kLeft, 0},
                    {"最終通知", TextTable::Align::kLeft, 0},
                    {"fingerprint", TextTable::Align::kLeft, 0}});

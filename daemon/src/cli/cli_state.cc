@@ -169,7 +169,7 @@ int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
                    {"状態", TextTable::Align::kLeft, 0},
                    {"宛先", TextTable::Align::kLeft, 0},
                    {"試行", TextTable::Align::kRight, 0},
-                   {"作成 (JST)", TextTable::Align::kLeft, 0},
+                   {"作成 (" + DisplayZoneAbbrev(ctx.clock.Now()) + ")", TextTable::Align::kLeft, 0},
                    {"次の試行", TextTable::Align::kLeft, 0},
                    {"送信", TextTable::Align::kLeft, 0},
                    {"件名", TextTable::Align::kLeft, 40},

@@ -8,6 +8,7 @@
 
 #include "base/regex.h"
 #include "base/text.h"
+#include "base/time_zone.h"
 #include "config/config_reader.h"
 
 namespace shihyo {
@@ -78,12 +79,13 @@ class ConfigLoader {
  private:
   void ReadTop(const YAML::Node& doc) {
     YAML::Mark top = FileStart();
-    std::optional<YamlField> route, admin;
+    std::optional<YamlField> route, admin, inhibit;
     bool has_store = false, has_state = false, has_rules = false;
     for (const YamlField& f :
          ReadFields(doc, top, "config",
                     {"store", "state", "rules", "external_url", "admin_receiver", "evaluation",
-                     "smtp", "receivers", "route", "outbox", "log_level", "http"},
+                     "smtp", "receivers", "route", "inhibit_rules", "outbox", "log_level",
+                     "http", "timezone"},
                     &r_.errors)) {
       std::string what = "'" + f.key + "'";
       if (f.key == "store")
@@ -103,6 +105,8 @@ class ConfigLoader {
       if (f.key == "outbox") ReadOutbox(f);
       if (f.key == "http") ReadHttp(f, &r_, &config_);
       if (f.key == "route") route = f;
+      if (f.key == "inhibit_rules") inhibit = f;
+      if (f.key == "timezone") ReadTimeZone(f);
     }
     if (!doc.IsMap()) return;
     if (!has_store) r_.errors.Add(top, "config: missing 'store' (the indicator store)");
@@ -114,6 +118,8 @@ class ConfigLoader {
       Route defaults;
       config_.route = ReadRoute(*route, "route", defaults, true);
     }
+    if (inhibit) ReadInhibitRules(*inhibit, &r_, &config_);
+    if (!config_.zone) config_.zone = TokyoZone();  // the default, or a bad one reported
     if (admin && !config_.admin_receiver.empty() && !config_.FindReceiver(config_.admin_receiver)) {
       r_.errors.Add(admin->mark(),
                     "config: 'admin_receiver': no receiver named '" + config_.admin_receiver + "'");
@@ -128,6 +134,16 @@ class ConfigLoader {
                                   "' (expected trace, debug, info, warn, error or off)");
     }
     config_.log_level = v;
+  }
+
+  void ReadTimeZone(const YamlField& f) {
+    config_.timezone = ReadString(f, "'timezone'", &r_.errors).value_or(config_.timezone);
+    Result<std::shared_ptr<const TimeZone>> zone = LoadTimeZone(config_.timezone);
+    if (!zone.ok()) {
+      r_.errors.Add(f.mark(), "'timezone': " + zone.status().message());
+    } else {
+      config_.zone = *zone;
+    }
   }
 
   void ReadEvaluation(const YamlField& field) {
@@ -298,7 +314,8 @@ class ConfigLoader {
     bool has_receiver = false;
     for (const YamlField& f : ReadFields(field.value, field.mark(), context,
                                          {"receiver", "match", "match_re", "group_by", "group_wait",
-                                          "repeat_interval", "send_resolved", "continue", "routes"},
+                                          "group_interval", "repeat_interval", "send_resolved",
+                                          "continue", "routes"},
                                          &r_.errors)) {
       std::string what = context + ": '" + f.key + "'";
       if (f.key == "receiver") {
@@ -315,6 +332,9 @@ class ConfigLoader {
         ReadGroupBy(f, what, &r);
       } else if (f.key == "group_wait") {
         r.group_wait = Bounded(f, what, kGroupWaitBounds).value_or(r.group_wait);
+      } else if (f.key == "group_interval") {
+        std::optional<Seconds> d = Bounded(f, what, kGroupWaitBounds);
+        if (d) r.group_interval = *d, r.group_interval_set = true;
       } else if (f.key == "repeat_interval") {
         r.repeat_interval = Bounded(f, what, kRepeatBounds).value_or(r.repeat_interval);
       } else if (f.key == "send_resolved") {
@@ -331,6 +351,7 @@ class ConfigLoader {
     }
     if (root && !has_receiver)
       r_.errors.Add(field.mark(), context + ": the root route needs a 'receiver'");
+    if (!r.group_interval_set) r.group_interval = r.group_wait;
     // Children inherit the settings read above.
     for (const YamlField& f : ReadChildren(field)) {
       r.routes.push_back(ReadRoute(f, context + " > route", r, false, depth + 1));

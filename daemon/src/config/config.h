@@ -18,6 +18,7 @@
 namespace shihyo {
 
 class Regex;
+class TimeZone;
 struct YamlField;
 struct ConfigReader;
 
@@ -94,11 +95,25 @@ struct Route {
   std::vector<Matcher> matchers;
   std::vector<std::string> group_by;  // label names; empty = one group for all
   bool group_each = false;            // group_by: [...]: one message per alert
-  Seconds group_wait{0};
+  Seconds group_wait{0};  // before a new group's first notification
+  // Before notifying a group again about new or resolved alerts. Unless set
+  // here or above, the group_wait in force (as before the key existed).
+  Seconds group_interval{0};
+  bool group_interval_set = false;
   Seconds repeat_interval{std::chrono::hours(24 * 7)};
   bool send_resolved = true;
   bool continue_matching = false;
   std::vector<Route> routes;
+};
+
+// An inhibition rule, as in Alertmanager: while an alert matching
+// |source_matchers| fires, alerts matching |target_matchers| with the same
+// values of the |equal| labels (absent counts as empty) are not notified.
+struct InhibitRule {
+  std::vector<Matcher> source_matchers;
+  std::vector<Matcher> target_matchers;
+  std::vector<std::string> equal;
+  std::string where;  // "file:line" of the rule, for logs
 };
 
 struct OutboxConfig {
@@ -133,6 +148,11 @@ struct Config {
   std::optional<SmtpConfig> smtp;
   std::vector<Receiver> receivers;
   Route route;
+  std::vector<InhibitRule> inhibit_rules;
+  // The time zone of the times shown to people (tz database name); checked
+  // when loaded: |zone| is then set.
+  std::string timezone = "Asia/Tokyo";
+  std::shared_ptr<const TimeZone> zone;
   OutboxConfig outbox;
   std::string log_level = "info";
   std::optional<HttpConfig> http;  // nullopt: no HTTP server
@@ -143,6 +163,10 @@ struct Config {
 
 // An alert label name as Alertmanager allows it: [A-Za-z_][A-Za-z0-9_]*.
 bool ValidLabelName(const std::string& s);
+
+// One matcher as Alertmanager writes it: label="value", label!="value",
+// label=~"regex" or label!~"regex" (quotes optional; regexes anchored).
+Result<Matcher> ParseMatcherText(const std::string& text);
 
 // Reads and validates |path|, each receiver's section with its kind in
 // |kinds|. Relative paths in it are relative to the file's directory. On

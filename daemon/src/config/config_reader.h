@@ -44,4 +44,7 @@ void ReadReceivers(const YamlField& field, const std::vector<ReceiverConfigKind>
 // Reads the http section (config_http.cc) into |config|.
 void ReadHttp(const YamlField& field, ConfigReader* reader, Config* config);
 
+// Reads the inhibit_rules list (config_inhibit.cc) into |config|.
+void ReadInhibitRules(const YamlField& field, ConfigReader* reader, Config* config);
+
 }  // namespace shihyo

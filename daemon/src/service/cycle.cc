@@ -91,9 +91,11 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   result.eval = shihyo::Evaluate(rules_, std::move(*plans), now);  // no copy
   result.warnings = result.eval.warnings;
   AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now);
-  NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl());
+  // A dry run (preview) shows a waiting group as it will go out.
+  NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl(), dry_run);
   result.messages = BuildMessages(plan, result.eval, now);
   result.next_flush = plan.next_flush;
+  result.inhibited = plan.inhibited;
   result.errors = result.eval.errors;
   for (const auto* more : {&t.errors, &plan.errors}) {
     for (const std::string& e : *more) {

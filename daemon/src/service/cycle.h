@@ -27,6 +27,7 @@ struct CycleResult {
   int resolved = 0;                     // alerts that resolved
   std::vector<Message> messages;        // created (or, in a dry run, that would be)
   std::optional<TimePoint> next_flush;  // a group waiting for group_wait is due then
+  std::map<std::string, Inhibition> inhibited;  // muted by inhibit rules, by fingerprint
   std::vector<std::string> warnings;
   // What could not be decided (regexes over PCRE2's match limit in rules,
   // routes and silences; non-finite expressions): also in |warnings|.

@@ -14,6 +14,7 @@
 #include "base/curl_handle.h"
 #include "base/exit_status.h"
 #include "base/log.h"
+#include "base/time_zone.h"
 #include "eval/rule_loader.h"
 #include "http/http_server.h"
 #include "http/status_board.h"
@@ -72,6 +73,7 @@ Status DaemonLoop::Start() {
   if (!config.ok()) return config.status();
   config_ = std::move(config).value();
   InitLogging(config_.log_level);
+  SetDisplayZone(config_.zone);
   RuleLoad rules = LoadRuleDir(config_.rules);
   if (!rules.ok()) {
     for (const std::string& e : rules.errors) spdlog::error("rule error: {}", LogSafe(e));
@@ -171,8 +173,9 @@ void DaemonLoop::HandleSignals(bool in_delivery) {
   signalfd_siginfo info;
   while (read(signal_fd_, &info, sizeof info) == sizeof info) {
     if (info.ssi_signo == SIGHUP) {
-      spdlog::info("SIGHUP: reloading config and rules{}",
-                   in_delivery ? " after this delivery" : "");
+      // The reload's outcome is the one line logged for it.
+      spdlog::debug("SIGHUP: reloading config and rules{}",
+                    in_delivery ? " after this delivery" : "");
       if (in_delivery) {
         reload_pending_ = true;
       } else {
@@ -196,8 +199,10 @@ void DaemonLoop::HandleRuleEvents() {
       std::string name = ev->len ? ev->name : "";
       // Editors write temporary files (.swp, ~); only rule files matter.
       if (name.ends_with(".yaml") || name.ends_with(".yml")) relevant = true;
-      // Events were lost, or the directory itself went away or was replaced.
-      if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+      // Events were lost, or the directory itself went away or was replaced
+      // (IN_IGNORED of a watch removed on purpose is neither).
+      bool stale = (ev->mask & IN_IGNORED) && ev->wd != rules_watch_;
+      if (!stale && (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))) {
         relevant = true;
         rewatch = rewatch || !(ev->mask & IN_Q_OVERFLOW);
       }
@@ -241,10 +246,12 @@ bool DaemonLoop::ReloadRules(const char* why) {
 }
 
 void DaemonLoop::ReloadConfig() {
+  // Rule edits queued before the signal are read by this reload, not by a
+  // second one after the debounce.
+  HandleRuleEvents();
   Result<Config> config = LoadConfig(config_path_, ReceiverConfigKinds());
   if (!config.ok()) {
     systemd_->Reloading();
-    spdlog::error("config reload failed; keeping the running config");
     std::vector<std::string> lines;
     std::string msg = config.status().message();
     for (size_t start = 0; start < msg.size();) {
@@ -253,6 +260,8 @@ void DaemonLoop::ReloadConfig() {
       start = end == std::string::npos ? msg.size() : end + 1;
       spdlog::error("config error: {}", LogSafe(lines.back()));  // one line per event
     }
+    spdlog::error("config reload failed reason=\"SIGHUP\" errors={}; keeping the running config",
+                  lines.size());
     NotifyAdmin("[shihyo] 設定ファイルの読み込みに失敗しました（前の設定で動作を続けています）",
                 lines);
     systemd_->Ready();
@@ -269,12 +278,15 @@ void DaemonLoop::ReloadConfig() {
     }
     state_ = std::move(state).value();
   }
+  bool rules_moved = config->rules != config_.rules;
   config_ = std::move(config).value();
   InitLogging(config_.log_level);
+  SetDisplayZone(config_.zone);
   notifiers_ = std::make_unique<Notifiers>(config_, clock_);
   if (store_moved) store_.reset();
-  WatchRules();
+  if (rules_moved) WatchRules();
   if (Status s = SyncHttp(); !s.ok()) spdlog::error("{}", LogSafe(s.message()));
+  rules_dirty_since_.reset();
   if (ReloadRules("SIGHUP")) EvaluateNow("config reloaded");
 }
 
@@ -382,6 +394,7 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
                   result.errors);
     }
   }
+  LogInhibitions(result.inhibited);
   spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
                result.eval.findings.size(), result.firing, result.fired, result.resolved,
                result.messages.size());
@@ -398,6 +411,21 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
   });
   Result<int> pruned = state_->Prune(SaturatingSub(now, kPruneAge));
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
+}
+
+void DaemonLoop::LogInhibitions(const std::map<std::string, Inhibition>& now_inhibited) {
+  for (const auto& [fp, why] : now_inhibited) {
+    if (inhibited_.count(fp)) continue;
+    spdlog::info("alert inhibited rule={} fingerprint={} by_rule={} by={} inhibit_rule={}",
+                 LogSafe(why.rule), fp, LogSafe(why.source_rule), why.source_fingerprint,
+                 LogSafe(why.where));
+  }
+  for (const auto& [fp, why] : inhibited_) {
+    if (!now_inhibited.count(fp)) {
+      spdlog::info("alert no longer inhibited rule={} fingerprint={}", LogSafe(why.rule), fp);
+    }
+  }
+  inhibited_ = now_inhibited;
 }
 
 void DaemonLoop::UpdateStatus() {

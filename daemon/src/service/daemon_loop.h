@@ -7,11 +7,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "alert/inhibit.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
@@ -75,6 +77,8 @@ class DaemonLoop {
   void StateRecovered();
   void WatchRules();
   void UpdateStatus();
+  // One line when an alert becomes inhibited, one when it no longer is.
+  void LogInhibitions(const std::map<std::string, Inhibition>& now_inhibited);
   // The HTTP server (daemon_http.cc): started, restarted on a new 'http'
   // section, stopped without one; |Publish| changes what it reports.
   Status SyncHttp();
@@ -109,6 +113,7 @@ class DaemonLoop {
   std::string last_reload_errors_;
   std::vector<std::string> last_warnings_;
   std::vector<std::string> last_errors_;
+  std::map<std::string, Inhibition> inhibited_;  // as the last evaluation found them
   std::string last_status_;
   std::string last_sent_status_;
   std::unique_ptr<StatusBoard> board_;
