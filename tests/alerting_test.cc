@@ -1,8 +1,10 @@
 // The alert lifecycle and the notification decisions, without servers.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <set>
 
 #include "alert/alert_state.h"
+#include "alert/inhibit.h"
 #include "alert/notify_planner.h"
 #include "alert/route.h"
 #include "base/regex.h"
@@ -344,6 +346,126 @@ TEST_CASE("alert_json: an alert's finding is written as eval reports it and read
     CHECK(AlertFindingJson(AlertFindingFromJson(nlohmann::json::parse(written.dump()))).dump() ==
           expected.dump());
   }
+}
+
+}  // namespace
+}  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+TEST_CASE("notify_planner: group_interval, not group_wait, paces a notified group (issue 11)",
+          "[alerting]") {
+  Harness h;
+  h.config.route.routes.clear();
+  h.config.route.group_wait = std::chrono::seconds(30);
+  h.config.route.group_interval = minutes(5);
+  Finding a = MakeFinding("r", "A", 2023), b = MakeFinding("r", "B", 2023);
+  CHECK(h.Cycle({a}, T0()).notifications.empty());  // a new group waits group_wait
+  REQUIRE(h.Cycle({a}, T0() + std::chrono::seconds(30)).notifications.size() == 1);
+  // B joins the notified group 1 minute later: due 5 minutes after the last message.
+  NotifyPlan joined = h.Cycle({a, b}, T0() + minutes(1));
+  CHECK(joined.notifications.empty());
+  REQUIRE(joined.next_flush);
+  CHECK(*joined.next_flush == T0() + std::chrono::seconds(30) + minutes(5));
+  NotifyPlan sent = h.Cycle({a, b}, T0() + std::chrono::seconds(30) + minutes(5));
+  REQUIRE(sent.notifications.size() == 1);
+  CHECK(sent.notifications[0].fresh.size() == 1);
+  // Long after the last message, a resolved alert is told at once: no group_wait.
+  NotifyPlan resolved = h.Cycle({b}, T0() + hours(1));
+  REQUIRE(resolved.notifications.size() == 1);
+  CHECK(resolved.notifications[0].resolved.size() == 1);
+  // With every alert gone and told, the group is new again: group_wait.
+  REQUIRE(h.Cycle({}, T0() + hours(2)).notifications.size() == 1);
+  NotifyPlan again = h.Cycle({a}, T0() + hours(3));
+  CHECK(again.notifications.empty());
+  CHECK(*again.next_flush == T0() + hours(3) + std::chrono::seconds(30));
+}
+
+TEST_CASE("notify_planner: preview plans a waiting group as it will go out (issue 11)",
+          "[alerting]") {
+  Harness h;
+  h.config.route.routes.clear();
+  h.config.route.group_wait = std::chrono::seconds(30);
+  h.alerts = ApplyFindings({}, {MakeFinding("r", "A", 2023)}, {}, T0()).alerts;
+  NotifyPlan now = PlanNotifications(h.config, h.alerts, h.log, T0(), hours(4));
+  CHECK(now.notifications.empty());
+  NotifyPlan ahead = PlanNotifications(h.config, h.alerts, h.log, T0(), hours(4), true);
+  REQUIRE(ahead.notifications.size() == 1);
+  CHECK(ahead.notifications[0].fresh.size() == 1);
+  REQUIRE(ahead.next_flush);
+  CHECK(*ahead.next_flush == T0() + std::chrono::seconds(30));
+}
+
+InhibitRule StatusOnlyMutesMissing(std::vector<std::string> equal) {
+  InhibitRule r;
+  r.source_matchers = {*ParseMatcherText("rule=\"status_only\"")};
+  r.target_matchers = {*ParseMatcherText("rule=~\"missing_.*\"")};
+  r.equal = std::move(equal);
+  r.where = "shihyo.yaml:40";
+  return r;
+}
+
+TEST_CASE("inhibit: a firing source mutes targets with equal labels, not itself (issue 11)",
+          "[alerting]") {
+  Harness h;
+  h.config.route.routes.clear();
+  h.config.inhibit_rules = {StatusOnlyMutesMissing({"indicator"})};
+  Finding status_a = MakeFinding("status_only", "A", 2024);
+  Finding missing_a = MakeFinding("missing_actual", "A", 2024);
+  Finding missing_b = MakeFinding("missing_actual", "B", 2024);
+  NotifyPlan p = h.Cycle({status_a, missing_a, missing_b}, T0());
+  REQUIRE(p.inhibited.size() == 1);
+  const Inhibition& why = p.inhibited.at(missing_a.fingerprint);
+  CHECK(why.rule == "missing_actual");
+  CHECK(why.source_fingerprint == status_a.fingerprint);
+  CHECK(why.source_rule == "status_only");
+  CHECK(why.where == "shihyo.yaml:40");
+  REQUIRE(p.notifications.size() == 1);
+  std::set<std::string> sent;
+  for (const AlertRecord* a : p.notifications[0].fresh) sent.insert(a->fingerprint);
+  CHECK(sent == std::set<std::string>{status_a.fingerprint, missing_b.fingerprint});
+  // The source resolves: the target is no longer inhibited and is told as new.
+  NotifyPlan after = h.Cycle({missing_a, missing_b}, T0() + hours(1));
+  CHECK(after.inhibited.empty());
+  REQUIRE(after.notifications.size() == 1);
+  REQUIRE(after.notifications[0].fresh.size() == 1);
+  CHECK(after.notifications[0].fresh[0]->fingerprint == missing_a.fingerprint);
+
+  // An alert matching both sides cannot mute itself, nor another that does.
+  InhibitRule both;
+  both.source_matchers = {*ParseMatcherText("check=rising")};
+  both.target_matchers = {*ParseMatcherText("check=rising")};
+  auto alerts = ApplyFindings({}, {status_a, missing_a}, {}, T0()).alerts;
+  CHECK(InhibitedAlerts({both}, alerts).empty());
+  // Without `equal`, one source mutes every target.
+  CHECK(InhibitedAlerts({StatusOnlyMutesMissing({})},
+                        ApplyFindings({}, {status_a, missing_a, missing_b}, {}, T0()).alerts)
+            .size() == 2);
+}
+
+struct PushSettings : ReceiverSettings {
+  bool PushesAlerts() const override { return true; }
+};
+
+TEST_CASE("notify_planner: silenced and inhibited alerts stay in Alertmanager pushes (issue 11)",
+          "[alerting]") {
+  Config c;
+  Receiver am;
+  am.name = "am";
+  am.settings = std::make_shared<PushSettings>();
+  c.receivers = {am};
+  c.route.receiver = "am";
+  c.inhibit_rules = {StatusOnlyMutesMissing({"indicator"})};
+  Finding status_a = MakeFinding("status_only", "A", 2024);
+  Finding missing_a = MakeFinding("missing_actual", "A", 2024);
+  Finding other = MakeFinding("r", "C", 2024);
+  Silence s{"s1", {{"indicator", "C", false, nullptr}}, T0(), T0() + hours(2), "t", ""};
+  auto alerts = ApplyFindings({}, {status_a, missing_a, other}, {s}, T0()).alerts;
+  REQUIRE(alerts.at(other.fingerprint).silenced());
+  NotifyPlan p = PlanNotifications(c, alerts, {}, T0(), hours(4));
+  REQUIRE(p.pushes.size() == 1);
+  CHECK(p.pushes[0].alerts.size() == 3);
 }
 
 }  // namespace

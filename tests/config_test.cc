@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <ctime>
+#include <cstdlib>
+
+#include "base/clock.h"
+#include "base/time_zone.h"
 #include "fakes.h"
 #include "notify/email/email_kind.h"
 #include "notify/receiver_registry.h"
@@ -120,8 +125,8 @@ treshold: 1
                   "7d, found '5 minutes'",
            file + ":17:14: route > route: 'match': 'bad-label' is not a label name",
            file + ":18:1: config: unknown key 'treshold' (expected one of: store, state, rules, "
-                  "external_url, admin_receiver, evaluation, smtp, receivers, route, outbox, "
-                  "log_level, http)",
+                  "external_url, admin_receiver, evaluation, smtp, receivers, route, "
+                  "inhibit_rules, outbox, log_level, http, timezone)",
        }) {
     CAPTURE(expected);
     CHECK_THAT(all, Catch::Contains(expected));
@@ -195,6 +200,149 @@ TEST_CASE("config: durations and secrets", "[config]") {
   setenv("SHIHYO_TEST_SECRET", "from-env", 1);
   CHECK(*ReadSecret({"", "SHIHYO_TEST_SECRET"}) == "from-env");
   CHECK(ReadSecret({"", "SHIHYO_TEST_UNSET_VARIABLE"}).status().IsNotFound());
+}
+
+}  // namespace
+}  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+const char* kRouting = R"(store: s.db
+state: st.db
+rules: r
+receivers:
+  - {name: a, alertmanager: {url: "http://127.0.0.1:9093"}}
+  - {name: b, alertmanager: {url: "http://127.0.0.1:9094"}}
+route:
+  receiver: a
+  group_wait: 30s
+  routes:
+    - receiver: b
+      group_interval: 2m
+      routes:
+        - {receiver: a, group_wait: 10s}
+    - {receiver: b, group_wait: 1m}
+inhibit_rules:
+  - source_matchers: ['check="status_only"']
+    target_matchers: ['check =~ "missing_.*"', 'severity!=critical']
+    equal: [plan, indicator]
+  - source_match: {severity: critical}
+    target_match_re: {severity: "warning|info"}
+)";
+
+TEST_CASE("config: group_interval is inherited, else the group_wait in force (issue 11)",
+          "[config]") {
+  TempDir dir;
+  Result<Config> c = LoadConfig(dir.Write("shihyo.yaml", kRouting), ReceiverConfigKinds());
+  REQUIRE(c.ok());
+  CHECK(c->route.group_interval == Seconds(30));
+  CHECK(c->route.routes[0].group_interval == Seconds(120));
+  CHECK(c->route.routes[0].routes[0].group_wait == Seconds(10));
+  CHECK(c->route.routes[0].routes[0].group_interval == Seconds(120));  // set above: inherited
+  CHECK(c->route.routes[1].group_interval == Seconds(60));             // never set: its group_wait
+}
+
+TEST_CASE("config: inhibit_rules as Alertmanager writes them (issue 11)", "[config]") {
+  TempDir dir;
+  std::string file = dir.Write("shihyo.yaml", kRouting);
+  Result<Config> c = LoadConfig(file, ReceiverConfigKinds());
+  REQUIRE(c.ok());
+  REQUIRE(c->inhibit_rules.size() == 2);
+  const InhibitRule& r = c->inhibit_rules[0];
+  CHECK(r.where == file + ":18");
+  REQUIRE(r.source_matchers.size() == 1);
+  CHECK(r.source_matchers[0].label == "check");
+  CHECK(r.source_matchers[0].value == "status_only");
+  REQUIRE(r.target_matchers.size() == 2);
+  CHECK(r.target_matchers[0].regex);
+  CHECK(r.target_matchers[0].value == "missing_.*");
+  CHECK(r.target_matchers[1].negate);
+  CHECK_FALSE(r.target_matchers[1].regex);
+  CHECK(r.equal == std::vector<std::string>{"plan", "indicator"});
+  CHECK(c->inhibit_rules[1].target_matchers[0].regex);
+
+  std::string bad = dir.Write("bad.yaml", R"(store: s.db
+state: st.db
+rules: r
+receivers: [{name: a, alertmanager: {url: "http://127.0.0.1:9093"}}]
+route: {receiver: a, group_interval: 2 minutes}
+inhibit_rules:
+  - source_matchers: ['check="status_only', 'bad-label=x']
+    target_matchers: ['rule=~"(unclosed"']
+    equal: [indicator, "no such"]
+    eqaul: [plan]
+  - target_matchers: [severity=warning]
+timezone: Asia/Tokio
+)");
+  Result<Config> b = LoadConfig(bad, ReceiverConfigKinds());
+  REQUIRE_FALSE(b.ok());
+  std::string all = b.status().message();
+  for (const std::string& expected : {
+           bad + ":5:37: route: 'group_interval': expected a duration such as 30s, 5m, 2h or 7d, "
+                 "found '2 minutes'",
+           bad + ":7:23: inhibit rule 1: 'source_matchers': 'check=\"status_only': unterminated "
+                 "quoted value",
+           bad + ":7:45: inhibit rule 1: 'source_matchers': 'bad-label=x': 'bad-label' is not a "
+                 "label name",
+           bad + ":8:23: inhibit rule 1: 'target_matchers': 'rule=~\"(unclosed\"': invalid "
+                 "regular expression",
+           bad + ":9:12: inhibit rule 1: 'equal': 'no such' is not a label name",
+           bad + ":10:5: inhibit rule 1: unknown key 'eqaul' (did you mean 'equal'?)",
+           bad + ":11:5: inhibit rule 2: missing 'source_matchers'",
+           bad + ":12:11: 'timezone': unknown time zone 'Asia/Tokio': not in /usr/share/zoneinfo "
+                 "(a tz database name such as Asia/Tokyo or UTC)",
+       }) {
+    CAPTURE(expected);
+    CHECK_THAT(all, Catch::Contains(expected));
+  }
+}
+
+// The offset and abbreviation localtime_r gives in zone |name| at |t|.
+std::pair<long, std::string> LibcAt(const std::string& name, std::time_t t) {
+  setenv("TZ", name.c_str(), 1);
+  tzset();
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return {tm.tm_gmtoff, tm.tm_zone};
+}
+
+TEST_CASE("time_zone: TZif zones agree with the C library, rules beyond 2037 too (issue 11)",
+          "[config]") {
+  const char* old_tz = std::getenv("TZ");
+  std::string saved = old_tz ? old_tz : "";
+  for (const char* name : {"Asia/Tokyo", "Europe/Berlin", "America/New_York", "Australia/Sydney",
+                           "Australia/Lord_Howe", "America/Sao_Paulo", "UTC", "Asia/Kolkata"}) {
+    Result<std::shared_ptr<const TimeZone>> z = LoadTimeZone(name);
+    REQUIRE(z.ok());
+    // Every ~11 days from 1950 to 2100: transitions, the TZ string after them.
+    for (std::time_t t = -631152000; t < 4102444800; t += 86400 * 11 + 3607) {
+      auto [offset, abbrev] = LibcAt(std::string(":") + name, t);
+      TimeZone::Info info = (*z)->At(std::chrono::system_clock::from_time_t(t));
+      CAPTURE(name, t);
+      REQUIRE(info.offset.count() == offset);
+      REQUIRE(info.abbrev == abbrev);
+    }
+  }
+  if (old_tz) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+  tzset();
+  CHECK_FALSE(LoadTimeZone("../etc/passwd").ok());
+  CHECK_FALSE(LoadTimeZone("/etc/localtime").ok());
+  CHECK_FALSE(TimeZone::FromTzif("x", "TZif2 not really").ok());
+}
+
+TEST_CASE("clock: times shown to people follow the configured timezone (issue 11)", "[config]") {
+  TimePoint t = *ParseTime("2026-07-01T00:30:00Z");
+  CHECK(FormatJapaneseDateTime(t) == "2026年7月1日 09:30");
+  SetDisplayZone(*LoadTimeZone("Europe/Berlin"));
+  CHECK(FormatJapaneseDateTime(t) == "2026年7月1日 02:30");
+  CHECK(FormatLocalDateTime(t) == "2026-07-01 02:30");
+  CHECK(DisplayZoneAbbrev(t) == "CEST");
+  SetDisplayZone(*LoadTimeZone("America/New_York"));
+  CHECK(FormatJapaneseDate(t) == "2026年6月30日");
+  SetDisplayZone(nullptr);
+  CHECK(FormatLocalDateTime(t) == "2026-07-01 09:30");
+  CHECK(DisplayZoneAbbrev(t) == "JST");
 }
 
 }  // namespace

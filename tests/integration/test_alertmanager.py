@@ -85,6 +85,30 @@ class AlertmanagerTest(unittest.TestCase):
         self.assertEqual(unit(), [])
         self.assertEqual(len(am.alerts(active="true")), firing - 3)
 
+    def test_silenced_alerts_are_still_pushed_so_alertmanager_keeps_them_active(self):
+        am = Alertmanager(self)
+        ws = Workspace(self)
+        ws.write("shihyo.yaml", PUSH_CONFIG.format(rules=RULES, url=am.url))
+        ws.import_table()
+        ws.cycle(expect=0)
+        abuse = lambda: [a for a in am.alerts() if a["labels"]["alertname"] == "abuse_cases_rising"]
+        self.assertEqual(len(abuse()), 1)
+        first = abuse()[0]
+        add = ws.run("silence", "add", "--config", ws.config, "--match",
+                     "alertname=abuse_cases_rising", "--for", "1h", "--comment", "確認中")
+        self.assertEqual(add.returncode, 0, add.stderr)
+        time.sleep(1.2)
+        ws.cycle(expect=0)
+        # Pushed again (a later endsAt): Alertmanager will not time it out and
+        # announce it resolved while the silence lasts in shihyo.
+        after = abuse()
+        self.assertEqual(len(after), 1)
+        self.assertEqual(after[0]["status"]["state"], "active")
+        self.assertGreater(after[0]["endsAt"], first["endsAt"])
+        self.assertEqual(after[0]["startsAt"], first["startsAt"])
+        silenced = [a for a in ws.json("alerts")["alerts"] if a["rule"] == "abuse_cases_rising"]
+        self.assertTrue(silenced and silenced[0]["silenced_by"], silenced)
+
     def test_alertmanager_webhook_format_matches_alertmanager(self):
         # What Alertmanager itself posts to a webhook receiver ...
         theirs = HttpReceiver(self)

@@ -229,6 +229,69 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(len(ops()), 1)
         self.assertEqual(daemon.terminate(), 0)
 
+    def test_one_reload_one_evaluation_and_one_line_per_sighup(self):
+        daemon = self.start()
+        self.assertTrue(wait_until(lambda: "evaluated" in daemon.logs(), 5), daemon.logs())
+        time.sleep(0.5)
+        before = len(daemon.logs())
+        # A rule edit saved just before the reload, as `vi rule; systemctl reload`.
+        with open(self.ws.path("rules/40-abuse.yaml"), "a", encoding="utf-8") as f:
+            f.write("\n# edited\n")
+        daemon.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: 'reason="config reloaded"' in daemon.logs(), 5),
+                        daemon.logs())
+        time.sleep(1.5)  # a second reload (inotify, 300 ms debounce) would be here by now
+        new = daemon.logs()[before:].splitlines()
+        # Two events, one line each: the reload and its evaluation.
+        self.assertEqual(len(new), 2, new)
+        self.assertIn('rules reloaded reason="SIGHUP"', new[0])
+        self.assertIn('evaluated reason="config reloaded"', new[1])
+        self.assertEqual(len(self.kodomo()), 1, "nothing changed: nothing sent")
+
+        # A broken config: one line for the failure, one per error, nothing else.
+        good = CONFIG.format(port=self.smtp.port, poll="200ms")
+        self.ws.write("shihyo.yaml", good.replace("group_by: [plan]",
+                                                  "group_by: [plan]\n  group_wiat: 1s\n  "
+                                                  "repeat_interval: 5 minutes"))
+        before = len(daemon.logs())
+        daemon.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: "config reload failed" in daemon.logs()[before:], 5),
+                        daemon.logs())
+        time.sleep(1.0)
+        new = daemon.logs()[before:].splitlines()
+        errors = [l for l in new if "config error:" in l]
+        self.assertEqual(len(errors), 2, new)
+        self.assertEqual([l for l in new if l not in errors],
+                         [l for l in new if "config reload failed" in l and "errors=2" in l], new)
+        self.assertEqual(len(new), 3, new)
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_times_shown_to_people_in_the_configured_timezone(self):
+        base = CONFIG.format(port=self.smtp.port, poll="200ms")
+        self.ws.write("shihyo.yaml", base + "timezone: America/New_York\n")
+        self.ws.cycle("2026-11-28T09:00:00+09:00", expect=0)
+        text = text_part(self.kodomo()[0])
+        self.assertIn("2026年11月27日 19:00", text)  # 09:00 JST is 19:00 EST the day before
+        self.assertNotIn("2026年11月28日 09:00", text)
+        listing = self.ws.run("outbox", "list", "--config", self.ws.config, "--status", "sent")
+        self.assertIn("(EST)", listing.stdout)
+        alerts = self.ws.run("alerts", "--config", self.ws.config)
+        self.assertIn("(EST)", alerts.stdout)
+
+        # The default is Japan time, as before.
+        self.ws.write("shihyo.yaml", base)
+        self.ws.import_corrected([("4,858件", "4,858人")])
+        self.ws.cycle("2026-11-28T10:00:00+09:00", expect=0)
+        self.assertIn("2026年11月28日 10:00", text_part(self.kodomo()[1]))
+
+        # A zone that does not exist: check names the line, the daemon refuses it.
+        self.ws.write("shihyo.yaml", base + "timezone: Asia/Tokio\n")
+        line = (base + "timezone: Asia/Tokio\n").splitlines().index("timezone: Asia/Tokio") + 1
+        check = self.ws.run("check", "--config", self.ws.config, check=False)
+        self.assertEqual(check.returncode, 1)
+        self.assertIn("shihyo.yaml:%d:11: 'timezone': unknown time zone 'Asia/Tokio'" % line,
+                      check.stderr)
+
     def test_evaluates_on_its_schedule_without_changes(self):
         self.ws.write("shihyo.yaml", CONFIG.format(port=self.smtp.port, poll="200ms").replace(
             "interval: 1h", "interval: 10s"))

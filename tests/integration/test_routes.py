@@ -9,11 +9,13 @@ import random
 import re
 import shutil
 import subprocess
+import time
 import unittest
 
 import yaml
 
-from harness import RULES, SOURCE, SmtpSink, Workspace, main, text_part
+from harness import (RULES, SOURCE, Daemon, HttpReceiver, SmtpSink, Workspace, main, text_part,
+                     wait_until)
 
 EXAMPLE = os.path.join(SOURCE, "systemd", "shihyo.yaml")
 AMTOOL = shutil.which("amtool") or "/usr/bin/amtool"
@@ -77,14 +79,18 @@ def to_alertmanager(shihyo_config):
     configuration (names only: amtool routes test needs no integrations)."""
     def route(node):
         out = {}
-        for key in ("receiver", "match", "match_re", "continue", "group_by"):
+        for key in ("receiver", "match", "match_re", "continue", "group_by", "group_wait",
+                    "group_interval", "repeat_interval"):
             if key in node:
                 out[key] = node[key]
         if "routes" in node:
             out["routes"] = [route(child) for child in node["routes"]]
         return out
-    return {"route": route(shihyo_config["route"]),
-            "receivers": [{"name": r["name"]} for r in shihyo_config["receivers"]]}
+    out = {"route": route(shihyo_config["route"]),
+           "receivers": [{"name": r["name"]} for r in shihyo_config["receivers"]]}
+    if "inhibit_rules" in shihyo_config:
+        out["inhibit_rules"] = shihyo_config["inhibit_rules"]
+    return out
 
 
 def amtool_receivers(am_config_path, labels):
@@ -197,6 +203,157 @@ class RoutesTest(unittest.TestCase):
         kodomo_text = "".join(text_part(m) for m in to_kodomo)
         self.assertIn("重大", kodomo_text)
         self.assertIn("虐待", kodomo_text)
+
+
+HOOK_CONFIG = """
+store: store.db
+state: state.db
+rules: rules
+evaluation: {{interval: 1h, poll_interval: 200ms}}
+receivers:
+  - {{name: kodomo, webhook: {{url: "{url}", format: alertmanager}}}}
+route:
+  receiver: kodomo
+  group_by: [plan]
+{route}
+{extra}
+"""
+
+INHIBIT = """
+inhibit_rules:
+  - source_matchers: ['alertname="status_only"']
+    target_matchers: ['alertname="missing_actual"']
+    equal: [plan, indicator]
+"""
+
+# An indicator whose actual value is a status (アンケート調査済): status_only
+# fires on it, and so does missing_actual for the last year.
+STATUS_ONLY = "子育てに関わる人がポータルサイトを知っている"
+
+
+def hook_workspace(test, hook, route="", extra=""):
+    ws = Workspace(test)
+    shutil.copytree(RULES, ws.path("rules"), ignore=shutil.ignore_patterns("tests"))
+    ws.write("shihyo.yaml", HOOK_CONFIG.format(url=hook.url, route=route, extra=extra))
+    ws.import_table()
+    return ws
+
+
+def rules_for(body, indicator):
+    """(alertname, status) of the alerts of one webhook body on |indicator|."""
+    return sorted((a["labels"]["alertname"], a["status"]) for a in body["alerts"]
+                  if a["labels"].get("indicator") == indicator)
+
+
+class GroupingTest(unittest.TestCase):
+    """group_wait, group_interval, inhibition and preview against a real
+    HTTP receiver and the running daemon (issue 11)."""
+
+    def test_group_interval_paces_a_notified_group_not_group_wait(self):
+        hook = HttpReceiver(self)
+        ws = hook_workspace(self, hook, "  group_wait: 4s\n  group_interval: 1s")
+        started = time.time()
+        daemon = Daemon(self, ws).start()
+        self.assertTrue(wait_until(lambda: len(hook.requests) == 1, 20), daemon.logs())
+        self.assertGreaterEqual(time.time() - started, 3.5, "a new group waits group_wait")
+        time.sleep(1.5)  # past group_interval since that message
+        ws.import_corrected([("4,858件", "4,858人")])  # a unit alert resolves
+        changed = time.time()
+        self.assertTrue(wait_until(lambda: len(hook.requests) == 2, 10), daemon.logs())
+        # Before group_interval existed, the resolved notice waited group_wait.
+        self.assertLess(time.time() - changed, 3.0, daemon.logs())
+        statuses = [a["status"] for a in hook.json_bodies()[1]["alerts"]]
+        self.assertIn("resolved", statuses)
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_a_notified_group_hears_again_only_after_group_interval(self):
+        hook = HttpReceiver(self)
+        ws = hook_workspace(self, hook, "  group_wait: 0s\n  group_interval: 6s")
+        daemon = Daemon(self, ws).start()
+        self.assertTrue(wait_until(lambda: len(hook.requests) == 1, 15), daemon.logs())
+        first = time.time()
+        ws.import_corrected([("4,858件", "4,858人")])
+        self.assertTrue(wait_until(lambda: len(hook.requests) == 2, 15), daemon.logs())
+        self.assertGreaterEqual(time.time() - first, 5.5, "group_interval, not group_wait (0s)")
+        self.assertIn('reason="group_wait elapsed"', daemon.logs())
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_inhibit_rule_mutes_missing_actual_under_status_only(self):
+        hook = HttpReceiver(self)
+        plain = hook_workspace(self, hook)
+        plain.cycle("2026-11-28T09:00:00+09:00", expect=0)
+        self.assertEqual(rules_for(hook.json_bodies()[0], STATUS_ONLY),
+                         [("missing_actual", "firing"), ("status_only", "firing")])
+
+        hook2 = HttpReceiver(self)
+        ws = hook_workspace(self, hook2, extra=INHIBIT)
+        check = ws.run("check", "--config", ws.config)
+        self.assertEqual(check.returncode, 0, check.stderr)
+        daemon = Daemon(self, ws).start()
+        self.assertTrue(wait_until(lambda: len(hook2.requests) == 1, 15), daemon.logs())
+        body = hook2.json_bodies()[0]
+        self.assertEqual(rules_for(body, STATUS_ONLY), [("status_only", "firing")])
+        # Every status_only indicator's missing_actual is muted, the others are sent.
+        muted = {a["labels"]["indicator"] for a in body["alerts"]
+                 if a["labels"]["alertname"] == "status_only"}
+        self.assertGreaterEqual(len(muted), 5)
+        missing = {a["labels"]["indicator"] for a in body["alerts"]
+                   if a["labels"]["alertname"] == "missing_actual"}
+        self.assertTrue(missing, "other indicators' missing_actual still goes out")
+        self.assertEqual(muted & missing, set())
+        logs = daemon.logs()
+        self.assertRegex(logs, r"alert inhibited rule=missing_actual fingerprint=\w+ "
+                               r"by_rule=status_only by=\w+ inhibit_rule=\S*shihyo\.yaml:\d+")
+        # Still an alert: `alerts` lists it.
+        alerts = ws.json("alerts")["alerts"]
+        self.assertTrue(any(a["rule"] == "missing_actual" and
+                            a["labels"]["indicator"] == STATUS_ONLY for a in alerts))
+        self.assertEqual(daemon.terminate(), 0)
+
+    def test_check_reports_bad_inhibit_rules_with_file_and_line(self):
+        hook = HttpReceiver(self)
+        ws = hook_workspace(self, hook, extra=INHIBIT.replace(
+            "'alertname=\"status_only\"'", "'alertname=\"status_only'").replace(
+            "equal:", "eqaul:"))
+        check = ws.run("check", "--config", ws.config, check=False)
+        self.assertEqual(check.returncode, 1)
+        text = ws.path("shihyo.yaml")
+        self.assertRegex(check.stderr, re.escape(text) + r":\d+:\d+: inhibit rule 1: "
+                         r"'source_matchers': .*unterminated quoted value")
+        self.assertRegex(check.stderr, re.escape(text) + r":\d+:\d+: inhibit rule 1: unknown key "
+                         r"'eqaul' \(did you mean 'equal'\?\)")
+
+    def test_preview_on_a_fresh_state_shows_what_goes_out_after_group_wait(self):
+        hook = HttpReceiver(self)
+        ws = hook_workspace(self, hook, "  group_wait: 30s")
+        preview = ws.run("preview", "--config", ws.config, "--now", "2026-11-28T09:00:00+09:00")
+        self.assertEqual(preview.returncode, 0, preview.stderr)
+        self.assertIn("what goes out once group_wait (or group_interval) has passed, at "
+                      "2026-11-28 09:00 JST", preview.stdout)
+        self.assertIn("==== message 1: receiver kodomo ====", preview.stdout)
+        self.assertIn("児童虐待発生件数", preview.stdout)
+        self.assertFalse(os.path.exists(ws.path("state.db")))
+        # Once sent, nothing waits: no such header.
+        ws.cycle("2026-11-28T09:00:00+09:00", expect=0)
+        ws.cycle("2026-11-28T09:01:00+09:00", expect=0)
+        self.assertEqual(len(hook.requests), 1)
+        again = ws.run("preview", "--config", ws.config, "--now", "2026-11-28T09:02:00+09:00")
+        self.assertNotIn("group_wait", again.stdout)
+        self.assertIn("(the next cycle would send nothing)", again.stdout)
+
+    def test_shipped_inhibit_rules_are_valid_for_alertmanager_too(self):
+        ws = Workspace(self)
+        with open(EXAMPLE, encoding="utf-8") as f:
+            shipped = yaml.safe_load(f)
+        self.assertTrue(shipped["inhibit_rules"])
+        self.assertEqual(shipped["route"]["group_interval"], "5m")
+        path = ws.path("am.yml")
+        with open(path, "w", encoding="utf-8") as f:
+            yaml.safe_dump(to_alertmanager(shipped), f, allow_unicode=True)
+        proc = subprocess.run([AMTOOL, "check-config", path], capture_output=True, text=True,
+                              timeout=30)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("1 inhibit rules", proc.stdout)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <iostream>
+#include <regex>
 
 #include "base/i18n.h"
 #include "base/journal_stream.h"
@@ -27,6 +28,46 @@ constexpr Tool kTools[] = {
     {"routes", RegisterRoutes},
 };
 
+// CLI11's parse errors in the reader's language: the common ones by their
+// English text (CLI11 has no catalog of its own), any other as CLI11 says it.
+std::string TranslateParseError(const std::string& what) {
+  static const std::regex kRequired("^(\\S+) is required$");
+  static const std::regex kExtras("^The following arguments? (?:was|were) not expected: (.*)$");
+  static const std::regex kNotIn("^(\\S+): (.*) not in \\{(.*)\\}$");
+  static const std::regex kNeedsValue("^(\\S+): 1 required \\S+ missing$");
+  std::smatch m;
+  if (std::regex_match(what, m, kRequired)) return TrF("{} is required", {m.str(1)});
+  if (std::regex_match(what, m, kExtras)) return TrF("unexpected argument: {}", {m.str(1)});
+  if (std::regex_match(what, m, kNotIn)) {
+    return TrF("{}: '{}' is not one of {}", {m.str(1), m.str(2), m.str(3)});
+  }
+  if (std::regex_match(what, m, kNeedsValue)) return TrF("{} needs a value", {m.str(1)});
+  if (what == "A subcommand is required") return Tr("a command is required");
+  return what;
+}
+
+std::string FailureMessage(const CLI::App* app, const CLI::Error& e) {
+  std::string command = app->get_name();
+  for (const CLI::App* p = app->get_parent(); p; p = p->get_parent())
+    command = p->get_name() + " " + command;
+  return "shihyo: " + TranslateParseError(e.what()) + "\n" +
+         TrF("Run '{} --help' for more information.", {command}) + "\n";
+}
+
+// The help's headings in the reader's language.
+void TranslateHelp(CLI::App& app) {
+  auto f = app.get_formatter();
+  const std::pair<const char*, const char*> labels[] = {
+      {"Usage", Tr("Usage")},       {"OPTIONS", Tr("OPTIONS")},
+      {"SUBCOMMAND", Tr("SUBCOMMAND")}, {"SUBCOMMANDS", Tr("SUBCOMMANDS")},
+      {"REQUIRED", Tr("REQUIRED")}, {"Positionals", Tr("Positionals")},
+      {"TEXT", Tr("TEXT")},         {"INT", Tr("INT")},
+      {"Env", Tr("Env")},           {"Needs", Tr("Needs")},
+      {"Excludes", Tr("Excludes")},
+  };
+  for (const auto& [label, text] : labels) f->label(label, text);
+}
+
 }  // namespace
 
 int ReportError(CliContext& ctx, const Status& s) {
@@ -37,16 +78,20 @@ int ReportError(CliContext& ctx, const Status& s) {
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   SystemClock clock;
   CliContext ctx{out, err, clock};
-  CLI::App app{"shihyo: watches the numerical indicators (数値指標) of Japanese municipal plans"};
+  CLI::App app{Tr("shihyo: watches the numerical indicators (数値指標) of Japanese municipal plans")};
+  app.failure_message(FailureMessage);  // before the subcommands: they inherit it
+  TranslateHelp(app);
   app.name("shihyo");  // usage lines read "shihyo import …", not "import …"
   app.require_subcommand(1);
   // Global options such as --log-level also after the subcommand; subcommands
   // inherit this when they are added below.
   app.fallthrough();
-  app.set_version_flag("--version", "shihyo " SHIHYO_VERSION);
+  app.set_help_flag("-h,--help", Tr("Print this help message and exit"));
+  app.set_version_flag("--version", "shihyo " SHIHYO_VERSION,
+                       Tr("Display program version information and exit"));
   std::string log_level = "warn";
   CLI::Option* log_option =
-      app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      app.add_option("--log-level", log_level, Tr("trace, debug, info, warn, error or off"))
           ->capture_default_str();
   std::vector<std::pair<CLI::App*, ToolRunner>> runners;
   for (const Tool& tool : kTools) {
