@@ -1,9 +1,8 @@
 #include "config/config.h"
 
 #include <catch2/catch.hpp>
-
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 
 #include "base/clock.h"
 #include "base/time_zone.h"
@@ -250,7 +249,7 @@ TEST_CASE("config: inhibit_rules as Alertmanager writes them (issue 11)", "[conf
   REQUIRE(c.ok());
   REQUIRE(c->inhibit_rules.size() == 2);
   const InhibitRule& r = c->inhibit_rules[0];
-  CHECK(r.where == file + ":18");
+  CHECK(r.where == file + ":17");
   REQUIRE(r.source_matchers.size() == 1);
   CHECK(r.source_matchers[0].label == "check");
   CHECK(r.source_matchers[0].value == "status_only");
@@ -279,7 +278,7 @@ timezone: Asia/Tokio
   REQUIRE_FALSE(b.ok());
   std::string all = b.status().message();
   for (const std::string& expected : {
-           bad + ":5:37: route: 'group_interval': expected a duration such as 30s, 5m, 2h or 7d, "
+           bad + ":5:38: route: 'group_interval': expected a duration such as 30s, 5m, 2h or 7d, "
                  "found '2 minutes'",
            bad + ":7:23: inhibit rule 1: 'source_matchers': 'check=\"status_only': unterminated "
                  "quoted value",
@@ -324,7 +323,10 @@ TEST_CASE("time_zone: TZif zones agree with the C library, rules beyond 2037 too
       REQUIRE(info.abbrev == abbrev);
     }
   }
-  if (old_tz) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+  if (old_tz)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
   tzset();
   CHECK_FALSE(LoadTimeZone("../etc/passwd").ok());
   CHECK_FALSE(LoadTimeZone("/etc/localtime").ok());

@@ -26,8 +26,8 @@ class RuleSide {
     std::string error;
     bool holds = MatchersHold(matchers, a.labels, &error);
     if (!error.empty() && errors_) {
-      errors_->push_back("inhibit rule " + rule_.where + ": " + error + "; alert " + a.rule +
-                         " (" + a.fingerprint + ") not matched");
+      errors_->push_back("inhibit rule " + rule_.where + ": " + error + "; alert " + a.rule + " (" +
+                         a.fingerprint + ") not matched");
     }
     return holds;
   }

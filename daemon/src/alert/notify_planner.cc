@@ -28,8 +28,8 @@ struct Pass {
 // Sorts the group's alerts into fresh, ongoing and resolved against what
 // |entry| says was last sent; returns the fingerprints firing now (and
 // neither silenced nor inhibited).
-std::set<std::string> Classify(const PendingGroup& g, const NotifyLogEntry& entry,
-                               const Pass& pass, GroupNotification* n) {
+std::set<std::string> Classify(const PendingGroup& g, const NotifyLogEntry& entry, const Pass& pass,
+                               GroupNotification* n) {
   std::set<std::string> firing_now;
   for (const AlertRecord* a : g.alerts) {
     if (a->firing() && !pass.Muted(*a)) {
@@ -47,8 +47,7 @@ std::set<std::string> Classify(const PendingGroup& g, const NotifyLogEntry& entr
 // after the group's last notification, as Alertmanager does.
 TimePoint ChangeDue(const PendingGroup& g, const NotifyLogEntry& entry) {
   if (entry.last_sent && !entry.firing.empty()) {
-    return std::max(*entry.pending_since,
-                    SaturatingAdd(*entry.last_sent, g.route->group_interval));
+    return std::max(*entry.pending_since, SaturatingAdd(*entry.last_sent, g.route->group_interval));
   }
   return SaturatingAdd(*entry.pending_since, g.route->group_wait);
 }

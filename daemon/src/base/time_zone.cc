@@ -128,9 +128,9 @@ int64_t RuleDay(const When& w, int year) {
     sys_days first = sys_days{std::chrono::year{year} / w.month / 1};
     int wd = static_cast<int>(weekday{first}.c_encoding());
     int dom = 1 + (w.day - wd + 7) % 7 + (w.week - 1) * 7;
-    unsigned last = static_cast<unsigned>(
-        year_month_day_last{std::chrono::year{year} / month(w.month) / last}.day());
-    while (dom > static_cast<int>(last)) dom -= 7;
+    unsigned month_days = static_cast<unsigned>(
+        year_month_day_last{std::chrono::year{year} / month(w.month) / std::chrono::last}.day());
+    while (dom > static_cast<int>(month_days)) dom -= 7;
     day = first + days(dom - 1);
   } else if (w.kind == 'J') {
     bool leap = jan1.year().is_leap();

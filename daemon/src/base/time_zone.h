@@ -28,8 +28,7 @@ class TimeZone {
   static Result<std::shared_ptr<const TimeZone>> FromTzif(const std::string& name,
                                                           const std::string& bytes);
   // A zone without transitions: |offset| east of UTC, called |abbrev|.
-  static std::shared_ptr<const TimeZone> Fixed(const std::string& name,
-                                               std::chrono::seconds offset,
+  static std::shared_ptr<const TimeZone> Fixed(const std::string& name, std::chrono::seconds offset,
                                                const std::string& abbrev);
 
   Info At(std::chrono::system_clock::time_point t) const;
@@ -41,7 +40,7 @@ class TimeZone {
   std::string name_;
   std::vector<int64_t> transitions_;  // seconds since the epoch, ascending
   std::vector<int> transition_types_;
-  std::vector<Info> types_;  // at least one
+  std::vector<Info> types_;             // at least one
   std::shared_ptr<const Rule> footer_;  // after the last transition; may be null
 };
 

@@ -58,14 +58,31 @@ std::string FailureMessage(const CLI::App* app, const CLI::Error& e) {
 void TranslateHelp(CLI::App& app) {
   auto f = app.get_formatter();
   const std::pair<const char*, const char*> labels[] = {
-      {"Usage", Tr("Usage")},       {"OPTIONS", Tr("OPTIONS")},
-      {"SUBCOMMAND", Tr("SUBCOMMAND")}, {"SUBCOMMANDS", Tr("SUBCOMMANDS")},
-      {"REQUIRED", Tr("REQUIRED")}, {"Positionals", Tr("Positionals")},
-      {"TEXT", Tr("TEXT")},         {"INT", Tr("INT")},
-      {"Env", Tr("Env")},           {"Needs", Tr("Needs")},
+      {"Usage", Tr("Usage")},
+      {"OPTIONS", Tr("OPTIONS")},
+      {"SUBCOMMAND", Tr("SUBCOMMAND")},
+      {"SUBCOMMANDS", Tr("SUBCOMMANDS")},
+      {"REQUIRED", Tr("REQUIRED")},
+      {"Positionals", Tr("Positionals")},
+      {"TEXT", Tr("TEXT")},
+      {"INT", Tr("INT")},
+      {"Env", Tr("Env")},
+      {"Needs", Tr("Needs")},
       {"Excludes", Tr("Excludes")},
   };
   for (const auto& [label, text] : labels) f->label(label, text);
+}
+
+// Every command's and option's description in the reader's language: the
+// English text is the msgid (po/ja.po), so the tools need not wrap theirs.
+void TranslateDescriptions(CLI::App* app) {
+  if (!app->get_description().empty()) app->description(Tr(app->get_description().c_str()));
+  for (CLI::Option* o : app->get_options({})) {
+    if (!o->get_description().empty()) o->description(Tr(o->get_description().c_str()));
+  }
+  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
+    TranslateDescriptions(sub);
+  }
 }
 
 }  // namespace
@@ -78,7 +95,8 @@ int ReportError(CliContext& ctx, const Status& s) {
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   SystemClock clock;
   CliContext ctx{out, err, clock};
-  CLI::App app{Tr("shihyo: watches the numerical indicators (数値指標) of Japanese municipal plans")};
+  CLI::App app{
+      Tr("shihyo: watches the numerical indicators (数値指標) of Japanese municipal plans")};
   app.failure_message(FailureMessage);  // before the subcommands: they inherit it
   TranslateHelp(app);
   app.name("shihyo");  // usage lines read "shihyo import …", not "import …"
@@ -98,6 +116,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     ToolRunner run = tool.add(app, ctx);
     runners.emplace_back(app.get_subcommand(tool.name), std::move(run));
   }
+  TranslateDescriptions(&app);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
   try {
     app.parse(reversed);

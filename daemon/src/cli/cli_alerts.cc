@@ -317,12 +317,14 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
   }
   std::map<std::string, TimePoint> notified = LastNotified(*log);
   nlohmann::json list = nlohmann::json::array();
+  // Local times in the config's timezone (Asia/Tokyo unless set).
+  std::string started_header = "開始 (" + DisplayZoneAbbrev(ctx.clock.Now()) + ")";
   TextTable table({{"状態", TextTable::Align::kLeft, 0},
                    {"重要度", TextTable::Align::kLeft, 0},
                    {"ルール", TextTable::Align::kLeft, 0},
                    {"指標", TextTable::Align::kLeft, 36},
                    {"年度", TextTable::Align::kLeft, 0},
-                   {"開始 (" + DisplayZoneAbbrev(ctx.clock.Now()) + ")", TextTable::Align::kLeft, 0},
+                   {started_header, TextTable::Align::kLeft, 0},
                    {"終了", TextTable::Align::kLeft, 0},
                    {"最終通知", TextTable::Align::kLeft, 0},
                    {"fingerprint", TextTable::Align::kLeft, 0}});

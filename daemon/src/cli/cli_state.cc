@@ -165,11 +165,13 @@ int RunOutboxList(const StateCommandOptions& opts, CliContext& ctx) {
   auto entries = env.state->outbox().ListOutbox(opts.status, 1000);
   if (!entries.ok()) return ReportError(ctx, entries.status());
   nlohmann::json list = nlohmann::json::array();
+  // Local times in the config's timezone (Asia/Tokyo unless set).
+  std::string created_header = "作成 (" + DisplayZoneAbbrev(ctx.clock.Now()) + ")";
   TextTable table({{"id", TextTable::Align::kLeft, 0},
                    {"状態", TextTable::Align::kLeft, 0},
                    {"宛先", TextTable::Align::kLeft, 0},
                    {"試行", TextTable::Align::kRight, 0},
-                   {"作成 (" + DisplayZoneAbbrev(ctx.clock.Now()) + ")", TextTable::Align::kLeft, 0},
+                   {created_header, TextTable::Align::kLeft, 0},
                    {"次の試行", TextTable::Align::kLeft, 0},
                    {"送信", TextTable::Align::kLeft, 0},
                    {"件名", TextTable::Align::kLeft, 40},

@@ -81,12 +81,11 @@ class ConfigLoader {
     YAML::Mark top = FileStart();
     std::optional<YamlField> route, admin, inhibit;
     bool has_store = false, has_state = false, has_rules = false;
-    for (const YamlField& f :
-         ReadFields(doc, top, "config",
-                    {"store", "state", "rules", "external_url", "admin_receiver", "evaluation",
-                     "smtp", "receivers", "route", "inhibit_rules", "outbox", "log_level",
-                     "http", "timezone"},
-                    &r_.errors)) {
+    for (const YamlField& f : ReadFields(
+             doc, top, "config",
+             {"store", "state", "rules", "external_url", "admin_receiver", "evaluation", "smtp",
+              "receivers", "route", "inhibit_rules", "outbox", "log_level", "http", "timezone"},
+             &r_.errors)) {
       std::string what = "'" + f.key + "'";
       if (f.key == "store")
         has_store = true, config_.store = r_.Path(ReadString(f, what, &r_.errors).value_or(""));
@@ -312,11 +311,11 @@ class ConfigLoader {
     r.routes.clear();
     r.continue_matching = false;
     bool has_receiver = false;
-    for (const YamlField& f : ReadFields(field.value, field.mark(), context,
-                                         {"receiver", "match", "match_re", "group_by", "group_wait",
-                                          "group_interval", "repeat_interval", "send_resolved",
-                                          "continue", "routes"},
-                                         &r_.errors)) {
+    for (const YamlField& f :
+         ReadFields(field.value, field.mark(), context,
+                    {"receiver", "match", "match_re", "group_by", "group_wait", "group_interval",
+                     "repeat_interval", "send_resolved", "continue", "routes"},
+                    &r_.errors)) {
       std::string what = context + ": '" + f.key + "'";
       if (f.key == "receiver") {
         has_receiver = true;

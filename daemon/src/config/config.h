@@ -95,7 +95,7 @@ struct Route {
   std::vector<Matcher> matchers;
   std::vector<std::string> group_by;  // label names; empty = one group for all
   bool group_each = false;            // group_by: [...]: one message per alert
-  Seconds group_wait{0};  // before a new group's first notification
+  Seconds group_wait{0};              // before a new group's first notification
   // Before notifying a group again about new or resolved alerts. Unless set
   // here or above, the group_wait in force (as before the key existed).
   Seconds group_interval{0};

@@ -100,8 +100,8 @@ std::vector<Matcher> ReadMatcherList(const YamlField& f, const std::string& what
 std::vector<Matcher> ReadMatcherMap(const YamlField& f, const std::string& what, bool regex,
                                     ConfigReader* reader) {
   std::vector<Matcher> out;
-  for (const auto& [label, value] : ReadStringMap(f, what, &reader->errors)
-                                        .value_or(std::map<std::string, std::string>{})) {
+  for (const auto& [label, value] :
+       ReadStringMap(f, what, &reader->errors).value_or(std::map<std::string, std::string>{})) {
     Matcher m;
     m.label = label;
     m.value = value;
@@ -112,8 +112,8 @@ std::vector<Matcher> ReadMatcherMap(const YamlField& f, const std::string& what,
     if (regex) {
       auto re = Regex::Compile("^(?:" + value + ")$");
       if (!re.ok()) {
-        reader->errors.Add(f.mark(), what + ": '" + label + "': invalid regular expression: " +
-                                         re.status().message());
+        reader->errors.Add(f.mark(), what + ": '" + label +
+                                         "': invalid regular expression: " + re.status().message());
         continue;
       }
       m.regex = *re;
@@ -129,11 +129,11 @@ InhibitRule ReadInhibitRule(const YamlField& field, const std::string& context,
   rule.where = reader->errors.Where(field.mark());
   if (size_t colon = rule.where.rfind(':'); colon != std::string::npos) rule.where.resize(colon);
   bool has_source = false, has_target = false;
-  for (const YamlField& f : ReadFields(field.value, field.mark(), context,
-                                       {"source_matchers", "target_matchers", "source_match",
-                                        "source_match_re", "target_match", "target_match_re",
-                                        "equal"},
-                                       &reader->errors)) {
+  for (const YamlField& f :
+       ReadFields(field.value, field.mark(), context,
+                  {"source_matchers", "target_matchers", "source_match", "source_match_re",
+                   "target_match", "target_match_re", "equal"},
+                  &reader->errors)) {
     std::string what = context + ": '" + f.key + "'";
     bool source = f.key.rfind("source", 0) == 0;
     std::vector<Matcher>& into = source ? rule.source_matchers : rule.target_matchers;
@@ -141,7 +141,8 @@ InhibitRule ReadInhibitRule(const YamlField& field, const std::string& context,
     if (f.key == "equal") {
       rule.equal = ReadStringList(f, what, &reader->errors).value_or(std::vector<std::string>{});
       for (const std::string& l : rule.equal) {
-        if (!ValidLabelName(l)) reader->errors.Add(f.mark(), what + ": '" + l + "' is not a label name");
+        if (!ValidLabelName(l))
+          reader->errors.Add(f.mark(), what + ": '" + l + "' is not a label name");
       }
       continue;
     }

@@ -22,11 +22,11 @@ namespace shihyo {
 
 struct CycleResult {
   EvalResult eval;
-  int firing = 0;                       // alerts firing after the cycle
-  int fired = 0;                        // alerts that started firing
-  int resolved = 0;                     // alerts that resolved
-  std::vector<Message> messages;        // created (or, in a dry run, that would be)
-  std::optional<TimePoint> next_flush;  // a group waiting for group_wait is due then
+  int firing = 0;                               // alerts firing after the cycle
+  int fired = 0;                                // alerts that started firing
+  int resolved = 0;                             // alerts that resolved
+  std::vector<Message> messages;                // created (or, in a dry run, that would be)
+  std::optional<TimePoint> next_flush;          // a group waiting for group_wait is due then
   std::map<std::string, Inhibition> inhibited;  // muted by inhibit rules, by fingerprint
   std::vector<std::string> warnings;
   // What could not be decided (regexes over PCRE2's match limit in rules,
