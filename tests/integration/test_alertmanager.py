@@ -91,21 +91,23 @@ class AlertmanagerTest(unittest.TestCase):
         ws.write("shihyo.yaml", PUSH_CONFIG.format(rules=RULES, url=am.url))
         ws.import_table()
         ws.cycle(expect=0)
-        abuse = lambda: [a for a in am.alerts() if a["labels"]["alertname"] == "abuse_cases_rising"]
-        self.assertEqual(len(abuse()), 1)
-        first = abuse()[0]
+        abuse = lambda: {a["fingerprint"]: a for a in am.alerts()
+                         if a["labels"]["alertname"] == "abuse_cases_rising"}
+        first = abuse()
+        self.assertTrue(first)
         add = ws.run("silence", "add", "--config", ws.config, "--match",
                      "alertname=abuse_cases_rising", "--for", "1h", "--comment", "確認中")
         self.assertEqual(add.returncode, 0, add.stderr)
         time.sleep(1.2)
         ws.cycle(expect=0)
-        # Pushed again (a later endsAt): Alertmanager will not time it out and
-        # announce it resolved while the silence lasts in shihyo.
+        # Pushed again (a later endsAt): Alertmanager will not time them out and
+        # announce them resolved while the silence lasts in shihyo.
         after = abuse()
-        self.assertEqual(len(after), 1)
-        self.assertEqual(after[0]["status"]["state"], "active")
-        self.assertGreater(after[0]["endsAt"], first["endsAt"])
-        self.assertEqual(after[0]["startsAt"], first["startsAt"])
+        self.assertEqual(after.keys(), first.keys())
+        for fp, alert in after.items():
+            self.assertEqual(alert["status"]["state"], "active")
+            self.assertGreater(alert["endsAt"], first[fp]["endsAt"])
+            self.assertEqual(alert["startsAt"], first[fp]["startsAt"])
         silenced = [a for a in ws.json("alerts")["alerts"] if a["rule"] == "abuse_cases_rising"]
         self.assertTrue(silenced and silenced[0]["silenced_by"], silenced)
 

@@ -60,7 +60,9 @@ class ExampleConfigTest(unittest.TestCase):
         preview = ws.run("preview", "--config", ws.config, "--now", "2026-11-28T09:00:00+09:00",
                          check=False)
         self.assertEqual(preview.returncode, 0, preview.stdout + preview.stderr)
-        self.assertIn("(the next cycle would send nothing)", preview.stdout)  # group_wait
+        # group_wait: what goes out once it has passed, said in a header (issue 11).
+        self.assertIn("what goes out once group_wait (or group_interval) has passed",
+                      preview.stdout)
         self.assertFalse(os.path.exists(ws.path("state.db")))
         # aiosmtpd offers no AUTH: the example's login is dropped for the local server.
         without_login = re.sub(r"\n  user: shihyo\n  password_file: [^\n]*\n", "\n", text)
