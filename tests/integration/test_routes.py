@@ -14,7 +14,7 @@ import unittest
 
 import yaml
 
-from harness import (RULES, SOURCE, Daemon, HttpReceiver, SmtpSink, Workspace, main, text_part,
+from harness import (RULES, SHIHYO, SOURCE, Daemon, HttpReceiver, SmtpSink, Workspace, main, text_part,
                      wait_until)
 
 EXAMPLE = os.path.join(SOURCE, "systemd", "shihyo.yaml")
@@ -354,6 +354,80 @@ class GroupingTest(unittest.TestCase):
                               timeout=30)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertIn("1 inhibit rules", proc.stdout)
+
+
+BROKEN_RULES = """rules:
+  - id: reach
+    check: target_unreachabel
+    severity: warnign
+    params: {slak: 1.0}
+  - id: rise
+    chek: rising
+    params: {percnt: 10}
+"""
+
+
+class CheckTest(unittest.TestCase):
+    """`check` lists every error of the config and its rules in one run, and
+    CLI11's usage errors and help read in the reader's language (issue 11)."""
+
+    def test_every_error_in_one_run(self):
+        ws = Workspace(self)
+        os.mkdir(ws.path("rules"))
+        ws.write("rules/a.yaml", BROKEN_RULES)
+        hook = HttpReceiver(self)
+        ws.write("shihyo.yaml", HOOK_CONFIG.format(url=hook.url, route="  group_wiat: 1s",
+                                                   extra="timezone: Asia/Tokio"))
+        check = ws.run("check", "--config", ws.config, check=False)
+        self.assertEqual(check.returncode, 1)
+        err = check.stderr
+        for expected in [
+                "shihyo.yaml:11:3: route: unknown key 'group_wiat' (did you mean 'group_wait'?)",
+                "shihyo.yaml:12:11: 'timezone': unknown time zone 'Asia/Tokio'",
+                "a.yaml:3:12: rule 'reach': unknown check 'target_unreachabel' "
+                "(did you mean 'target_unreachable'?)",
+                "a.yaml:4:15: rule 'reach': 'severity': unknown severity 'warnign'",
+                # Found only once the check was fixed, before issue 11:
+                "a.yaml:5:14: rule 'reach': params of check 'target_unreachable': unknown key "
+                "'slak' (did you mean 'slack'?)",
+                "a.yaml:7:5: rule 'rise': unknown key 'chek' (did you mean 'check'?)",
+                "a.yaml:8:14: rule 'rise': params of check 'rising': unknown key 'percnt'"]:
+            self.assertIn(expected, err)
+        # A config that is not even YAML still has its rules checked.
+        ws.write("shihyo.yaml", "store: store.db\nstate: state.db\nrules: rules\n"
+                                "receivers: [{name: a\n")
+        check = ws.run("check", "--config", ws.config, check=False)
+        self.assertEqual(check.returncode, 1)
+        self.assertIn("YAML syntax error", check.stderr)
+        self.assertIn("unknown key 'slak'", check.stderr)
+
+    def test_usage_errors_and_help_in_japanese(self):
+        ws = Workspace(self)
+        locpath = ws.path("locale")
+        os.mkdir(locpath)
+        proc = subprocess.run(["localedef", "-i", "ja_JP", "-f", "UTF-8",
+                               os.path.join(locpath, "ja_JP.UTF-8")], capture_output=True)
+        self.assertTrue(os.path.isdir(os.path.join(locpath, "ja_JP.UTF-8")), proc.stderr)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        ja = dict(env, LOCPATH=locpath, LANG="ja_JP.UTF-8")
+        en = dict(env, LC_ALL="C.UTF-8")
+        run = lambda e, *args: subprocess.run([SHIHYO] + list(args), capture_output=True,
+                                              text=True, env=e, timeout=60)
+        bad = run(ja, "check", "--bogus")
+        self.assertEqual(bad.returncode, 2)
+        self.assertEqual(bad.stderr, "shihyo: 想定していない引数です: --bogus\n"
+                                     "詳しくは 'shihyo check --help' を実行してください。\n")
+        bad = run(en, "check", "--bogus")
+        self.assertEqual(bad.stderr, "shihyo: unexpected argument: --bogus\n"
+                                     "Run 'shihyo check --help' for more information.\n")
+        self.assertIn("shihyo: --for needs a value", run(en, "silence", "add", "--for").stderr)
+        self.assertIn("'xml' は次のいずれでもありません",
+                      run(ja, "eval", "--format", "xml").stderr)
+        helps = run(ja, "check", "--help").stdout
+        self.assertIn("使い方: shihyo check [オプション]", helps)
+        self.assertIn("このヘルプを表示して終了します", helps)
+        self.assertIn("設定とそのルール", helps)
+        self.assertIn("Usage: shihyo check [OPTIONS]", run(en, "check", "--help").stdout)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ std::string TranslateParseError(const std::string& what) {
 }
 
 std::string FailureMessage(const CLI::App* app, const CLI::Error& e) {
+  // The command the error is about: the innermost one given ("shihyo check").
+  while (!app->get_subcommands().empty()) app = app->get_subcommands().back();
   std::string command = app->get_name();
   for (const CLI::App* p = app->get_parent(); p; p = p->get_parent())
     command = p->get_name() + " " + command;
@@ -64,8 +66,6 @@ void TranslateHelp(CLI::App& app) {
       {"SUBCOMMANDS", Tr("SUBCOMMANDS")},
       {"REQUIRED", Tr("REQUIRED")},
       {"Positionals", Tr("Positionals")},
-      {"TEXT", Tr("TEXT")},
-      {"INT", Tr("INT")},
       {"Env", Tr("Env")},
       {"Needs", Tr("Needs")},
       {"Excludes", Tr("Excludes")},
@@ -79,9 +79,11 @@ void TranslateDescriptions(CLI::App* app) {
   if (!app->get_description().empty()) app->description(Tr(app->get_description().c_str()));
   for (CLI::Option* o : app->get_options({})) {
     if (!o->get_description().empty()) o->description(Tr(o->get_description().c_str()));
+    if (o->get_group() == "Options") o->group(Tr("Options"));
   }
   for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
     TranslateDescriptions(sub);
+    if (sub->get_group() == "Subcommands") sub->group(Tr("Subcommands"));
   }
 }
 

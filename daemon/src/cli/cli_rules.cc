@@ -3,9 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <regex>
 
 #include "base/i18n.h"
 #include "cli/cli_tools.h"
@@ -48,6 +50,16 @@ std::string RulesDirOfBrokenConfig(const std::string& path) {
     if (rules.is_relative()) rules = std::filesystem::path(path).parent_path() / rules;
     return rules.string();
   } catch (const std::exception&) {
+    // Not YAML at all (a syntax error): the line that names the rules.
+    std::ifstream in(path);
+    static const std::regex kRulesLine("^rules:[ \t]*([^ \t#\"']+)[ \t]*(#.*)?$");
+    std::smatch m;
+    for (std::string line; std::getline(in, line);) {
+      if (!std::regex_match(line, m, kRulesLine)) continue;
+      std::filesystem::path rules = m.str(1);
+      if (rules.is_relative()) rules = std::filesystem::path(path).parent_path() / rules;
+      return rules.string();
+    }
     return "";
   }
 }

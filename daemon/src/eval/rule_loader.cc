@@ -82,11 +82,34 @@ class FileLoader {
     std::string context = ReadId(node, Find(fields, "id"), &rule);
     const CheckSpec* check = ReadCheck(node, Find(fields, "check"), context);
     bool enabled = ReadRuleKeys(fields, context, &rule);
-    if (!check) return;
+    if (!check) {
+      // Its params' errors too, in this run, against the check it most
+      // likely means; the rule stays rejected.
+      if (const CheckSpec* guess = GuessCheck(node)) {
+        ReadParams(Find(fields, "params"), *guess, node.Mark(), context, &errors_);
+      }
+      return;
+    }
     rule.check = check;
     rule.params = ReadParams(Find(fields, "params"), *check, node.Mark(), context, &errors_);
     if (const YamlField* m = Find(fields, "message")) ReadMessage(*m, context, &rule);
     if (enabled) out_->rules.push_back(std::move(rule));
+  }
+
+  // The check a rule whose 'check' key or value is misspelled most likely
+  // names ("did you mean"), or null when none is close.
+  static const CheckSpec* GuessCheck(const YAML::Node& node) {
+    std::vector<std::string> names;
+    for (const CheckSpec* c : AllChecks()) names.push_back(c->name);
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar() || !kv.second.IsScalar()) continue;
+      const std::string& key = kv.first.Scalar();
+      if (key != "check" && ClosestWord(key, {"check"}) != "check") continue;
+      if (const CheckSpec* c = FindCheck(kv.second.Scalar())) return c;
+      std::string hint = ClosestWord(kv.second.Scalar(), names);
+      if (!hint.empty()) return FindCheck(hint);
+    }
+    return nullptr;
   }
 
   // Reads the rule's id; returns how its messages name the rule.
