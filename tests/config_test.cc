@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/time_zone.h"
+#include "eval/rule_loader.h"
 #include "fakes.h"
 #include "notify/email/email_kind.h"
 #include "notify/receiver_registry.h"
@@ -331,6 +332,44 @@ TEST_CASE("time_zone: TZif zones agree with the C library, rules beyond 2037 too
   CHECK_FALSE(LoadTimeZone("../etc/passwd").ok());
   CHECK_FALSE(LoadTimeZone("/etc/localtime").ok());
   CHECK_FALSE(TimeZone::FromTzif("x", "TZif2 not really").ok());
+}
+
+TEST_CASE("rule_loader: a misspelled check still has its params checked (issue 11)", "[config]") {
+  TempDir dir;
+  std::string file = dir.Write("a.yaml", R"(rules:
+  - id: reach
+    check: target_unreachabel
+    params: {slak: 1.0}
+  - id: rise
+    chek: rising
+    params: {percnt: 10}
+  - id: far
+    check: nothing_like_any
+    params: {x: 1}
+)");
+  RuleLoad load = LoadRules({file});
+  CHECK(load.rules.rules.empty());
+  std::vector<std::string> expected = {
+      file +
+          ":3:12: rule 'reach': unknown check 'target_unreachabel' (did you mean "
+          "'target_unreachable'?)",
+      file +
+          ":4:14: rule 'reach': params of check 'target_unreachable': unknown key 'slak' "
+          "(did you mean 'slack'?)",
+      file + ":6:5: rule 'rise': unknown key 'chek' (did you mean 'check'?)",
+      file + ":5:5: rule 'rise': missing required key 'check' (one of: " + "",
+      file +
+          ":7:14: rule 'rise': params of check 'rising': unknown key 'percnt' (did you mean "
+          "'percent'?)",
+      file +
+          ":7:13: rule 'rise': check 'rising' needs at least one of 'percent', 'step' or "
+          "'consecutive' in params",
+      file + ":9:12: rule 'far': unknown check 'nothing_like_any' (expected one of: "};
+  REQUIRE(load.errors.size() == expected.size());  // nothing guessed for 'far'
+  for (size_t i = 0; i < expected.size(); ++i) {
+    CAPTURE(i);
+    CHECK_THAT(load.errors[i], Catch::StartsWith(expected[i]));
+  }
 }
 
 TEST_CASE("clock: times shown to people follow the configured timezone (issue 11)", "[config]") {

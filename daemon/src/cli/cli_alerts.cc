@@ -10,6 +10,7 @@
 #include <random>
 #include <tuple>
 
+#include "alert/inhibit.h"
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/regex.h"
@@ -316,6 +317,8 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
     return kExitUsage;
   }
   std::map<std::string, TimePoint> notified = LastNotified(*log);
+  std::map<std::string, Inhibition> inhibited =  // muted now by the config's inhibit_rules
+      InhibitedAlerts(env.config.inhibit_rules, *alerts);
   nlohmann::json list = nlohmann::json::array();
   // Local times in the config's timezone (Asia/Tokyo unless set).
   std::string started_header = "開始 (" + DisplayZoneAbbrev(ctx.clock.Now()) + ")";
@@ -330,6 +333,7 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
                    {"fingerprint", TextTable::Align::kLeft, 0}});
   for (const AlertRecord* a : *selected) {
     std::string state = AlertStateName(*a);
+    if (state == "firing" && inhibited.count(a->fingerprint)) state = "inhibited";
     auto n = notified.find(a->fingerprint);
     std::optional<TimePoint> last;
     if (n != notified.end()) last = n->second;

@@ -173,10 +173,10 @@ void DaemonLoop::HandleSignals(bool in_delivery) {
   signalfd_siginfo info;
   while (read(signal_fd_, &info, sizeof info) == sizeof info) {
     if (info.ssi_signo == SIGHUP) {
-      // The reload's outcome is the one line logged for it.
-      spdlog::debug("SIGHUP: reloading config and rules{}",
-                    in_delivery ? " after this delivery" : "");
+      // The reload's outcome is the one line logged for it; a reload put
+      // off until the delivery in progress ends is an event of its own.
       if (in_delivery) {
+        spdlog::info("SIGHUP: reloading config and rules after this delivery");
         reload_pending_ = true;
       } else {
         ReloadConfig();
