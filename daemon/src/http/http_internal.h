@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "http/http_server.h"
 #include "http/status_board.h"
+#include "state/alert_view.h"
 
 namespace shihyo {
 
@@ -22,7 +23,9 @@ class StateStore;
 // What a request reads of the state DB.
 struct StateView {
   std::map<std::string, AlertRecord> alerts;  // by fingerprint
-  std::map<std::string, TimePoint> notified;  // last notified, by fingerprint
+  // Last notified as firing per the notification log, by fingerprint: use
+  // LastNotified() (state/alert_view.h), which prefers the alert's own record.
+  std::map<std::string, TimePoint> notified;
   // Each receiver that was last sent the alert as firing, and when, by fingerprint.
   std::map<std::string, std::vector<std::pair<std::string, TimePoint>>> notified_by;
   std::map<std::pair<std::string, std::string>, int> outbox;  // (receiver, status) → count
@@ -33,14 +36,12 @@ Result<std::unique_ptr<StateStore>> OpenState(const DaemonStatus& status);
 // Alerts, last notifications and outbox counts.
 Result<StateView> LoadStateView(StateStore* state);
 
-// "firing", "silenced" or "resolved".
-std::string AlertStateName(const AlertRecord& a);
 // The label |key| of |a|, "" when absent.
 std::string LabelOf(const AlertRecord& a, const char* key);
 // Outbox messages with |status| over every receiver.
 int OutboxCount(const StateView& view, const std::string& status);
 
-// An alert as `shihyo alerts --format json` prints it.
+// An alert as `shihyo alerts --format json` prints it (AlertRowJson).
 nlohmann::json AlertJson(const AlertRecord& a, const StateView& view);
 
 HttpResponse JsonResponse(int status, const nlohmann::json& body);
