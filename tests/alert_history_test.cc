@@ -327,7 +327,7 @@ TEST_CASE("state DB: version 1 migrates keeping its alerts; the history commits 
   CHECK(b.resolved_reason == "value_changed");
   CHECK(b.last_notified == T0());
   CHECK(b.notified.count({"mail", "plan=計画"}) == 1);
-  CHECK(AlertRowJson(b, std::nullopt)["last_notified"] == FormatIso8601(T0()));
+  CHECK(AlertRowJson(b, LastNotified(b, {}))["last_notified"] == FormatIso8601(T0()));
   CHECK(AlertRowJson(b, std::nullopt)["resolved_reason"] == "value_changed");
 
   REQUIRE((*state)->Prune(T0() - hours(1)).ok());  // keeps the newest 200 of the alert
