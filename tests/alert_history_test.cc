@@ -11,6 +11,7 @@
 #include "eval/evaluator.h"
 #include "eval/rule_loader.h"
 #include "fakes.h"
+#include "notify/webhook/webhook_payload.h"
 #include "state/alert_view.h"
 #include "state/state_store.h"
 #include "store/store.h"
@@ -343,6 +344,33 @@ TEST_CASE("state DB: version 1 migrates keeping its alerts; the history commits 
   // The alert pruned, its history goes with it.
   REQUIRE((*state)->Prune(T0() + hours(2)).ok());
   CHECK((*state)->alerts().LoadEvents("abc")->empty());
+}
+
+TEST_CASE("webhook: resolved_reason keeps its values, resolved_cause says why", "[history]") {
+  Config config = OneReceiver();
+  std::vector<AlertRecord> resolved(3);
+  const char* causes[] = {"rule_changed", "indicator_removed", ""};
+  GroupNotification n;
+  n.receiver = &config.receivers[0];
+  n.route = &config.route;
+  n.group.key = "mail/0/{}";
+  for (int i = 0; i < 3; ++i) {
+    AlertRecord& a = resolved[i];
+    a.fingerprint = "fp" + std::to_string(i);
+    a.state = AlertRecord::State::kResolved;
+    a.ends_at = T0();
+    a.resolved_reason = causes[i];
+    n.resolved.push_back(&a);
+  }
+  std::vector<Plan> snapshot;  // every indicator gone: only the third falls back on it
+  nlohmann::json body = ShihyoWebhookJson(n, DigestContext{&snapshot, T0(), ""}, "id");
+  REQUIRE(body["alerts"].size() == 3);
+  CHECK(body["alerts"][0]["resolved_reason"] == "no_longer_found");
+  CHECK(body["alerts"][0]["resolved_cause"] == "rule_changed");
+  CHECK(body["alerts"][1]["resolved_reason"] == "removed");
+  CHECK(body["alerts"][1]["resolved_cause"] == "indicator_removed");
+  CHECK(body["alerts"][2]["resolved_reason"] == "removed");
+  CHECK(body["alerts"][2]["resolved_cause"] == "");
 }
 
 }  // namespace
