@@ -94,10 +94,13 @@ int PruneEvents(SQLite::Database& db, TimePoint before) {
                         " OR fingerprint NOT IN (SELECT fingerprint FROM alerts)");
   old.bind(1, Secs(before));
   int n = old.exec();
-  SQLite::Statement excess(db,
-                           "DELETE FROM alert_events WHERE id IN (SELECT id FROM (SELECT id,"
-                           " row_number() OVER (PARTITION BY fingerprint ORDER BY id DESC) AS nth"
-                           " FROM alert_events) WHERE nth > ?)");
+  // Only the alerts over the limit are ranked (the index counts the rest).
+  SQLite::Statement excess(
+      db,
+      "DELETE FROM alert_events WHERE id IN (SELECT id FROM (SELECT id,"
+      " row_number() OVER (PARTITION BY fingerprint ORDER BY id DESC) AS nth"
+      " FROM alert_events WHERE fingerprint IN (SELECT fingerprint FROM"
+      " alert_events GROUP BY fingerprint HAVING count(*) > ?1)) WHERE nth > ?1)");
   excess.bind(1, kEventsPerAlert);
   return n + excess.exec();
 }
