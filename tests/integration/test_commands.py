@@ -135,6 +135,24 @@ class CommandsTest(unittest.TestCase):
             self.assertIn("--filter", proc.stderr)
 
 
+    def test_alerts_fingerprint_shows_one_alert_and_its_history(self):
+        self.ws.cycle("2026-11-28T09:00:00+09:00", expect=1)  # port 1: queued, not delivered
+        first = self.ws.json("alerts")["alerts"][0]
+        one = self.ws.json("alerts", "--fingerprint", first["fingerprint"])["alerts"]
+        self.assertEqual(len(one), 1)
+        self.assertEqual({k: v for k, v in one[0].items() if k != "history"}, first)
+        self.assertEqual([e["kind"] for e in one[0]["history"]], ["fired", "notified"])
+        self.assertEqual(one[0]["history"][0]["at"], "2026-11-28T00:00:00Z")
+        self.assertEqual(one[0]["history"][1]["receiver"], "kodomo")
+        text = self.ws.run("alerts", "--config", self.ws.config, "--fingerprint",
+                           first["fingerprint"]).stdout
+        self.assertIn("2026-11-28 09:00  fired", text)  # Japan time
+        self.assertIn("notified  kodomo new ", text)
+        proc = self.ws.run("alerts", "--config", self.ws.config, "--fingerprint", "0" * 16,
+                           check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("no alert with fingerprint '0000000000000000'", proc.stderr)
+
     def test_check_config_validates_config_and_its_rules_in_one_run(self):
         ok = self.ws.run("check", "--config", self.ws.config, check=False)
         self.assertEqual(ok.returncode, 0, ok.stderr)

@@ -379,6 +379,11 @@ class HttpWriteTest(unittest.TestCase):
     def dead(self):
         return json.loads(get(self.port, "/api/v1/status")[2])["outbox"].get("dead")
 
+    def api(self, path):
+        status, _, body = get(self.port, path)
+        self.assertEqual(status, 200, body)
+        return json.loads(body)
+
     def state_rows(self):
         import sqlite3
         db = sqlite3.connect("file:%s?mode=ro" % self.ws.path("state.db"), uri=True)
@@ -428,6 +433,15 @@ class HttpWriteTest(unittest.TestCase):
         self.assertEqual([s["id"] for s in listed], [sid])
         self.assertEqual(listed[0]["created_by"], "api")
         self.assertEqual(listed[0]["comment"], "<確認中>")
+        # In force in the running daemon at its next poll, with no evaluation (issue 11).
+        mismatch = lambda: [a for a in self.api("/api/v1/alerts")["alerts"]
+                            if a["rule"] == "unit_mismatch"]
+        self.assertTrue(mismatch())
+        self.assertTrue(wait_until(lambda: all(a["silenced_by"] == sid for a in mismatch()), 5),
+                        self.daemon.logs())
+        self.assertEqual(self.daemon.logs().count("evaluated reason="), 1)
+        history = self.api("/api/v1/alerts/" + mismatch()[0]["fingerprint"])["history"]
+        self.assertEqual(history[-1], {"at": history[-1]["at"], "kind": "silenced", "silence": sid})
         self.assertEqual(get(self.port, "/api/v1/silences", method="POST", body=b"{}",
                              headers=auth)[0], 400)
         # The page's form: Basic auth (as a browser sends) and the CSRF token.
@@ -443,6 +457,8 @@ class HttpWriteTest(unittest.TestCase):
         self.assertEqual(status, 303)
         self.assertEqual(hdrs["Location"], "/silences")
         self.assertEqual(self.ws.json("silence", "list")["silences"], [])
+        self.assertTrue(wait_until(lambda: all(a["state"] == "firing" for a in mismatch()), 5),
+                        self.daemon.logs())
         self.assertEqual(get(self.port, "/api/v1/silences/nope", method="DELETE",
                              headers=auth)[0], 404)
         # The dead message goes back to the queue and is delivered.

@@ -1,8 +1,11 @@
 #include "alert/alert_state.h"
 
+#include <cstdio>
+#include <iterator>
 #include <set>
 
 #include "base/regex.h"
+#include "eval/checks/check.h"
 
 namespace shihyo {
 
@@ -54,6 +57,53 @@ bool SilenceMatches(const Silence& silence, const Labels& labels, std::string* e
 
 namespace {
 
+const char* const kEventKindNames[] = {"fired",    "refired",  "notified",
+                                       "resolved", "silenced", "unsilenced"};
+
+// The indicator |f| is about in |snapshot|, or nullptr when it is gone.
+const Indicator* CurrentIndicator(const std::vector<Plan>& snapshot, const AlertFinding& f) {
+  for (const Plan& p : snapshot) {
+    if (p.name != f.plan) continue;
+    for (const Indicator& ind : p.indicators) {
+      if (ind.name == f.indicator && ind.project == f.project && ind.measure == f.measure) {
+        return &ind;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Whether the target or a yearly cell of |ind| differs from |e|'s.
+bool DataChanged(const AlertEvidence& e, const Indicator& ind) {
+  if (e.target_raw != ind.target_raw || e.series.size() != ind.observations.size()) return true;
+  for (size_t i = 0; i < e.series.size(); ++i) {
+    const Observation& was = e.series[i];
+    const Observation& now = ind.observations[i];
+    if (was.fiscal_year != now.fiscal_year || was.raw != now.raw) return true;
+  }
+  return false;
+}
+
+// Why |a|, no longer found, resolved (AlertRecord::resolved_reason).
+std::string ResolvedReason(const AlertRecord& a, const ResolveContext& why) {
+  const AlertFinding& f = a.finding;
+  const Indicator* ind = nullptr;
+  if (why.snapshot && !f.indicator.empty()) {
+    ind = CurrentIndicator(*why.snapshot, f);
+    if (!ind) return kResolvedIndicatorRemoved;
+  }
+  auto digest = why.rule_digests.find(a.rule);
+  if (digest == why.rule_digests.end()) return kResolvedRuleRemoved;
+  if (ind && f.evidence.has_indicator) {
+    if (DataChanged(f.evidence, *ind)) return kResolvedValueChanged;
+    // A rule file's override changed how the indicator is read.
+    if (f.evidence.direction != ind->direction || f.evidence.aggregation != ind->aggregation)
+      return kResolvedRuleChanged;
+  }
+  if (!a.rule_digest.empty() && a.rule_digest != digest->second) return kResolvedRuleChanged;
+  return "";
+}
+
 // The silence muting |labels| now, or "". A silence whose regex cannot
 // decide does not mute (the alert is sent) and is reported in |errors|.
 std::string SilencedBy(const std::vector<Silence>& silences, const Labels& labels, TimePoint now,
@@ -75,41 +125,209 @@ std::string SilencedBy(const std::vector<Silence>& silences, const Labels& label
 
 }  // namespace
 
+namespace {
+
+// Records in |t| that |a| is now silenced by |now_by| (was |before|).
+void NoteSilence(const AlertRecord& a, const std::string& before, TimePoint now,
+                 AlertTransition* t) {
+  if (a.silenced_by == before) return;
+  if (!before.empty() && a.silenced_by.empty()) {
+    t->events.push_back({a.fingerprint, now, AlertEvent::Kind::kUnsilenced, "", "", before});
+  } else {
+    t->events.push_back({a.fingerprint, now, AlertEvent::Kind::kSilenced, "", "", a.silenced_by});
+  }
+}
+
+std::string DigestOf(const ResolveContext* why, const std::string& rule) {
+  if (!why) return "";
+  auto it = why->rule_digests.find(rule);
+  return it == why->rule_digests.end() ? "" : it->second;
+}
+
+// Updates |a| from |f|, found at |now|.
+void Sighted(const Finding& f, bool inserted, TimePoint now, const std::vector<Silence>& silences,
+             const ResolveContext* why, AlertRecord* a, AlertTransition* t) {
+  bool was_firing = !inserted && a->firing();
+  std::string silenced_before = a->silenced_by;
+  if (!was_firing) {
+    a->state = AlertRecord::State::kFiring;
+    a->starts_at = now;
+    a->ends_at.reset();
+    a->resolved_reason.clear();
+    a->notified.clear();
+    t->fired.push_back(f.fingerprint);
+    t->events.push_back({f.fingerprint, now,
+                         inserted ? AlertEvent::Kind::kFired : AlertEvent::Kind::kRefired, "", "",
+                         ""});
+    silenced_before.clear();
+  }
+  a->fingerprint = f.fingerprint;
+  a->rule = f.rule;
+  a->labels = AlertLabels(f);
+  a->finding = ToAlertFinding(f);
+  a->last_seen = now;
+  if (why) a->rule_digest = DigestOf(why, f.rule);
+  a->silenced_by = SilencedBy(silences, a->labels, now, &t->errors);
+  NoteSilence(*a, silenced_before, now, t);
+  t->changed.push_back(f.fingerprint);
+}
+
+}  // namespace
+
 AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
                               const std::vector<Finding>& findings,
-                              const std::vector<Silence>& silences, TimePoint now) {
+                              const std::vector<Silence>& silences, TimePoint now,
+                              const ResolveContext* why) {
   AlertTransition t;
   t.alerts = previous;
   std::set<std::string> seen;
   for (const Finding& f : findings) {
     if (!seen.insert(f.fingerprint).second) continue;  // one alert per fingerprint
-    Labels labels = AlertLabels(f);
     auto [it, inserted] = t.alerts.try_emplace(f.fingerprint);
-    AlertRecord& a = it->second;
-    bool was_firing = !inserted && a.firing();
-    if (!was_firing) {
-      a.state = AlertRecord::State::kFiring;
-      a.starts_at = now;
-      a.ends_at.reset();
-      t.fired.push_back(f.fingerprint);
-    }
-    a.fingerprint = f.fingerprint;
-    a.rule = f.rule;
-    a.labels = std::move(labels);
-    a.finding = ToAlertFinding(f);
-    a.last_seen = now;
-    a.silenced_by = SilencedBy(silences, a.labels, now, &t.errors);
-    t.changed.push_back(f.fingerprint);
+    Sighted(f, inserted, now, silences, why, &it->second, &t);
   }
   for (auto& [fp, a] : t.alerts) {
     if (seen.count(fp) || !a.firing()) continue;
     a.state = AlertRecord::State::kResolved;
     a.ends_at = now;
+    a.resolved_reason = why ? ResolvedReason(a, *why) : "";
+    std::string silenced_before = a.silenced_by;
     a.silenced_by = SilencedBy(silences, a.labels, now, &t.errors);
+    t.events.push_back({fp, now, AlertEvent::Kind::kResolved, "", "", a.resolved_reason});
+    NoteSilence(a, silenced_before, now, &t);
     t.resolved.push_back(fp);
     t.changed.push_back(fp);
   }
   return t;
+}
+
+AlertTransition ReapplySilences(const std::map<std::string, AlertRecord>& previous,
+                                const std::vector<Silence>& silences, TimePoint now) {
+  AlertTransition t;
+  t.alerts = previous;
+  for (auto& [fp, a] : t.alerts) {
+    if (!a.firing()) continue;  // a resolved alert keeps what it had when it resolved
+    std::string before = a.silenced_by;
+    a.silenced_by = SilencedBy(silences, a.labels, now, &t.errors);
+    if (a.silenced_by == before) continue;
+    NoteSilence(a, before, now, &t);
+    t.changed.push_back(fp);
+  }
+  return t;
+}
+
+void RestoreNotified(const std::map<std::string, AlertRecord>& alerts, TimePoint now,
+                     NotifyLog* log) {
+  for (const auto& [fp, a] : alerts) {
+    if (a.silenced() || !(a.firing() || (a.ends_at && *a.ends_at == now))) continue;
+    for (const auto& key : a.notified) {
+      auto it = log->find(key);
+      if (it != log->end()) it->second.firing.insert(fp);
+    }
+  }
+}
+
+const char* AlertEventKindName(AlertEvent::Kind kind) {
+  return kEventKindNames[static_cast<int>(kind)];
+}
+
+std::optional<AlertEvent::Kind> AlertEventKindFromName(const std::string& name) {
+  for (int i = 0; i < static_cast<int>(std::size(kEventKindNames)); ++i) {
+    if (name == kEventKindNames[i]) return static_cast<AlertEvent::Kind>(i);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Appends |s| with its length, so that fields cannot run into each other.
+void Put(std::string* out, const std::string& s) {
+  *out += std::to_string(s.size()) + ":" + s + ";";
+}
+
+void PutList(std::string* out, const std::vector<std::string>& list) {
+  Put(out, std::to_string(list.size()));
+  for (const std::string& s : list) Put(out, s);
+}
+
+void PutSelector(std::string* out, const Selector& sel) {
+  auto pattern = [](const std::shared_ptr<const Regex>& re) {
+    return re ? "/" + re->pattern() : std::string("-");
+  };
+  PutList(out, sel.names);
+  Put(out, pattern(sel.name_matches));
+  PutList(out, sel.projects);
+  Put(out, pattern(sel.project_matches));
+  Put(out, pattern(sel.measure_matches));
+  PutList(out, sel.departments);
+  PutList(out, sel.plans);
+  PutList(out, sel.units);
+  for (Direction d : sel.directions) Put(out, DirectionName(d));
+  Put(out, "|");
+  for (Aggregation a : sel.aggregations) Put(out, AggregationName(a));
+  Put(out, "|");
+  for (const auto& [k, v] : sel.labels) Put(out, k), Put(out, v);
+  Put(out, "|");
+}
+
+std::string ParamText(const CheckParams& params, const ParamSpec& spec) {
+  char number[64];
+  switch (spec.type) {
+    case ParamType::kBool:
+      return params.Bool(spec.key) ? "true" : "false";
+    case ParamType::kInt:
+      return std::to_string(params.Int(spec.key));
+    case ParamType::kNumber: {
+      std::optional<double> v = params.OptionalNumber(spec.key);
+      if (!v) return "-";
+      std::snprintf(number, sizeof number, "%.17g", *v);
+      return number;
+    }
+    case ParamType::kChoice:
+      return params.Text(spec.key);
+    case ParamType::kUnitPairs: {
+      std::string out;
+      for (const auto& [a, b] : params.Pairs(spec.key)) Put(&out, a), Put(&out, b);
+      return out;
+    }
+    case ParamType::kCondition: {
+      const CheckParams::Condition* c = params.GetCondition(spec.key);
+      return c ? c->source : "-";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string RuleDigest(const Rule& rule) {
+  std::string text;
+  Put(&text, rule.id);
+  Put(&text, rule.check ? rule.check->name : "");
+  Put(&text, SeverityName(rule.severity));
+  PutSelector(&text, rule.select);
+  Put(&text, std::to_string(rule.exclude.size()));
+  for (const Selector& sel : rule.exclude) PutSelector(&text, sel);
+  if (rule.check) {
+    for (const ParamSpec& spec : rule.check->params) {
+      Put(&text, spec.key);
+      Put(&text, rule.params.Has(spec.key) ? ParamText(rule.params, spec) : "unset");
+    }
+  }
+  for (const auto& [k, v] : rule.labels) Put(&text, k), Put(&text, v);
+  Put(&text, rule.message_source);
+  uint64_t hash = 1469598103934665603ULL;  // FNV-1a, 64 bits: the same in every build
+  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+ResolveContext MakeResolveContext(const RuleSet& rules, const std::vector<Plan>* snapshot) {
+  ResolveContext why;
+  why.snapshot = snapshot;
+  for (const Rule& r : rules.rules) why.rule_digests[r.id] = RuleDigest(r);
+  return why;
 }
 
 }  // namespace shihyo

@@ -7,13 +7,17 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alert/alert_finding.h"
+#include "alert/notify_log.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "model/finding.h"
+#include "model/rule.h"
 
 namespace shihyo {
 
@@ -32,6 +36,15 @@ struct AlertRecord {
   std::optional<TimePoint> ends_at;  // when it resolved
   TimePoint last_seen{};             // the last evaluation that found it
   std::string silenced_by;           // id of the silence muting it now; "" when not silenced
+  // Why it resolved (set when it resolves, cleared when it fires again):
+  // kResolved* below, or "" when none of them applies.
+  std::string resolved_reason;
+  // RuleDigest() of its rule as the last evaluation that found it saw it;
+  // "" when unknown (alerts written before digests were kept).
+  std::string rule_digest;
+  std::optional<TimePoint> last_notified;  // the last notification naming it (kept when resolved)
+  // (receiver, group key) pairs notified of it as firing in this episode.
+  std::set<std::pair<std::string, std::string>> notified;
 
   bool firing() const { return state == State::kFiring; }
   bool silenced() const { return !silenced_by.empty(); }
@@ -62,6 +75,34 @@ struct Silence {
   bool active(TimePoint now) const { return starts_at <= now && now < ends_at; }
 };
 
+// AlertRecord::resolved_reason: the contract the digest and webhooks read.
+inline constexpr const char* kResolvedValueChanged =
+    "value_changed";  // the indicator's data changed
+inline constexpr const char* kResolvedRuleChanged =
+    "rule_changed";  // its rule's definition changed
+inline constexpr const char* kResolvedRuleRemoved = "rule_removed";  // its rule is no longer loaded
+inline constexpr const char* kResolvedIndicatorRemoved =
+    "indicator_removed";  // gone from the table
+
+// One entry of an alert's history (the state DB's alert_events table).
+struct AlertEvent {
+  enum class Kind { kFired, kRefired, kNotified, kResolved, kSilenced, kUnsilenced };
+  std::string fingerprint;
+  TimePoint at{};
+  Kind kind = Kind::kFired;
+  std::string receiver;    // kNotified: the receiver
+  std::string message_id;  // kNotified: the message's id
+  // kResolved: the resolved reason; kSilenced/kUnsilenced: the silence id;
+  // kNotified: "new", "ongoing", "reminder" or "resolved".
+  std::string detail;
+};
+
+// "fired", "refired", "notified", "resolved", "silenced", "unsilenced": the
+// names stored and shown in JSON.
+const char* AlertEventKindName(AlertEvent::Kind kind);
+// The kind named |name|; nullopt for an unknown name.
+std::optional<AlertEvent::Kind> AlertEventKindFromName(const std::string& name);
+
 // The labels an alert of |finding| carries (Alertmanager-compatible names):
 // alertname (the rule id), rule, check, severity, plan, project, indicator,
 // department, fiscal_year, plus the rule's and the indicator's labels.
@@ -83,15 +124,46 @@ struct AlertTransition {
   std::vector<std::string> fired;             // fingerprints that started firing now
   std::vector<std::string> resolved;          // fingerprints that resolved now
   std::vector<std::string> changed;           // fingerprints whose record must be written
+  std::vector<AlertEvent> events;             // what happened, for the alert history
   // Silences whose regex could not decide (match limit): the alert was
   // treated as not silenced. One line each, naming the silence and alert.
   std::vector<std::string> errors;
 };
 
+// What tells why an alert resolved: the rules and the indicators as this
+// evaluation saw them.
+struct ResolveContext {
+  std::map<std::string, std::string> rule_digests;  // RuleDigest() by rule id, every loaded rule
+  const std::vector<Plan>* snapshot = nullptr;      // overrides applied; null: unknown
+};
+
+// A digest of everything in |rule| that decides its findings and messages
+// (check, parameters, selectors, severity, labels, message): equal digests,
+// same definition. Stable across runs and builds.
+std::string RuleDigest(const Rule& rule);
+// The digests of every rule of |rules|, and |snapshot| (which must outlive
+// the result).
+ResolveContext MakeResolveContext(const RuleSet& rules, const std::vector<Plan>* snapshot);
+
 // Applies |findings| (one whole evaluation) to |previous| at |now| with the
-// active |silences|.
+// active |silences|. With |why|, alerts that resolve get a resolved_reason
+// and seen ones their rule's digest.
 AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
                               const std::vector<Finding>& findings,
-                              const std::vector<Silence>& silences, TimePoint now);
+                              const std::vector<Silence>& silences, TimePoint now,
+                              const ResolveContext* why = nullptr);
+
+// Applies the active |silences| at |now| to |previous| without an
+// evaluation: only silenced_by changes (|changed| and |events| say where).
+AlertTransition ReapplySilences(const std::map<std::string, AlertRecord>& previous,
+                                const std::vector<Silence>& silences, TimePoint now);
+
+// Adds to |log| what it lost while alerts were silenced: each alert firing
+// and not silenced (or resolved at |now|) joins the firing set of each
+// (receiver, group) that was notified of it in this episode, so that an
+// alert whose silence ends is not announced as new again. Only existing
+// entries change.
+void RestoreNotified(const std::map<std::string, AlertRecord>& alerts, TimePoint now,
+                     NotifyLog* log);
 
 }  // namespace shihyo

@@ -19,6 +19,7 @@
 #include "cli/cli_tools.h"
 #include "notify/receiver_registry.h"
 #include "service/once.h"
+#include "state/alert_view.h"
 
 namespace shihyo {
 
@@ -192,34 +193,6 @@ int RunOneCycle(const CycleOptions& opts, CliContext& ctx, bool dry_run) {
   return kExitOk;
 }
 
-// When each firing alert was last notified, from the notification log.
-std::map<std::string, TimePoint> LastNotified(const NotifyLog& log) {
-  std::map<std::string, TimePoint> notified;
-  for (const auto& [key, e] : log) {
-    if (!e.last_sent) continue;
-    for (const std::string& fp : e.firing) notified[fp] = std::max(notified[fp], *e.last_sent);
-  }
-  return notified;
-}
-
-// One alert of `alerts --format json`.
-nlohmann::json AlertRow(const AlertRecord& a, const std::string& state,
-                        const std::optional<TimePoint>& notified) {
-  auto label = [&](const char* k) { return a.labels.count(k) ? a.labels.at(k) : ""; };
-  return {{"fingerprint", a.fingerprint},
-          {"state", state},
-          {"rule", a.rule},
-          {"severity", label("severity")},
-          {"indicator", label("indicator")},
-          {"fiscal_year", label("fiscal_year")},
-          {"starts_at", Ts(a.starts_at)},
-          {"ends_at", a.ends_at ? nlohmann::json(Ts(*a.ends_at)) : nlohmann::json()},
-          {"last_notified", notified ? nlohmann::json(Ts(*notified)) : nlohmann::json()},
-          {"silenced_by", a.silenced_by},
-          {"labels", a.labels},
-          {"message", a.finding.message}};
-}
-
 // One `alerts --filter`: a label (or `state`, `rule`) compared with =, !=,
 // =~ or !~ (a regex matching the whole value), as Alertmanager's matchers.
 struct AlertFilter {
@@ -275,10 +248,6 @@ int SeverityRank(const AlertRecord& a) {
   return s == "critical" ? 0 : s == "warning" ? 1 : s == "info" ? 2 : 3;
 }
 
-std::string AlertStateName(const AlertRecord& a) {
-  return a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
-}
-
 // The alerts `alerts` shows, most severe first, then firing before silenced
 // before resolved, then the oldest first.
 Result<std::vector<const AlertRecord*>> SelectAlerts(const std::map<std::string, AlertRecord>& all,
@@ -291,7 +260,7 @@ Result<std::vector<const AlertRecord*>> SelectAlerts(const std::map<std::string,
   }
   std::vector<const AlertRecord*> out;
   for (const auto& [fp, a] : all) {
-    if (!opts.all && !a.firing()) continue;
+    if (!opts.fingerprint.empty() ? fp != opts.fingerprint : !opts.all && !a.firing()) continue;
     Result<bool> pass = PassesFilters(filters, a, AlertStateName(a));
     if (!pass.ok()) return pass.status();
     if (*pass) out.push_back(&a);
@@ -302,6 +271,20 @@ Result<std::vector<const AlertRecord*>> SelectAlerts(const std::map<std::string,
            std::make_tuple(SeverityRank(*y), state_rank(y), y->starts_at);
   });
   return out;
+}
+
+// What `alerts --fingerprint` adds below the table: the alert's history.
+void PrintHistory(const std::vector<AlertEvent>& events, CliContext& ctx) {
+  TextTable table({{"日時 (JST)", TextTable::Align::kLeft, 0},
+                   {"出来事", TextTable::Align::kLeft, 0},
+                   {"詳細", TextTable::Align::kLeft, 0}});
+  for (const AlertEvent& e : events) {
+    std::string detail = e.kind == AlertEvent::Kind::kNotified
+                             ? e.receiver + " " + e.detail + " " + e.message_id
+                             : e.detail;
+    table.AddRow({LocalTs(e.at), AlertEventKindName(e.kind), detail});
+  }
+  ctx.out << "\n" << table.Render();
 }
 
 int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
@@ -316,7 +299,17 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
     ctx.err << "shihyo: alerts: " << selected.status().message() << "\n";
     return kExitUsage;
   }
-  std::map<std::string, TimePoint> notified = LastNotified(*log);
+  if (!opts.fingerprint.empty() && alerts->count(opts.fingerprint) == 0) {
+    ctx.err << "shihyo: " << TrF("no alert with fingerprint '{}'", {opts.fingerprint}) << "\n";
+    return kExitFailure;
+  }
+  std::vector<AlertEvent> history;
+  if (!opts.fingerprint.empty()) {
+    auto events = env.state->alerts().LoadEvents(opts.fingerprint);
+    if (!events.ok()) return ReportError(ctx, events.status());
+    history = std::move(events).value();
+  }
+  std::map<std::string, TimePoint> from_log = NotifiedFromLog(*log);
   std::map<std::string, Inhibition> inhibited =  // muted now by the config's inhibit_rules
       InhibitedAlerts(env.config.inhibit_rules, *alerts);
   nlohmann::json list = nlohmann::json::array();
@@ -332,12 +325,12 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
                    {"最終通知", TextTable::Align::kLeft, 0},
                    {"fingerprint", TextTable::Align::kLeft, 0}});
   for (const AlertRecord* a : *selected) {
+    std::optional<TimePoint> last = LastNotified(*a, from_log);
+    list.push_back(AlertRowJson(*a, last));
     std::string state = AlertStateName(*a);
-    if (state == "firing" && inhibited.count(a->fingerprint)) state = "inhibited";
-    auto n = notified.find(a->fingerprint);
-    std::optional<TimePoint> last;
-    if (n != notified.end()) last = n->second;
-    list.push_back(AlertRow(*a, state, last));
+    if (state == "firing" && inhibited.count(a->fingerprint))
+      list.back()["state"] = state = "inhibited";
+    if (!opts.fingerprint.empty()) list.back()["history"] = AlertHistoryJson(history);
     auto label = [a](const char* k) { return a->labels.count(k) ? a->labels.at(k) : ""; };
     table.AddRow({state, label("severity"), a->rule, label("indicator"), label("fiscal_year"),
                   LocalTs(a->starts_at), a->ends_at ? LocalTs(*a->ends_at) : "-",
@@ -347,6 +340,7 @@ int RunAlerts(const StateCommandOptions& opts, CliContext& ctx) {
     ctx.out << nlohmann::json{{"alerts", list}}.dump(2) << "\n";
   } else {
     ctx.out << table.Render();
+    if (!opts.fingerprint.empty()) PrintHistory(history, ctx);
   }
   return kExitOk;
 }
@@ -398,6 +392,8 @@ ToolRunner RegisterAlerts(CLI::App& app, CliContext& ctx) {
   AddConfigOption(cmd, &opts->config);
   AddFormatOption(cmd, &opts->format);
   cmd->add_flag("--all", opts->all, "also resolved alerts");
+  cmd->add_option("--fingerprint", opts->fingerprint,
+                  "only this alert (firing or resolved), with its history");
   cmd->add_option("--filter", opts->filters,
                   "label=value, label!=value, label=~regex or label!~regex; also state= and "
                   "rule= (repeatable: all must hold)");

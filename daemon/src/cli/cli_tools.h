@@ -57,6 +57,7 @@ struct StateCommandOptions {
   std::vector<std::string> filters;  // alerts --filter label=value (=, !=, =~, !~)
   std::string until, duration, comment, author;
   std::string receiver;
+  std::string fingerprint;  // alerts --fingerprint: one alert, with its history
 };
 
 // Fills an empty |*db| (and |*rules|, if given and empty) from the config at

@@ -33,6 +33,11 @@ std::string SeverityJa(const std::string& severity);
 std::string StateJa(const std::string& state);
 // <span class="sev-…">重大</span>
 std::string SeverityBadge(const std::string& severity);
+// Why an alert resolved, as staff read it (AlertRecord::resolved_reason).
+std::string ResolvedReasonJa(const std::string& reason);
+// <h2>履歴</h2> and the history of alert |fingerprint| (Japan time), newest
+// first; a line saying it cannot be read when the state DB refuses.
+std::string AlertHistorySection(StateStore* state, const std::string& fingerprint);
 // A table of |alerts|, each linking to /alerts/<fingerprint>.
 std::string AlertTable(const std::vector<const AlertRecord*>& alerts);
 

@@ -19,7 +19,7 @@ nlohmann::json OptionalTime(const std::optional<TimePoint>& t) {
 HttpResponse ApiAlerts(const HttpRequest& request, const DaemonStatus& status) {
   auto state = OpenState(status);
   if (!state.ok()) return Unavailable(state.status());
-  Result<StateView> view = LoadStateView(state->get());
+  Result<StateView> view = LoadStateView(state->get(), status);
   if (!view.ok()) return Unavailable(view.status());
   auto all = request.query.find("all");
   bool include_resolved =
@@ -31,12 +31,28 @@ HttpResponse ApiAlerts(const HttpRequest& request, const DaemonStatus& status) {
   return JsonResponse(200, {{"alerts", list}});
 }
 
+// GET /api/v1/alerts/<fingerprint>: the alert as /api/v1/alerts lists it,
+// with its history; 404 for an unknown one.
+HttpResponse ApiAlert(const std::string& fingerprint, const DaemonStatus& status) {
+  auto state = OpenState(status);
+  if (!state.ok()) return Unavailable(state.status());
+  Result<StateView> view = LoadStateView(state->get(), status);
+  if (!view.ok()) return Unavailable(view.status());
+  auto it = view->alerts.find(fingerprint);
+  if (it == view->alerts.end()) return JsonResponse(404, {{"error", "no such alert"}});
+  Result<std::vector<AlertEvent>> events = (*state)->alerts().LoadEvents(fingerprint);
+  if (!events.ok()) return Unavailable(events.status());
+  nlohmann::json alert = AlertJson(it->second, *view);
+  alert["history"] = AlertHistoryJson(*events);
+  return JsonResponse(200, alert);
+}
+
 // GET /api/v2/alerts: the firing alerts as Alertmanager's API lists them
 // (for tools that read Alertmanager: karma, amtool's queries, Grafana).
 HttpResponse ApiV2Alerts(const DaemonStatus& status) {
   auto state = OpenState(status);
   if (!state.ok()) return Unavailable(state.status());
-  Result<StateView> view = LoadStateView(state->get());
+  Result<StateView> view = LoadStateView(state->get(), status);
   if (!view.ok()) return Unavailable(view.status());
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [fp, a] : view->alerts) {
@@ -84,7 +100,7 @@ HttpResponse ApiSilences(const DaemonStatus& status) {
 HttpResponse ApiStatus(const DaemonStatus& status) {
   nlohmann::json outbox = nlohmann::json::object();
   if (auto state = OpenState(status); state.ok()) {
-    if (Result<StateView> view = LoadStateView(state->get()); view.ok()) {
+    if (Result<StateView> view = LoadStateView(state->get(), status); view.ok()) {
       for (const char* s : {"pending", "sent", "dead", "superseded"}) {
         outbox[s] = OutboxCount(*view, s);
       }
@@ -115,8 +131,9 @@ Result<std::unique_ptr<StateStore>> OpenState(const DaemonStatus& status) {
   return StateStore::Open(status.state, kBusyTimeoutMs);
 }
 
-Result<StateView> LoadStateView(StateStore* state) {
+Result<StateView> LoadStateView(StateStore* state, const DaemonStatus& status) {
   StateView view;
+  view.inhibited = status.inhibited;
   auto alerts = state->alerts().LoadAlerts();
   if (!alerts.ok()) return alerts.status();
   view.alerts = std::move(alerts).value();
@@ -124,20 +141,14 @@ Result<StateView> LoadStateView(StateStore* state) {
   if (!log.ok()) return log.status();
   for (const auto& [key, e] : *log) {
     if (!e.last_sent) continue;
-    for (const std::string& fp : e.firing) {
+    for (const std::string& fp : e.firing)
       view.notified_by[fp].emplace_back(e.receiver, *e.last_sent);
-      auto [it, added] = view.notified.emplace(fp, *e.last_sent);
-      if (!added) it->second = std::max(it->second, *e.last_sent);
-    }
   }
+  view.notified = NotifiedFromLog(*log);
   auto counts = state->outbox().CountByReceiver();
   if (!counts.ok()) return counts.status();
   view.outbox = std::move(counts).value();
   return view;
-}
-
-std::string AlertStateName(const AlertRecord& a) {
-  return a.firing() ? (a.silenced() ? "silenced" : "firing") : "resolved";
 }
 
 std::string LabelOf(const AlertRecord& a, const char* key) {
@@ -152,19 +163,10 @@ int OutboxCount(const StateView& view, const std::string& status) {
 }
 
 nlohmann::json AlertJson(const AlertRecord& a, const StateView& view) {
-  auto n = view.notified.find(a.fingerprint);
-  return {{"fingerprint", a.fingerprint},
-          {"state", AlertStateName(a)},
-          {"rule", a.rule},
-          {"severity", LabelOf(a, "severity")},
-          {"indicator", LabelOf(a, "indicator")},
-          {"fiscal_year", LabelOf(a, "fiscal_year")},
-          {"starts_at", FormatIso8601(a.starts_at)},
-          {"ends_at", OptionalTime(a.ends_at)},
-          {"last_notified", n != view.notified.end() ? OptionalTime(n->second) : nlohmann::json()},
-          {"silenced_by", a.silenced_by},
-          {"labels", a.labels},
-          {"message", a.finding.message}};
+  nlohmann::json row = AlertRowJson(a, LastNotified(a, view.notified));
+  // As `shihyo alerts` shows it: firing but muted by the config's inhibit_rules.
+  if (row["state"] == "firing" && view.inhibited.count(a.fingerprint)) row["state"] = "inhibited";
+  return row;
 }
 
 HttpResponse JsonResponse(int status, const nlohmann::json& body) {
@@ -202,6 +204,9 @@ HttpResponse Unavailable(const Status& why) {
 
 HttpResponse ServeApi(const HttpRequest& request, const DaemonStatus& status) {
   if (request.path == "/api/v1/alerts") return ApiAlerts(request, status);
+  const std::string kAlert = "/api/v1/alerts/";
+  if (request.path.rfind(kAlert, 0) == 0)
+    return ApiAlert(request.path.substr(kAlert.size()), status);
   if (request.path == "/api/v1/silences") return ApiSilences(status);
   if (request.path == "/api/v1/status") return ApiStatus(status);
   if (request.path == "/api/v2/alerts") return ApiV2Alerts(status);

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "base/status.h"
 #include "http/http_server.h"
 #include "http/status_board.h"
+#include "state/alert_view.h"
 
 namespace shihyo {
 
@@ -22,25 +24,27 @@ class StateStore;
 // What a request reads of the state DB.
 struct StateView {
   std::map<std::string, AlertRecord> alerts;  // by fingerprint
-  std::map<std::string, TimePoint> notified;  // last notified, by fingerprint
+  // Last notified as firing per the notification log, by fingerprint: use
+  // LastNotified() (state/alert_view.h), which prefers the alert's own record.
+  std::map<std::string, TimePoint> notified;
   // Each receiver that was last sent the alert as firing, and when, by fingerprint.
   std::map<std::string, std::vector<std::pair<std::string, TimePoint>>> notified_by;
   std::map<std::pair<std::string, std::string>, int> outbox;  // (receiver, status) → count
+  std::set<std::string> inhibited;  // DaemonStatus::inhibited, for the alerts' state
 };
 
 // Opens the state DB of |status| for this request (read only in effect).
 Result<std::unique_ptr<StateStore>> OpenState(const DaemonStatus& status);
-// Alerts, last notifications and outbox counts.
-Result<StateView> LoadStateView(StateStore* state);
+// Alerts, last notifications and outbox counts; which alerts are inhibited
+// comes from |status| (the daemon's last evaluation).
+Result<StateView> LoadStateView(StateStore* state, const DaemonStatus& status);
 
-// "firing", "silenced" or "resolved".
-std::string AlertStateName(const AlertRecord& a);
 // The label |key| of |a|, "" when absent.
 std::string LabelOf(const AlertRecord& a, const char* key);
 // Outbox messages with |status| over every receiver.
 int OutboxCount(const StateView& view, const std::string& status);
 
-// An alert as `shihyo alerts --format json` prints it.
+// An alert as `shihyo alerts --format json` prints it (AlertRowJson).
 nlohmann::json AlertJson(const AlertRecord& a, const StateView& view);
 
 HttpResponse JsonResponse(int status, const nlohmann::json& body);

@@ -132,7 +132,7 @@ HttpResponse ServeMetrics(const DaemonStatus& status) {
   DaemonMetrics(status, &e);
   auto state = OpenState(status);
   Result<StateView> view =
-      state.ok() ? LoadStateView(state->get()) : Result<StateView>(state.status());
+      state.ok() ? LoadStateView(state->get(), status) : Result<StateView>(state.status());
   e.Gauge("shihyo_state_readable", "1 when this scrape could read the state DB.", view.ok());
   if (view.ok()) StateMetrics(*view, &e);
   HttpResponse r;

@@ -121,12 +121,64 @@ std::string FilterForm(const HttpRequest& r, const StateView& view) {
          " <button type=\"submit\">絞り込む</button></form>";
 }
 
+std::string EventJa(const AlertEvent& e) {
+  switch (e.kind) {
+    case AlertEvent::Kind::kFired:
+      return "発生";
+    case AlertEvent::Kind::kRefired:
+      return "再発生";
+    case AlertEvent::Kind::kNotified:
+      return "通知";
+    case AlertEvent::Kind::kResolved:
+      return "解消";
+    case AlertEvent::Kind::kSilenced:
+      return "サイレンス開始";
+    case AlertEvent::Kind::kUnsilenced:
+      return "サイレンス終了";
+  }
+  return "";
+}
+
+std::string EventDetailJa(const AlertEvent& e) {
+  if (e.kind == AlertEvent::Kind::kResolved) return ResolvedReasonJa(e.detail);
+  if (e.kind == AlertEvent::Kind::kSilenced || e.kind == AlertEvent::Kind::kUnsilenced)
+    return "サイレンス " + e.detail;
+  if (e.kind != AlertEvent::Kind::kNotified) return "";
+  std::string as = e.detail == "new"        ? "新規"
+                   : e.detail == "ongoing"  ? "継続中"
+                   : e.detail == "reminder" ? "再通知"
+                   : e.detail == "resolved" ? "解消"
+                                            : e.detail;
+  return e.receiver + " へ（" + as + "）メッセージ " + e.message_id;
+}
+
 }  // namespace
+
+std::string ResolvedReasonJa(const std::string& reason) {
+  if (reason == kResolvedValueChanged) return "指標の値が変わりました";
+  if (reason == kResolvedRuleChanged) return "ルールが変更されました（値は変わっていません）";
+  if (reason == kResolvedRuleRemoved) return "ルールが削除されました";
+  if (reason == kResolvedIndicatorRemoved) return "指標が表から削除されました";
+  return "検出されなくなりました";
+}
+
+std::string AlertHistorySection(StateStore* state, const std::string& fingerprint) {
+  std::string out = "<h2>履歴</h2>";
+  Result<std::vector<AlertEvent>> events = state->alerts().LoadEvents(fingerprint);
+  if (!events.ok()) return out + "<p class=\"muted\">履歴は今は読めません。</p>";
+  if (events->empty()) return out + "<p class=\"muted\">記録された履歴はありません。</p>";
+  out += "<table class=\"history\"><tr><th>日時</th><th>出来事</th><th>詳細</th></tr>";
+  for (auto it = events->rbegin(); it != events->rend(); ++it) {
+    out += "<tr><td>" + Esc(JaTime(it->at)) + "</td><td>" + Esc(EventJa(*it)) + "</td><td>" +
+           Esc(EventDetailJa(*it)) + "</td></tr>";
+  }
+  return out + "</table>";
+}
 
 HttpResponse OverviewPage(const DaemonStatus& status) {
   auto state = OpenState(status);
   if (!state.ok()) return Unavailable(state.status());
-  Result<StateView> view = LoadStateView(state->get());
+  Result<StateView> view = LoadStateView(state->get(), status);
   if (!view.ok()) return Unavailable(view.status());
   std::string body = "<h1>概要</h1>" + StatusSection(status, *view);
   Result<std::vector<Plan>> plans = LoadPlans(status);
@@ -141,7 +193,7 @@ HttpResponse OverviewPage(const DaemonStatus& status) {
 HttpResponse AlertsPage(const HttpRequest& request, const DaemonStatus& status) {
   auto state = OpenState(status);
   if (!state.ok()) return Unavailable(state.status());
-  Result<StateView> view = LoadStateView(state->get());
+  Result<StateView> view = LoadStateView(state->get(), status);
   if (!view.ok()) return Unavailable(view.status());
   std::vector<const AlertRecord*> alerts = Filtered(request, *view);
   std::string body = "<h1>アラート</h1>" + FilterForm(request, *view) + "<p>" +

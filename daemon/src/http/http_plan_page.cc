@@ -131,7 +131,7 @@ HttpResponse PlanPage(const std::string& id, const DaemonStatus& status) {
   if (!plan) return NotFoundPage();
   auto state = OpenState(status);
   if (!state.ok()) return Unavailable(state.status());
-  Result<StateView> view = LoadStateView(state->get());
+  Result<StateView> view = LoadStateView(state->get(), status);
   if (!view.ok()) return Unavailable(view.status());
   std::string body = "<h1>" + Esc(plan->name) + "</h1><p class=\"muted\">" +
                      YearJa(plan->first_year) + "〜" + YearJa(plan->last_year) + "・取り込み " +
@@ -154,7 +154,7 @@ HttpResponse PlanPage(const std::string& id, const DaemonStatus& status) {
 HttpResponse AlertPage(const std::string& fingerprint, const DaemonStatus& status) {
   auto state = OpenState(status);
   if (!state.ok()) return Unavailable(state.status());
-  Result<StateView> view = LoadStateView(state->get());
+  Result<StateView> view = LoadStateView(state->get(), status);
   if (!view.ok()) return Unavailable(view.status());
   auto it = view->alerts.find(fingerprint);
   if (it == view->alerts.end()) return NotFoundPage();
@@ -168,7 +168,6 @@ HttpResponse AlertPage(const std::string& fingerprint, const DaemonStatus& statu
                     "\">" + Esc(f.plan) + "</a>";
     }
   }
-  auto notified = view->notified.find(a.fingerprint);
   std::string body =
       "<h1>" + Esc(f.message) + "</h1><table>" + Row("状態", Esc(StateJa(AlertStateName(a)))) +
       Row("重要度", SeverityBadge(LabelOf(a, "severity"))) + Row("計画", plan_link) +
@@ -177,11 +176,11 @@ HttpResponse AlertPage(const std::string& fingerprint, const DaemonStatus& statu
       Row("担当", Esc(f.department)) + Row("ルール", Esc(a.rule + " (" + f.check + ")"));
   body += "</table><h2>経過</h2><table>" + Row("発生", Esc(JaTime(a.starts_at))) +
           Row("最終検出", Esc(JaTime(a.last_seen))) +
-          Row("最終通知", Esc(JaTime(notified != view->notified.end()
-                                         ? std::optional<TimePoint>(notified->second)
-                                         : std::nullopt))) +
+          Row("最終通知", Esc(JaTime(LastNotified(a, view->notified)))) +
           NotifiedRows(*view, a.fingerprint) + Row("解消", Esc(JaTime(a.ends_at))) +
+          (a.firing() ? "" : Row("解消の理由", Esc(ResolvedReasonJa(a.resolved_reason)))) +
           Row("サイレンス", a.silenced() ? Esc(a.silenced_by) : "—") + "</table>";
+  body += AlertHistorySection(state->get(), a.fingerprint);
   body += EvidenceSection(a);
   body += "<h2>ラベル</h2><table>";
   for (const auto& [k, v] : a.labels)

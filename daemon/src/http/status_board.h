@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct DaemonStatus {
   std::optional<TimePoint> store_changed_at;  // when the loop last saw it change
   std::map<std::string, int64_t> sent;        // notifications sent, by receiver
   std::map<std::string, int64_t> failed;      // failed attempts, by receiver
+  std::set<std::string> inhibited;  // fingerprints muted by inhibit_rules at the last evaluation
 };
 
 class StatusBoard {

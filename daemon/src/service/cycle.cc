@@ -90,7 +90,9 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   CycleResult result;
   result.eval = shihyo::Evaluate(rules_, std::move(*plans), now);  // no copy
   result.warnings = result.eval.warnings;
-  AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now);
+  ResolveContext why = MakeResolveContext(rules_, result.eval.snapshot.get());
+  AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now, &why);
+  RestoreNotified(t.alerts, now, &*log);  // a silence that ended announces nothing new
   // A dry run (preview) shows a waiting group as it will go out.
   NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl(), dry_run);
   result.messages = BuildMessages(plan, result.eval, now);
@@ -110,13 +112,46 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   if (dry_run) return result;
 
   CycleWrite write;
+  RecordNotifications(plan, result.messages, now, &t);  // the alert history
   for (const std::string& fp : t.changed) write.alerts.push_back(&t.alerts.at(fp));
+  write.events = std::move(t.events);
   write.log = plan.log_updates;
   write.messages = result.messages;
   write.evaluation = Record(result, now, started);
   Status committed = state_->CommitCycle(write);
   if (!committed.ok()) return committed;
   LogTransitions(t);
+  return result;
+}
+
+// The silences changed between evaluations (service/daemon_loop.cc): the
+// same as Evaluate's alert half, with the alerts as they are.
+Result<CycleResult> Cycle::ApplySilences(TimePoint now) {
+  Result<std::map<std::string, AlertRecord>> previous = state_->alerts().LoadAlerts();
+  if (!previous.ok()) return previous.status();
+  Result<std::vector<Silence>> silences = state_->silences().LoadSilences(now, false);
+  if (!silences.ok()) return silences.status();
+  Result<NotifyLog> log = state_->alerts().LoadNotifyLog();
+  if (!log.ok()) return log.status();
+  CycleResult result;
+  AlertTransition t = ReapplySilences(*previous, *silences, now);
+  result.errors = t.errors;
+  result.warnings = t.errors;
+  for (const auto& [fp, a] : t.alerts) result.firing += a.firing() ? 1 : 0;
+  if (t.changed.empty()) return result;
+  RestoreNotified(t.alerts, now, &*log);
+  NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl());
+  result.messages = BuildMessages(plan, result.eval, now);  // no snapshot: the alerts' own
+  result.next_flush = plan.next_flush;
+  CycleWrite write;
+  RecordNotifications(plan, result.messages, now, &t);
+  for (const std::string& fp : t.changed) write.alerts.push_back(&t.alerts.at(fp));
+  write.events = std::move(t.events);
+  write.log = plan.log_updates;
+  write.messages = result.messages;
+  Status committed = state_->CommitCycle(write);
+  if (!committed.ok()) return committed;
+  spdlog::info("silences applied alerts={} messages={}", t.changed.size(), result.messages.size());
   return result;
 }
 

@@ -43,6 +43,12 @@ class Cycle {
   // transaction; with |dry_run|, writes nothing.
   Result<CycleResult> Evaluate(TimePoint now, bool dry_run);
 
+  // Applies the silences active at |now| to the alerts as they are, without
+  // evaluating, and commits what changes (silenced_by, the history, and the
+  // messages that follow, e.g. an alert never announced whose silence
+  // ended). Nothing is written when no alert's silence changed.
+  Result<CycleResult> ApplySilences(TimePoint now);
+
   // How long a pushed firing alert lasts unless pushed again (Alertmanager),
   // and how long resolved alerts are still pushed: 4 evaluation intervals.
   Seconds PushTtl() const;

@@ -157,6 +157,7 @@ void DaemonLoop::Loop() {
     if (MonoNow() - last_poll_ >= config_.poll_interval) {
       if (state_trouble_.active()) CheckStateWritable();
       PollStore();
+      ApplySilenceChanges();
     }
     if (MonoNow() - last_eval_ >= config_.evaluation_interval) EvaluateNow("schedule");
     if (next_flush_ && MonoNow() >= *next_flush_) EvaluateNow("group_wait elapsed");
@@ -408,6 +409,8 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
   Publish([&](DaemonStatus* s) {
     s->ready = true, s->last_evaluation = now, s->last_evaluation_reason = why;
     s->firing = result.firing, ++s->evaluations, s->evaluation_seconds += took;
+    s->inhibited.clear();
+    for (const auto& [fp, by] : result.inhibited) s->inhibited.insert(fp);
   });
   Result<int> pruned = state_->Prune(SaturatingSub(now, kPruneAge));
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
@@ -435,6 +438,23 @@ void DaemonLoop::UpdateStatus() {
   if (status == last_sent_status_) return;  // systemd hears of changes only
   last_sent_status_ = status;
   systemd_->Status(status);
+}
+
+void DaemonLoop::ApplySilenceChanges() {
+  if (!state_ || state_trouble_.active() || !ready_) return;
+  TimePoint now = clock_.Now();
+  Result<bool> changed = state_->silences().ActiveChanged(now);
+  if (!changed.ok() || !*changed) return;  // unreadable now: the next poll asks again
+  Cycle cycle(config_, rules_, store_.get(), state_.get());
+  Result<CycleResult> r = cycle.ApplySilences(now);
+  if (!r.ok()) {
+    spdlog::warn("silences changed but could not be applied: {}", LogSafe(r.status().message()));
+    return;
+  }
+  if (r->next_flush) {
+    Mono due = SaturatingAdd(MonoNow(), *r->next_flush - now);
+    if (!next_flush_ || due < *next_flush_) next_flush_ = due;
+  }
 }
 
 }  // namespace shihyo

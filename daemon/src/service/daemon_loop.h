@@ -57,6 +57,9 @@ class DaemonLoop {
   bool ReloadRules(const char* why);
   void ReloadConfig();
   void PollStore();
+  // A silence added, expired, started or ended since the last poll is
+  // applied to the alerts at once, without an evaluation (issue 11).
+  void ApplySilenceChanges();
   void EvaluateNow(const char* why);
   // After a successful evaluation: group_wait timer, warnings, status, pruning.
   void Evaluated(const CycleResult& result, TimePoint now, const char* why);

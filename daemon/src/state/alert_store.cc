@@ -1,16 +1,76 @@
 #include "state/alert_store.h"
 
+#include <set>
+
 #include "notify/alert_json.h"
 #include "state/state_connection.h"
 
 namespace shihyo {
+
+namespace {
+
+void ReadNotified(const std::string& text, AlertRecord* a) {
+  nlohmann::json pairs = ParseJson(text);
+  if (!pairs.is_array()) return;
+  for (const auto& p : pairs) {
+    if (p.is_array() && p.size() == 2 && p[0].is_string() && p[1].is_string())
+      a->notified.emplace(p[0].get<std::string>(), p[1].get<std::string>());
+  }
+}
+
+nlohmann::json NotifiedJson(const AlertRecord& a) {
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const auto& [receiver, group_key] : a.notified) pairs.push_back({receiver, group_key});
+  return pairs;
+}
+
+// Notes in |t| that |fps| were told to |n|'s receiver as |detail| by |message_id|.
+void Notified(const GroupNotification& n, const std::vector<const AlertRecord*>& alerts,
+              const char* detail, const std::string& message_id, TimePoint now,
+              std::set<std::string>* changed, AlertTransition* t) {
+  bool firing = std::string(detail) != "resolved";
+  for (const AlertRecord* alert : alerts) {
+    auto it = t->alerts.find(alert->fingerprint);
+    if (it == t->alerts.end()) continue;
+    AlertRecord& a = it->second;
+    a.last_notified = now;
+    if (firing) a.notified.emplace(n.receiver->name, n.group.key);
+    t->events.push_back(
+        {a.fingerprint, now, AlertEvent::Kind::kNotified, n.receiver->name, message_id, detail});
+    if (changed->insert(a.fingerprint).second) t->changed.push_back(a.fingerprint);
+  }
+}
+
+}  // namespace
+
+void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& messages,
+                         TimePoint now, AlertTransition* t) {
+  std::set<std::string> changed(t->changed.begin(), t->changed.end());
+  std::vector<bool> used(messages.size(), false);
+  for (const GroupNotification& n : plan.notifications) {
+    std::string id;
+    for (size_t i = 0; i < messages.size(); ++i) {
+      if (used[i] || messages[i].receiver != n.receiver->name ||
+          messages[i].group_key != n.group.key)
+        continue;
+      used[i] = true;
+      id = messages[i].id;
+      break;
+    }
+    if (id.empty()) continue;  // no message was built (a kind that sends none)
+    Notified(n, n.fresh, "new", id, now, &changed, t);
+    Notified(n, n.ongoing, n.reminder ? "reminder" : "ongoing", id, now, &changed, t);
+    Notified(n, n.resolved, "resolved", id, now, &changed, t);
+  }
+}
 
 Result<std::map<std::string, AlertRecord>> AlertStore::LoadAlerts() {
   std::map<std::string, AlertRecord> alerts;
   Status s = GuardSqlite(c_->path, "load alerts", [&]() -> Status {
     SQLite::Statement q(c_->db,
                         "SELECT fingerprint, rule, labels, finding, state, starts_at, ends_at,"
-                        " last_seen, silenced_by FROM alerts");
+                        " last_seen, silenced_by, resolved_reason, rule_digest, last_notified,"
+                        " notified FROM alerts");
     while (q.executeStep()) {
       AlertRecord a;
       a.fingerprint = q.getColumn(0).getString();
@@ -28,6 +88,10 @@ Result<std::map<std::string, AlertRecord>> AlertStore::LoadAlerts() {
       if (!q.getColumn(6).isNull()) a.ends_at = FromSecs(q.getColumn(6).getInt64());
       a.last_seen = FromSecs(q.getColumn(7).getInt64());
       a.silenced_by = q.getColumn(8).getString();
+      a.resolved_reason = q.getColumn(9).getString();
+      a.rule_digest = q.getColumn(10).getString();
+      if (!q.getColumn(11).isNull()) a.last_notified = FromSecs(q.getColumn(11).getInt64());
+      ReadNotified(q.getColumn(12).getString(), &a);
       alerts.emplace(a.fingerprint, std::move(a));
     }
     return Status::Ok();
@@ -64,8 +128,8 @@ Result<NotifyLog> AlertStore::LoadNotifyLog() {
 void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts) {
   SQLite::Statement q(db,
                       "INSERT OR REPLACE INTO alerts (fingerprint, rule, labels, finding, state,"
-                      " starts_at, ends_at, last_seen, silenced_by)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      " starts_at, ends_at, last_seen, silenced_by, resolved_reason, rule_digest,"
+                      " last_notified, notified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const AlertRecord* a : alerts) {
     q.bind(1, a->fingerprint);
     q.bind(2, a->rule);
@@ -76,9 +140,49 @@ void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>&
     a->ends_at ? q.bind(7, Secs(*a->ends_at)) : q.bind(7);
     q.bind(8, Secs(a->last_seen));
     q.bind(9, a->silenced_by);
+    q.bind(10, a->resolved_reason);
+    q.bind(11, a->rule_digest);
+    a->last_notified ? q.bind(12, Secs(*a->last_notified)) : q.bind(12);
+    q.bind(13, Dump(NotifiedJson(*a)));
     q.exec();
     q.reset();
   }
+}
+
+void WriteEventRows(SQLite::Database& db, const std::vector<AlertEvent>& events) {
+  SQLite::Statement q(db,
+                      "INSERT INTO alert_events (fingerprint, at, kind, receiver, message_id,"
+                      " detail) VALUES (?, ?, ?, ?, ?, ?)");
+  for (const AlertEvent& e : events) {
+    q.bind(1, e.fingerprint);
+    q.bind(2, Secs(e.at));
+    q.bind(3, AlertEventKindName(e.kind));
+    q.bind(4, e.receiver);
+    q.bind(5, e.message_id);
+    q.bind(6, e.detail);
+    q.exec();
+    q.reset();
+  }
+}
+
+Result<std::vector<AlertEvent>> AlertStore::LoadEvents(const std::string& fingerprint) {
+  std::vector<AlertEvent> events;
+  Status s = GuardSqlite(c_->path, "load alert history", [&]() -> Status {
+    SQLite::Statement q(c_->db,
+                        "SELECT at, kind, receiver, message_id, detail FROM alert_events"
+                        " WHERE fingerprint = ? ORDER BY id");
+    q.bind(1, fingerprint);
+    while (q.executeStep()) {
+      std::optional<AlertEvent::Kind> kind = AlertEventKindFromName(q.getColumn(1).getString());
+      if (!kind) continue;  // written by a newer shihyo
+      events.push_back({fingerprint, FromSecs(q.getColumn(0).getInt64()), *kind,
+                        q.getColumn(2).getString(), q.getColumn(3).getString(),
+                        q.getColumn(4).getString()});
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return events;
 }
 
 void WriteNotifyLogRows(SQLite::Database& db, const std::vector<NotifyLogEntry>& log) {

@@ -6,10 +6,13 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "alert/alert_state.h"
 #include "alert/notify_log.h"
+#include "alert/notify_planner.h"
 #include "base/status.h"
+#include "notify/message.h"
 
 namespace shihyo {
 
@@ -26,6 +29,14 @@ struct EvaluationRecord {
   int64_t duration_ms = 0;
 };
 
+// Records in |t| what |plan|'s notifications (carried by |messages|, matched
+// by receiver and group key) told of each alert at |now|: a notified event
+// per alert and message, its last_notified, and the (receiver, group) that
+// knows it as firing. Alerts so touched join |t|'s changed list. Pushes
+// (Alertmanager) are not recorded: they repeat every cycle.
+void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& messages,
+                         TimePoint now, AlertTransition* t);
+
 class AlertStore {
  public:
   // |connection| must outlive the store.
@@ -37,6 +48,9 @@ class AlertStore {
   Result<std::map<std::string, AlertRecord>> LoadAlerts();
   // What each receiver and group was last sent.
   Result<NotifyLog> LoadNotifyLog();
+  // The history of the alert |fingerprint|, oldest first (as pruned by
+  // StateStore::Prune); empty for an unknown fingerprint.
+  Result<std::vector<AlertEvent>> LoadEvents(const std::string& fingerprint);
 
  private:
   StateConnection* c_;

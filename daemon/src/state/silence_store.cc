@@ -70,4 +70,23 @@ Status SilenceStore::ExpireSilence(const std::string& id, TimePoint now) {
   });
 }
 
+Result<bool> SilenceStore::ActiveChanged(TimePoint now) {
+  std::string active;
+  Status st = GuardSqlite(c_->path, "poll silences", [&]() -> Status {
+    SQLite::Statement q(c_->db,
+                        "SELECT id, ends_at FROM silences WHERE starts_at <= ? AND ends_at > ?"
+                        " ORDER BY id");
+    q.bind(1, Secs(now));
+    q.bind(2, Secs(now));
+    while (q.executeStep()) {
+      active += q.getColumn(0).getString() + "@" + std::to_string(q.getColumn(1).getInt64()) + "\n";
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  bool changed = !active_seen_ || *active_seen_ != active;
+  active_seen_ = std::move(active);
+  return changed;
+}
+
 }  // namespace shihyo

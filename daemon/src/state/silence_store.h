@@ -3,6 +3,7 @@
 // connection.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,14 @@ class SilenceStore {
   Result<std::vector<Silence>> LoadSilences(TimePoint now, bool include_expired);
   // Ends silence |id| at |now|; kNotFound when there is none.
   Status ExpireSilence(const std::string& id, TimePoint now);
+  // Whether the silences active at |now| differ from those the previous
+  // call saw: one was added, expired, or started or ended by its times,
+  // here or by another process. The first call says true.
+  Result<bool> ActiveChanged(TimePoint now);
 
  private:
   StateConnection* c_;
+  std::optional<std::string> active_seen_;  // ids and end times, as last seen
 };
 
 }  // namespace shihyo

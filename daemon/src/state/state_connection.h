@@ -40,6 +40,7 @@ inline nlohmann::json ParseJson(const std::string& text) {
 // The writes of a cycle, for use inside the caller's transaction; they throw
 // SQLite::Exception (the caller guards). alert_store.cc:
 void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts);
+void WriteEventRows(SQLite::Database& db, const std::vector<AlertEvent>& events);
 void WriteNotifyLogRows(SQLite::Database& db, const std::vector<NotifyLogEntry>& log);
 void WriteEvaluationRow(SQLite::Database& db, const EvaluationRecord& evaluation);
 // outbox_store.cc: queues |messages|; a message of a kind that

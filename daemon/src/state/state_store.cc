@@ -6,7 +6,7 @@ namespace shihyo {
 
 namespace {
 
-constexpr int kStateVersion = 1;
+constexpr int kStateVersion = 2;
 
 // Times are whole seconds since the Unix epoch.
 constexpr const char* kStateSchema = R"sql(
@@ -64,6 +64,47 @@ CREATE TABLE evaluations (
 );
 )sql";
 
+// Version 2: why an alert resolved, its rule's digest, when it was last
+// notified and to whom in this episode; the alert history.
+constexpr const char* kStateMigration2 = R"sql(
+ALTER TABLE alerts ADD COLUMN resolved_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN rule_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN last_notified INTEGER;
+ALTER TABLE alerts ADD COLUMN notified TEXT NOT NULL DEFAULT '[]';  -- JSON [[receiver, group_key]]
+CREATE TABLE alert_events (
+  id          INTEGER PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  kind        TEXT NOT NULL,            -- fired, refired, notified, resolved, silenced, unsilenced
+  receiver    TEXT NOT NULL DEFAULT '',
+  message_id  TEXT NOT NULL DEFAULT '',
+  detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX alert_events_by_fingerprint ON alert_events (fingerprint, id);
+)sql";
+
+// At most this many events are kept per alert (the newest).
+constexpr int kEventsPerAlert = 200;
+
+// The alert history keeps, per alert, the events of the prune age and at
+// most kEventsPerAlert of them; an alert's events go with its row.
+int PruneEvents(SQLite::Database& db, TimePoint before) {
+  SQLite::Statement old(db,
+                        "DELETE FROM alert_events WHERE at < ?"
+                        " OR fingerprint NOT IN (SELECT fingerprint FROM alerts)");
+  old.bind(1, Secs(before));
+  int n = old.exec();
+  // Only the alerts over the limit are ranked (the index counts the rest).
+  SQLite::Statement excess(
+      db,
+      "DELETE FROM alert_events WHERE id IN (SELECT id FROM (SELECT id,"
+      " row_number() OVER (PARTITION BY fingerprint ORDER BY id DESC) AS nth"
+      " FROM alert_events WHERE fingerprint IN (SELECT fingerprint FROM"
+      " alert_events GROUP BY fingerprint HAVING count(*) > ?1)) WHERE nth > ?1)");
+  excess.bind(1, kEventsPerAlert);
+  return n + excess.exec();
+}
+
 }  // namespace
 
 StateStore::StateStore(std::unique_ptr<StateConnection> connection)
@@ -89,8 +130,11 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, in
       int tables =
           c->db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table'").getInt();
       if (tables > 0) return Status::InvalidArgument(path + ": not a shihyo state DB");
+    }
+    if (version < kStateVersion) {  // forward migrations, rows kept
       SQLite::Transaction txn(c->db);
-      c->db.exec(kStateSchema);
+      if (version < 1) c->db.exec(kStateSchema);
+      if (version < 2) c->db.exec(kStateMigration2);
       c->db.exec("PRAGMA user_version = " + std::to_string(kStateVersion));
       txn.commit();
     }
@@ -104,6 +148,7 @@ Status StateStore::CommitCycle(const CycleWrite& w) {
   return GuardSqlite(connection_->path, "commit cycle", [&]() -> Status {
     SQLite::Transaction txn(connection_->db);
     WriteAlertRows(connection_->db, w.alerts);
+    WriteEventRows(connection_->db, w.events);
     WriteNotifyLogRows(connection_->db, w.log);
     WriteMessageRows(connection_->db, w.messages);
     if (w.evaluation) WriteEvaluationRow(connection_->db, *w.evaluation);
@@ -136,6 +181,7 @@ Result<int> StateStore::Prune(TimePoint before) {
     SQLite::Statement evals(connection_->db, "DELETE FROM evaluations WHERE at < ?");
     evals.bind(1, Secs(before));
     n += evals.exec();
+    n += PruneEvents(connection_->db, before);
     txn.commit();
     return Status::Ok();
   });

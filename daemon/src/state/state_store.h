@@ -21,6 +21,7 @@ namespace shihyo {
 // What one cycle writes, all or nothing.
 struct CycleWrite {
   std::vector<const AlertRecord*> alerts;
+  std::vector<AlertEvent> events;  // appended to the alert history
   std::vector<NotifyLogEntry> log;
   std::vector<Message> messages;
   std::optional<EvaluationRecord> evaluation;
@@ -45,8 +46,10 @@ class StateStore {
   // superseded by it: the new one carries every alert the old ones did.
   Status CommitCycle(const CycleWrite& write);
 
-  // Deletes resolved alerts that ended before |before|, sent messages and
-  // evaluations older than it. Returns the number of rows removed.
+  // Deletes resolved alerts that ended before |before|, sent messages,
+  // evaluations and alert events older than it, the events of alerts no
+  // longer kept, and all but the newest 200 events of each alert. Returns
+  // the number of rows removed.
   Result<int> Prune(TimePoint before);
 
   // After a full disk or an I/O error: gives back to the file system the

@@ -39,6 +39,14 @@ std::string PublicGroupKey(const GroupNotification& n) {
   return key.substr(0, path_end + 1) + Dump(n.group.labels).dump();
 }
 
+// Whether |a| resolved because its indicator left the table: as the cycle
+// recorded it, or for an alert resolved before causes were kept, as the
+// snapshot shows it.
+bool IndicatorRemoved(const AlertRecord& a, const DigestContext& ctx) {
+  if (!a.resolved_reason.empty()) return a.resolved_reason == kResolvedIndicatorRemoved;
+  return ctx.snapshot && !CurrentIndicator(ctx.snapshot, a);
+}
+
 }  // namespace
 
 nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext& ctx,
@@ -63,7 +71,9 @@ nlohmann::json ShihyoWebhookJson(const GroupNotification& n, const DigestContext
                                               {"series", SeriesJson(*current)}}
                              : nlohmann::json();
       // "removed": an import removed the indicator; the value was not fixed.
-      j["resolved_reason"] = ctx.snapshot && !current ? "removed" : "no_longer_found";
+      // Kept for scripts; resolved_cause says more (AlertRecord::resolved_reason).
+      j["resolved_reason"] = IndicatorRemoved(*a, ctx) ? "removed" : "no_longer_found";
+      j["resolved_cause"] = a->resolved_reason;
     }
     alerts.push_back(std::move(j));
   }
@@ -138,7 +148,7 @@ nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& 
     const AlertFinding& f = a->finding;
     const char* state = fresh ? "新規" : "継続";
     if (!a->firing()) {
-      state = ctx.snapshot && !CurrentIndicator(ctx.snapshot, *a) ? "表から削除" : "解消";
+      state = IndicatorRemoved(*a, ctx) ? "表から削除" : "解消";
     }
     alerts.push_back({{"indicator", f.indicator},
                       {"message", f.message},
@@ -148,7 +158,8 @@ nlohmann::json TemplateContext(const GroupNotification& n, const DigestContext& 
                       {"rule", f.rule},
                       {"plan", f.plan},
                       {"project", f.project},
-                      {"state_label", state}});
+                      {"state_label", state},
+                      {"resolved_cause", a->firing() ? "" : a->resolved_reason}});
   }
   std::string group;
   for (const auto& [k, v] : n.group.labels) group += (group.empty() ? "" : " ") + v;
