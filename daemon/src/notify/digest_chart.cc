@@ -1,0 +1,135 @@
+// The series table of an indicator block in the HTML digest, with a bar chart
+// made of table cells. Why cells and not an image: Gmail strips SVG and
+// data: images, Outlook (Word's renderer) ignores SVG and blocks remote and
+// attached images until the reader allows them; table cells with bgcolor and
+// height render in all of them, and without CSS.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "base/text.h"
+#include "model/value_parser.h"
+#include "notify/digest.h"
+#include "notify/digest_model.h"
+
+namespace shihyo {
+
+namespace {
+
+constexpr int kChartHeight = 48;  // px of the tallest bar
+constexpr const char* kBarColor = "#7da7d9";
+constexpr const char* kTargetBarColor = "#cfcfcf";
+constexpr const char* kTargetLineColor = "#333333";
+
+std::string Px(int n) { return std::to_string(n); }
+
+// A bar is drawn for a plain number; ※ values are another quantity.
+std::optional<double> Plotted(const CellValue& c) {
+  if (c.status != CellStatus::kValue || c.annotated || !c.value) return std::nullopt;
+  return std::max(0.0, *c.value);
+}
+
+// One horizontal slice of a bar cell: |height| px, the bar filled or not, or
+// the target line across the whole cell.
+std::string Slice(int height, const char* bar, bool line) {
+  if (height <= 0) return "";
+  std::string h = "height=\"" + Px(height) + "\" style=\"height:" + Px(height) +
+                  "px;font-size:0;line-height:0;";
+  if (line) {
+    return "<tr><td colspan=\"3\" " + h + "background:" + kTargetLineColor + "\" bgcolor=\"" +
+           kTargetLineColor + "\"></td></tr>";
+  }
+  std::string pad = "<td width=\"25%\" " + h + "\"></td>";
+  std::string mid =
+      bar ? "<td width=\"50%\" " + h + "background:" + bar + "\" bgcolor=\"" + bar + "\"></td>"
+          : "<td width=\"50%\" " + h + "\"></td>";
+  return "<tr>" + pad + mid + pad + "</tr>";
+}
+
+// A cell kChartHeight px high: a bar of |bar_px| from the bottom in |color|
+// and the target line |target_px| above the bottom (none when negative).
+std::string BarCell(int bar_px, int target_px, const char* color) {
+  std::set<int> cuts = {0, kChartHeight, kChartHeight - bar_px};
+  int line_top = -1;
+  if (target_px >= 0) {
+    line_top = std::clamp(kChartHeight - target_px - 1, 0, kChartHeight - 2);
+    cuts.insert(line_top);
+    cuts.insert(line_top + 2);
+  }
+  std::string rows;
+  for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
+    int y0 = *it, y1 = *std::next(it);
+    bool line = y0 == line_top;
+    rows += Slice(y1 - y0, y0 >= kChartHeight - bar_px ? color : nullptr, line);
+  }
+  return "<td class=\"bar\" valign=\"bottom\" style=\"padding:0 2px;vertical-align:bottom\">"
+         "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
+         "border=\"0\">" +
+         rows + "</table></td>";
+}
+
+int Scaled(double v, double top) {
+  return static_cast<int>(std::lround(v / top * (kChartHeight - 4)));
+}
+
+std::string BarRow(const SeriesView& s) {
+  double top = 0;
+  bool any = false;
+  for (const Observation& o : s.cells) {
+    if (auto v = Plotted(o.cell)) {
+      top = std::max(top, *v);
+      any = true;
+    }
+  }
+  std::optional<double> target = Plotted(s.target);
+  if (target) top = std::max(top, *target);
+  if (!any || top <= 0) return "";
+  int target_px = target ? Scaled(*target, top) : -1;
+  std::string row = "<tr><td></td>";
+  for (const Observation& o : s.cells) {
+    auto it = s.flagged.find(o.fiscal_year);
+    const char* color = it == s.flagged.end() ? kBarColor : ColorsOf(it->second).strong;
+    auto v = Plotted(o.cell);
+    row += BarCell(v ? Scaled(*v, top) : 0, target_px, color);
+  }
+  row += BarCell(target ? target_px : 0, target_px, kTargetBarColor);
+  return row + "</tr>\n";
+}
+
+constexpr const char* kCell = "border:1px solid #cccccc;padding:3px 5px;";
+
+std::string ValueCell(const std::string& raw, std::optional<Severity> flagged) {
+  std::string text = raw.empty() ? "（空欄）" : HtmlEscape(raw);
+  if (!flagged) {
+    return "<td align=\"right\" style=\"" + std::string(kCell) + "text-align:right\">" + text +
+           "</td>";
+  }
+  Colors c = ColorsOf(*flagged);
+  return "<td class=\"flagged\" align=\"right\" bgcolor=\"" + std::string(c.light) + "\" style=\"" +
+         kCell + "text-align:right;background:" + c.light + ";font-weight:bold\"><b>" + text +
+         "</b><br><font color=\"" + c.strong + "\" style=\"color:" + c.strong +
+         ";font-size:11px\">" + SeverityBadge(*flagged) + "</font></td>";
+}
+
+}  // namespace
+
+std::string HtmlSeriesTable(const SeriesView& s) {
+  if (s.cells.empty()) return "";
+  std::string head = "<tr><th style=\"" + std::string(kCell) + "\">年度</th>";
+  std::string values = "<tr><th style=\"" + std::string(kCell) + "\">" + s.label + "</th>";
+  for (const Observation& o : s.cells) {
+    head += "<th style=\"" + std::string(kCell) + "font-weight:normal\">" +
+            FormatEraYear(o.fiscal_year) + "</th>";
+    auto it = s.flagged.find(o.fiscal_year);
+    values += ValueCell(o.raw,
+                        it == s.flagged.end() ? std::nullopt : std::optional<Severity>(it->second));
+  }
+  head += "<th style=\"" + std::string(kCell) + "\">目標</th></tr>\n";
+  values += ValueCell(s.target_raw, s.target_flagged) + "</tr>\n";
+  return "<table class=\"series\" role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" "
+         "border=\"0\" style=\"border-collapse:collapse;margin:6px 0 2px;font-size:12px;"
+         "line-height:1.4\">\n" +
+         BarRow(s) + head + values + "</table>\n";
+}
+
+}  // namespace shihyo
