@@ -138,7 +138,7 @@ TEST_CASE("digest: one entry for a rule and year on many indicators", "[digest]"
   DigestContext ctx = k.Context();
   std::string text = DigestText(n, ctx);
   CHECK(Count(text, "【警告】令和6年度の実績が未記入：4指標\n") == 1);
-  CHECK_THAT(text, Catch::Contains("    児童虐待発生件数、利用者数、講座の回数、登録数\n"));
+  CHECK_THAT(text, Catch::Contains("    利用者数、講座の回数、登録数、児童虐待発生件数\n"));
   CHECK(Count(text, "令和6年度の実績値が未記入です") == 0);
   // The indicators with other alerts keep a block, which names the grouped one.
   CHECK(Count(text, "【警告】令和6年度の実績が未記入（まとめて上に記載）") == 2);
@@ -206,8 +206,8 @@ TEST_CASE("digest: advice follows the check; rule ids only for administrators", 
       CHECK(part.find(rule) > admin);
     }
   }
-  CHECK_THAT(text, Catch::EndsWith("管理者向け: ルール abuse_cases_rising 1件 missing_actual 4件 "
-                                   "spike 1件 unit_mismatch 1件／通知先 kodomo\n"));
+  CHECK_THAT(text, Catch::EndsWith("管理者向け: ルール abuse_cases_rising 1件・missing_actual 4件・"
+                                   "spike 1件・unit_mismatch 1件／通知先 kodomo\n"));
 }
 
 TEST_CASE("digest: links point at the daemon's pages, and only with external_url", "[digest]") {
@@ -277,7 +277,7 @@ TEST_CASE("digest: why a resolved alert resolved, for every reason", "[digest]")
   r.plan.indicators.clear();
   ctx = r.Context();
   CHECK(ResolvedReasonOf(*r.alert, ctx) == "indicator_removed");
-  CHECK(DigestSubject(r.Notice(), ctx) == "[shihyo] 表から削除 1件");
+  CHECK(DigestSubject(r.Notice(), ctx) == "[shihyo] 表から削除 1件 — 計画A");
 }
 
 TEST_CASE("digest: resolved alerts of one rule and year are one entry too", "[digest]") {
@@ -295,7 +295,7 @@ TEST_CASE("digest: resolved alerts of one rule and year are one entry too", "[di
   std::string text = DigestText(n, ctx);
   CHECK(Count(text, "【解消】令和3年度の実績が未記入：5指標") == 1);
   CHECK_THAT(text, Catch::Contains("指標0（令和3年度 （空欄） → 3回）、"));
-  CHECK(DigestSubject(n, ctx) == "[shihyo] 解消 5件");
+  CHECK(DigestSubject(n, ctx) == "[shihyo] 解消 5件 — 計画A");
 }
 
 }  // namespace

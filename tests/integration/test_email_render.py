@@ -134,7 +134,7 @@ class EmailRenderTest(unittest.TestCase):
         self.assertNotIn("<img", page)
         m = self.measure(page, "digest")
         # Far shorter than before, and no wider than the pane.
-        self.assertLess(m["height"], OLD_HEIGHT / 2, "px")
+        self.assertLess(m["height"], 0.6 * OLD_HEIGHT, "px")
         self.assertLessEqual(m["width"], WIDTH)
         # The summary and both critical alerts show before any scrolling.
         top, bottom, summary = m["summary"]

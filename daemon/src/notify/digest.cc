@@ -66,10 +66,11 @@ std::string AdminLine(const GroupNotification& n) {
   for (const auto* list : {&n.fresh, &n.ongoing, &n.resolved}) {
     for (const AlertRecord* a : *list) ++rules[a->finding.rule];
   }
-  std::string out = "ルール";
+  std::string list;
   for (const auto& [rule, count] : rules) {
-    out += " " + EscapeControls(rule) + " " + std::to_string(count) + "件";
+    list += (list.empty() ? "" : "・") + EscapeControls(rule) + " " + std::to_string(count) + "件";
   }
+  std::string out = "ルール " + list;
   if (n.receiver) out += "／通知先 " + EscapeControls(n.receiver->name);
   return out;
 }

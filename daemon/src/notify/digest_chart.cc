@@ -16,7 +16,7 @@ namespace shihyo {
 
 namespace {
 
-constexpr int kChartHeight = 48;  // px of the tallest bar
+constexpr int kChartHeight = 36;  // px of the tallest bar
 constexpr const char* kBarColor = "#7da7d9";
 constexpr const char* kTargetBarColor = "#cfcfcf";
 constexpr const char* kTargetLineColor = "#333333";
@@ -29,21 +29,14 @@ std::optional<double> Plotted(const CellValue& c) {
   return std::max(0.0, *c.value);
 }
 
-// One horizontal slice of a bar cell: |height| px, the bar filled or not, or
-// the target line across the whole cell.
-std::string Slice(int height, const char* bar, bool line) {
+constexpr int kBarWidth = 26;  // px; the target line is as wide, so it reads as dashed
+
+// One horizontal slice of a bar: |height| px in |color| (none: empty). Kept
+// short: a digest has a hundred of them, and Gmail clips a message over 102 KB.
+std::string Slice(int height, const char* color) {
   if (height <= 0) return "";
-  std::string h = "height=\"" + Px(height) + "\" style=\"height:" + Px(height) +
-                  "px;font-size:0;line-height:0;";
-  if (line) {
-    return "<tr><td colspan=\"3\" " + h + "background:" + kTargetLineColor + "\" bgcolor=\"" +
-           kTargetLineColor + "\"></td></tr>";
-  }
-  std::string pad = "<td width=\"25%\" " + h + "\"></td>";
-  std::string mid =
-      bar ? "<td width=\"50%\" " + h + "background:" + bar + "\" bgcolor=\"" + bar + "\"></td>"
-          : "<td width=\"50%\" " + h + "\"></td>";
-  return "<tr>" + pad + mid + pad + "</tr>";
+  std::string fill = color ? " bgcolor=\"" + std::string(color) + "\"" : "";
+  return "<tr><td height=\"" + Px(height) + "\"" + fill + "></td></tr>";
 }
 
 // A cell kChartHeight px high: a bar of |bar_px| from the bottom in |color|
@@ -59,13 +52,16 @@ std::string BarCell(int bar_px, int target_px, const char* color) {
   std::string rows;
   for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
     int y0 = *it, y1 = *std::next(it);
-    bool line = y0 == line_top;
-    rows += Slice(y1 - y0, y0 >= kChartHeight - bar_px ? color : nullptr, line);
+    const char* fill = y0 == line_top                ? kTargetLineColor
+                       : y0 >= kChartHeight - bar_px ? color
+                                                     : nullptr;
+    rows += Slice(y1 - y0, fill);
   }
-  return "<td class=\"bar\" valign=\"bottom\" style=\"padding:0 2px;vertical-align:bottom\">"
-         "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
-         "border=\"0\">" +
-         rows + "</table></td>";
+  // font-size and line-height 0 (inherited by the slices): no cell is taller
+  // than its height attribute says.
+  return "<td class=\"bar\" align=\"center\" valign=\"bottom\"><table width=\"" + Px(kBarWidth) +
+         "\" cellpadding=\"0\" cellspacing=\"0\" style=\"font-size:0;line-height:0\">" + rows +
+         "</table></td>";
 }
 
 int Scaled(double v, double top) {
@@ -96,7 +92,7 @@ std::string BarRow(const SeriesView& s) {
   return row + "</tr>\n";
 }
 
-constexpr const char* kCell = "border:1px solid #cccccc;padding:3px 5px;";
+constexpr const char* kCell = "border:1px solid #ccc;padding:2px 4px;";
 
 std::string ValueCell(const std::string& raw, std::optional<Severity> flagged) {
   std::string text = raw.empty() ? "（空欄）" : HtmlEscape(raw);

@@ -24,10 +24,13 @@ Colors ColorsOf(Severity s) {
 }
 
 std::string HtmlBadge(const std::string& label, const Colors& c) {
-  return "<td class=\"badge\" valign=\"top\" nowrap bgcolor=\"" + std::string(c.strong) +
-         "\" style=\"background:" + c.strong + ";color:" + c.text +
+  // A table of its own, so that the colour is as tall as the label, not as
+  // the text beside it.
+  return "<td valign=\"top\" style=\"padding:0\"><table role=\"presentation\" cellpadding=\"0\" "
+         "cellspacing=\"0\" border=\"0\"><tr><td class=\"badge\" nowrap bgcolor=\"" +
+         std::string(c.strong) + "\" style=\"background:" + c.strong + ";color:" + c.text +
          ";padding:1px 4px;white-space:nowrap;font-size:12px;font-weight:bold\"><font color=\"" +
-         c.text + "\"><b>" + HtmlEscape(label) + "</b></font></td>";
+         c.text + "\"><b>" + HtmlEscape(label) + "</b></font></td></tr></table></td>";
 }
 
 namespace {
@@ -82,11 +85,17 @@ std::string EntryHtml(const DigestEntry& e, const DigestContext& ctx) {
                          HtmlEscape(MessageBody(f)) + "</span>" +
                          Link(AlertLink(ctx, *e.alert), "詳細"));
   }
-  std::string text = e.grouped ? HtmlEscape(GroupTitle(f.check, f.fiscal_year)) + "<span style=\"" +
-                                     kSmall + "\">（まとめて上に記載）</span>"
-                               : HtmlEscape(MessageBody(f)) + when;
-  return BadgeLine(SeverityBadge(f.severity), ColorsOf(f.severity),
-                   text + Link(AlertLink(ctx, *e.alert), "詳細"));
+  Colors c = ColorsOf(f.severity);
+  if (e.grouped) {  // said in full in its group: one small line
+    return "<div class=\"grouped\" style=\"margin:2px 0;font-size:12px;color:#555555\"><font "
+           "color=\"" +
+           std::string(c.strong) + "\"><b>" + SeverityBadge(f.severity) + "</b></font>" +
+           HtmlEscape(GroupTitle(f.check, f.fiscal_year)) + "（まとめて上に記載）</div>\n";
+  }
+  // In a block, an ongoing alert says since when; a new one nothing more (the
+  // summary counts the new ones). The block's 詳細 link shows them all.
+  if (e.kind == EntryKind::kNew) when.clear();
+  return BadgeLine(SeverityBadge(f.severity), c, HtmlEscape(MessageBody(f)) + when);
 }
 
 std::string HtmlBlock(const IndicatorBlock& b, const DigestContext& ctx) {
@@ -94,18 +103,21 @@ std::string HtmlBlock(const IndicatorBlock& b, const DigestContext& ctx) {
   bool active = Active(b.entries.front().kind);
   std::string inner =
       "<div style=\"font-weight:bold;font-size:15px\">" + HtmlEscape(head.indicator) + "</div>";
-  if (!head.project.empty()) {
-    inner += "<div style=\"" + std::string(kSmall) + "\">" + HtmlEscape(head.project) + "</div>";
-  }
+  std::string sub =
+      HtmlEscape(head.project) + Link(IndicatorLink(ctx, head), "詳細（計画の表とアラート）");
+  if (!sub.empty()) inner += "<div style=\"" + std::string(kSmall) + "\">" + sub + "</div>";
   for (const DigestEntry& e : b.entries) inner += EntryHtml(e, ctx);
-  inner += HtmlSeriesTable(SeriesOf(b, ctx));
+  std::string advice;
   std::set<std::string> advised;
   for (const DigestEntry& e : b.entries) {
     const AlertFinding& f = e.alert->finding;
-    if (active && !e.grouped && advised.insert(f.check).second)
-      inner += Advice(f.check, f.severity);
+    // Critical ones are advised at the top, each; grouped ones in their group.
+    bool elsewhere = e.grouped || f.severity == Severity::kCritical;
+    if (active && !elsewhere && advised.insert(f.check).second) {
+      advice += Advice(f.check, f.severity);
+    }
   }
-  inner += Link(IndicatorLink(ctx, head), "この指標を計画の表で見る");
+  inner += HtmlSeriesTable(SeriesOf(b, ctx)) + advice;
   return Row(Box("block", active ? ColorsOf(b.worst) : KindColors(b.entries.front().kind), inner));
 }
 

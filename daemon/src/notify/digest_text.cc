@@ -49,14 +49,15 @@ std::string TextSeries(const SeriesView& s) {
          (any || s.target_flagged ? "    （* はアラートの対象）\n" : "");
 }
 
-// The advice for each check of |entries| (grouped ones are advised in their
-// group), once per check.
+// The advice for each check of |entries|, once per check (grouped ones are
+// advised in their group, critical ones at the top).
 std::string BlockAdvice(const std::vector<DigestEntry>& entries, const std::string& indent) {
   std::set<std::string> seen;
   std::string out;
   for (const DigestEntry& e : entries) {
     const AlertFinding& f = e.alert->finding;
-    if (e.grouped || !seen.insert(f.check).second) continue;
+    bool elsewhere = e.grouped || f.severity == Severity::kCritical;  // advised above
+    if (elsewhere || !seen.insert(f.check).second) continue;
     out += indent + "→ 対応: " + CheckAdvice(f.check, f.severity) + "\n";
   }
   return out;
