@@ -162,9 +162,10 @@ TEST_CASE("digest: one table per indicator marks every flagged cell", "[digest]"
   CHECK(Count(abuse, "class=\"series\"") == 1);
   // 25件 (critical), 7件 (info) and the empty 令和6年度 (grouped warning).
   CHECK(Count(abuse, "class=\"flagged\"") == 3);
-  CHECK_THAT(abuse, Catch::Contains("<b>25件</b><br><font color=\"#c62828\" "
-                                    "style=\"color:#c62828;font-size:11px\">【重大】</font>"));
-  CHECK_THAT(abuse, Catch::Contains("<b>7件</b><br><font color=\"#1565c0\""));
+  CHECK_THAT(abuse,
+             Catch::Contains("<b>25件</b><br><font color=\"#c62828\"><small>【重大】</small>"));
+  CHECK_THAT(abuse,
+             Catch::Contains("<b>7件</b><br><font color=\"#1565c0\"><small>【情報】</small>"));
   CHECK(Count(abuse, "class=\"bar\"") == 6);  // five years and the target
   CHECK(html.find("<svg") == std::string::npos);
   CHECK(html.find("<img") == std::string::npos);

@@ -151,8 +151,9 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
   CHECK_THAT(m.text, Catch::Contains("【重大】25件に増えました（新規・"));
   size_t resolved_at = m.text.find("━━ 解消したアラート ━━");
   REQUIRE(resolved_at != std::string::npos);
-  CHECK(m.text.find("現在の実績", resolved_at) != std::string::npos);
-  CHECK(m.text.find("4,858人", resolved_at) != std::string::npos);  // current, not stored
+  // Why: the value changed, old (the alert's evidence) → new (the store now).
+  CHECK(m.text.find("値が変わりました（令和5年度 25件 → 4,858人、目標 0件 → 8,000人）",
+                    resolved_at) != std::string::npos);
   CHECK_THAT(m.html, Catch::Contains(">解消したアラート</div>"));
   CHECK_THAT(m.html, Catch::Contains("4,858人"));
 }

@@ -103,7 +103,6 @@ class EmailTest(unittest.TestCase):
         self.assertIn("解消したアラート", body)
         self.assertIn("子育て支援センターの利用者数", body)
         self.assertIn("値が変わりました（令和3年度 3,831件 → 3,831人）", body)  # why it resolved
-        self.assertIn("現在の実績", body)
         self.assertIn("3,831人", body)
         self.assertIn("解消したアラート", html_part(resolved))
 

@@ -81,7 +81,10 @@ std::string BarRow(const SeriesView& s) {
   if (target) top = std::max(top, *target);
   if (!any || top <= 0) return "";
   int target_px = target ? Scaled(*target, top) : -1;
-  std::string row = "<tr><td></td>";
+  // The legend in the corner the years leave free: no extra line.
+  std::string row =
+      "<tr><td valign=\"bottom\" style=\"font-size:10px;line-height:1.2;color:#666666\">"
+      "棒 実績<br>線 目標</td>";
   for (const Observation& o : s.cells) {
     auto it = s.flagged.find(o.fiscal_year);
     const char* color = it == s.flagged.end() ? kBarColor : ColorsOf(it->second).strong;
@@ -92,39 +95,34 @@ std::string BarRow(const SeriesView& s) {
   return row + "</tr>\n";
 }
 
-constexpr const char* kCell = "border:1px solid #ccc;padding:2px 4px;";
-
+// Cells without styles of their own (a digest has a few hundred): the
+// table's cellpadding, the rows' bgcolor.
 std::string ValueCell(const std::string& raw, std::optional<Severity> flagged) {
   std::string text = raw.empty() ? "（空欄）" : HtmlEscape(raw);
-  if (!flagged) {
-    return "<td align=\"right\" style=\"" + std::string(kCell) + "text-align:right\">" + text +
-           "</td>";
-  }
+  if (!flagged) return "<td align=\"right\">" + text + "</td>";
   Colors c = ColorsOf(*flagged);
-  return "<td class=\"flagged\" align=\"right\" bgcolor=\"" + std::string(c.light) + "\" style=\"" +
-         kCell + "text-align:right;background:" + c.light + ";font-weight:bold\"><b>" + text +
-         "</b><br><font color=\"" + c.strong + "\" style=\"color:" + c.strong +
-         ";font-size:11px\">" + SeverityBadge(*flagged) + "</font></td>";
+  return "<td class=\"flagged\" align=\"right\" bgcolor=\"" + std::string(c.light) + "\"><b>" +
+         text + "</b><br><font color=\"" + c.strong + "\"><small>" + SeverityBadge(*flagged) +
+         "</small></font></td>";
 }
 
 }  // namespace
 
 std::string HtmlSeriesTable(const SeriesView& s) {
   if (s.cells.empty()) return "";
-  std::string head = "<tr><th style=\"" + std::string(kCell) + "\">年度</th>";
-  std::string values = "<tr><th style=\"" + std::string(kCell) + "\">" + s.label + "</th>";
+  std::string head = "<tr bgcolor=\"#f3f3f3\"><td>年度</td>";
+  std::string values = "<tr><td bgcolor=\"#f3f3f3\">" + s.label + "</td>";
   for (const Observation& o : s.cells) {
-    head += "<th style=\"" + std::string(kCell) + "font-weight:normal\">" +
-            FormatEraYear(o.fiscal_year) + "</th>";
+    head += "<td align=\"center\">" + FormatEraYear(o.fiscal_year) + "</td>";
     auto it = s.flagged.find(o.fiscal_year);
     values += ValueCell(o.raw,
                         it == s.flagged.end() ? std::nullopt : std::optional<Severity>(it->second));
   }
-  head += "<th style=\"" + std::string(kCell) + "\">目標</th></tr>\n";
+  head += "<td align=\"center\"><b>目標</b></td></tr>\n";
   values += ValueCell(s.target_raw, s.target_flagged) + "</tr>\n";
-  return "<table class=\"series\" role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" "
-         "border=\"0\" style=\"border-collapse:collapse;margin:6px 0 2px;font-size:12px;"
-         "line-height:1.4\">\n" +
+  return "<table class=\"series\" role=\"presentation\" cellpadding=\"3\" cellspacing=\"0\" "
+         "border=\"0\" style=\"border-collapse:collapse;border:1px solid #dddddd;margin:6px 0 2px;"
+         "font-size:12px;line-height:1.3\">\n" +
          BarRow(s) + head + values + "</table>\n";
 }
 

@@ -117,7 +117,7 @@ std::string HtmlBlock(const IndicatorBlock& b, const DigestContext& ctx) {
       advice += Advice(f.check, f.severity);
     }
   }
-  inner += HtmlSeriesTable(SeriesOf(b, ctx)) + advice;
+  inner += HtmlSeriesTable(SeriesOf(b)) + advice;
   return Row(Box("block", active ? ColorsOf(b.worst) : KindColors(b.entries.front().kind), inner));
 }
 

@@ -137,20 +137,11 @@ void Flag(std::map<int, Severity>* flagged, std::optional<Severity>* target,
 
 }  // namespace
 
-SeriesView SeriesOf(const IndicatorBlock& block, const DigestContext& ctx) {
+SeriesView SeriesOf(const IndicatorBlock& block) {
   SeriesView v;
   const DigestEntry& first = block.entries.front();
-  const Indicator* current =
-      first.kind == EntryKind::kResolved ? CurrentIndicator(ctx.snapshot, *first.alert) : nullptr;
-  if (current) {
-    v.label = "現在の実績";
-    v.target_raw = current->target_raw;
-    v.target = current->target;
-    for (const Observation& o : current->observations) {
-      if (o.in_table) v.cells.push_back(o);
-    }
-    return v;
-  }
+  // A resolved alert says what changed (old → new) in its reason: no table.
+  if (first.kind == EntryKind::kResolved) return v;
   v.label = first.kind == EntryKind::kRemoved ? "削除前の実績" : "実績";
   const AlertEvidence& ev = first.alert->finding.evidence;
   v.target_raw = ev.target_raw;

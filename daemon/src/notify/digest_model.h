@@ -54,17 +54,18 @@ struct DigestModel {
 
 DigestModel BuildDigestModel(const GroupNotification& n, const DigestContext& ctx);
 
-// The series shown for |block|: the current values for a resolved one, what
-// the alerts saw otherwise.
+// The series shown for |block|: what the alerts saw (the values before an
+// import removed the indicator, for removed ones); none for resolved ones,
+// whose reason says what changed.
 struct SeriesView {
-  std::string label;  // 実績, 現在の実績, 削除前の実績
+  std::string label;  // 実績, 削除前の実績
   std::string target_raw;
   CellValue target;
   std::vector<Observation> cells;
   std::map<int, Severity> flagged;         // fiscal year → the worst alert for it
   std::optional<Severity> target_flagged;  // alerts about the indicator as a whole
 };
-SeriesView SeriesOf(const IndicatorBlock& block, const DigestContext& ctx);
+SeriesView SeriesOf(const IndicatorBlock& block);
 
 // "【重大】", "【警告】", "【情報】".
 std::string SeverityBadge(Severity s);

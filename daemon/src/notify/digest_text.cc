@@ -81,7 +81,7 @@ void TextBlock(const IndicatorBlock& b, const DigestContext& ctx, std::string* o
   const AlertFinding& head = b.finding();
   *out += "\n● " + EscapeControls(head.indicator) + "\n";
   if (!head.project.empty()) *out += "  （" + EscapeControls(head.project) + "）\n";
-  *out += TextSeries(SeriesOf(b, ctx));
+  *out += TextSeries(SeriesOf(b));
   for (const DigestEntry& e : b.entries) {
     *out += EntryLine(e, GroupTitle(e.alert->finding.check, e.alert->finding.fiscal_year), ctx);
   }

@@ -55,9 +55,8 @@ std::vector<std::string> ValueChanges(const AlertRecord& alert, const DigestCont
   if (ev.target_raw != now->target_raw) {
     out.push_back("目標 " + Shown(ev.target_raw) + " → " + Shown(now->target_raw));
   }
-  for (const Observation& o : ev.series) {
-    if (!own || o.fiscal_year != *own) AddChange(ev, *now, o.fiscal_year, &out);
-  }
+  if (!out.empty()) return out;  // the alert's own cells: the rest is other alerts' news
+  for (const Observation& o : ev.series) AddChange(ev, *now, o.fiscal_year, &out);
   return out;
 }
 

@@ -19,9 +19,9 @@ namespace shihyo {
 std::string ResolvedReasonOf(const AlertRecord& alert, const DigestContext& ctx);
 
 // The cells of |alert|'s indicator that differ between what the alert saw and
-// the current snapshot of |ctx|, "令和5年度 25件 → 12件" (the alert's own year
-// first, then the target, then other years); empty when the indicator is gone
-// or nothing differs.
+// the current snapshot of |ctx|, "令和5年度 25件 → 12件": the alert's own year
+// and the target when either changed, the other years otherwise; empty when
+// the indicator is gone or nothing differs.
 std::vector<std::string> ValueChanges(const AlertRecord& alert, const DigestContext& ctx);
 
 // One Japanese sentence saying why |alert| resolved, for |reason| as
