@@ -92,9 +92,10 @@ std::string EntryHtml(const DigestEntry& e, const DigestContext& ctx) {
            std::string(c.strong) + "\"><b>" + SeverityBadge(f.severity) + "</b></font>" +
            HtmlEscape(GroupTitle(f.check, f.fiscal_year)) + "（まとめて上に記載）</div>\n";
   }
-  // In a block, an ongoing alert says since when; a new one nothing more (the
-  // summary counts the new ones). The block's 詳細 link shows them all.
-  if (e.kind == EntryKind::kNew) when.clear();
+  // In a block, an ongoing alert says 継続, a new one nothing more (the
+  // summary counts both; the block's 詳細 link shows their dates).
+  when = e.kind == EntryKind::kNew ? ""
+                                   : "<span style=\"" + std::string(kSmall) + "\">（継続）</span>";
   return BadgeLine(SeverityBadge(f.severity), c, HtmlEscape(MessageBody(f)) + when);
 }
 
