@@ -59,6 +59,8 @@ MEASURE = """<script>(function () {
   var body = document.body.cloneNode(true);
   q('.admin', body).forEach(function (e) { e.parentNode.removeChild(e); });
   out.text = body.textContent;
+  var resolved = q('.resolved-heading')[0];
+  out.resolved = resolved ? top(resolved) : null;
   out.links = q('a').map(function (a) { return a.getAttribute('href'); });
   document.body.setAttribute('data-measure', JSON.stringify(out));
 })();</script>"""
@@ -135,6 +137,7 @@ class EmailRenderTest(unittest.TestCase):
 
     def test_layout_and_dom_in_chromium(self):
         page = html_part(self.msg)
+        self.assertLess(len(page.encode()), 102 * 1024, "Gmail clips a message over 102 KB")
         self.assertNotIn("<script", page)
         self.assertNotIn("<svg", page)
         self.assertNotIn("<img", page)
@@ -174,6 +177,40 @@ class EmailRenderTest(unittest.TestCase):
             self.assertRegex(link, r"^http://shihyo\.test/(alerts(/[0-9a-f]{16})?|plans/\d+#i\d+)$")
         self.screenshot(page, "email-digest", m["height"])
         self.screenshot(page, "email-digest-first-screen", SCREEN)
+
+    def test_resolved_alerts_say_why(self):
+        # The units fixed and a count corrected (25件 → 7件): each resolved
+        # alert says what changed, old → new, not its old message as news.
+        smtp = SmtpSink(self).start()
+        ws = Workspace(self)
+        ws.write("shihyo.yaml", CONFIG.format(rules=RULES, port=smtp.port))
+        ws.import_table()
+        ws.cycle(T0, expect=0)
+        ws.import_corrected([("3,831件", "3,831人"), ("3,895件", "3,895人"),
+                             ("4,858件", "4,858人"), ("7件\t25件", "7件\t7件")])
+        ws.cycle("2026-11-29T09:00:00+09:00", expect=0)
+        msg = smtp.messages()[-1][0]
+        text = text_part(msg)
+        resolved = text[text.index("━━ 解消したアラート ━━"):]
+        self.assertIn("【解消】値が変わりました（令和3年度 3,831件 → 3,831人）", resolved)
+        self.assertIn("【解消】値が変わりました（令和5年度 25件 → 7件）", resolved)
+        self.assertIn("もとのお知らせ: 令和5年度は25件で", resolved)
+        page = html_part(msg)
+        self.assertLess(len(page.encode()), 102 * 1024, "Gmail clips a message over 102 KB")
+        m = self.measure(page, "resolved")
+        self.assertIn("値が変わりました（令和5年度 25件 → 7件）", m["text"])
+        # The resolved section, as the README shows it.
+        frame = os.path.join(self.dir, "resolved-frame.html")
+        with open(frame, "w", encoding="utf-8") as f:
+            f.write('<html><body style="margin:0;overflow:hidden"><iframe src="resolved.html" '
+                    'style="border:0;width:%dpx;height:%dpx;margin-top:-%dpx"></iframe>'
+                    '</body></html>' % (WIDTH, m["height"], int(m["resolved"]) - 10))
+        with open(os.path.join(self.dir, "resolved.html"), "w", encoding="utf-8") as f:
+            f.write(page)
+        out = os.path.join(os.environ.get("SHIHYO_SCREENSHOTS") or self.dir, "email-resolved.png")
+        self.chromium("--window-size=%d,%d" % (WIDTH, 520), "--screenshot=" + out,
+                      "file://" + frame)
+        self.assertEqual(png_size(out), (WIDTH, 520))
 
     def check_every_flagged_cell_is_marked(self, blocks):
         by_name = {b["name"]: b for b in blocks}

@@ -152,8 +152,9 @@ std::string HtmlSection(const DigestSection& s, const DigestContext& ctx) {
   return out;
 }
 
-std::string Heading(const std::string& text) {
-  return Row("<div style=\"font-size:17px;font-weight:bold;border-bottom:2px solid #333333\">" +
+std::string Heading(const std::string& text, const std::string& cls) {
+  return Row("<div class=\"" + cls +
+                 "\" style=\"font-size:17px;font-weight:bold;border-bottom:2px solid #333333\">" +
                  text + "</div>",
              "padding-top:14px");
 }
@@ -249,11 +250,12 @@ std::string DigestHtml(const GroupNotification& n, const DigestContext& ctx) {
       "line-height:1.5;color:#222222\">\n";
   out += HtmlSummary(m, n, ctx) + HtmlCritical(m, ctx);
   if (!m.active.groups.empty() || !m.active.blocks.empty()) {
-    out += Heading("アラート") + HtmlSection(m.active, ctx);
+    out += Heading("アラート", "active-heading") + HtmlSection(m.active, ctx);
   }
-  if (m.resolved > 0) out += Heading("解消したアラート") + HtmlSection(m.resolved_section, ctx);
+  if (m.resolved > 0)
+    out += Heading("解消したアラート", "resolved-heading") + HtmlSection(m.resolved_section, ctx);
   if (m.removed > 0) {
-    out += Heading(kRemovedHeading) +
+    out += Heading(kRemovedHeading, "removed-heading") +
            Row("<p style=\"margin:0\">" + std::string(kRemovedNote) + "</p>") +
            HtmlSection(m.removed_section, ctx);
   }
