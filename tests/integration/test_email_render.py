@@ -15,6 +15,7 @@ import struct
 import subprocess
 import tempfile
 import unittest
+import zlib
 
 from harness import PLAN, RULES, SmtpSink, Workspace, html_part, main, text_part
 
@@ -81,6 +82,49 @@ def png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
+def png_pixels(path, rows):
+    """The first |rows| rows of an 8-bit RGB or RGBA PNG (what Chromium
+    writes), as lists of (r, g, b) tuples: enough of a decoder to look at a
+    screenshot without an imaging library."""
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, idat, width, channels = 8, b"", 0, 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, _, depth, color = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and color in (2, 6), (depth, color)
+            channels = 3 if color == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompressobj().decompress(idat, (width * channels + 1) * rows)
+    stride, out, prev = width * channels, [], bytearray(width * channels)
+    for y in range(rows):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b, c = prev[i], prev[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        out.append([tuple(line[x:x + 3]) for x in range(0, stride, channels)])
+        prev = line
+    return out
+
+
+def count_color(rows, color):
+    return sum(row.count(color) for row in rows)
+
+
 @unittest.skipUnless(shutil.which("chromium"), "Debian's chromium is not installed")
 class EmailRenderTest(unittest.TestCase):
     @classmethod
@@ -127,6 +171,7 @@ class EmailRenderTest(unittest.TestCase):
         return json.loads(htmllib.unescape(found.group(1)))
 
     def screenshot(self, page, name, height):
+        """Writes |page|'s screenshot at WIDTH x |height| and returns its path."""
         path = os.path.join(self.dir, name + ".html")
         with open(path, "w", encoding="utf-8") as f:
             f.write(page)
@@ -134,6 +179,7 @@ class EmailRenderTest(unittest.TestCase):
         self.chromium("--window-size=%d,%d" % (WIDTH, height), "--screenshot=" + out,
                       "file://" + path)
         self.assertEqual(png_size(out), (WIDTH, height), name)
+        return out
 
     def test_layout_and_dom_in_chromium(self):
         page = html_part(self.msg)
@@ -176,7 +222,8 @@ class EmailRenderTest(unittest.TestCase):
         for link in m["links"]:
             self.assertRegex(link, r"^http://shihyo\.test/(alerts(/[0-9a-f]{16})?|plans/\d+#i\d+)$")
         self.screenshot(page, "email-digest", m["height"])
-        self.screenshot(page, "email-digest-first-screen", SCREEN)
+        first = self.screenshot(page, "email-digest-first-screen", SCREEN)
+        self.check_severity_colours_in_the_first_screen(first)
 
     def test_resolved_alerts_say_why(self):
         # The units fixed and a count corrected (25件 → 7件): each resolved
@@ -212,6 +259,13 @@ class EmailRenderTest(unittest.TestCase):
                       "file://" + frame)
         self.assertEqual(png_size(out), (WIDTH, 520))
 
+    def check_severity_colours_in_the_first_screen(self, png):
+        # Pixels of the screenshot itself: the red of 重大 (the count and the
+        # two badges) and the amber of 警告 fill real areas of the top half.
+        top = png_pixels(png, SCREEN // 2)
+        self.assertGreater(count_color(top, (198, 40, 40)), 3000, png)
+        self.assertGreater(count_color(top, (249, 168, 37)), 1500, png)
+
     def check_every_flagged_cell_is_marked(self, blocks):
         by_name = {b["name"]: b for b in blocks}
         shown = 0
@@ -240,7 +294,8 @@ class EmailRenderTest(unittest.TestCase):
         self.assertNotEqual(badges["【重大】"], badges["【警告】"])
         self.assertEqual(len(m["critical"]), 2)
         self.assertLess(m["critical"][1][0], m["height"] / 4)
-        self.screenshot(page, "email-digest-nocss", SCREEN)
+        first = self.screenshot(page, "email-digest-nocss", SCREEN)
+        self.check_severity_colours_in_the_first_screen(first)
 
     def test_plain_text_part_reads_the_same_way(self):
         text = text_part(self.msg)
