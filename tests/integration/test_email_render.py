@@ -51,7 +51,7 @@ MEASURE = """<script>(function () {
   out.blocks = q('.block').map(function (b) {
     var series = q('.series', b)[0];
     var heads = series ? series.rows[series.rows.length - 2].cells : [];
-    return {name: b.querySelector('div').textContent, tables: q('.series', b).length,
+    return {name: b.querySelector('div > b').textContent, tables: q('.series', b).length,
             flagged: q('.flagged', b).map(function (td) {
               return [heads[td.cellIndex].textContent, td.textContent]; })}; });
   out.badges = q('.badge').map(function (e) {

@@ -102,11 +102,10 @@ std::string EntryHtml(const DigestEntry& e, const DigestContext& ctx) {
 std::string HtmlBlock(const IndicatorBlock& b, const DigestContext& ctx) {
   const AlertFinding& head = b.finding();
   bool active = Active(b.entries.front().kind);
-  std::string inner =
-      "<div style=\"font-weight:bold;font-size:15px\">" + HtmlEscape(head.indicator) + "</div>";
-  std::string sub =
-      HtmlEscape(head.project) + Link(IndicatorLink(ctx, head), "詳細（計画の表とアラート）");
-  if (!sub.empty()) inner += "<div style=\"" + std::string(kSmall) + "\">" + sub + "</div>";
+  // The name, then its project and link in small type on the same line.
+  std::string inner = "<div><b style=\"font-size:15px\">" + HtmlEscape(head.indicator) +
+                      "</b> <span style=\"" + kSmall + "\">" + HtmlEscape(head.project) +
+                      "</span>" + Link(IndicatorLink(ctx, head), "詳細") + "</div>";
   for (const DigestEntry& e : b.entries) inner += EntryHtml(e, ctx);
   std::string advice;
   std::set<std::string> advised;
