@@ -264,6 +264,10 @@ TEST_CASE("digest: why a resolved alert resolved, for every reason", "[digest]")
   CHECK_THAT(text, Catch::Contains("  【解消】次の評価で当てはまらなくなりました（表の値は変わって"
                                    "いません）。（2026年11月29日に解消）\n      もとのお知らせ: "));
 
+  r.alert->silenced_by = "s1";  // resolved while a silence muted it, nothing changed
+  CHECK(ResolvedReasonOf(*r.alert, ctx) == "silenced");
+  r.alert->silenced_by.clear();
+
   r.plan.indicators[0].observations[3] = {2023, "12件", ParseCell("12件")};
   r.plan.indicators[0].target_raw = "5件";
   ctx = r.Context();
