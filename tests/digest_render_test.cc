@@ -276,6 +276,9 @@ TEST_CASE("digest: why a resolved alert resolved, for every reason", "[digest]")
         std::vector<std::string>{"令和5年度 25件 → 12件", "目標 0件 → 5件"});
   CHECK(ResolvedReasonText(*r.alert, "value_changed", ctx) ==
         "値が変わりました（令和5年度 25件 → 12件、目標 0件 → 5件）。");
+  CHECK(ResolvedReasonText(*r.alert, "rule_changed", ctx) ==
+        "ルールの条件が変わり、当てはまらなくなりました（値も変わりました：令和5年度 25件 → "
+        "12件、目標 0件 → 5件）。");
   CHECK_THAT(DigestHtml(r.Notice(), ctx),
              Catch::Contains("値が変わりました（令和5年度 25件 → 12件"));
 

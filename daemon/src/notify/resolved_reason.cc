@@ -62,14 +62,17 @@ std::vector<std::string> ValueChanges(const AlertRecord& alert, const DigestCont
 
 std::string ResolvedReasonText(const AlertRecord& alert, const std::string& reason,
                                const DigestContext& ctx) {
+  std::string changes;
+  for (const std::string& c : ValueChanges(alert, ctx))
+    changes += (changes.empty() ? "" : "、") + c;
   if (reason == "value_changed") {
-    std::string changes;
-    for (const std::string& c : ValueChanges(alert, ctx))
-      changes += (changes.empty() ? "" : "、") + c;
     return "値が変わりました" + (changes.empty() ? std::string() : "（" + changes + "）") + "。";
   }
   if (reason == "rule_changed") {
-    return "ルールの条件が変わり、当てはまらなくなりました（値は変わっていません）。";
+    return "ルールの条件が変わり、当てはまらなくなりました（" +
+           (changes.empty() ? std::string("値は変わっていません")
+                            : "値も変わりました：" + changes) +
+           "）。";
   }
   if (reason == "rule_removed") {
     return "このアラートを出したルールが削除されました。値が直ったのではありません。";
