@@ -132,21 +132,21 @@ class EmailRenderTest(unittest.TestCase):
         # One digest for the whole class: the Kamaishi table, every alert to
         # 子ども課 (54: 2 critical, 38 warnings, 14 notices).
         cls.case = unittest.TestCase()
-        cls.cleanups = []
-        smtp = SmtpSink(cls.case).start()
-        ws = Workspace(cls.case)
-        ws.write("shihyo.yaml", CONFIG.format(rules=RULES, port=smtp.port))
-        ws.import_table()
-        ws.cycle(T0, expect=0)
-        (sent,) = smtp.messages()
-        cls.msg = sent[0]
-        cls.alerts = ws.json("alerts")["alerts"]
-        cls.dir = tempfile.mkdtemp(prefix="shihyo-email-render-")
-        smtp.stop()
+        cls.dir = tempfile.mkdtemp(prefix="shihyo-email-render-")  # removed in tearDownClass
+        try:
+            smtp = SmtpSink(cls.case).start()
+            ws = Workspace(cls.case)
+            ws.write("shihyo.yaml", CONFIG.format(rules=RULES, port=smtp.port))
+            ws.import_table()
+            ws.cycle(T0, expect=0)
+            (sent,) = smtp.messages()
+            cls.msg = sent[0]
+            cls.alerts = ws.json("alerts")["alerts"]
+        finally:
+            cls.case.doCleanups()  # the SMTP server and workspace go, also on failure
 
     @classmethod
     def tearDownClass(cls):
-        cls.case.doCleanups()
         shutil.rmtree(cls.dir, True)
 
     def chromium(self, *args):
