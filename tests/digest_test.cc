@@ -7,6 +7,7 @@
 #include "fakes.h"
 #include "notify/email/email_kind.h"
 #include "notify/email/smtp_notifier.h"
+#include "notify/resolved_reason.h"
 #include "notify/webhook/webhook_notifier.h"
 
 namespace shihyo {
@@ -142,17 +143,18 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
   size_t removed_at = m.text.find("━━ 表から削除された指標のアラート ━━");
   REQUIRE(removed_at != std::string::npos);
   CHECK(m.text.find("廃止された指標", removed_at) != std::string::npos);
-  CHECK(m.text.find("[表から削除]", removed_at) != std::string::npos);
+  CHECK(m.text.find("【表から削除】", removed_at) != std::string::npos);
   CHECK(m.text.find("表から削除されたため解消", removed_at) != std::string::npos);
   CHECK(m.text.find("削除前の実績", removed_at) != std::string::npos);
   CHECK(m.text.find("廃止された指標") > removed_at);  // not among the fixed ones
-  CHECK_THAT(m.html, Catch::Contains("<h2>表から削除された指標のアラート</h2>"));
-  CHECK_THAT(m.text, Catch::Contains("[重大・新規] 25件に増えました"));
+  CHECK_THAT(m.html, Catch::Contains(">表から削除された指標のアラート</div>"));
+  CHECK_THAT(m.text, Catch::Contains("【重大】25件に増えました（新規・"));
   size_t resolved_at = m.text.find("━━ 解消したアラート ━━");
   REQUIRE(resolved_at != std::string::npos);
-  CHECK(m.text.find("現在の実績", resolved_at) != std::string::npos);
-  CHECK(m.text.find("4,858人", resolved_at) != std::string::npos);  // current, not stored
-  CHECK_THAT(m.html, Catch::Contains("<h2>解消したアラート</h2>"));
+  // Why: the value changed, old (the alert's evidence) → new (the store now).
+  CHECK(m.text.find("値が変わりました（令和5年度 25件 → 4,858人、目標 0件 → 8,000人）",
+                    resolved_at) != std::string::npos);
+  CHECK_THAT(m.html, Catch::Contains(">解消したアラート</div>"));
   CHECK_THAT(m.html, Catch::Contains("4,858人"));
 }
 

@@ -1,11 +1,15 @@
 """Digest emails through a real SMTP server (aiosmtpd): one per route group,
 Japanese subject, both parts, no repeats, reminders, resolved notices,
-silences, and no header injection from the data."""
+silences, no header injection from the data, and every link of an email
+is a page the daemon serves."""
 import email.header
 import os
+import re
 import unittest
+import urllib.request
 
-from harness import (KAMAISHI, PLAN, RULES, SmtpSink, Workspace, html_part, main, text_part)
+from harness import (KAMAISHI, PLAN, RULES, Daemon, SmtpSink, Workspace, free_port, html_part,
+                     main, text_part, wait_for_port, wait_until)
 
 CONFIG = """
 store: store.db
@@ -98,9 +102,32 @@ class EmailTest(unittest.TestCase):
         body = text_part(resolved)
         self.assertIn("解消したアラート", body)
         self.assertIn("子育て支援センターの利用者数", body)
-        self.assertIn("現在の実績", body)
+        self.assertIn("値が変わりました（令和3年度 3,831件 → 3,831人）", body)  # why it resolved
         self.assertIn("3,831人", body)
         self.assertIn("解消したアラート", html_part(resolved))
+
+    def test_every_link_of_an_email_is_a_page_the_daemon_serves(self):
+        port = free_port()
+        base = "http://127.0.0.1:%d" % port
+        config = CONFIG.format(rules=RULES, port=self.smtp.port)
+        config = config.replace("external_url: http://shihyo.test", "external_url: " + base)
+        self.ws.write("shihyo.yaml", config + "http: {listen: 127.0.0.1:%d}\n" % port)
+        daemon = Daemon(self, self.ws).start()
+        wait_for_port(port, proc=daemon.proc)
+        self.assertTrue(wait_until(lambda: len(self.smtp.messages()) == 2, 30), daemon.logs())
+        links = set()
+        for msg, _ in self.smtp.messages():
+            links.update(re.findall(r'href="([^"]+)"', html_part(msg)))
+            links.update(re.findall(r"詳細: (\S+)", text_part(msg)))
+        self.assertTrue([l for l in links if "/alerts/" in l], links)
+        self.assertTrue([l for l in links if "/plans/" in l], links)
+        for link in sorted(links):
+            self.assertTrue(link.startswith(base), link)
+            with urllib.request.urlopen(link.split("#")[0], timeout=10) as r:
+                self.assertEqual(r.status, 200, link)
+                page = r.read().decode()
+            if "#i" in link:  # the indicator's row on the plan page
+                self.assertIn('id="%s"' % link.split("#")[1], page)
 
     def test_preview_shows_the_next_cycle_without_sending(self):
         preview = self.ws.run("preview", "--config", self.ws.config, "--now", T0)
