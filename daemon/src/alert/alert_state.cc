@@ -75,6 +75,11 @@ std::string SilencedBy(const std::vector<Silence>& silences, const Labels& label
 
 }  // namespace
 
+std::string MutingSilence(const std::vector<Silence>& silences, const Labels& labels, TimePoint now,
+                          std::vector<std::string>* errors) {
+  return SilencedBy(silences, labels, now, errors);
+}
+
 AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
                               const std::vector<Finding>& findings,
                               const std::vector<Silence>& silences, TimePoint now) {

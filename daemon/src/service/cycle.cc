@@ -9,6 +9,7 @@
 #include "notify/digest.h"
 #include "notify/email/smtp_notifier.h"
 #include "notify/receiver_registry.h"
+#include "service/cycle_memory.h"
 
 namespace shihyo {
 
@@ -21,8 +22,9 @@ std::string MessageIdDomain(const Config& config) {
   return "shihyo.invalid";
 }
 
-Cycle::Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, StateStore* state)
-    : config_(config), rules_(rules), store_(store), state_(state) {}
+Cycle::Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, StateStore* state,
+             CycleMemory* memory)
+    : config_(config), rules_(rules), store_(store), state_(state), memory_(memory) {}
 
 Seconds Cycle::PushTtl() const { return std::max(Seconds(300), config_.evaluation_interval * 4); }
 
@@ -49,7 +51,7 @@ EvaluationRecord Record(const CycleResult& result, TimePoint now,
                         std::chrono::steady_clock::time_point started) {
   EvaluationRecord ev;
   ev.at = now;
-  ev.findings = static_cast<int>(result.eval.findings.size());
+  ev.findings = result.findings;
   ev.firing = result.firing;
   ev.fired = result.fired;
   ev.resolved = result.resolved;
@@ -60,23 +62,43 @@ EvaluationRecord Record(const CycleResult& result, TimePoint now,
   return ev;
 }
 
-void LogTransitions(const AlertTransition& t) {
+// One line per alert that fired or resolved; a summary instead when there
+// are many (the first cycle), with the lines at debug level.
+void LogTransitions(const AlertTransition& t, const std::map<std::string, AlertRecord>& alerts) {
+  constexpr size_t kMaxLines = 20;
+  bool summary = t.fired.size() + t.resolved.size() > kMaxLines;
+  if (summary) {
+    spdlog::info("alerts fired={} resolved={} (one line each at debug level)", t.fired.size(),
+                 t.resolved.size());
+  }
+  auto level = summary ? spdlog::level::debug : spdlog::level::info;
+  if (!spdlog::should_log(level)) return;
   for (const std::string& fp : t.fired) {
-    const AlertRecord& a = t.alerts.at(fp);
-    spdlog::info("alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}",
-                 LogSafe(a.rule), fp,
-                 LogSafe(a.labels.count("severity") ? a.labels.at("severity") : ""),
-                 LogSafe(a.labels.count("indicator") ? a.labels.at("indicator") : ""),
-                 a.silenced() ? " silenced_by=" + LogSafe(a.silenced_by) : "");
+    const AlertRecord& a = alerts.at(fp);
+    spdlog::log(level, "alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}",
+                LogSafe(a.rule), fp,
+                LogSafe(a.labels.count("severity") ? a.labels.at("severity") : ""),
+                LogSafe(a.labels.count("indicator") ? a.labels.at("indicator") : ""),
+                a.silenced() ? " silenced_by=" + LogSafe(a.silenced_by) : "");
   }
   for (const std::string& fp : t.resolved) {
-    spdlog::info("alert resolved rule={} fingerprint={}", LogSafe(t.alerts.at(fp).rule), fp);
+    spdlog::log(level, "alert resolved rule={} fingerprint={}", LogSafe(alerts.at(fp).rule), fp);
   }
 }
 
 }  // namespace
 
 Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
+  if (memory_ && !dry_run) {
+    try {
+      Result<CycleResult> r = EvaluateWithMemory(now);
+      if (!r.ok()) memory_->Forget();
+      return r;
+    } catch (...) {
+      memory_->Forget();  // it may hold half a cycle
+      throw;
+    }
+  }
   auto started = std::chrono::steady_clock::now();
   Result<std::vector<Plan>> plans = store_->LoadPlans();
   if (!plans.ok()) return plans.status();
@@ -89,13 +111,23 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
 
   CycleResult result;
   result.eval = shihyo::Evaluate(rules_, std::move(*plans), now);  // no copy
+  result.findings = static_cast<int>(result.eval.findings.size());
+  result.plans = result.plans_evaluated = static_cast<int>(result.eval.snapshot->size());
   result.warnings = result.eval.warnings;
+  result.errors = result.eval.errors;
   AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now);
-  NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl());
+  return Finish(std::move(result), t, t.alerts, *log, now, dry_run, started);
+}
+
+Result<CycleResult> Cycle::Finish(CycleResult result, const AlertTransition& t,
+                                  const std::map<std::string, AlertRecord>& alerts,
+                                  const NotifyLog& log, TimePoint now, bool dry_run,
+                                  std::chrono::steady_clock::time_point started) {
+  NotifyPlan plan = PlanNotifications(config_, alerts, log, now, PushTtl());
   result.messages = BuildMessages(plan, result.eval, now);
   result.next_flush = plan.next_flush;
-  result.errors = result.eval.errors;
-  for (const auto* more : {&t.errors, &plan.errors}) {
+  const NotifyPlan& planned = plan;
+  for (const auto* more : {&t.errors, &planned.errors}) {
     for (const std::string& e : *more) {
       if (std::find(result.errors.begin(), result.errors.end(), e) != result.errors.end()) continue;
       result.errors.push_back(e);
@@ -104,17 +136,17 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   }
   result.fired = static_cast<int>(t.fired.size());
   result.resolved = static_cast<int>(t.resolved.size());
-  for (const auto& [fp, a] : t.alerts) result.firing += a.firing() ? 1 : 0;
+  for (const auto& [fp, a] : alerts) result.firing += a.firing() ? 1 : 0;
   if (dry_run) return result;
 
   CycleWrite write;
-  for (const std::string& fp : t.changed) write.alerts.push_back(&t.alerts.at(fp));
+  for (const std::string& fp : t.changed) write.alerts.push_back(&alerts.at(fp));
   write.log = plan.log_updates;
   write.messages = result.messages;
   write.evaluation = Record(result, now, started);
   Status committed = state_->CommitCycle(write);
   if (!committed.ok()) return committed;
-  LogTransitions(t);
+  LogTransitions(t, alerts);
   return result;
 }
 

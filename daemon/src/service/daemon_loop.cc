@@ -20,6 +20,7 @@
 #include "notify/notifier.h"
 #include "notify/receiver_registry.h"
 #include "service/cycle.h"
+#include "service/cycle_memory.h"
 #include "service/systemd_notify.h"
 #include "state/state_store.h"
 #include "store/store.h"
@@ -40,7 +41,9 @@ std::string Joined(const std::vector<std::string>& lines) {
 }  // namespace
 
 DaemonLoop::DaemonLoop(std::string config_path, const Clock& clock)
-    : config_path_(std::move(config_path)), clock_(clock) {}
+    : config_path_(std::move(config_path)),
+      clock_(clock),
+      memory_(std::make_unique<CycleMemory>()) {}
 
 DaemonLoop::~DaemonLoop() {
   if (signal_fd_ >= 0) close(signal_fd_);
@@ -217,6 +220,7 @@ bool DaemonLoop::ReloadRules(const char* why) {
   bool ok = load.ok();
   if (ok) {
     rules_ = std::move(load.rules);
+    memory_->Forget();  // findings of other rules
     last_reload_errors_.clear();
     spdlog::info("rules reloaded reason=\"{}\" rules={}", why, rules_.rules.size());
   } else {
@@ -270,6 +274,7 @@ void DaemonLoop::ReloadConfig() {
     state_ = std::move(state).value();
   }
   config_ = std::move(config).value();
+  memory_->Forget();  // perhaps another state DB
   InitLogging(config_.log_level);
   notifiers_ = std::make_unique<Notifiers>(config_, clock_);
   if (store_moved) store_.reset();
@@ -341,7 +346,7 @@ void DaemonLoop::EvaluateNow(const char* why) {
     defer_flush();
     return;
   }
-  Cycle cycle(config_, rules_, store_.get(), state_.get());
+  Cycle cycle(config_, rules_, store_.get(), state_.get(), memory_.get());
   Result<CycleResult> r = Status::Ok();
   try {
     r = cycle.Evaluate(now, false);
@@ -382,9 +387,12 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
                   result.errors);
     }
   }
-  spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
-               result.eval.findings.size(), result.firing, result.fired, result.resolved,
-               result.messages.size());
+  spdlog::info(
+      "evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={} plans={}/{} "
+      "duration_ms={}",
+      why, result.findings, result.firing, result.fired, result.resolved, result.messages.size(),
+      result.plans_evaluated, result.plans,
+      std::chrono::duration_cast<std::chrono::milliseconds>(MonoNow() - last_eval_).count());
   last_status_ = "last evaluation " + FormatIso8601(now) + ": " + std::to_string(result.firing) +
                  " alerts firing";
   if (!ready_) {
@@ -397,6 +405,7 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
     s->firing = result.firing, ++s->evaluations, s->evaluation_seconds += took;
   });
   Result<int> pruned = state_->Prune(SaturatingSub(now, kPruneAge));
+  if (pruned.ok()) memory_->Prune(SaturatingSub(now, kPruneAge));
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
 }
 

@@ -43,7 +43,10 @@ class TableImporter {
       }
     }
     RemoveUnseen();
-    if (progress_.result.changed) WriteHistory();
+    if (progress_.result.changed) {
+      WriteHistory();
+      NewVersion();
+    }
     statements_->ResetAll();
     return progress_.result;
   }
@@ -248,6 +251,16 @@ class TableImporter {
     }
   }
 
+  // Gives the plan the store's next generation as its version (schema v3;
+  // the triggers stay quiet while the import holds store_state.importing).
+  void NewVersion() {
+    Prepared("UPDATE store_state SET generation = generation + 1").exec();
+    SQLite::Statement& u =
+        Prepared("UPDATE plans SET version = (SELECT generation FROM store_state) WHERE id = ?");
+    u.bind(1, plan_id_);
+    u.exec();
+  }
+
   void WriteHistory() {
     progress_.result.cells_changed = static_cast<int>(progress_.changes.size());
     SQLite::Statement& plan = Prepared("UPDATE plans SET source = ?, imported_at = ? WHERE id = ?");
@@ -324,6 +337,12 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
   std::vector<ImportResult> results;
   Status s = GuardSqlite(impl_->path, "import", [&]() -> Status {
     impl_->db.exec("BEGIN IMMEDIATE");
+    // The import sets the plans' versions itself: the triggers stay quiet
+    // (store_state.importing) until just before it commits.
+    impl_->db.exec(
+        "INSERT OR IGNORE INTO store_state (id, generation) SELECT 1, coalesce(max(version), 0)"
+        " FROM plans;"
+        "UPDATE store_state SET importing = 1");
     // Prepared once for the whole import; destroyed (and so finalized)
     // before the transaction ends.
     auto statements = std::make_unique<StatementCache>(impl_->db);
@@ -340,6 +359,7 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
       bool any = false;
       for (const ImportResult& r : results) any = any || r.changed;
       // Nothing changed: roll back so the file and its data_version stay untouched.
+      if (any) impl_->db.exec("UPDATE store_state SET importing = 0");
       impl_->db.exec(any ? "COMMIT" : "ROLLBACK");
     } catch (...) {
       statements.reset();
