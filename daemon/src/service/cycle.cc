@@ -1,6 +1,7 @@
 #include "service/cycle.h"
 
 #include <spdlog/spdlog.h>
+#include <time.h>
 
 #include <algorithm>
 
@@ -88,7 +89,24 @@ void LogTransitions(const AlertTransition& t, const std::map<std::string, AlertR
 
 }  // namespace
 
+namespace {
+
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
 Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
+  double cpu = ThreadCpuMs();
+  Result<CycleResult> r = EvaluateOnce(now, dry_run);
+  if (r.ok()) r->cpu_ms = ThreadCpuMs() - cpu;
+  return r;
+}
+
+Result<CycleResult> Cycle::EvaluateOnce(TimePoint now, bool dry_run) {
   if (memory_ && !dry_run) {
     try {
       Result<CycleResult> r = EvaluateWithMemory(now);
@@ -116,18 +134,17 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   result.warnings = result.eval.warnings;
   result.errors = result.eval.errors;
   AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now);
-  return Finish(std::move(result), t, t.alerts, *log, now, dry_run, started);
+  NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl());
+  return Finish(std::move(result), Outcome{t, t.alerts, plan, now, started, dry_run, {}});
 }
 
-Result<CycleResult> Cycle::Finish(CycleResult result, const AlertTransition& t,
-                                  const std::map<std::string, AlertRecord>& alerts,
-                                  const NotifyLog& log, TimePoint now, bool dry_run,
-                                  std::chrono::steady_clock::time_point started) {
-  NotifyPlan plan = PlanNotifications(config_, alerts, log, now, PushTtl());
+Result<CycleResult> Cycle::Finish(CycleResult result, const Outcome& o) {
+  const AlertTransition& t = o.transition;
+  const NotifyPlan& plan = o.plan;
+  TimePoint now = o.now;
   result.messages = BuildMessages(plan, result.eval, now);
   result.next_flush = plan.next_flush;
-  const NotifyPlan& planned = plan;
-  for (const auto* more : {&t.errors, &planned.errors}) {
+  for (const auto* more : {&t.errors, &plan.errors}) {
     for (const std::string& e : *more) {
       if (std::find(result.errors.begin(), result.errors.end(), e) != result.errors.end()) continue;
       result.errors.push_back(e);
@@ -136,17 +153,21 @@ Result<CycleResult> Cycle::Finish(CycleResult result, const AlertTransition& t,
   }
   result.fired = static_cast<int>(t.fired.size());
   result.resolved = static_cast<int>(t.resolved.size());
-  for (const auto& [fp, a] : alerts) result.firing += a.firing() ? 1 : 0;
-  if (dry_run) return result;
+  if (o.firing) {
+    result.firing = *o.firing;
+  } else {
+    for (const auto& [fp, a] : o.alerts) result.firing += a.firing() ? 1 : 0;
+  }
+  if (o.dry_run) return result;
 
   CycleWrite write;
-  for (const std::string& fp : t.changed) write.alerts.push_back(&alerts.at(fp));
+  for (const std::string& fp : t.changed) write.alerts.push_back(&o.alerts.at(fp));
   write.log = plan.log_updates;
   write.messages = result.messages;
-  write.evaluation = Record(result, now, started);
+  write.evaluation = Record(result, now, o.started);
   Status committed = state_->CommitCycle(write);
   if (!committed.ok()) return committed;
-  LogTransitions(t, alerts);
+  LogTransitions(t, o.alerts);
   return result;
 }
 

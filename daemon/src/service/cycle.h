@@ -32,6 +32,7 @@ struct CycleResult {
   int findings = 0;                     // findings of every plan
   int plans = 0;                        // plans in the store
   int plans_evaluated = 0;              // plans (re)loaded and evaluated by this cycle
+  double cpu_ms = 0;                    // CPU time the cycle took (its thread)
   int firing = 0;                       // alerts firing after the cycle
   int fired = 0;                        // alerts that started firing
   int resolved = 0;                     // alerts that resolved
@@ -66,14 +67,22 @@ class Cycle {
  private:
   std::vector<Message> BuildMessages(const NotifyPlan& plan, const EvalResult& eval,
                                      TimePoint now) const;
+  Result<CycleResult> EvaluateOnce(TimePoint now, bool dry_run);
   // The cycle with |memory_| (cycle_memory.cc).
   Result<CycleResult> EvaluateWithMemory(TimePoint now);
   Result<PlanUpdate> UpdatePlans(TimePoint now);
-  // Notifications, messages and the commit of |t|, common to both paths.
-  Result<CycleResult> Finish(CycleResult result, const AlertTransition& t,
-                             const std::map<std::string, AlertRecord>& alerts, const NotifyLog& log,
-                             TimePoint now, bool dry_run,
-                             std::chrono::steady_clock::time_point started);
+  // What Finish commits.
+  struct Outcome {
+    const AlertTransition& transition;
+    const std::map<std::string, AlertRecord>& alerts;  // every alert after the cycle
+    const NotifyPlan& plan;
+    TimePoint now;
+    std::chrono::steady_clock::time_point started;
+    bool dry_run = false;
+    std::optional<int> firing;  // of |alerts|, when known
+  };
+  // Messages and the commit of |o|, common to both paths.
+  Result<CycleResult> Finish(CycleResult result, const Outcome& o);
 
   const Config& config_;
   const RuleSet& rules_;

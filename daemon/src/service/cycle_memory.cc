@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "alert/route.h"
 #include "service/cycle.h"
 #include "store/store.h"
 
@@ -15,9 +16,19 @@ namespace shihyo {
 void CycleMemory::Forget() { *this = CycleMemory(); }
 
 void CycleMemory::Prune(TimePoint before) {
+  if (pruned && before >= *pruned && before < *pruned + std::chrono::hours(1)) return;
+  pruned = before;
   std::erase_if(alerts, [&](const auto& entry) {
     const AlertRecord& a = entry.second;
-    return !a.firing() && a.ends_at && *a.ends_at < before;
+    if (a.firing() || !a.ends_at || *a.ends_at >= before) return false;
+    if (auto of = alerts_of_plan.find(a.finding.plan); of != alerts_of_plan.end()) {
+      of->second.erase(entry.first);
+    }
+    if (auto groups = groups_of.find(entry.first); groups != groups_of.end()) {
+      for (const Group& g : groups->second) members[g].erase(entry.first);
+      groups_of.erase(groups);
+    }
+    return true;
   });
 }
 
@@ -55,6 +66,27 @@ void DropRemoved(const std::vector<PlanVersion>& versions, CycleMemory* m, PlanU
   }
 }
 
+// Whether |silences| at |now| can mute other alerts than the silences the
+// last cycle applied (as |m| remembers them), or have a regex; remembers them.
+bool SilencesChanged(const std::vector<Silence>& silences, TimePoint now, CycleMemory* m) {
+  bool changed = silences.size() != m->silences.size();
+  for (size_t i = 0; !changed && i < silences.size(); ++i) {
+    const Silence& a = silences[i];
+    const auto& [b, active] = m->silences[i];
+    changed = a.id != b.id || a.active(now) != active || a.starts_at != b.starts_at ||
+              a.ends_at != b.ends_at || a.matchers.size() != b.matchers.size();
+    for (size_t j = 0; !changed && j < a.matchers.size(); ++j) {
+      // A regex may fail to decide (a match limit) and must say so every cycle.
+      changed = a.matchers[j].regex || a.matchers[j].Text() != b.matchers[j].Text();
+    }
+  }
+  if (changed) {
+    m->silences.clear();
+    for (const Silence& s : silences) m->silences.emplace_back(s, s.active(now));
+  }
+  return changed;
+}
+
 // The alerts of |u|'s plans, taken out of |m| and updated with |findings|
 // (ApplyFindings); the other alerts were found again as they were, so only
 // their silences are decided again. Everything goes back into |m|.
@@ -63,23 +95,131 @@ AlertTransition ApplyToMemory(const PlanUpdate& u, const std::vector<Finding>& f
   std::map<std::string, AlertRecord> affected;
   if (u.all) {
     affected.swap(m->alerts);
-  } else {
-    for (auto it = m->alerts.begin(); it != m->alerts.end();) {
-      auto next = std::next(it);
-      if (u.names.count(it->second.finding.plan)) affected.insert(m->alerts.extract(it));
-      it = next;
+    m->alerts_of_plan.clear();
+    m->firing = 0;
+  }
+  for (const std::string& name : u.all ? std::set<std::string>() : u.names) {
+    auto of = m->alerts_of_plan.find(name);
+    if (of == m->alerts_of_plan.end()) continue;
+    for (const std::string& fp : of->second) {
+      auto node = m->alerts.extract(fp);
+      if (node.empty()) continue;
+      m->firing -= node.mapped().firing() ? 1 : 0;
+      affected.insert(std::move(node));
     }
+    m->alerts_of_plan.erase(of);
   }
   AlertTransition t = ApplyFindings(affected, findings, silences, now);
-  for (auto& [fp, a] : m->alerts) {
-    if (!a.firing()) continue;
-    std::string by = MutingSilence(silences, a.labels, now, &t.errors);
-    if (by == a.silenced_by) continue;
-    a.silenced_by = std::move(by);
-    t.changed.push_back(fp);
+  for (const auto& [fp, a] : t.alerts) {
+    m->alerts_of_plan[a.finding.plan].insert(fp);
+    m->firing += a.firing() ? 1 : 0;
+  }
+  if (SilencesChanged(silences, now, m)) {
+    for (auto& [fp, a] : m->alerts) {
+      if (!a.firing()) continue;
+      std::string by = MutingSilence(silences, a.labels, now, &t.errors);
+      if (by == a.silenced_by) continue;
+      a.silenced_by = std::move(by);
+      t.changed.push_back(fp);
+    }
   }
   m->alerts.merge(t.alerts);  // disjoint: every key of t.alerts was taken out above
   return t;
+}
+
+// The groups PlanNotifications puts |alert| in; false when a route cannot
+// decide or a receiver pushes every alert: then only planning every group
+// is exact.
+bool GroupsOf(const Config& config, const std::string& fp, const AlertRecord& alert,
+              std::vector<CycleMemory::Group>* out) {
+  std::string error;
+  std::vector<RouteMatch> matches = MatchRoutes(config.route, alert.labels, &error);
+  if (!error.empty()) return false;
+  for (const RouteMatch& m : matches) {
+    const Receiver* receiver = config.FindReceiver(m.route->receiver);
+    if (!receiver) continue;
+    if (receiver->settings && receiver->settings->PushesAlerts()) return false;
+    out->emplace_back(receiver->name, GroupOf(m, alert.labels, fp).key);
+  }
+  return true;
+}
+
+// Moves |fp| to the groups it is in now, adding its old and new groups to
+// |touched|. False as GroupsOf.
+bool Regroup(const Config& config, const std::string& fp, CycleMemory* m,
+             std::set<CycleMemory::Group>* touched) {
+  std::vector<CycleMemory::Group>& groups = m->groups_of[fp];
+  for (const CycleMemory::Group& g : groups) {
+    touched->insert(g);
+    m->members[g].erase(fp);
+  }
+  groups.clear();
+  auto alert = m->alerts.find(fp);
+  if (alert == m->alerts.end()) return true;
+  if (!GroupsOf(config, fp, alert->second, &groups)) return false;
+  for (const CycleMemory::Group& g : groups) {
+    touched->insert(g);
+    m->members[g].insert(fp);
+  }
+  return true;
+}
+
+// The shortest repeat_interval of |route| and its children.
+Seconds ShortestRepeat(const Route& route) {
+  Seconds shortest = route.repeat_interval;
+  for (const Route& child : route.routes) shortest = std::min(shortest, ShortestRepeat(child));
+  return shortest;
+}
+
+// The groups a full planning could decide anything about at |now| although
+// none of their alerts changed: a change waiting for group_wait, or a
+// reminder that may be due (by the shortest repeat_interval).
+void AddTimedGroups(const Config& config, const CycleMemory& m, TimePoint now,
+                    std::set<CycleMemory::Group>* touched) {
+  Seconds repeat = ShortestRepeat(config.route);
+  for (const auto& [group, entry] : m.log) {
+    if (entry.pending_since ||
+        (entry.last_sent && now >= SaturatingAdd(*entry.last_sent, repeat))) {
+      touched->insert(group);
+    }
+  }
+}
+
+NotifyPlan PlanWithMemory(const Config& config, const AlertTransition& t, TimePoint now,
+                          Seconds resolved_window, CycleMemory* m,
+                          std::map<std::string, AlertRecord>* planned) {
+  std::set<CycleMemory::Group> touched;
+  bool exact = m->groups_valid;
+  if (!exact) {  // the first cycle (or after a fallback): index every alert
+    m->groups_of.clear();
+    m->members.clear();
+    exact = true;
+    for (const auto& [fp, a] : m->alerts) exact = exact && Regroup(config, fp, m, &touched);
+  } else {
+    for (const std::string& fp : t.changed) exact = exact && Regroup(config, fp, m, &touched);
+  }
+  m->groups_valid = exact;
+  if (!exact || touched.size() * 10 > m->members.size() * 9) {  // (almost) every group
+    return PlanNotifications(config, m->alerts, m->log, now, resolved_window);
+  }
+  AddTimedGroups(config, *m, now, &touched);
+  // Every alert of each touched group: a full planning decides the same for
+  // these groups and nothing for the others, whose alerts and log entries
+  // are as the last planning left them. The decisions about other groups of
+  // these alerts (seen here in part) are dropped.
+  for (const CycleMemory::Group& g : touched) {
+    auto members = m->members.find(g);
+    if (members == m->members.end()) continue;
+    for (const std::string& fp : members->second) planned->emplace(fp, m->alerts.at(fp));
+  }
+  NotifyPlan plan = PlanNotifications(config, *planned, m->log, now, resolved_window);
+  std::erase_if(plan.notifications, [&](const GroupNotification& n) {
+    return !touched.count({n.receiver->name, n.group.key});
+  });
+  std::erase_if(plan.log_updates, [&](const NotifyLogEntry& e) {
+    return !touched.count({e.receiver, e.group_key});
+  });
+  return plan;
 }
 
 }  // namespace
@@ -151,13 +291,14 @@ Result<CycleResult> Cycle::EvaluateWithMemory(TimePoint now) {
   if (!m.alerts_valid) {
     Result<std::map<std::string, AlertRecord>> alerts = state_->alerts().LoadAlerts();
     if (!alerts.ok()) return alerts.status();
+    Result<NotifyLog> log = state_->alerts().LoadNotifyLog();
+    if (!log.ok()) return log.status();
     m.alerts = std::move(alerts).value();
+    m.log = std::move(log).value();
     m.alerts_valid = true;
   }
   Result<std::vector<Silence>> silences = state_->silences().LoadSilences(now, false);
   if (!silences.ok()) return silences.status();
-  Result<NotifyLog> log = state_->alerts().LoadNotifyLog();
-  if (!log.ok()) return log.status();
 
   CycleResult result;
   result.eval = std::move(update->eval);
@@ -167,7 +308,14 @@ Result<CycleResult> Cycle::EvaluateWithMemory(TimePoint now) {
   result.warnings = result.eval.warnings;
   result.errors = result.eval.errors;
   AlertTransition t = ApplyToMemory(*update, result.eval.findings, *silences, now, &m);
-  return Finish(std::move(result), t, m.alerts, *log, now, false, started);
+  std::map<std::string, AlertRecord> planned;  // the alerts |plan| points to, if not m.alerts
+  NotifyPlan plan = PlanWithMemory(config_, t, now, PushTtl(), &m, &planned);
+  Result<CycleResult> done =
+      Finish(std::move(result), Outcome{t, m.alerts, plan, now, started, false, m.firing});
+  if (done.ok()) {
+    for (const NotifyLogEntry& e : plan.log_updates) m.log[{e.receiver, e.group_key}] = e;
+  }
+  return done;
 }
 
 }  // namespace shihyo

@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "alert/alert_state.h"
+#include "alert/notify_log.h"
 #include "eval/evaluator.h"
 #include "model/indicator.h"
 
@@ -24,8 +27,10 @@ struct CycleMemory {
   void Forget();
 
   // Drops the resolved alerts that ended before |before|, as StateStore::
-  // Prune does in the state DB.
+  // Prune does in the state DB; at most once an hour (of |before|): the
+  // others wait, unchanged, until the next time.
   void Prune(TimePoint before);
+  std::optional<TimePoint> pruned;  // |before| of the last Prune that ran
 
   // What the last evaluation of one plan left.
   struct PlanMemo {
@@ -48,7 +53,23 @@ struct CycleMemory {
   // Every alert as committed to the state DB by the last cycle (the state
   // DB's alerts have no other writer while the daemon holds its lock).
   bool alerts_valid = false;
-  std::map<std::string, AlertRecord> alerts;  // by fingerprint
+  std::map<std::string, AlertRecord> alerts;                    // by fingerprint
+  std::map<std::string, std::set<std::string>> alerts_of_plan;  // fingerprints by finding.plan
+  int firing = 0;                                               // firing alerts in |alerts|
+  NotifyLog log;  // the state DB's notification log, with |alerts|
+  // The silences the last cycle applied and whether each was active then:
+  // while they stay the same, the alerts that did not change keep theirs.
+  std::vector<std::pair<Silence, bool>> silences;
+
+  // The notification groups (receiver, group key) of every alert in
+  // |alerts|, as PlanNotifications forms them, so that a cycle plans only
+  // the groups whose alerts changed or whose timers are due. Invalid while
+  // a route cannot decide (a regex limit) or a receiver pushes every alert
+  // (Alertmanager): every cycle then plans every group.
+  using Group = std::pair<std::string, std::string>;
+  bool groups_valid = false;
+  std::map<std::string, std::vector<Group>> groups_of;  // by fingerprint
+  std::map<Group, std::set<std::string>> members;       // fingerprints by group
 };
 
 }  // namespace shihyo

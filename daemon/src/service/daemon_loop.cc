@@ -389,10 +389,11 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
   }
   spdlog::info(
       "evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={} plans={}/{} "
-      "duration_ms={}",
+      "duration_ms={} cpu_ms={:.0f}",
       why, result.findings, result.firing, result.fired, result.resolved, result.messages.size(),
       result.plans_evaluated, result.plans,
-      std::chrono::duration_cast<std::chrono::milliseconds>(MonoNow() - last_eval_).count());
+      std::chrono::duration_cast<std::chrono::milliseconds>(MonoNow() - last_eval_).count(),
+      result.cpu_ms);
   last_status_ = "last evaluation " + FormatIso8601(now) + ": " + std::to_string(result.firing) +
                  " alerts firing";
   if (!ready_) {
