@@ -21,8 +21,12 @@ CREATE TABLE plans (
   year_kind   TEXT NOT NULL DEFAULT 'fiscal',  -- the actual columns' years: fiscal (年度),
                                       -- calendar (年) or unspecified (neither written)
   layout      TEXT NOT NULL DEFAULT '',  -- name of the layout that read the table (v2)
-  version     INTEGER NOT NULL DEFAULT 0 -- v3: store_state.generation when the plan or
+  version     INTEGER NOT NULL DEFAULT 0, -- v3: store_state.generation when the plan or
                                       -- anything under it last changed
+  import_digest  TEXT,                -- v3: SHA-256 of the table the last changing import read
+  import_version INTEGER              -- v3: the version that import gave the plan: while
+                                      -- version still equals it, the plan is as that table
+                                      -- made it, and a re-import of the same table skips it
 );
 
 CREATE TABLE projects (

@@ -349,6 +349,39 @@ TEST_CASE("store: a version 2 store reads without plan versions, and import migr
   CHECK(Triggers(path).size() == 23);  // three per table under a plan, two on plans
 }
 
+TEST_CASE("store: a re-import skips a plan only while nothing else changed it", "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  REQUIRE(store->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+  auto again = store->Import({Kamaishi()}, "2026-11-29T00:00:00Z");
+  REQUIRE(again.ok());
+  CHECK_FALSE((*again)[0].changed);
+  // An edit made with another tool: the same table puts the cell back.
+  {
+    SQLite::Database shell(path, SQLite::OPEN_READWRITE);
+    shell.exec(
+        "UPDATE observations SET raw = '1人', value = 1 WHERE fiscal_year = 2021 AND indicator_id"
+        " = (SELECT id FROM indicators WHERE name = '子育て支援センターの利用者数')");
+  }
+  auto restored = store->Import({Kamaishi()}, "2026-11-30T00:00:00Z");
+  REQUIRE(restored.ok());
+  CHECK((*restored)[0].changed);
+  CHECK((*restored)[0].cells_changed == 1);
+  CHECK(
+      *Find((*store->LoadPlans())[0], "子育て支援センターの利用者数").observations[1].cell.value ==
+      3831);
+  // One field of the table changed: compared again (a footnote here).
+  ProgressTable noted = Kamaishi();
+  noted.projects[0].measures[0].footnotes.push_back("※追記");
+  auto changed = store->Import({noted}, "2026-12-01T00:00:00Z");
+  REQUIRE(changed.ok());
+  CHECK((*changed)[0].changed);
+  auto same = store->Import({noted}, "2026-12-02T00:00:00Z");
+  REQUIRE(same.ok());
+  CHECK_FALSE((*same)[0].changed);
+}
+
 // The plan versions of |store| by name.
 std::map<std::string, int64_t> Versions(IndicatorStore* store) {
   auto read = store->LoadPlansIf([](const PlanVersion&) { return true; });

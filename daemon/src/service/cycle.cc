@@ -163,9 +163,10 @@ Result<CycleResult> Cycle::Finish(CycleResult result, const Outcome& o) {
   CycleWrite write;
   for (const std::string& fp : t.changed) write.alerts.push_back(&o.alerts.at(fp));
   write.log = plan.log_updates;
-  write.messages = result.messages;
   write.evaluation = Record(result, now, o.started);
+  write.messages = std::move(result.messages);  // not copied: a first cycle's digests are large
   Status committed = state_->CommitCycle(write);
+  result.messages = std::move(write.messages);
   if (!committed.ok()) return committed;
   LogTransitions(t, o.alerts);
   return result;

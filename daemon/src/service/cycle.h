@@ -26,8 +26,8 @@ struct CycleMemory;
 struct PlanUpdate;
 
 struct CycleResult {
-  // With a CycleMemory, |eval.findings| holds the findings of the plans
-  // evaluated this time only (|plans_evaluated|); |findings| counts them all.
+  // With a CycleMemory, |eval.findings| is empty (the findings live on as
+  // alerts) and |eval.snapshot| is the memory's; |findings| counts them all.
   EvalResult eval;
   int findings = 0;                     // findings of every plan
   int plans = 0;                        // plans in the store

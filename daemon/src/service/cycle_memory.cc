@@ -308,6 +308,7 @@ Result<CycleResult> Cycle::EvaluateWithMemory(TimePoint now) {
   result.warnings = result.eval.warnings;
   result.errors = result.eval.errors;
   AlertTransition t = ApplyToMemory(*update, result.eval.findings, *silences, now, &m);
+  result.eval.findings = {};                   // they live on as alerts: a first cycle's are many
   std::map<std::string, AlertRecord> planned;  // the alerts |plan| points to, if not m.alerts
   NotifyPlan plan = PlanWithMemory(config_, t, now, PushTtl(), &m, &planned);
   Result<CycleResult> done =

@@ -28,6 +28,11 @@ class TableImporter {
   ImportResult Run() {
     progress_.result.plan = table_.title;
     progress_.result.source = table_.source;
+    digest_ = TableDigest(table_);
+    if (Unchanged()) {
+      statements_->ResetAll();
+      return progress_.result;
+    }
     UpsertPlan();
     IndicatorRows rows(db_, statements_, table_, &progress_);
     int project_ordinal = 0;
@@ -251,13 +256,27 @@ class TableImporter {
     }
   }
 
+  // True when the plan is as the same table (digest) left it at its last
+  // import: nothing changed it since (its version is still the one that
+  // import gave it), so comparing it cell by cell would find nothing.
+  bool Unchanged() {
+    SQLite::Statement& q = Prepared(
+        "SELECT 1 FROM plans WHERE name = ? AND import_digest = ? AND import_version = version");
+    q.bind(1, table_.title);
+    q.bind(2, digest_);
+    return q.executeStep();
+  }
+
   // Gives the plan the store's next generation as its version (schema v3;
-  // the triggers stay quiet while the import holds store_state.importing).
+  // the triggers stay quiet while the import holds store_state.importing),
+  // and records the table's digest with it.
   void NewVersion() {
     Prepared("UPDATE store_state SET generation = generation + 1").exec();
-    SQLite::Statement& u =
-        Prepared("UPDATE plans SET version = (SELECT generation FROM store_state) WHERE id = ?");
-    u.bind(1, plan_id_);
+    SQLite::Statement& u = Prepared(
+        "UPDATE plans SET version = (SELECT generation FROM store_state), import_digest = ?,"
+        " import_version = (SELECT generation FROM store_state) WHERE id = ?");
+    u.bind(1, digest_);
+    u.bind(2, plan_id_);
     u.exec();
   }
 
@@ -297,6 +316,7 @@ class TableImporter {
   const ProgressTable& table_;
   const std::string& now_;
   int64_t plan_id_ = 0;
+  std::string digest_;  // TableDigest(table_)
   ImportProgress progress_;
   std::set<int64_t> seen_projects_, seen_measures_;
 };

@@ -51,7 +51,9 @@ const char* const kMigrations[] = {
     " ordinal INTEGER NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL,"
     " PRIMARY KEY (indicator_id, ordinal)) WITHOUT ROWID;",
     // v2 → v3: plan versions; store_state and the triggers follow (kVersionSection).
-    "ALTER TABLE plans ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
+    "ALTER TABLE plans ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE plans ADD COLUMN import_digest TEXT;"
+    "ALTER TABLE plans ADD COLUMN import_version INTEGER;",
 };
 constexpr int kLatestVersion = 3;
 
