@@ -199,10 +199,11 @@ NotifyPlan PlanWithMemory(const Config& config, const AlertTransition& t, TimePo
     for (const std::string& fp : t.changed) exact = exact && Regroup(config, fp, m, &touched);
   }
   m->groups_valid = exact;
-  if (!exact || touched.size() * 10 > m->members.size() * 9) {  // (almost) every group
+  if (exact) AddTimedGroups(config, *m, now, &touched);
+  // (Almost) every group: planning them all costs less than copying their alerts.
+  if (!exact || touched.size() * 10 > m->members.size() * 9) {
     return PlanNotifications(config, m->alerts, m->log, now, resolved_window);
   }
-  AddTimedGroups(config, *m, now, &touched);
   // Every alert of each touched group: a full planning decides the same for
   // these groups and nothing for the others, whose alerts and log entries
   // are as the last planning left them. The decisions about other groups of
