@@ -1,9 +1,14 @@
--- shihyo indicator store, schema version 2 (PRAGMA user_version = 2).
+-- shihyo indicator store, schema version 3 (PRAGMA user_version = 3).
 --
 -- Written by `shihyo import` (or any other tool that keeps to this schema);
 -- read by `shihyo eval` and the daemon. Raw cell text is kept verbatim next to
 -- what shihyo parsed from it. Fiscal years are Western (令和2年度 = 2020).
 -- Older stores are migrated forward by daemon/src/store/store_migrations.cc.
+--
+-- Every change to a plan, by `shihyo import` or by any other tool (the
+-- sqlite3 shell included), gives the plan a new `version` (see the triggers at
+-- the end): the daemon re-reads and re-evaluates only the plans whose version
+-- changed.
 
 CREATE TABLE plans (
   id          INTEGER PRIMARY KEY,
@@ -15,7 +20,13 @@ CREATE TABLE plans (
   imported_at TEXT NOT NULL,          -- ISO 8601 UTC of that import
   year_kind   TEXT NOT NULL DEFAULT 'fiscal',  -- the actual columns' years: fiscal (年度),
                                       -- calendar (年) or unspecified (neither written)
-  layout      TEXT NOT NULL DEFAULT ''  -- name of the layout that read the table (v2)
+  layout      TEXT NOT NULL DEFAULT '',  -- name of the layout that read the table (v2)
+  version     INTEGER NOT NULL DEFAULT 0, -- v3: store_state.generation when the plan or
+                                      -- anything under it last changed
+  import_digest  TEXT,                -- v3: SHA-256 of the table the last changing import read
+  import_version INTEGER              -- v3: the version that import gave the plan: while
+                                      -- version still equals it, the plan is as that table
+                                      -- made it, and a re-import of the same table skips it
 );
 
 CREATE TABLE projects (
@@ -134,3 +145,205 @@ CREATE TABLE changes (
 );
 
 CREATE INDEX changes_by_import ON changes (import_id);
+
+-- v3: plan versions. `generation` counts the changes to the store; a plan
+-- that changes takes the next one as its `version`, so a version is never
+-- given twice. `shihyo import` sets `importing` inside its own transaction
+-- (it sets the versions itself, once per changed plan, and resets the flag
+-- before it commits); the triggers below do it for every other writer.
+CREATE TABLE store_state (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL DEFAULT 0,
+  importing  INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO store_state (id) VALUES (1);
+
+CREATE TRIGGER plan_version_plans_insert AFTER INSERT ON plans
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN (NEW.id);
+END;
+
+CREATE TRIGGER plan_version_plans_update AFTER UPDATE OF name, first_year, last_year, notes, source, imported_at, year_kind,
+  layout ON plans
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN (OLD.id,
+                NEW.id);
+END;
+
+CREATE TRIGGER plan_version_projects_insert AFTER INSERT ON projects
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN (NEW.plan_id);
+END;
+
+CREATE TRIGGER plan_version_projects_update AFTER UPDATE ON projects
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN (OLD.plan_id,
+                NEW.plan_id);
+END;
+
+CREATE TRIGGER plan_version_projects_delete AFTER DELETE ON projects
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN (OLD.plan_id);
+END;
+
+CREATE TRIGGER plan_version_measures_insert AFTER INSERT ON measures
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT plan_id FROM projects WHERE id = NEW.project_id));
+END;
+
+CREATE TRIGGER plan_version_measures_update AFTER UPDATE ON measures
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT plan_id FROM projects WHERE id = OLD.project_id),
+                (SELECT plan_id FROM projects WHERE id = NEW.project_id));
+END;
+
+CREATE TRIGGER plan_version_measures_delete AFTER DELETE ON measures
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT plan_id FROM projects WHERE id = OLD.project_id));
+END;
+
+CREATE TRIGGER plan_version_footnotes_insert AFTER INSERT ON footnotes
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM measures m JOIN projects pr ON pr.id = m.project_id
+                WHERE m.id = NEW.measure_id));
+END;
+
+CREATE TRIGGER plan_version_footnotes_update AFTER UPDATE ON footnotes
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM measures m JOIN projects pr ON pr.id = m.project_id
+                WHERE m.id = OLD.measure_id),
+                (SELECT pr.plan_id FROM measures m JOIN projects pr ON pr.id = m.project_id
+                WHERE m.id = NEW.measure_id));
+END;
+
+CREATE TRIGGER plan_version_footnotes_delete AFTER DELETE ON footnotes
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM measures m JOIN projects pr ON pr.id = m.project_id
+                WHERE m.id = OLD.measure_id));
+END;
+
+CREATE TRIGGER plan_version_indicators_insert AFTER INSERT ON indicators
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM measures m JOIN projects pr ON pr.id = m.project_id
+                WHERE m.id = NEW.measure_id));
+END;
+
+CREATE TRIGGER plan_version_indicators_update AFTER UPDATE ON indicators
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM measures m JOIN projects pr ON pr.id = m.project_id
+                WHERE m.id = OLD.measure_id),
+                (SELECT pr.plan_id FROM measures m JOIN projects pr ON pr.id = m.project_id
+                WHERE m.id = NEW.measure_id));
+END;
+
+CREATE TRIGGER plan_version_indicators_delete AFTER DELETE ON indicators
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM measures m JOIN projects pr ON pr.id = m.project_id
+                WHERE m.id = OLD.measure_id));
+END;
+
+CREATE TRIGGER plan_version_observations_insert AFTER INSERT ON observations
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = NEW.indicator_id));
+END;
+
+CREATE TRIGGER plan_version_observations_update AFTER UPDATE ON observations
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = OLD.indicator_id),
+                (SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = NEW.indicator_id));
+END;
+
+CREATE TRIGGER plan_version_observations_delete AFTER DELETE ON observations
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = OLD.indicator_id));
+END;
+
+CREATE TRIGGER plan_version_planned_values_insert AFTER INSERT ON planned_values
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = NEW.indicator_id));
+END;
+
+CREATE TRIGGER plan_version_planned_values_update AFTER UPDATE ON planned_values
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = OLD.indicator_id),
+                (SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = NEW.indicator_id));
+END;
+
+CREATE TRIGGER plan_version_planned_values_delete AFTER DELETE ON planned_values
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = OLD.indicator_id));
+END;
+
+CREATE TRIGGER plan_version_indicator_notes_insert AFTER INSERT ON indicator_notes
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = NEW.indicator_id));
+END;
+
+CREATE TRIGGER plan_version_indicator_notes_update AFTER UPDATE ON indicator_notes
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = OLD.indicator_id),
+                (SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = NEW.indicator_id));
+END;
+
+CREATE TRIGGER plan_version_indicator_notes_delete AFTER DELETE ON indicator_notes
+WHEN NOT coalesce((SELECT importing FROM store_state), 0) BEGIN
+  UPDATE store_state SET generation = generation + 1;
+  UPDATE plans SET version = (SELECT generation FROM store_state)
+    WHERE id IN ((SELECT pr.plan_id FROM indicators i JOIN measures m ON m.id = i.measure_id
+                JOIN projects pr ON pr.id = m.project_id WHERE i.id = OLD.indicator_id));
+END;

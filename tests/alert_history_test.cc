@@ -208,7 +208,7 @@ struct Harness {
       m.group_key = n.group.key;
       messages.push_back(m);
     }
-    RecordNotifications(plan, messages, now, &t);
+    RecordNotifications(plan, messages, now, &t.alerts, &t);
     for (const NotifyLogEntry& e : plan.log_updates) log[{e.receiver, e.group_key}] = e;
     events.insert(events.end(), t.events.begin(), t.events.end());
     alerts = t.alerts;

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "fakes.h"
 #include "import/progress_table.h"
@@ -272,6 +273,15 @@ std::vector<std::string> Columns(const std::string& path) {
   return out;
 }
 
+// Trigger names, sorted.
+std::vector<std::string> Triggers(const std::string& path) {
+  SQLite::Database db(path);
+  std::vector<std::string> out;
+  SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name");
+  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  return out;
+}
+
 TEST_CASE("store: a version 1 store migrates to the schema data/schema.sql creates", "[store]") {
   TempDir dir;
   std::string old_path = dir.File("v1.db");
@@ -299,11 +309,158 @@ TEST_CASE("store: a version 1 store migrates to the schema data/schema.sql creat
   CHECK_FALSE(ind.target_year);
   CHECK(plans->front().year_kind == "fiscal");
   store->reset();
-  std::string fresh = dir.File("v2.db");
+  std::string fresh = dir.File("fresh.db");
   REQUIRE(IndicatorStore::Open(fresh, IndicatorStore::Mode::kReadWrite).ok());
   CHECK(Columns(old_path) == Columns(fresh));
+  CHECK(Triggers(old_path) == Triggers(fresh));
   SQLite::Database db(old_path);
-  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == IndicatorStore::LatestSchemaVersion());
+}
+
+TEST_CASE("store: a version 2 store reads without plan versions, and import migrates it",
+          "[store]") {
+  TempDir dir;
+  std::string path = dir.File("v2.db");
+  {
+    SQLite::Database v2(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    v2.exec(testing::ReadFile(testing::SourcePath("tests/data/schema_v2.sql")));
+    v2.exec("PRAGMA user_version = 2");
+    v2.exec(
+        "INSERT INTO plans (id, name, first_year, last_year, source, imported_at)"
+        " VALUES (1, '計画', 2020, 2021, 'a.txt', '2026-01-01T00:00:00Z')");
+  }
+  {
+    auto ro = IndicatorStore::Open(path, IndicatorStore::Mode::kReadOnly);
+    REQUIRE(ro.ok());
+    auto read = (*ro)->LoadPlansIf([](const PlanVersion&) { return false; });
+    REQUIRE(read.ok());
+    CHECK_FALSE(read->versioned);
+    REQUIRE(read->plans.size() == 1);  // without versions, every plan
+    CHECK(read->plans[0].name == "計画");
+  }
+  auto rw = OpenRw(path);
+  auto read = rw->LoadPlansIf([](const PlanVersion&) { return false; });
+  REQUIRE(read.ok());
+  CHECK(read->versioned);
+  CHECK(read->plans.empty());
+  OpenRw(dir.File("fresh.db"));
+  CHECK(Columns(path) == Columns(dir.File("fresh.db")));
+  CHECK(Triggers(path) == Triggers(dir.File("fresh.db")));
+  CHECK(Triggers(path).size() == 23);  // three per table under a plan, two on plans
+}
+
+TEST_CASE("store: a re-import skips a plan only while nothing else changed it", "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  REQUIRE(store->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+  auto again = store->Import({Kamaishi()}, "2026-11-29T00:00:00Z");
+  REQUIRE(again.ok());
+  CHECK_FALSE((*again)[0].changed);
+  // An edit made with another tool: the same table puts the cell back.
+  {
+    SQLite::Database shell(path, SQLite::OPEN_READWRITE);
+    shell.exec(
+        "UPDATE observations SET raw = '1人', value = 1 WHERE fiscal_year = 2021 AND indicator_id"
+        " = (SELECT id FROM indicators WHERE name = '子育て支援センターの利用者数')");
+  }
+  auto restored = store->Import({Kamaishi()}, "2026-11-30T00:00:00Z");
+  REQUIRE(restored.ok());
+  CHECK((*restored)[0].changed);
+  CHECK((*restored)[0].cells_changed == 1);
+  CHECK(
+      *Find((*store->LoadPlans())[0], "子育て支援センターの利用者数").observations[1].cell.value ==
+      3831);
+  // One field of the table changed: compared again (a footnote here).
+  ProgressTable noted = Kamaishi();
+  noted.projects[0].measures[0].footnotes.push_back("※追記");
+  auto changed = store->Import({noted}, "2026-12-01T00:00:00Z");
+  REQUIRE(changed.ok());
+  CHECK((*changed)[0].changed);
+  auto same = store->Import({noted}, "2026-12-02T00:00:00Z");
+  REQUIRE(same.ok());
+  CHECK_FALSE((*same)[0].changed);
+}
+
+// The plan versions of |store| by name.
+std::map<std::string, int64_t> Versions(IndicatorStore* store) {
+  auto read = store->LoadPlansIf([](const PlanVersion&) { return true; });
+  REQUIRE(read.ok());
+  REQUIRE(read->versioned);
+  std::map<std::string, int64_t> out;
+  for (size_t i = 0; i < read->plans.size(); ++i) {
+    REQUIRE(read->plans[i].id == read->versions[i].id);
+    out[read->plans[i].name] = read->versions[i].version;
+  }
+  return out;
+}
+
+TEST_CASE("store: a plan's version changes with the plan, by import or by any other tool",
+          "[store]") {
+  TempDir dir;
+  std::string path = dir.File("s.db");
+  auto store = OpenRw(path);
+  ProgressTable other = Kamaishi();
+  other.title = "別の計画";
+  REQUIRE(store->Import({Kamaishi(), other}, "2026-11-28T00:00:00Z").ok());
+  std::string kamaishi = Kamaishi().title;
+  auto v0 = Versions(store.get());
+  REQUIRE(v0.size() == 2);
+  CHECK(v0[kamaishi] > 0);
+  CHECK(v0["別の計画"] > 0);
+  CHECK(v0[kamaishi] != v0["別の計画"]);
+  // Unchanged: no write, no new version.
+  REQUIRE(store->Import({Kamaishi(), other}, "2026-11-29T00:00:00Z").ok());
+  CHECK(Versions(store.get()) == v0);
+  // An import that changes one plan gives that plan alone a new version.
+  ProgressTable changed = Kamaishi();
+  changed.projects[0].measures[0].indicators[0].actual_raw[0] = "1人";
+  REQUIRE(store->Import({changed, other}, "2026-11-30T00:00:00Z").ok());
+  auto v1 = Versions(store.get());
+  CHECK(v1[kamaishi] > v0["別の計画"]);
+  CHECK(v1["別の計画"] == v0["別の計画"]);
+  // Edits by another tool (the sqlite3 shell, here another connection) on
+  // every table under a plan: the triggers give it a new version each time.
+  SQLite::Database shell(path, SQLite::OPEN_READWRITE);
+  shell.exec("PRAGMA foreign_keys = ON");
+  const std::string other_ids =
+      "(SELECT i.id FROM indicators i JOIN measures m ON i.measure_id = m.id"
+      " JOIN projects pr ON m.project_id = pr.id JOIN plans p ON pr.plan_id = p.id"
+      " WHERE p.name = '別の計画')";
+  for (const std::string& edit : std::vector<std::string>{
+           "UPDATE observations SET raw = '5人', value = 5 WHERE fiscal_year = 2021"
+           " AND indicator_id = (SELECT min(id) FROM " +
+               other_ids + ")",
+           "UPDATE indicators SET target_raw = '9人' WHERE id = (SELECT min(id) FROM " + other_ids +
+               ")",
+           "INSERT INTO indicator_notes VALUES ((SELECT min(id) FROM " + other_ids +
+               "), 0, '備考', 'x')",
+           "DELETE FROM indicator_notes",
+           "UPDATE measures SET text = text || '！' WHERE id = (SELECT measure_id FROM indicators"
+           " WHERE id = (SELECT min(id) FROM " +
+               other_ids + "))",
+           "UPDATE plans SET notes = 'メモ' WHERE name = '別の計画'",
+           "DELETE FROM indicators WHERE id = (SELECT max(id) FROM " + other_ids + ")",
+       }) {
+    INFO(edit);
+    auto before = Versions(store.get());
+    shell.exec(edit);
+    auto after = Versions(store.get());
+    CHECK(after["別の計画"] > before["別の計画"]);
+    CHECK(after[kamaishi] == before[kamaishi]);
+  }
+  shell.exec(
+      "INSERT INTO plans (name, first_year, last_year, source, imported_at)"
+      " VALUES ('三つ目', 2020, 2024, 'x', 'y')");
+  auto last = Versions(store.get());
+  CHECK(last["三つ目"] > last["別の計画"]);
+  // LoadPlansIf loads only the plans asked for, with their indicators.
+  auto one = store->LoadPlansIf([&](const PlanVersion& v) { return v.version == last[kamaishi]; });
+  REQUIRE(one.ok());
+  REQUIRE(one->plans.size() == 1);
+  CHECK(one->plans[0].name == kamaishi);
+  CHECK(one->plans[0].indicators.size() == 26);
+  CHECK(one->versions.size() == 3);
 }
 
 }  // namespace

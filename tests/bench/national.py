@@ -166,11 +166,15 @@ route: {receiver: kodomo, group_by: [plan], group_wait: 0s}
 """ % (store, os.path.join(work, "state.db"), RULES, port))
         start = time.monotonic()
         daemon = Daemon(args.shihyo, config)
-        i, (t, _) = daemon.wait_for(r"evaluated reason=")
+        i, (t, line) = daemon.wait_for(r"evaluated reason=")
         table.add(n, "daemon: first cycle", t - start, rss_mb(daemon.proc.pid),
                   cpu=cpu_seconds(daemon.proc.pid))
-        # Let the first digests go out, then change one cell of one municipality.
-        j, _ = daemon.wait_for(r"message sent id=", after=i)
+        # Let every first digest go out (else the change's email queues behind
+        # them), then change one cell of one municipality.
+        first_messages = int(re.search(r" messages=([0-9]+)", line).group(1))
+        deadline = time.monotonic() + 900
+        while smtp_count(mail) < first_messages and time.monotonic() < deadline:
+            time.sleep(0.1)
         time.sleep(2)
         sent_before = smtp_count(mail)
         first = os.path.join(work, "tables", "city0001.txt")
@@ -187,9 +191,13 @@ route: {receiver: kodomo, group_by: [plan], group_wait: 0s}
         committed = time.monotonic()
         _, (t_eval, line) = daemon.wait_for(r"evaluated reason=", after=mark)
         dur = re.search(r"duration_ms=([0-9.]+)", line)
+        cpu = re.search(r"cpu_ms=([0-9.]+)", line)
+        plans = re.search(r"plans=([0-9]+/[0-9]+)", line)
         table.add(n, "daemon: re-evaluation after one re-import",
                   float(dur.group(1)) / 1000 if dur else t_eval - committed, None,
-                  "as logged" if dur else "commit → evaluated line (includes the poll)")
+                  ("as logged, plans evaluated %s" % plans.group(1)) if dur and plans else
+                  "as logged" if dur else "commit → evaluated line (includes the poll)",
+                  cpu=float(cpu.group(1)) / 1000 if cpu else None)
         deadline = time.monotonic() + 120
         while smtp_count(mail) == sent_before and time.monotonic() < deadline:
             time.sleep(0.01)

@@ -174,6 +174,11 @@ void Sighted(const Finding& f, bool inserted, TimePoint now, const std::vector<S
 
 }  // namespace
 
+std::string MutingSilence(const std::vector<Silence>& silences, const Labels& labels, TimePoint now,
+                          std::vector<std::string>* errors) {
+  return SilencedBy(silences, labels, now, errors);
+}
+
 AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
                               const std::vector<Finding>& findings,
                               const std::vector<Silence>& silences, TimePoint now,
@@ -216,15 +221,17 @@ AlertTransition ReapplySilences(const std::map<std::string, AlertRecord>& previo
   return t;
 }
 
+void RestoreNotified(const AlertRecord& a, TimePoint now, NotifyLog* log) {
+  if (a.silenced() || !(a.firing() || (a.ends_at && *a.ends_at == now))) return;
+  for (const auto& key : a.notified) {
+    auto it = log->find(key);
+    if (it != log->end()) it->second.firing.insert(a.fingerprint);
+  }
+}
+
 void RestoreNotified(const std::map<std::string, AlertRecord>& alerts, TimePoint now,
                      NotifyLog* log) {
-  for (const auto& [fp, a] : alerts) {
-    if (a.silenced() || !(a.firing() || (a.ends_at && *a.ends_at == now))) continue;
-    for (const auto& key : a.notified) {
-      auto it = log->find(key);
-      if (it != log->end()) it->second.firing.insert(fp);
-    }
-  }
+  for (const auto& [fp, a] : alerts) RestoreNotified(a, now, log);
 }
 
 const char* AlertEventKindName(AlertEvent::Kind kind) {

@@ -118,6 +118,12 @@ Status CompileSilence(Silence* silence);
 // |*error| (if given): the caller reports it.
 bool SilenceMatches(const Silence& silence, const Labels& labels, std::string* error = nullptr);
 
+// The id of the active silence that mutes |labels| at |now|, or "" (as
+// ApplyFindings decides it for every alert it finds). A silence whose regex
+// cannot decide does not mute, and says why in |errors|.
+std::string MutingSilence(const std::vector<Silence>& silences, const Labels& labels, TimePoint now,
+                          std::vector<std::string>* errors);
+
 // What one evaluation did to the alerts.
 struct AlertTransition {
   std::map<std::string, AlertRecord> alerts;  // every alert after the evaluation, by fingerprint
@@ -165,5 +171,7 @@ AlertTransition ReapplySilences(const std::map<std::string, AlertRecord>& previo
 // entries change.
 void RestoreNotified(const std::map<std::string, AlertRecord>& alerts, TimePoint now,
                      NotifyLog* log);
+// The same for one alert.
+void RestoreNotified(const AlertRecord& alert, TimePoint now, NotifyLog* log);
 
 }  // namespace shihyo

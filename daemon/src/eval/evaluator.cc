@@ -341,6 +341,46 @@ std::vector<Finding> PlanEvaluator::Evaluate(Plan* plan) {
   return EvaluatePlan(rules_, prepared_->messages, *plan, now_, &prepared_->undecided);
 }
 
+std::vector<Finding> PlanEvaluator::EvaluateAlone(Plan* plan, PlanNotes* notes) const {
+  notes->matched.assign(rules_.overrides.size(), 0);
+  notes->undecided.assign(rules_.rules.size(), {});
+  ApplyOverridesTo(rules_, plan, &notes->matched);
+  return EvaluatePlan(rules_, prepared_->messages, *plan, now_, &notes->undecided);
+}
+
+void NotesWarnings(const RuleSet& rules, const std::vector<const PlanNotes*>& notes,
+                   std::vector<std::string>* warnings, std::vector<std::string>* errors) {
+  std::vector<size_t> matched(rules.overrides.size());
+  std::vector<std::vector<std::string>> undecided(rules.rules.size());
+  for (const PlanNotes* n : notes) {
+    for (size_t i = 0; i < matched.size() && i < n->matched.size(); ++i) {
+      matched[i] += n->matched[i];
+    }
+    for (size_t i = 0; i < undecided.size() && i < n->undecided.size(); ++i) {
+      undecided[i].insert(undecided[i].end(), n->undecided[i].begin(), n->undecided[i].end());
+    }
+  }
+  EvalResult r;
+  OverrideWarnings(rules, matched, &r.warnings);
+  for (size_t i = 0; i < rules.rules.size(); ++i) ReportUndecided(rules.rules[i], undecided[i], &r);
+  *warnings = std::move(r.warnings);
+  *errors = std::move(r.errors);
+}
+
+int64_t EvaluationDay(const RuleSet& rules, TimePoint now) {
+  for (const Rule& rule : rules.rules) {
+    if (rule.check && rule.check->reads_clock) {
+      CivilDate d = JapanDate(now);
+      return std::chrono::sys_days(std::chrono::year_month_day(std::chrono::year(d.year),
+                                                               std::chrono::month(d.month),
+                                                               std::chrono::day(d.day)))
+          .time_since_epoch()
+          .count();
+    }
+  }
+  return 0;
+}
+
 std::vector<std::string> PlanEvaluator::Warnings() const {
   EvalResult r;
   OverrideWarnings(rules_, prepared_->matched, &r.warnings);

@@ -45,6 +45,24 @@ using PlanFindingsSink = std::function<void(const Plan& plan, std::vector<Findin
 std::vector<std::string> EvaluateEachPlan(const RuleSet& rules, std::vector<Plan>* plans,
                                           TimePoint now, const PlanFindingsSink& sink);
 
+// What one plan evaluated alone adds to an evaluation's warnings and errors.
+struct PlanNotes {
+  std::vector<size_t> matched;                      // per override: the indicators it matched
+  std::vector<std::vector<std::string>> undecided;  // per rule: what it could not decide
+};
+
+// The warnings and errors (as EvalResult's) of an evaluation whose plans were
+// evaluated alone (PlanEvaluator::EvaluateAlone), from their notes in plan order.
+void NotesWarnings(const RuleSet& rules, const std::vector<const PlanNotes*>& notes,
+                   std::vector<std::string>* warnings, std::vector<std::string>* errors);
+
+// A number that changes only when the findings of |rules| can change with
+// the clock: the day in Japan when a rule's check reads it (CheckSpec::
+// reads_clock: missing_actual's deadline and days overdue), else always 0.
+// Two evaluations of the same plan with the same rules and the same
+// EvaluationDay give the same findings.
+int64_t EvaluationDay(const RuleSet& rules, TimePoint now);
+
 // EvaluateEachPlan for plans that come one at a time (IndicatorStore::
 // ForEachPlan), so that only one plan is in memory at a time.
 class PlanEvaluator {
@@ -57,6 +75,9 @@ class PlanEvaluator {
   // Applies the overrides to |plan| in place; its findings in report order,
   // pointing into |plan|.
   std::vector<Finding> Evaluate(Plan* plan);
+  // The same, but what |plan| adds to the warnings goes to |notes| instead of
+  // this object's Warnings() and Errors() (see NotesWarnings).
+  std::vector<Finding> EvaluateAlone(Plan* plan, PlanNotes* notes) const;
   // The warnings (as EvalResult::warnings) once every plan is evaluated.
   std::vector<std::string> Warnings() const;
   // What the rules could not decide (a regex or expression error), for the

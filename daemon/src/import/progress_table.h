@@ -20,6 +20,9 @@
 
 namespace shihyo {
 
+// A field added to the Table* structs or ProgressTable that an import writes
+// must also go into TableDigest (store/table_digest.cc).
+
 // A year that a table gives for one cell (a baseline's 平成22年度, a target's 平成32年).
 struct TableYear {
   int year = 0;

@@ -314,9 +314,14 @@ CellValue ParseCell(std::string_view raw) {
   Result<Quantity> q = ParseJapaneseNumber(s);
   if (!q.ok()) {
     std::string why = q.status().message();
-    return Unparseable("'" + EscapeControls(TrimSpace(raw)) + "': " + why +
-                       " (expected a number with a unit such as 5,070人, a status such as "
-                       "アンケート調査済 or —, or 有り/無し)");
+    // Appended, not `"'" + …`: GCC 12 at -O3 warns -Wrestrict on that (a false positive).
+    std::string message = "'";
+    message.append(EscapeControls(TrimSpace(raw)));
+    message.append("': ").append(why).append(
+        " (expected a number with a unit such as 5,070人, a status such as アンケート調査済 or —, "
+        "or "
+        "有り/無し)");
+    return Unparseable(message);
   }
   v.status = CellStatus::kValue;
   v.value = q->value;

@@ -1,14 +1,17 @@
 #include "service/cycle.h"
 
 #include <spdlog/spdlog.h>
+#include <time.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "alert/notify_planner.h"
 #include "base/log.h"
 #include "notify/digest.h"
 #include "notify/email/smtp_notifier.h"
 #include "notify/receiver_registry.h"
+#include "service/cycle_memory.h"
 
 namespace shihyo {
 
@@ -21,8 +24,9 @@ std::string MessageIdDomain(const Config& config) {
   return "shihyo.invalid";
 }
 
-Cycle::Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, StateStore* state)
-    : config_(config), rules_(rules), store_(store), state_(state) {}
+Cycle::Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, StateStore* state,
+             CycleMemory* memory)
+    : config_(config), rules_(rules), store_(store), state_(state), memory_(memory) {}
 
 Seconds Cycle::PushTtl() const { return std::max(Seconds(300), config_.evaluation_interval * 4); }
 
@@ -49,7 +53,7 @@ EvaluationRecord Record(const CycleResult& result, TimePoint now,
                         std::chrono::steady_clock::time_point started) {
   EvaluationRecord ev;
   ev.at = now;
-  ev.findings = static_cast<int>(result.eval.findings.size());
+  ev.findings = result.findings;
   ev.firing = result.firing;
   ev.fired = result.fired;
   ev.resolved = result.resolved;
@@ -60,23 +64,60 @@ EvaluationRecord Record(const CycleResult& result, TimePoint now,
   return ev;
 }
 
-void LogTransitions(const AlertTransition& t) {
+// One line per alert that fired or resolved; a summary instead when there
+// are many (the first cycle), with the lines at debug level.
+void LogTransitions(const AlertTransition& t, const std::map<std::string, AlertRecord>& alerts) {
+  constexpr size_t kMaxLines = 20;
+  bool summary = t.fired.size() + t.resolved.size() > kMaxLines;
+  if (summary) {
+    spdlog::info("alerts fired={} resolved={} (one line each at debug level)", t.fired.size(),
+                 t.resolved.size());
+  }
+  auto level = summary ? spdlog::level::debug : spdlog::level::info;
+  if (!spdlog::should_log(level)) return;
   for (const std::string& fp : t.fired) {
-    const AlertRecord& a = t.alerts.at(fp);
-    spdlog::info("alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}",
-                 LogSafe(a.rule), fp,
-                 LogSafe(a.labels.count("severity") ? a.labels.at("severity") : ""),
-                 LogSafe(a.labels.count("indicator") ? a.labels.at("indicator") : ""),
-                 a.silenced() ? " silenced_by=" + LogSafe(a.silenced_by) : "");
+    const AlertRecord& a = alerts.at(fp);
+    spdlog::log(level, "alert fired rule={} fingerprint={} severity={} indicator=\"{}\"{}",
+                LogSafe(a.rule), fp,
+                LogSafe(a.labels.count("severity") ? a.labels.at("severity") : ""),
+                LogSafe(a.labels.count("indicator") ? a.labels.at("indicator") : ""),
+                a.silenced() ? " silenced_by=" + LogSafe(a.silenced_by) : "");
   }
   for (const std::string& fp : t.resolved) {
-    spdlog::info("alert resolved rule={} fingerprint={}", LogSafe(t.alerts.at(fp).rule), fp);
+    spdlog::log(level, "alert resolved rule={} fingerprint={}", LogSafe(alerts.at(fp).rule), fp);
   }
 }
 
 }  // namespace
 
+namespace {
+
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
 Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
+  double cpu = ThreadCpuMs();
+  Result<CycleResult> r = EvaluateOnce(now, dry_run);
+  if (r.ok()) r->cpu_ms = ThreadCpuMs() - cpu;
+  return r;
+}
+
+Result<CycleResult> Cycle::EvaluateOnce(TimePoint now, bool dry_run) {
+  if (memory_ && !dry_run) {
+    try {
+      Result<CycleResult> r = EvaluateWithMemory(now);
+      if (!r.ok()) memory_->Forget();
+      return r;
+    } catch (...) {
+      memory_->Forget();  // it may hold half a cycle
+      throw;
+    }
+  }
   auto started = std::chrono::steady_clock::now();
   Result<std::vector<Plan>> plans = store_->LoadPlans();
   if (!plans.ok()) return plans.status();
@@ -89,17 +130,26 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
 
   CycleResult result;
   result.eval = shihyo::Evaluate(rules_, std::move(*plans), now);  // no copy
+  result.findings = static_cast<int>(result.eval.findings.size());
+  result.plans = result.plans_evaluated = static_cast<int>(result.eval.snapshot->size());
   result.warnings = result.eval.warnings;
+  result.errors = result.eval.errors;
   ResolveContext why = MakeResolveContext(rules_, result.eval.snapshot.get());
   AlertTransition t = ApplyFindings(*previous, result.eval.findings, *silences, now, &why);
   RestoreNotified(t.alerts, now, &*log);  // a silence that ended announces nothing new
   // A dry run (preview) shows a waiting group as it will go out.
   NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl(), dry_run);
+  return Finish(std::move(result), Outcome{t, t.alerts, plan, now, started, dry_run, {}});
+}
+
+Result<CycleResult> Cycle::Finish(CycleResult result, const Outcome& o) {
+  AlertTransition& t = o.transition;
+  const NotifyPlan& plan = o.plan;
+  TimePoint now = o.now;
   result.messages = BuildMessages(plan, result.eval, now);
   result.next_flush = plan.next_flush;
   result.inhibited = plan.inhibited;
-  result.errors = result.eval.errors;
-  for (const auto* more : {&t.errors, &plan.errors}) {
+  for (const std::vector<std::string>* more : {&std::as_const(t.errors), &plan.errors}) {
     for (const std::string& e : *more) {
       if (std::find(result.errors.begin(), result.errors.end(), e) != result.errors.end()) continue;
       result.errors.push_back(e);
@@ -108,19 +158,24 @@ Result<CycleResult> Cycle::Evaluate(TimePoint now, bool dry_run) {
   }
   result.fired = static_cast<int>(t.fired.size());
   result.resolved = static_cast<int>(t.resolved.size());
-  for (const auto& [fp, a] : t.alerts) result.firing += a.firing() ? 1 : 0;
-  if (dry_run) return result;
+  if (o.firing) {
+    result.firing = *o.firing;
+  } else {
+    for (const auto& [fp, a] : o.alerts) result.firing += a.firing() ? 1 : 0;
+  }
+  if (o.dry_run) return result;
 
   CycleWrite write;
-  RecordNotifications(plan, result.messages, now, &t);  // the alert history
-  for (const std::string& fp : t.changed) write.alerts.push_back(&t.alerts.at(fp));
+  RecordNotifications(plan, result.messages, now, &o.alerts, &t);  // the alert history
+  for (const std::string& fp : t.changed) write.alerts.push_back(&o.alerts.at(fp));
   write.events = std::move(t.events);
   write.log = plan.log_updates;
-  write.messages = result.messages;
-  write.evaluation = Record(result, now, started);
+  write.evaluation = Record(result, now, o.started);
+  write.messages = std::move(result.messages);  // not copied: a first cycle's digests are large
   Status committed = state_->CommitCycle(write);
+  result.messages = std::move(write.messages);
   if (!committed.ok()) return committed;
-  LogTransitions(t);
+  LogTransitions(t, o.alerts);
   return result;
 }
 
@@ -144,7 +199,7 @@ Result<CycleResult> Cycle::ApplySilences(TimePoint now) {
   result.messages = BuildMessages(plan, result.eval, now);  // no snapshot: the alerts' own
   result.next_flush = plan.next_flush;
   CycleWrite write;
-  RecordNotifications(plan, result.messages, now, &t);
+  RecordNotifications(plan, result.messages, now, &t.alerts, &t);
   for (const std::string& fp : t.changed) write.alerts.push_back(&t.alerts.at(fp));
   write.events = std::move(t.events);
   write.log = plan.log_updates;

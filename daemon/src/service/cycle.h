@@ -4,6 +4,8 @@
 // computes the messages and changes nothing. Not thread-safe.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,8 +22,17 @@
 
 namespace shihyo {
 
+struct CycleMemory;
+struct PlanUpdate;
+
 struct CycleResult {
+  // With a CycleMemory, |eval.findings| is empty (the findings live on as
+  // alerts) and |eval.snapshot| is the memory's; |findings| counts them all.
   EvalResult eval;
+  int findings = 0;                             // findings of every plan
+  int plans = 0;                                // plans in the store
+  int plans_evaluated = 0;                      // plans (re)loaded and evaluated by this cycle
+  double cpu_ms = 0;                            // CPU time the cycle took (its thread)
   int firing = 0;                               // alerts firing after the cycle
   int fired = 0;                                // alerts that started firing
   int resolved = 0;                             // alerts that resolved
@@ -36,11 +47,18 @@ struct CycleResult {
 
 class Cycle {
  public:
-  // All must outlive the cycle.
-  Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, StateStore* state);
+  // All must outlive the cycle. With |memory| (which must hold what earlier
+  // cycles with the same rules left, or nothing), a cycle that is not a dry
+  // run evaluates only the plans that changed since (all of them when
+  // |memory| is empty, the store was reopened or records no versions, or
+  // EvaluationDay changed) and leaves its own results there.
+  Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, StateStore* state,
+        CycleMemory* memory = nullptr);
 
   // Evaluates at |now| and commits alerts and new messages in one
-  // transaction; with |dry_run|, writes nothing.
+  // transaction; with |dry_run|, writes nothing. The alerts are the same as
+  // without a memory, except that an alert's last_seen is the last time its
+  // plan was evaluated.
   Result<CycleResult> Evaluate(TimePoint now, bool dry_run);
 
   // Applies the silences active at |now| to the alerts as they are, without
@@ -56,11 +74,28 @@ class Cycle {
  private:
   std::vector<Message> BuildMessages(const NotifyPlan& plan, const EvalResult& eval,
                                      TimePoint now) const;
+  Result<CycleResult> EvaluateOnce(TimePoint now, bool dry_run);
+  // The cycle with |memory_| (cycle_memory.cc).
+  Result<CycleResult> EvaluateWithMemory(TimePoint now);
+  Result<PlanUpdate> UpdatePlans(TimePoint now);
+  // What Finish commits.
+  struct Outcome {
+    AlertTransition& transition;                 // its events are moved to the commit
+    std::map<std::string, AlertRecord>& alerts;  // every alert after the cycle
+    const NotifyPlan& plan;
+    TimePoint now;
+    std::chrono::steady_clock::time_point started;
+    bool dry_run = false;
+    std::optional<int> firing;  // of |alerts|, when known
+  };
+  // Messages and the commit of |o|, common to both paths.
+  Result<CycleResult> Finish(CycleResult result, const Outcome& o);
 
   const Config& config_;
   const RuleSet& rules_;
   IndicatorStore* store_;
   StateStore* state_;
+  CycleMemory* memory_;
 };
 
 // The domain of Message-IDs: the From domain, else "shihyo.invalid".

@@ -21,6 +21,7 @@
 #include "notify/notifier.h"
 #include "notify/receiver_registry.h"
 #include "service/cycle.h"
+#include "service/cycle_memory.h"
 #include "service/systemd_notify.h"
 #include "state/state_store.h"
 #include "store/store.h"
@@ -41,7 +42,9 @@ std::string Joined(const std::vector<std::string>& lines) {
 }  // namespace
 
 DaemonLoop::DaemonLoop(std::string config_path, const Clock& clock)
-    : config_path_(std::move(config_path)), clock_(clock) {}
+    : config_path_(std::move(config_path)),
+      clock_(clock),
+      memory_(std::make_unique<CycleMemory>()) {}
 
 DaemonLoop::~DaemonLoop() {
   if (signal_fd_ >= 0) close(signal_fd_);
@@ -223,6 +226,7 @@ bool DaemonLoop::ReloadRules(const char* why) {
   bool ok = load.ok();
   if (ok) {
     rules_ = std::move(load.rules);
+    memory_->Forget();  // findings of other rules
     last_reload_errors_.clear();
     spdlog::info("rules reloaded reason=\"{}\" rules={}", why, rules_.rules.size());
   } else {
@@ -281,6 +285,7 @@ void DaemonLoop::ReloadConfig() {
   }
   bool rules_moved = config->rules != config_.rules;
   config_ = std::move(config).value();
+  memory_->Forget();  // perhaps another state DB
   InitLogging(config_.log_level);
   SetDisplayZone(config_.zone);
   notifiers_ = std::make_unique<Notifiers>(config_, clock_);
@@ -354,7 +359,7 @@ void DaemonLoop::EvaluateNow(const char* why) {
     defer_flush();
     return;
   }
-  Cycle cycle(config_, rules_, store_.get(), state_.get());
+  Cycle cycle(config_, rules_, store_.get(), state_.get(), memory_.get());
   Result<CycleResult> r = Status::Ok();
   try {
     r = cycle.Evaluate(now, false);
@@ -396,9 +401,13 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
     }
   }
   LogInhibitions(result.inhibited);
-  spdlog::info("evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={}", why,
-               result.eval.findings.size(), result.firing, result.fired, result.resolved,
-               result.messages.size());
+  spdlog::info(
+      "evaluated reason=\"{}\" findings={} firing={} new={} resolved={} messages={} plans={}/{} "
+      "duration_ms={} cpu_ms={:.0f}",
+      why, result.findings, result.firing, result.fired, result.resolved, result.messages.size(),
+      result.plans_evaluated, result.plans,
+      std::chrono::duration_cast<std::chrono::milliseconds>(MonoNow() - last_eval_).count(),
+      result.cpu_ms);
   last_status_ = "last evaluation " + FormatIso8601(now) + ": " + std::to_string(result.firing) +
                  " alerts firing";
   if (!ready_) {
@@ -413,6 +422,7 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
     for (const auto& [fp, by] : result.inhibited) s->inhibited.insert(fp);
   });
   Result<int> pruned = state_->Prune(SaturatingSub(now, kPruneAge));
+  if (pruned.ok()) memory_->Prune(SaturatingSub(now, kPruneAge));
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
 }
 
@@ -447,6 +457,7 @@ void DaemonLoop::ApplySilenceChanges() {
   if (!changed.ok() || !*changed) return;  // unreadable now: the next poll asks again
   Cycle cycle(config_, rules_, store_.get(), state_.get());
   Result<CycleResult> r = cycle.ApplySilences(now);
+  memory_->ForgetAlerts();  // changed in the state DB: the next cycle reloads them
   if (!r.ok()) {
     spdlog::warn("silences changed but could not be applied: {}", LogSafe(r.status().message()));
     return;

@@ -28,6 +28,7 @@ class Notifiers;
 class SystemdNotifier;
 class StateLock;
 struct CycleResult;
+struct CycleMemory;
 struct DaemonStatus;
 class StatusBoard;
 class HttpServer;
@@ -94,6 +95,7 @@ class DaemonLoop {
   RuleSet rules_;
   std::unique_ptr<IndicatorStore> store_;
   std::unique_ptr<StateStore> state_;
+  std::unique_ptr<CycleMemory> memory_;  // what the last cycle left for the next
   std::unique_ptr<Notifiers> notifiers_;
   std::unique_ptr<SystemdNotifier> systemd_;
   int signal_fd_ = -1;

@@ -27,11 +27,12 @@ nlohmann::json NotifiedJson(const AlertRecord& a) {
 // Notes in |t| that |fps| were told to |n|'s receiver as |detail| by |message_id|.
 void Notified(const GroupNotification& n, const std::vector<const AlertRecord*>& alerts,
               const char* detail, const std::string& message_id, TimePoint now,
-              std::set<std::string>* changed, AlertTransition* t) {
+              std::set<std::string>* changed, std::map<std::string, AlertRecord>* records,
+              AlertTransition* t) {
   bool firing = std::string(detail) != "resolved";
   for (const AlertRecord* alert : alerts) {
-    auto it = t->alerts.find(alert->fingerprint);
-    if (it == t->alerts.end()) continue;
+    auto it = records->find(alert->fingerprint);
+    if (it == records->end()) continue;
     AlertRecord& a = it->second;
     a.last_notified = now;
     if (firing) a.notified.emplace(n.receiver->name, n.group.key);
@@ -44,7 +45,8 @@ void Notified(const GroupNotification& n, const std::vector<const AlertRecord*>&
 }  // namespace
 
 void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& messages,
-                         TimePoint now, AlertTransition* t) {
+                         TimePoint now, std::map<std::string, AlertRecord>* alerts,
+                         AlertTransition* t) {
   std::set<std::string> changed(t->changed.begin(), t->changed.end());
   std::vector<bool> used(messages.size(), false);
   for (const GroupNotification& n : plan.notifications) {
@@ -58,9 +60,9 @@ void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& mes
       break;
     }
     if (id.empty()) continue;  // no message was built (a kind that sends none)
-    Notified(n, n.fresh, "new", id, now, &changed, t);
-    Notified(n, n.ongoing, n.reminder ? "reminder" : "ongoing", id, now, &changed, t);
-    Notified(n, n.resolved, "resolved", id, now, &changed, t);
+    Notified(n, n.fresh, "new", id, now, &changed, alerts, t);
+    Notified(n, n.ongoing, n.reminder ? "reminder" : "ongoing", id, now, &changed, alerts, t);
+    Notified(n, n.resolved, "resolved", id, now, &changed, alerts, t);
   }
 }
 

@@ -30,12 +30,13 @@ struct EvaluationRecord {
 };
 
 // Records in |t| what |plan|'s notifications (carried by |messages|, matched
-// by receiver and group key) told of each alert at |now|: a notified event
+// by receiver and group key) told each alert of |alerts| at |now|: a notified event
 // per alert and message, its last_notified, and the (receiver, group) that
 // knows it as firing. Alerts so touched join |t|'s changed list. Pushes
 // (Alertmanager) are not recorded: they repeat every cycle.
 void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& messages,
-                         TimePoint now, AlertTransition* t);
+                         TimePoint now, std::map<std::string, AlertRecord>* alerts,
+                         AlertTransition* t);
 
 class AlertStore {
  public:

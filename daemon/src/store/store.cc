@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <unordered_map>
@@ -8,84 +9,7 @@
 
 namespace shihyo {
 
-extern const char kSchemaSql[];  // data/schema.sql, embedded at build time
-
 namespace {
-
-// Forward migrations: kMigrations[i] takes a store from version i+1 to i+2.
-// data/schema.sql always creates the latest version directly.
-// v1 → v2: what tables of other layouts hold (baseline, target year, unit,
-// code, direction word, reported rates, planned values, notes, year kind) and
-// the statuses none/text (the observations table is rebuilt for its CHECK).
-const char* const kMigrations[] = {
-    "ALTER TABLE plans ADD COLUMN year_kind TEXT NOT NULL DEFAULT 'fiscal';"
-    "ALTER TABLE plans ADD COLUMN layout TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE indicators ADD COLUMN code TEXT;"
-    "ALTER TABLE indicators ADD COLUMN unit TEXT;"
-    "ALTER TABLE indicators ADD COLUMN direction_raw TEXT;"
-    "ALTER TABLE indicators ADD COLUMN target_year INTEGER;"
-    "ALTER TABLE indicators ADD COLUMN target_year_kind TEXT;"
-    "ALTER TABLE indicators ADD COLUMN baseline_raw TEXT;"
-    "ALTER TABLE indicators ADD COLUMN baseline_value REAL;"
-    "ALTER TABLE indicators ADD COLUMN baseline_unit TEXT;"
-    "ALTER TABLE indicators ADD COLUMN baseline_status TEXT;"
-    "ALTER TABLE indicators ADD COLUMN baseline_annotated INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE indicators ADD COLUMN baseline_year INTEGER;"
-    "ALTER TABLE indicators ADD COLUMN baseline_year_kind TEXT;"
-    "CREATE TABLE observations_v2 ("
-    " indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,"
-    " fiscal_year INTEGER NOT NULL, raw TEXT NOT NULL, value REAL, unit TEXT,"
-    " status TEXT NOT NULL CHECK (status IN ('value', 'missing', 'survey_done',"
-    " 'not_available', 'boolean', 'unparseable', 'none', 'text')),"
-    " annotated INTEGER NOT NULL DEFAULT 0, parse_error TEXT, reported_rate_raw TEXT,"
-    " reported_rate REAL, PRIMARY KEY (indicator_id, fiscal_year)) WITHOUT ROWID;"
-    "INSERT INTO observations_v2 (indicator_id, fiscal_year, raw, value, unit, status,"
-    " annotated, parse_error) SELECT indicator_id, fiscal_year, raw, value, unit, status,"
-    " annotated, parse_error FROM observations;"
-    "DROP TABLE observations;"
-    "ALTER TABLE observations_v2 RENAME TO observations;"
-    "CREATE TABLE planned_values ("
-    " indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,"
-    " ordinal INTEGER NOT NULL, year INTEGER NOT NULL, year_kind TEXT NOT NULL,"
-    " raw TEXT NOT NULL, PRIMARY KEY (indicator_id, ordinal)) WITHOUT ROWID;"
-    "CREATE TABLE indicator_notes ("
-    " indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,"
-    " ordinal INTEGER NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL,"
-    " PRIMARY KEY (indicator_id, ordinal)) WITHOUT ROWID;",
-};
-constexpr int kLatestVersion = 2;
-
-Status Migrate(IndicatorStore::Impl& impl, bool read_only) {
-  SQLite::Database& db = impl.db;
-  int version = db.execAndGet("PRAGMA user_version").getInt();
-  if (version > kLatestVersion) {
-    return Status::InvalidArgument(impl.path + ": store schema version " + std::to_string(version) +
-                                   " is newer than this shihyo (" + std::to_string(kLatestVersion) +
-                                   "); upgrade shihyo");
-  }
-  if (version == kLatestVersion) return Status::Ok();
-  if (version == 0) {
-    int tables = db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table'").getInt();
-    if (tables > 0) {
-      return Status::InvalidArgument(impl.path +
-                                     ": not a shihyo indicator store (tables but no user_version)");
-    }
-  }
-  if (read_only) {
-    return Status::InvalidArgument(impl.path + ": store schema version " + std::to_string(version) +
-                                   " needs migrating to " + std::to_string(kLatestVersion) +
-                                   "; run `shihyo import` once to upgrade it");
-  }
-  SQLite::Transaction txn(db);
-  if (version == 0) {
-    db.exec(kSchemaSql);
-  } else {
-    for (int v = version; v < kLatestVersion; ++v) db.exec(kMigrations[v - 1]);
-  }
-  db.exec("PRAGMA user_version = " + std::to_string(kLatestVersion));
-  txn.commit();
-  return Status::Ok();
-}
 
 CellValue ReadCell(SQLite::Statement& q, int value_col, int unit_col, int status_col,
                    int annotated_col, const std::string& where, Status* error) {
@@ -288,7 +212,9 @@ void LoadIndicatorExtras(SQLite::Database& db, std::vector<Plan>* plans, bool on
 IndicatorStore::IndicatorStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 IndicatorStore::~IndicatorStore() = default;
 
-int IndicatorStore::LatestSchemaVersion() { return kLatestVersion; }
+int IndicatorStore::LatestSchemaVersion() { return LatestStoreSchema(); }
+
+uint64_t IndicatorStore::serial() const { return impl_->serial; }
 
 Result<std::unique_ptr<IndicatorStore>> IndicatorStore::Open(const std::string& path, Mode mode,
                                                              int busy_timeout_ms) {
@@ -307,9 +233,11 @@ Result<std::unique_ptr<IndicatorStore>> IndicatorStore::Open(const std::string& 
   Status s = GuardSqlite(path, "open", [&]() -> Status {
     int flags = read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
     impl = std::make_unique<Impl>(path, flags, busy_timeout_ms);
+    static std::atomic<uint64_t> serials{0};
+    impl->serial = ++serials;
     impl->db.exec("PRAGMA foreign_keys = ON");
     if (!read_only) impl->db.exec("PRAGMA journal_mode = WAL");
-    return Migrate(*impl, read_only);
+    return MigrateStore(*impl, read_only);
   });
   if (!s.ok()) return s;
   return std::unique_ptr<IndicatorStore>(new IndicatorStore(std::move(impl)));
@@ -371,6 +299,60 @@ Result<std::vector<Plan>> IndicatorStore::LoadPlans() {
   });
   if (!s.ok()) return s;
   return plans;
+}
+
+namespace {
+
+// The version list of a v3 store; false (and nothing read) for an older one.
+bool ReadVersions(SQLite::Database& db, VersionedPlans* out) {
+  if (db.execAndGet("PRAGMA user_version").getInt() < 3) return false;
+  SQLite::Statement g(db, "SELECT generation FROM store_state WHERE id = 1");
+  if (!g.executeStep()) return false;  // the row was deleted: treat as unversioned
+  out->generation = g.getColumn(0).getInt64();
+  SQLite::Statement q(db, "SELECT id, version FROM plans ORDER BY id");
+  while (q.executeStep()) {
+    out->versions.push_back(PlanVersion{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()});
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<VersionedPlans> IndicatorStore::LoadPlansIf(
+    const std::function<bool(const PlanVersion&)>& want) {
+  VersionedPlans out;
+  Status s = GuardSqlite(impl_->path, "load", [&]() -> Status {
+    SQLite::Transaction snapshot(impl_->db);  // one consistent read
+    out.versioned = ReadVersions(impl_->db, &out);
+    std::vector<Plan> rows;
+    Status loaded = LoadPlanRows(impl_->db, impl_->path, &rows);
+    if (!loaded.ok()) return loaded;
+    if (!out.versioned) {
+      out.versions.clear();
+      for (const Plan& p : rows) out.versions.push_back(PlanVersion{p.id, 0});
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      // The two lists come from one snapshot and both go by id.
+      if (!out.versioned || i >= out.versions.size() || out.versions[i].id != rows[i].id ||
+          want(out.versions[i])) {
+        out.plans.push_back(std::move(rows[i]));
+      }
+    }
+    // Few plans: one query each; many: one pass over every row.
+    if (out.plans.size() * 8 > rows.size()) {
+      return LoadPlanContents(impl_->db, impl_->path, &out.plans, false);
+    }
+    for (Plan& p : out.plans) {
+      std::vector<Plan> one;
+      one.push_back(std::move(p));
+      loaded = LoadPlanContents(impl_->db, impl_->path, &one, true);
+      if (!loaded.ok()) return loaded;
+      p = std::move(one.front());
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 Status IndicatorStore::ForEachPlan(const std::function<void(Plan&& plan)>& each) {

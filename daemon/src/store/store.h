@@ -37,6 +37,24 @@ struct ImportPolicy {
   bool allow_removal = false;
 };
 
+// A plan's id and version: the version changes whenever the plan or anything
+// under it changes, by `shihyo import` or by another tool (schema v3 triggers).
+struct PlanVersion {
+  int64_t id = 0;
+  int64_t version = 0;
+  bool operator==(const PlanVersion&) const = default;
+};
+
+// What IndicatorStore::LoadPlansIf read, from one consistent snapshot.
+struct VersionedPlans {
+  // False for a store of schema version 2, which records no versions: every
+  // plan was loaded and the versions are all 0.
+  bool versioned = false;
+  int64_t generation = 0;             // grows with every change to the store
+  std::vector<PlanVersion> versions;  // every plan, by id
+  std::vector<Plan> plans;            // the plans loaded, with their indicators, by id
+};
+
 // True when |r| removed more indicators than an import may without
 // ImportPolicy::allow_removal.
 bool RemovesTooMany(const ImportResult& r);
@@ -83,6 +101,11 @@ class IndicatorStore {
   // are in memory at a time. Stops at the first error.
   Status ForEachPlan(const std::function<void(Plan&& plan)>& each);
 
+  // Reads every plan's version and loads the plans for which |want| returns
+  // true (every plan when the store records no versions), in one consistent
+  // read: a loaded plan is the one its version names.
+  Result<VersionedPlans> LoadPlansIf(const std::function<bool(const PlanVersion&)>& want);
+
   // The change history, oldest first.
   Result<std::vector<CellChange>> LoadChanges();
 
@@ -92,6 +115,10 @@ class IndicatorStore {
 
   // The schema version this build writes.
   static int LatestSchemaVersion();
+
+  // A number no other IndicatorStore opened by this process had: tells a
+  // reopened (perhaps replaced) store from the one before.
+  uint64_t serial() const;
 
   struct Impl;
 

@@ -16,7 +16,17 @@ struct IndicatorStore::Impl {
       : path(p), db(p, flags, busy_timeout_ms) {}
   std::string path;
   SQLite::Database db;
+  int schema_version = 0;  // PRAGMA user_version when opened (after migrating)
+  uint64_t serial = 0;     // IndicatorStore::serial()
 };
+
+// The schema version this build writes.
+int LatestStoreSchema();
+
+// Checks the schema of |impl| and, unless |read_only|, migrates it to the
+// latest version (store_migrations.cc). A read-only store of version 2 is
+// accepted as it is: it has no plan versions.
+Status MigrateStore(IndicatorStore::Impl& impl, bool read_only);
 
 // Binds |text|, or NULL when it is empty.
 inline void BindTextOrNull(SQLite::Statement& st, int index, const std::string& text) {

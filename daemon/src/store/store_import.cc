@@ -28,6 +28,11 @@ class TableImporter {
   ImportResult Run() {
     progress_.result.plan = table_.title;
     progress_.result.source = table_.source;
+    digest_ = TableDigest(table_);
+    if (Unchanged()) {
+      statements_->ResetAll();
+      return progress_.result;
+    }
     UpsertPlan();
     IndicatorRows rows(db_, statements_, table_, &progress_);
     int project_ordinal = 0;
@@ -43,7 +48,10 @@ class TableImporter {
       }
     }
     RemoveUnseen();
-    if (progress_.result.changed) WriteHistory();
+    if (progress_.result.changed) {
+      WriteHistory();
+      NewVersion();
+    }
     statements_->ResetAll();
     return progress_.result;
   }
@@ -248,6 +256,30 @@ class TableImporter {
     }
   }
 
+  // True when the plan is as the same table (digest) left it at its last
+  // import: nothing changed it since (its version is still the one that
+  // import gave it), so comparing it cell by cell would find nothing.
+  bool Unchanged() {
+    SQLite::Statement& q = Prepared(
+        "SELECT 1 FROM plans WHERE name = ? AND import_digest = ? AND import_version = version");
+    q.bind(1, table_.title);
+    q.bind(2, digest_);
+    return q.executeStep();
+  }
+
+  // Gives the plan the store's next generation as its version (schema v3;
+  // the triggers stay quiet while the import holds store_state.importing),
+  // and records the table's digest with it.
+  void NewVersion() {
+    Prepared("UPDATE store_state SET generation = generation + 1").exec();
+    SQLite::Statement& u = Prepared(
+        "UPDATE plans SET version = (SELECT generation FROM store_state), import_digest = ?,"
+        " import_version = (SELECT generation FROM store_state) WHERE id = ?");
+    u.bind(1, digest_);
+    u.bind(2, plan_id_);
+    u.exec();
+  }
+
   void WriteHistory() {
     progress_.result.cells_changed = static_cast<int>(progress_.changes.size());
     SQLite::Statement& plan = Prepared("UPDATE plans SET source = ?, imported_at = ? WHERE id = ?");
@@ -284,6 +316,7 @@ class TableImporter {
   const ProgressTable& table_;
   const std::string& now_;
   int64_t plan_id_ = 0;
+  std::string digest_;  // TableDigest(table_)
   ImportProgress progress_;
   std::set<int64_t> seen_projects_, seen_measures_;
 };
@@ -324,6 +357,12 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
   std::vector<ImportResult> results;
   Status s = GuardSqlite(impl_->path, "import", [&]() -> Status {
     impl_->db.exec("BEGIN IMMEDIATE");
+    // The import sets the plans' versions itself: the triggers stay quiet
+    // (store_state.importing) until just before it commits.
+    impl_->db.exec(
+        "INSERT OR IGNORE INTO store_state (id, generation) SELECT 1, coalesce(max(version), 0)"
+        " FROM plans;"
+        "UPDATE store_state SET importing = 1");
     // Prepared once for the whole import; destroyed (and so finalized)
     // before the transaction ends.
     auto statements = std::make_unique<StatementCache>(impl_->db);
@@ -340,6 +379,7 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
       bool any = false;
       for (const ImportResult& r : results) any = any || r.changed;
       // Nothing changed: roll back so the file and its data_version stay untouched.
+      if (any) impl_->db.exec("UPDATE store_state SET importing = 0");
       impl_->db.exec(any ? "COMMIT" : "ROLLBACK");
     } catch (...) {
       statements.reset();

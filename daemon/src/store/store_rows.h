@@ -56,6 +56,11 @@ class StatementCache {
 CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
                          const std::string& unit);
 
+// SHA-256 (hex) of everything in |table| an import writes, and of this
+// build: equal digests make equal plans. Every field of the Table* structs
+// (import/progress_table.h) that reaches the store must be in it.
+std::string TableDigest(const ProgressTable& table);
+
 // A reported achievement rate ("66.7", "66.7%"), or nullopt.
 std::optional<double> ParseRate(const std::string& raw);
 

@@ -86,6 +86,12 @@ struct CheckSpec {
   // Exactly one is set.
   IndicatorCheckFn per_indicator = nullptr;
   SetCheckFn over_set = nullptr;
+  // The check reads CheckContext::now. Its findings must then change only at
+  // midnight in Japan (a date, a count of days): the daemon re-evaluates every
+  // plan when the date changes (EvaluationDay) and the others only when their
+  // data change. A check that leaves this false must not read |now|
+  // (tests/incremental_test.cc evaluates every such rule at two dates).
+  bool reads_clock = false;
 };
 
 // A finding about |indicator| in |fiscal_year| (nullopt: the indicator as a whole).

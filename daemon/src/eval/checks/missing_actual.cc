@@ -67,6 +67,7 @@ const CheckSpec& MissingActualCheck() {
           "{{indicator}}：{{fiscal_year_era}}の実績値が未記入です"
           "（期限 {{deadline}}、{{days_overdue}}日経過）。",
       .per_indicator = Run,
+      .reads_clock = true,  // the deadline and days_overdue: dates in Japan
   };
   return spec;
 }
