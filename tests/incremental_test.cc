@@ -219,6 +219,48 @@ TEST_CASE("incremental cycle: a forgotten memory starts again from the state DB"
   CHECK(again.fired == 0);  // the alerts came back from the state DB
 }
 
+// The daemon applies a silence at its next poll (Cycle::ApplySilences, which
+// writes the alerts) and makes the memory reload them
+// (CycleMemory::ForgetAlerts): later incremental cycles still agree with
+// full ones, a change in one plan evaluates that plan only, and the end of
+// the silence announces nothing as new.
+TEST_CASE("incremental cycle: silences applied between evaluations", "[incremental]") {
+  World w;
+  TimePoint t = *ParseTime("2026-11-28T09:00:00+09:00");
+  CycleResult first = w.Both(t);
+  REQUIRE(first.messages.size() == 2);  // one digest per plan
+  Silence s;
+  s.id = "s1";
+  s.matchers.push_back(SilenceMatcher{"plan", "別の計画", false, nullptr, false});
+  s.starts_at = t;
+  s.ends_at = t + hours(5);
+  s.created_by = "test";
+  for (StateStore* state : {w.inc_state.get(), w.full_state.get()}) {
+    REQUIRE(state->silences().AddSilence(s).ok());
+    auto applied = Cycle(w.config, w.rules, w.store.get(), state).ApplySilences(t + hours(1));
+    REQUIRE(applied.ok());
+    CHECK(applied->messages.empty());
+  }
+  w.memory.ForgetAlerts();
+  w.Shell(
+      "UPDATE observations SET raw = '', value = NULL, unit = NULL, status = 'missing'"
+      " WHERE fiscal_year = 2021 AND raw <> '' AND indicator_id IN " +
+      kOtherIndicators);
+  CycleResult edited = w.Both(t + hours(2));
+  CHECK(edited.plans_evaluated == 1);
+  CHECK(edited.fired > 0);
+  CHECK(edited.messages.empty());  // the new alerts are silenced
+  for (const auto& [fp, a] : w.memory.alerts) {
+    if (a.firing() && a.finding.plan == "別の計画") CHECK(a.silenced_by == "s1");
+  }
+  // The silence ends on its own: only the alerts never told are new.
+  CycleResult after = w.Both(t + hours(6));
+  CHECK(after.plans_evaluated == 0);
+  REQUIRE(after.messages.size() == 1);
+  std::string subject = after.messages[0].subject;
+  CHECK(subject.find("新規アラート " + std::to_string(edited.fired) + "件") != std::string::npos);
+}
+
 // The rules' checks that do not declare CheckSpec::reads_clock give the
 // same findings at any date: the incremental cycle relies on it.
 TEST_CASE("evaluator: only checks that declare reads_clock depend on the date", "[incremental]") {
