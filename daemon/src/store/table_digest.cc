@@ -59,8 +59,10 @@ std::string BuildIdentity() {
     struct stat st {};
     std::string id = SHIHYO_VERSION;
     if (stat("/proc/self/exe", &st) == 0) {
-      id += " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
-            std::to_string(st.st_mtim.tv_nsec);
+      for (int64_t n :
+           {int64_t{st.st_size}, int64_t{st.st_mtim.tv_sec}, int64_t{st.st_mtim.tv_nsec}}) {
+        id.append(" ").append(std::to_string(n));  // appended: GCC 12 -O3 -Wrestrict on `+`
+      }
     }
     return id;
   }();
