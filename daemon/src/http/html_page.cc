@@ -29,6 +29,8 @@ th{background:#eef2f6}
 svg{max-width:100%;height:auto}
 form label{display:inline-block;margin:.2em .8em .2em 0}
 .error{color:#c62828}
+.history td:nth-child(2){white-space:nowrap}
+.history td:last-child{overflow-wrap:anywhere;min-width:10em}
 )css";
 
 }  // namespace
