@@ -425,15 +425,17 @@ class DaemonTest(unittest.TestCase):
         # Email payloads name no fingerprint: the digest written at the alert's
         # last change must carry its message (firing; the digest drops the
         # "indicator：" prefix; an alert grouped with others of its rule and
-        # year is named by its indicator in the group's list) or its
-        # indicator (resolved).
+        # year is named by its indicator in the group's list, which wraps, so
+        # that the last name may start a line of its own) or its indicator
+        # (resolved).
         for fp, state, starts_at, ends_at, finding in db.execute(
                 "SELECT fingerprint, state, starts_at, ends_at, finding FROM alerts"):
             finding = json.loads(finding)
             at, needles = ((ends_at, [finding["indicator"]]) if state == "resolved"
                            else (starts_at, [finding["message"].split("：", 1)[-1],
                                              finding["indicator"] + "、",
-                                             "、" + finding["indicator"] + "\n"]))
+                                             "、" + finding["indicator"] + "\n",
+                                             "    " + finding["indicator"] + "\n"]))
             texts = [json.loads(p)["text"] for p in outbox.get(at, [])]
             self.assertTrue(any(n in t for t in texts for n in needles),
                             "alert %s %s at %d has no message written with it" % (fp, state, at))
