@@ -20,5 +20,5 @@ CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
   -DSHIHYO_WERROR=ON -DSHIHYO_SANITIZE=ON
 cmake --build build-asan -j2
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  LSAN_OPTIONS="suppressions=$(pwd)/../tests/lsan.supp" ctest --output-on-failure -j2)
+  LSAN_OPTIONS="suppressions=$(pwd)/../tests/lsan.supp:print_suppressions=0" ctest --output-on-failure -j2)
 echo "run-all: every test passed, plain and under ASan+UBSan"

@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using std::chrono::hours;
   using std::chrono::system_clock;
   // From far past to far future, including the footer rule's years.
-  for (int64_t h : {-5000000LL, -100000LL, 0LL, 400000LL, 500000LL, 1000000LL, 5000000LL}) {
+  // Within system_clock's nanosecond range (about ±292 years).
+  for (int64_t h : {-2000000LL, -100000LL, 0LL, 400000LL, 500000LL, 1000000LL, 2000000LL}) {
     auto info = (*zone)->At(system_clock::time_point(hours(h)));
     if (info.offset > hours(26) || info.offset < -hours(26)) __builtin_trap();
   }
