@@ -6,7 +6,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/sqlite_util.h"
@@ -20,6 +22,20 @@ struct StateConnection {
       : path(p), db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, timeout) {}
   std::string path;
   SQLite::Database db;
+
+  // What changes whenever the DB may have: PRAGMA data_version (commits of
+  // other connections, e.g. the CLI or the HTTP threads) and the rows this
+  // connection changed. An idle poll compares it instead of querying.
+  // Throws SQLite::Exception (the caller guards).
+  std::pair<int64_t, int64_t> ChangeKey() {
+    if (!data_version) data_version.emplace(db, "PRAGMA data_version");
+    data_version->tryReset();  // after a step that threw
+    data_version->executeStep();
+    int64_t v = data_version->getColumn(0).getInt64();
+    data_version->reset();  // ends the read transaction
+    return {v, db.getTotalChanges()};
+  }
+  std::optional<SQLite::Statement> data_version;  // prepared once
 };
 
 // Times are whole seconds since the Unix epoch.
