@@ -56,6 +56,8 @@ inline nlohmann::json ParseJson(const std::string& text) {
 // The writes of a cycle, for use inside the caller's transaction; they throw
 // SQLite::Exception (the caller guards). alert_store.cc:
 void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts);
+// Updates the last_seen of |alerts| alone (their rows exist).
+void WriteLastSeenRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts);
 void WriteEventRows(SQLite::Database& db, const std::vector<AlertEvent>& events);
 void WriteNotifyLogRows(SQLite::Database& db, const std::vector<NotifyLogEntry>& log);
 void WriteEvaluationRow(SQLite::Database& db, const EvaluationRecord& evaluation);

@@ -148,6 +148,7 @@ Status StateStore::CommitCycle(const CycleWrite& w) {
   return GuardSqlite(connection_->path, "commit cycle", [&]() -> Status {
     SQLite::Transaction txn(connection_->db);
     WriteAlertRows(connection_->db, w.alerts);
+    WriteLastSeenRows(connection_->db, w.seen);
     WriteEventRows(connection_->db, w.events);
     WriteNotifyLogRows(connection_->db, w.log);
     WriteMessageRows(connection_->db, w.messages);

@@ -21,7 +21,8 @@ namespace shihyo {
 // What one cycle writes, all or nothing.
 struct CycleWrite {
   std::vector<const AlertRecord*> alerts;
-  std::vector<AlertEvent> events;  // appended to the alert history
+  std::vector<const AlertRecord*> seen;  // alerts whose last_seen alone changed
+  std::vector<AlertEvent> events;        // appended to the alert history
   std::vector<NotifyLogEntry> log;
   std::vector<Message> messages;
   std::optional<EvaluationRecord> evaluation;
