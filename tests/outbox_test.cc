@@ -237,6 +237,27 @@ TEST_CASE("outbox: an idle poll still sees another process's message and one fal
   CHECK(outbox.DueMessages(T0() + hours(1), 10)->size() == 1);
 }
 
+TEST_CASE("outbox: in the daemon's polls, another process's message is seen at the next poll",
+          "[outbox]") {
+  TempDir dir;
+  auto daemon = StateStore::Open(dir.File("s.db"));
+  auto cli = StateStore::Open(dir.File("s.db"));
+  (*daemon)->BeginPoll();
+  CHECK((*daemon)->outbox().DueMessages(T0(), 10)->empty());
+  CHECK(*(*daemon)->outbox().PendingCount() == 0);
+  CycleWrite w;
+  w.messages.push_back(Mail("other@x", T0()));
+  REQUIRE((*cli)->CommitCycle(w).ok());
+  CHECK_FALSE(*(*daemon)->outbox().MaybeDue(T0()));  // the same poll
+  (*daemon)->BeginPoll();
+  CHECK(*(*daemon)->outbox().MaybeDue(T0()));
+  CHECK(*(*daemon)->outbox().PendingCount() == 1);
+  REQUIRE((*daemon)->outbox().DueMessages(T0(), 10)->size() == 1);
+  // This connection's own change is seen in the same poll.
+  REQUIRE((*daemon)->outbox().MarkSent("other@x", T0(), 1).ok());
+  CHECK(*(*daemon)->outbox().PendingCount() == 0);
+}
+
 TEST_CASE("silences: an idle poll still sees another process's silence and the times", "[outbox]") {
   TempDir dir;
   auto daemon = StateStore::Open(dir.File("s.db"));

@@ -156,6 +156,7 @@ void DaemonLoop::Loop() {
     systemd_->Watchdog();
     if (n > 0 && (fds[0].revents & POLLIN)) HandleSignals(false);
     if (stopping_) break;
+    state_->BeginPoll();
     if (n > 0 && (fds[1].revents & POLLIN)) HandleRuleEvents();
     if (rules_dirty_since_ && MonoNow() - *rules_dirty_since_ >= kRuleDebounce) {
       rules_dirty_since_.reset();

@@ -166,6 +166,11 @@ Status StateStore::CheckWritable() {
   });
 }
 
+void StateStore::BeginPoll() {
+  connection_->in_poll = true;
+  connection_->poll_data_version.reset();
+}
+
 Result<int> StateStore::Prune(TimePoint before) {
   int n = 0;
   Status st = GuardSqlite(connection_->path, "prune", [&]() -> Status {

@@ -57,6 +57,10 @@ class StateStore {
   // space the write-ahead log holds (wal_checkpoint(TRUNCATE)), then proves
   // that a write commits again (one page). kIOError while writes still fail.
   Status CheckWritable();
+  // Starts a poll of the daemon loop: from now on the state DB's
+  // data_version (whether another process committed) is read once per poll
+  // by the outbox and silence stores together (see StateConnection).
+  void BeginPoll();
 
  private:
   explicit StateStore(std::unique_ptr<StateConnection> connection);
