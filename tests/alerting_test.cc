@@ -65,6 +65,29 @@ TEST_CASE("alert_state: new, still firing, resolved, firing again", "[alerting]"
   CHECK_FALSE(t4.alerts.at(fa).ends_at);
 }
 
+TEST_CASE("alert_state: an alert found again as it was changes only its last_seen", "[alerting]") {
+  std::vector<Finding> findings = {MakeFinding("r", "A", 2023), MakeFinding("r", "B", 2023)};
+  const std::string fa = findings[0].fingerprint, fb = findings[1].fingerprint;
+  AlertTransition t1 = ApplyFindings({}, findings, {}, T0());
+  CHECK(t1.seen_only.empty());  // new: whole rows
+  CHECK(t1.changed.size() == 2);
+  findings[1].message = "B：変わったメッセージ";
+  AlertTransition t2 = ApplyFindings(t1.alerts, findings, {}, T0() + hours(1));
+  CHECK(t2.changed.size() == 2);
+  CHECK(t2.seen_only == std::set<std::string>{fa});
+  CHECK(t2.alerts.at(fa).last_seen == T0() + hours(1));
+  CHECK(t2.alerts.at(fb).finding.message == "B：変わったメッセージ");
+  // Silenced now: more than last_seen changes.
+  Silence s{"s1", {{"indicator", "A", false, nullptr}}, T0(), T0() + hours(24), "t", ""};
+  AlertTransition t3 = ApplyFindings(t2.alerts, findings, {s}, T0() + hours(2));
+  CHECK(t3.seen_only == std::set<std::string>{fb});
+  // Resolved and fired again: whole rows.
+  AlertTransition t4 = ApplyFindings(t3.alerts, {findings[1]}, {s}, T0() + hours(3));
+  AlertTransition t5 = ApplyFindings(t4.alerts, findings, {s}, T0() + hours(4));
+  CHECK(t5.seen_only == std::set<std::string>{fb});
+  CHECK(t5.alerts.at(fa).starts_at == T0() + hours(4));
+}
+
 TEST_CASE("alert_state: silences mute by matcher while in force", "[alerting]") {
   Silence s{"s1", {{"indicator", "A", false, nullptr}}, T0(), T0() + hours(24), "test", "確認中"};
   Silence re{"s2", {{"rule", "ab.*", true, nullptr}}, T0(), T0() + hours(24), "test", ""};

@@ -95,6 +95,11 @@ struct World {
     REQUIRE(inc_alerts.ok());
     CHECK(Described(*inc_alerts) == Described(*full_alerts));
     CHECK(Described(memory.alerts) == Described(*full_alerts));
+    // last_seen, written alone for an alert found again as it was, is in
+    // the state DB as in the memory.
+    REQUIRE(inc_alerts->size() == memory.alerts.size());
+    for (const auto& [fp, a] : memory.alerts) CHECK(inc_alerts->at(fp).last_seen == a.last_seen);
+    for (const auto& [fp, a] : *full_alerts) CHECK((!a.firing() || a.last_seen == now));
     return *inc;
   }
 

@@ -201,5 +201,88 @@ TEST_CASE("outbox: messages survive reopening the state DB", "[outbox]") {
   CHECK(due->front().message.to == std::vector<std::string>{"a@example.lg.jp"});
 }
 
+TEST_CASE("outbox: an idle poll still sees another process's message and one falling due",
+          "[outbox]") {
+  TempDir dir;
+  auto daemon = StateStore::Open(dir.File("s.db"));
+  auto cli = StateStore::Open(dir.File("s.db"));  // e.g. `shihyo outbox requeue`
+  OutboxStore& outbox = (*daemon)->outbox();
+  CHECK(outbox.DueMessages(T0(), 10)->empty());
+  CHECK(outbox.DueMessages(T0(), 10)->empty());  // answered from memory
+  CHECK_FALSE(*outbox.MaybeDue(T0() + hours(1)));
+  CHECK(*outbox.PendingCount() == 0);
+  CycleWrite w;
+  w.messages.push_back(Mail("other@x", T0()));
+  REQUIRE((*cli)->CommitCycle(w).ok());
+  CHECK(*outbox.MaybeDue(T0()));
+  CHECK(*outbox.PendingCount() == 1);
+  auto due = outbox.DueMessages(T0(), 10);
+  REQUIRE(due->size() == 1);
+  // Retried later by this connection: not due until then, due from then on.
+  REQUIRE(outbox.MarkRetry("other@x", 1, T0() + seconds(30), "refused").ok());
+  CHECK(outbox.DueMessages(T0() + seconds(29), 10)->empty());
+  CHECK_FALSE(*outbox.MaybeDue(T0() + seconds(29)));
+  CHECK(outbox.DueMessages(T0() + seconds(29), 10)->empty());
+  CHECK(*outbox.MaybeDue(T0() + seconds(30)));
+  CHECK(*outbox.PendingCount() == 1);
+  CHECK(outbox.DueMessages(T0() + seconds(30), 10)->size() == 1);
+  REQUIRE(outbox.MarkSent("other@x", T0() + seconds(30), 2).ok());
+  CHECK(outbox.DueMessages(T0() + hours(1), 10)->empty());
+  CHECK(*outbox.PendingCount() == 0);
+  // Marked dead and requeued by the other process (updates, no new row).
+  REQUIRE((*cli)->outbox().MarkDead("other@x", 3, "gone").ok());
+  CHECK(*outbox.PendingCount() == 0);
+  REQUIRE(*(*cli)->outbox().Requeue({}, T0() + hours(1)) == 1);
+  CHECK(*outbox.PendingCount() == 1);
+  CHECK(outbox.DueMessages(T0() + hours(1), 10)->size() == 1);
+}
+
+TEST_CASE("outbox: in the daemon's polls, another process's message is seen at the next poll",
+          "[outbox]") {
+  TempDir dir;
+  auto daemon = StateStore::Open(dir.File("s.db"));
+  auto cli = StateStore::Open(dir.File("s.db"));
+  (*daemon)->BeginPoll();
+  CHECK((*daemon)->outbox().DueMessages(T0(), 10)->empty());
+  CHECK(*(*daemon)->outbox().PendingCount() == 0);
+  CycleWrite w;
+  w.messages.push_back(Mail("other@x", T0()));
+  REQUIRE((*cli)->CommitCycle(w).ok());
+  CHECK_FALSE(*(*daemon)->outbox().MaybeDue(T0()));  // the same poll
+  (*daemon)->BeginPoll();
+  CHECK(*(*daemon)->outbox().MaybeDue(T0()));
+  CHECK(*(*daemon)->outbox().PendingCount() == 1);
+  REQUIRE((*daemon)->outbox().DueMessages(T0(), 10)->size() == 1);
+  // This connection's own change is seen in the same poll.
+  REQUIRE((*daemon)->outbox().MarkSent("other@x", T0(), 1).ok());
+  CHECK(*(*daemon)->outbox().PendingCount() == 0);
+}
+
+TEST_CASE("silences: an idle poll still sees another process's silence and the times", "[outbox]") {
+  TempDir dir;
+  auto daemon = StateStore::Open(dir.File("s.db"));
+  auto cli = StateStore::Open(dir.File("s.db"));
+  SilenceStore& silences = (*daemon)->silences();
+  CHECK(*silences.ActiveChanged(T0()));  // the first call
+  CHECK_FALSE(*silences.ActiveChanged(T0()));
+  // Added by the CLI, starting in an hour and lasting two.
+  Silence s{"s1", {{"indicator", "A", false, nullptr}}, T0() + hours(1), T0() + hours(3), "t", ""};
+  REQUIRE((*cli)->silences().AddSilence(s).ok());
+  CHECK_FALSE(*silences.ActiveChanged(T0()));  // not active yet
+  CHECK_FALSE(*silences.ActiveChanged(T0() + hours(1) - seconds(1)));
+  CHECK(*silences.ActiveChanged(T0() + hours(1)));  // started
+  CHECK_FALSE(*silences.ActiveChanged(T0() + hours(2)));
+  CHECK(*silences.ActiveChanged(T0() + hours(3)));  // ended
+  CHECK_FALSE(*silences.ActiveChanged(T0() + hours(4)));
+  // Added and expired from the CLI while active.
+  Silence now = s;
+  now.id = "s2", now.starts_at = T0() + hours(4), now.ends_at = T0() + hours(8);
+  REQUIRE((*cli)->silences().AddSilence(now).ok());
+  CHECK(*silences.ActiveChanged(T0() + hours(4)));
+  CHECK_FALSE(*silences.ActiveChanged(T0() + hours(5)));
+  REQUIRE((*cli)->silences().ExpireSilence("s2", T0() + hours(5)).ok());
+  CHECK(*silences.ActiveChanged(T0() + hours(5)));
+}
+
 }  // namespace
 }  // namespace shihyo

@@ -29,6 +29,8 @@ struct AlertEvidence {
   Aggregation aggregation = Aggregation::kLevel;
   std::vector<Observation> series;  // fiscal year, raw and parsed cell
   std::vector<std::string> footnotes;
+
+  bool operator==(const AlertEvidence&) const = default;
 };
 
 struct AlertFinding {
@@ -47,6 +49,8 @@ struct AlertFinding {
   std::map<std::string, std::string> labels;  // the rule's and the indicator's
   std::vector<std::string> related;
   AlertEvidence evidence;
+
+  bool operator==(const AlertFinding&) const = default;
 };
 
 // The owned copy of |finding| (its |source| indicator is copied into the

@@ -161,15 +161,23 @@ void Sighted(const Finding& f, bool inserted, TimePoint now, const std::vector<S
                          ""});
     silenced_before.clear();
   }
+  Labels labels = AlertLabels(f);
+  AlertFinding finding = ToAlertFinding(f);
+  std::string digest = why ? DigestOf(why, f.rule) : a->rule_digest;
+  std::string by = SilencedBy(silences, labels, now, &t->errors);
+  bool same = was_firing && a->fingerprint == f.fingerprint && a->rule == f.rule &&
+              a->labels == labels && a->finding == finding && a->rule_digest == digest &&
+              a->silenced_by == by;
   a->fingerprint = f.fingerprint;
   a->rule = f.rule;
-  a->labels = AlertLabels(f);
-  a->finding = ToAlertFinding(f);
+  a->labels = std::move(labels);
+  a->finding = std::move(finding);
   a->last_seen = now;
-  if (why) a->rule_digest = DigestOf(why, f.rule);
-  a->silenced_by = SilencedBy(silences, a->labels, now, &t->errors);
+  a->rule_digest = std::move(digest);
+  a->silenced_by = std::move(by);
   NoteSilence(*a, silenced_before, now, t);
   t->changed.push_back(f.fingerprint);
+  if (same) t->seen_only.insert(f.fingerprint);
 }
 
 }  // namespace

@@ -130,7 +130,10 @@ struct AlertTransition {
   std::vector<std::string> fired;             // fingerprints that started firing now
   std::vector<std::string> resolved;          // fingerprints that resolved now
   std::vector<std::string> changed;           // fingerprints whose record must be written
-  std::vector<AlertEvent> events;             // what happened, for the alert history
+  // Of |changed|: alerts found again as they were, whose last_seen alone
+  // changed (written as that alone unless notified in the same cycle).
+  std::set<std::string> seen_only;
+  std::vector<AlertEvent> events;  // what happened, for the alert history
   // Silences whose regex could not decide (match limit): the alert was
   // treated as not silenced. One line each, naming the silence and alert.
   std::vector<std::string> errors;

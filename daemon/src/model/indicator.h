@@ -41,6 +41,8 @@ struct Observation {
   // transposed table lists its own years per indicator); such a year is
   // neither reported nor missing.
   bool in_table = true;
+
+  bool operator==(const Observation&) const = default;
 };
 
 // An achievement rate (達成率) the table reports for a year, kept so that it

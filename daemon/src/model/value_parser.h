@@ -41,6 +41,8 @@ struct CellValue {
   // "3品※単年実績", "(平成20年)" of "3,437百万円(平成20年)". A ※ note also
   // sets |annotated|.
   std::string note;
+
+  bool operator==(const CellValue&) const = default;
 };
 
 // Classifies and parses one cell. Never fails: text that is none of the known

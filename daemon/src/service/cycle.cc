@@ -167,7 +167,9 @@ Result<CycleResult> Cycle::Finish(CycleResult result, const Outcome& o) {
 
   CycleWrite write;
   RecordNotifications(plan, result.messages, now, &o.alerts, &t);  // the alert history
-  for (const std::string& fp : t.changed) write.alerts.push_back(&o.alerts.at(fp));
+  for (const std::string& fp : t.changed) {
+    (t.seen_only.count(fp) ? write.seen : write.alerts).push_back(&o.alerts.at(fp));
+  }
   write.events = std::move(t.events);
   write.log = plan.log_updates;
   write.evaluation = Record(result, now, o.started);

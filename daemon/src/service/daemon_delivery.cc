@@ -81,6 +81,9 @@ void DaemonLoop::InstallTransferInterrupt() {
 }
 
 void DaemonLoop::Deliver() {
+  // An idle poll: nothing changed and nothing fell due (a failure to tell
+  // is left to the delivery below).
+  if (Result<bool> maybe = state_->outbox().MaybeDue(clock_.Now()); maybe.ok() && !*maybe) return;
   Outbox outbox(&state_->outbox(), notifiers_.get(), config_.outbox, clock_);
   // Between messages: answer the watchdog and notice SIGTERM (a transfer in
   // flight is ended by the transfer interrupt; the rest waits for the next

@@ -32,6 +32,8 @@ namespace {
 
 constexpr auto kRuleDebounce = std::chrono::milliseconds(300);
 constexpr auto kPruneAge = std::chrono::hours(24 * 90);
+// Pruning scans the alert history: once an hour, not after every cycle.
+constexpr auto kPruneGap = std::chrono::hours(1);
 
 std::string Joined(const std::vector<std::string>& lines) {
   std::string out;
@@ -141,7 +143,9 @@ int DaemonLoop::NextTimeoutMs() const {
     next = std::min(next, now + std::chrono::duration_cast<std::chrono::milliseconds>(
                                     *systemd_->WatchdogPeriod() / 2));
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count();
+  // Rounded up: woken a fraction of a millisecond early, the loop would
+  // spin with a zero timeout until the deadline passed.
+  auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
   return static_cast<int>(std::clamp<int64_t>(ms, 0, 60000));
 }
 
@@ -152,6 +156,7 @@ void DaemonLoop::Loop() {
     systemd_->Watchdog();
     if (n > 0 && (fds[0].revents & POLLIN)) HandleSignals(false);
     if (stopping_) break;
+    state_->BeginPoll();
     if (n > 0 && (fds[1].revents & POLLIN)) HandleRuleEvents();
     if (rules_dirty_since_ && MonoNow() - *rules_dirty_since_ >= kRuleDebounce) {
       rules_dirty_since_.reset();
@@ -421,8 +426,9 @@ void DaemonLoop::Evaluated(const CycleResult& result, TimePoint now, const char*
     s->inhibited.clear();
     for (const auto& [fp, by] : result.inhibited) s->inhibited.insert(fp);
   });
+  if (last_prune_ && MonoNow() - *last_prune_ < kPruneGap) return;
   Result<int> pruned = state_->Prune(SaturatingSub(now, kPruneAge));
-  if (pruned.ok()) memory_->Prune(SaturatingSub(now, kPruneAge));
+  if (pruned.ok()) last_prune_ = MonoNow(), memory_->Prune(SaturatingSub(now, kPruneAge));
   if (pruned.ok() && *pruned > 0) spdlog::debug("pruned rows={}", *pruned);
 }
 

@@ -114,6 +114,7 @@ class DaemonLoop {
   std::optional<Mono> next_flush_;
   std::optional<Mono> rules_dirty_since_;
   std::optional<Mono> last_dead_notice_;
+  std::optional<Mono> last_prune_;  // old rows go at most once an hour
   std::unique_ptr<StateLock> lock_;
   std::string last_reload_errors_;
   std::vector<std::string> last_warnings_;

@@ -36,6 +36,7 @@ void Notified(const GroupNotification& n, const std::vector<const AlertRecord*>&
     AlertRecord& a = it->second;
     a.last_notified = now;
     if (firing) a.notified.emplace(n.receiver->name, n.group.key);
+    t->seen_only.erase(a.fingerprint);  // its whole row is written
     t->events.push_back(
         {a.fingerprint, now, AlertEvent::Kind::kNotified, n.receiver->name, message_id, detail});
     if (changed->insert(a.fingerprint).second) t->changed.push_back(a.fingerprint);
@@ -146,6 +147,17 @@ void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>&
     q.bind(11, a->rule_digest);
     a->last_notified ? q.bind(12, Secs(*a->last_notified)) : q.bind(12);
     q.bind(13, Dump(NotifiedJson(*a)));
+    q.exec();
+    q.reset();
+  }
+}
+
+void WriteLastSeenRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts) {
+  if (alerts.empty()) return;
+  SQLite::Statement q(db, "UPDATE alerts SET last_seen = ? WHERE fingerprint = ?");
+  for (const AlertRecord* a : alerts) {
+    q.bind(1, Secs(a->last_seen));
+    q.bind(2, a->fingerprint);
     q.exec();
     q.reset();
   }

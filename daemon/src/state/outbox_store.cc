@@ -100,15 +100,37 @@ void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages
   }
 }
 
+bool OutboxStore::NoneDue(const ChangeKey& key, TimePoint now) const {
+  return none_due_ && none_due_->first == key && (!none_due_->second || now < *none_due_->second);
+}
+
+Result<bool> OutboxStore::MaybeDue(TimePoint now) {
+  bool maybe = true;
+  Status st = GuardSqlite(c_->path, "check due messages", [&]() -> Status {
+    maybe = !NoneDue(c_->ChangeKey(), now);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return maybe;
+}
+
 Result<std::vector<OutboxEntry>> OutboxStore::DueMessages(TimePoint now, int limit) {
   std::vector<OutboxEntry> out;
   Status st = GuardSqlite(c_->path, "load due messages", [&]() -> Status {
+    ChangeKey key = c_->ChangeKey();  // before the query: a later commit changes it
+    if (NoneDue(key, now)) return Status::Ok();
+    none_due_.reset();
     SQLite::Statement q(c_->db, std::string("SELECT ") + kEntryColumns +
                                     " FROM outbox WHERE status = 'pending' AND"
                                     " next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?");
     q.bind(1, Secs(now));
     q.bind(2, limit);
     while (q.executeStep()) out.push_back(ReadEntry(q));
+    if (out.empty()) {
+      SQLite::Column c =
+          c_->db.execAndGet("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'");
+      none_due_.emplace(key, c.isNull() ? std::nullopt : std::optional(FromSecs(c.getInt64())));
+    }
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -207,7 +229,13 @@ Result<int> OutboxStore::Requeue(const std::vector<std::string>& ids, TimePoint 
 Result<int> OutboxStore::PendingCount() {
   int n = 0;
   Status st = GuardSqlite(c_->path, "count pending", [&]() -> Status {
+    ChangeKey key = c_->ChangeKey();
+    if (pending_ && pending_->first == key) {
+      n = pending_->second;
+      return Status::Ok();
+    }
     n = c_->db.execAndGet("SELECT count(*) FROM outbox WHERE status = 'pending'").getInt();
+    pending_.emplace(key, n);
     return Status::Ok();
   });
   if (!st.ok()) return st;

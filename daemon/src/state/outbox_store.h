@@ -34,8 +34,12 @@ class OutboxStore {
   OutboxStore(const OutboxStore&) = delete;
   OutboxStore& operator=(const OutboxStore&) = delete;
 
-  // Pending messages due at |now|, oldest first.
+  // Pending messages due at |now|, oldest first. While the state DB has not
+  // changed since a call that found none due, answers from memory until the
+  // earliest pending message falls due (an idle poll costs one PRAGMA).
   Result<std::vector<OutboxEntry>> DueMessages(TimePoint now, int limit);
+  // False when DueMessages(now) would answer none from memory.
+  Result<bool> MaybeDue(TimePoint now);
   // Every message with |status| ("" for all), newest first.
   Result<std::vector<OutboxEntry>> ListOutbox(const std::string& status, int limit);
   // |note| (kept in last_error) says what went wrong although the message
@@ -48,14 +52,22 @@ class OutboxStore {
   // |ids| empty means every dead message. Returns how many; kNotFound names
   // an id that is neither dead nor pending.
   Result<int> Requeue(const std::vector<std::string>& ids, TimePoint now);
-  // Pending messages, and when the earliest of them is due.
+  // Pending messages (from memory while the state DB has not changed), and
+  // when the earliest of them is due.
   Result<int> PendingCount();
   // Messages by (receiver, status), for the status page and /metrics.
   Result<std::map<std::pair<std::string, std::string>, int>> CountByReceiver();
   Result<std::optional<TimePoint>> NextAttempt();
 
  private:
+  using ChangeKey = std::pair<int64_t, int64_t>;
   StateConnection* c_;
+  // When nothing was due: the state DB's change key then, and the earliest
+  // pending message's due time (none: no pending message).
+  std::optional<std::pair<ChangeKey, std::optional<TimePoint>>> none_due_;
+  std::optional<std::pair<ChangeKey, int>> pending_;  // the key and the count
+
+  bool NoneDue(const ChangeKey& key, TimePoint now) const;
 };
 
 }  // namespace shihyo

@@ -72,18 +72,36 @@ Status SilenceStore::ExpireSilence(const std::string& id, TimePoint now) {
 
 Result<bool> SilenceStore::ActiveChanged(TimePoint now) {
   std::string active;
+  bool same = false;
+  int64_t at = Secs(now);
   Status st = GuardSqlite(c_->path, "poll silences", [&]() -> Status {
+    std::pair<int64_t, int64_t> key = c_->ChangeKey();
+    if (active_seen_ && key == seen_key_ && at >= seen_at_ &&
+        (!next_boundary_ || at < *next_boundary_)) {
+      same = true;  // no row changed and no silence started or ended
+      return Status::Ok();
+    }
     SQLite::Statement q(c_->db,
                         "SELECT id, ends_at FROM silences WHERE starts_at <= ? AND ends_at > ?"
                         " ORDER BY id");
-    q.bind(1, Secs(now));
-    q.bind(2, Secs(now));
+    q.bind(1, at);
+    q.bind(2, at);
     while (q.executeStep()) {
       active += q.getColumn(0).getString() + "@" + std::to_string(q.getColumn(1).getInt64()) + "\n";
     }
+    SQLite::Statement next(c_->db,
+                           "SELECT min(t) FROM (SELECT starts_at AS t FROM silences WHERE"
+                           " starts_at > ?1 UNION ALL SELECT ends_at FROM silences WHERE"
+                           " ends_at > ?1)");
+    next.bind(1, at);
+    next.executeStep();
+    std::optional<int64_t> boundary;
+    if (!next.getColumn(0).isNull()) boundary = next.getColumn(0).getInt64();
+    seen_key_ = key, seen_at_ = at, next_boundary_ = boundary;
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  if (same) return false;
   bool changed = !active_seen_ || *active_seen_ != active;
   active_seen_ = std::move(active);
   return changed;

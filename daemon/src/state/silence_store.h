@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alert/alert_state.h"
@@ -30,12 +31,18 @@ class SilenceStore {
   Status ExpireSilence(const std::string& id, TimePoint now);
   // Whether the silences active at |now| differ from those the previous
   // call saw: one was added, expired, or started or ended by its times,
-  // here or by another process. The first call says true.
+  // here or by another process. The first call says true. While the state
+  // DB has not changed and no silence starts or ends, answers from memory.
   Result<bool> ActiveChanged(TimePoint now);
 
  private:
   StateConnection* c_;
   std::optional<std::string> active_seen_;  // ids and end times, as last seen
+  // When active_seen_ was read: the state DB's change key, the second it
+  // was read at, and the next second a silence starts or ends (none: never).
+  std::pair<int64_t, int64_t> seen_key_{};
+  int64_t seen_at_ = 0;
+  std::optional<int64_t> next_boundary_;
 };
 
 }  // namespace shihyo

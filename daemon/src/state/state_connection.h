@@ -6,7 +6,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/sqlite_util.h"
@@ -20,6 +22,30 @@ struct StateConnection {
       : path(p), db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, timeout) {}
   std::string path;
   SQLite::Database db;
+
+  // What changes whenever the DB may have: PRAGMA data_version (commits of
+  // other connections, e.g. the CLI or the HTTP threads) and the rows this
+  // connection changed. An idle poll compares it instead of querying.
+  // After StateStore::BeginPoll, data_version is read once until the next
+  // BeginPoll: the stores asked in one poll share one read transaction, and
+  // another process's commit in between is seen at the next poll (the key a
+  // store keeps is then older than what it read, never newer). Throws
+  // SQLite::Exception (the caller guards).
+  std::pair<int64_t, int64_t> ChangeKey() {
+    if (!poll_data_version) {
+      if (!data_version) data_version.emplace(db, "PRAGMA data_version");
+      data_version->tryReset();  // after a step that threw
+      data_version->executeStep();
+      int64_t v = data_version->getColumn(0).getInt64();
+      data_version->reset();  // ends the read transaction
+      if (!in_poll) return {v, db.getTotalChanges()};
+      poll_data_version = v;
+    }
+    return {*poll_data_version, db.getTotalChanges()};
+  }
+  std::optional<SQLite::Statement> data_version;  // prepared once
+  bool in_poll = false;                           // BeginPoll was called
+  std::optional<int64_t> poll_data_version;       // read in this poll
 };
 
 // Times are whole seconds since the Unix epoch.
@@ -40,6 +66,8 @@ inline nlohmann::json ParseJson(const std::string& text) {
 // The writes of a cycle, for use inside the caller's transaction; they throw
 // SQLite::Exception (the caller guards). alert_store.cc:
 void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts);
+// Updates the last_seen of |alerts| alone (their rows exist).
+void WriteLastSeenRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts);
 void WriteEventRows(SQLite::Database& db, const std::vector<AlertEvent>& events);
 void WriteNotifyLogRows(SQLite::Database& db, const std::vector<NotifyLogEntry>& log);
 void WriteEvaluationRow(SQLite::Database& db, const EvaluationRecord& evaluation);

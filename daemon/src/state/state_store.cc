@@ -148,6 +148,7 @@ Status StateStore::CommitCycle(const CycleWrite& w) {
   return GuardSqlite(connection_->path, "commit cycle", [&]() -> Status {
     SQLite::Transaction txn(connection_->db);
     WriteAlertRows(connection_->db, w.alerts);
+    WriteLastSeenRows(connection_->db, w.seen);
     WriteEventRows(connection_->db, w.events);
     WriteNotifyLogRows(connection_->db, w.log);
     WriteMessageRows(connection_->db, w.messages);
@@ -163,6 +164,11 @@ Status StateStore::CheckWritable() {
     connection_->db.exec("PRAGMA user_version = " + std::to_string(kStateVersion));
     return Status::Ok();
   });
+}
+
+void StateStore::BeginPoll() {
+  connection_->in_poll = true;
+  connection_->poll_data_version.reset();
 }
 
 Result<int> StateStore::Prune(TimePoint before) {

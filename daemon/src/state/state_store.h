@@ -21,7 +21,8 @@ namespace shihyo {
 // What one cycle writes, all or nothing.
 struct CycleWrite {
   std::vector<const AlertRecord*> alerts;
-  std::vector<AlertEvent> events;  // appended to the alert history
+  std::vector<const AlertRecord*> seen;  // alerts whose last_seen alone changed
+  std::vector<AlertEvent> events;        // appended to the alert history
   std::vector<NotifyLogEntry> log;
   std::vector<Message> messages;
   std::optional<EvaluationRecord> evaluation;
@@ -56,6 +57,10 @@ class StateStore {
   // space the write-ahead log holds (wal_checkpoint(TRUNCATE)), then proves
   // that a write commits again (one page). kIOError while writes still fail.
   Status CheckWritable();
+  // Starts a poll of the daemon loop: from now on the state DB's
+  // data_version (whether another process committed) is read once per poll
+  // by the outbox and silence stores together (see StateConnection).
+  void BeginPoll();
 
  private:
   explicit StateStore(std::unique_ptr<StateConnection> connection);

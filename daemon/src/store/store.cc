@@ -400,7 +400,11 @@ Result<std::vector<CellChange>> IndicatorStore::LoadChanges() {
 Result<int64_t> IndicatorStore::DataVersion() {
   int64_t version = 0;
   Status s = GuardSqlite(impl_->path, "data_version", [&]() -> Status {
-    version = impl_->db.execAndGet("PRAGMA data_version").getInt64();
+    if (!impl_->data_version) impl_->data_version.emplace(impl_->db, "PRAGMA data_version");
+    impl_->data_version->tryReset();  // after a step that threw
+    impl_->data_version->executeStep();
+    version = impl_->data_version->getColumn(0).getInt64();
+    impl_->data_version->reset();  // ends the read transaction
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <optional>
 #include <string>
 
 #include "base/sqlite_util.h"
@@ -18,6 +19,7 @@ struct IndicatorStore::Impl {
   SQLite::Database db;
   int schema_version = 0;  // PRAGMA user_version when opened (after migrating)
   uint64_t serial = 0;     // IndicatorStore::serial()
+  std::optional<SQLite::Statement> data_version;  // DataVersion(), prepared once
 };
 
 // The schema version this build writes.
