@@ -196,6 +196,7 @@ Result<CycleResult> Cycle::ApplySilences(TimePoint now) {
   result.warnings = t.errors;
   for (const auto& [fp, a] : t.alerts) result.firing += a.firing() ? 1 : 0;
   if (t.changed.empty()) return result;
+  result.written = static_cast<int>(t.changed.size());
   RestoreNotified(t.alerts, now, &*log);
   NotifyPlan plan = PlanNotifications(config_, t.alerts, *log, now, PushTtl());
   result.messages = BuildMessages(plan, result.eval, now);  // no snapshot: the alerts' own

@@ -39,6 +39,7 @@ struct CycleResult {
   std::vector<Message> messages;                // created (or, in a dry run, that would be)
   std::optional<TimePoint> next_flush;          // a group waiting for group_wait is due then
   std::map<std::string, Inhibition> inhibited;  // muted by inhibit rules, by fingerprint
+  int written = 0;  // alerts whose row ApplySilences wrote (0: it wrote nothing)
   std::vector<std::string> warnings;
   // What could not be decided (regexes over PCRE2's match limit in rules,
   // routes and silences; non-finite expressions): also in |warnings|.

@@ -463,7 +463,9 @@ void DaemonLoop::ApplySilenceChanges() {
   if (!changed.ok() || !*changed) return;  // unreadable now: the next poll asks again
   Cycle cycle(config_, rules_, store_.get(), state_.get());
   Result<CycleResult> r = cycle.ApplySilences(now);
-  memory_->ForgetAlerts();  // changed in the state DB: the next cycle reloads them
+  // Alerts changed in the state DB: the next cycle reloads them. (A check
+  // that changed nothing, e.g. the first after a start, keeps the memory.)
+  if (!r.ok() || r->written > 0) memory_->ForgetAlerts();
   if (!r.ok()) {
     spdlog::warn("silences changed but could not be applied: {}", LogSafe(r.status().message()));
     return;
