@@ -332,6 +332,28 @@ TEST_CASE("time_zone: TZif zones agree with the C library, rules beyond 2037 too
   CHECK_FALSE(LoadTimeZone("../etc/passwd").ok());
   CHECK_FALSE(LoadTimeZone("/etc/localtime").ok());
   CHECK_FALSE(TimeZone::FromTzif("x", "TZif2 not really").ok());
+  // A version 1 file of one type: UT offset |utoff| called "ABC".
+  auto one_type = [](int32_t utoff) {
+    std::string b = "TZif";
+    b += std::string(16, '\0');
+    auto be32 = [&b](uint32_t v) {
+      for (int shift = 24; shift >= 0; shift -= 8) b += static_cast<char>((v >> shift) & 0xff);
+    };
+    for (uint32_t count : {0u, 0u, 0u, 0u, 1u, 4u})
+      be32(count);  // is{ut,std}, leap, time, type, char
+    be32(static_cast<uint32_t>(utoff));
+    b += std::string("\0\0", 2);  // isdst, designation index
+    b += std::string("ABC\0", 4);
+    return b;
+  };
+  auto nine = TimeZone::FromTzif("x", one_type(9 * 3600));
+  REQUIRE(nine.ok());
+  CHECK((*nine)->At(std::chrono::system_clock::now()).offset == std::chrono::hours(9));
+  // Found by fuzz.timezones: an offset of days is refused, not shown.
+  auto absurd = TimeZone::FromTzif("x", one_type(30 * 3600));
+  REQUIRE_FALSE(absurd.ok());
+  CHECK(absurd.status().message().find("UT offset out of range") != std::string::npos);
+  CHECK_FALSE(TimeZone::FromTzif("x", one_type(-90000)).ok());
 }
 
 TEST_CASE("rule_loader: a misspelled check still has its params checked (issue 11)", "[config]") {

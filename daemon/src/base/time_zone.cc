@@ -32,20 +32,29 @@ struct TimeZone::Rule {
 
 namespace {
 
+// A UT offset as RFC 8536 allows one: -25 h < offset < 26 h (POSIX's
+// 24:59:59 either way for a TZ string's).
+bool SaneOffset(std::chrono::seconds offset) {
+  return offset.count() >= -89999 && offset.count() <= 93599;
+}
+
 class TzStringParser {
  public:
   explicit TzStringParser(const std::string& s) : s_(s) {}
 
   std::optional<TimeZone::Rule> Parse() {
     TimeZone::Rule r;
-    if (!Name(&r.std_info.abbrev) || !Offset(&r.std_info.offset)) return std::nullopt;
+    if (!Name(&r.std_info.abbrev) || !Offset(&r.std_info.offset) ||
+        !SaneOffset(r.std_info.offset)) {
+      return std::nullopt;
+    }
     r.std_info.offset = -r.std_info.offset;  // POSIX counts west of UTC
     if (pos_ == s_.size()) return r;
     r.has_dst = true;
     if (!Name(&r.dst_info.abbrev)) return std::nullopt;
     r.dst_info.offset = r.std_info.offset + seconds(3600);
     if (pos_ < s_.size() && s_[pos_] != ',') {
-      if (!Offset(&r.dst_info.offset)) return std::nullopt;
+      if (!Offset(&r.dst_info.offset) || !SaneOffset(r.dst_info.offset)) return std::nullopt;
       r.dst_info.offset = -r.dst_info.offset;
     }
     if (pos_ == s_.size()) {  // the US rules, POSIX's default
@@ -220,6 +229,7 @@ Result<std::shared_ptr<const TimeZone>> TimeZone::FromTzif(const std::string& na
   for (int64_t i = 0; i < c->type; ++i) {
     Info info;
     info.offset = seconds(r.Int(4));
+    if (!SaneOffset(info.offset)) return bad("a UT offset out of range");
     r.Skip(1);  // isdst
     abbrev_at.push_back(static_cast<int>(r.Int(1) & 0xff));
     tz->types_.push_back(info);
