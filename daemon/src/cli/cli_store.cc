@@ -3,10 +3,14 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <new>
+#include <optional>
+#include <thread>
 
 #include "base/i18n.h"
 #include "base/text.h"
@@ -165,6 +169,47 @@ void PrintSummary(const std::vector<ProgressTable>& tables,
   }
 }
 
+// Reads every file of |opts|, on this thread and one more (files are taken
+// in turn; each file's result lands in its own slot, so the caller reports
+// them in the order given). An exception on the helper thread (out of
+// memory) is rethrown here once both are done.
+std::vector<Result<std::vector<TableRead>>> ReadAllTables(const ImportOptions& opts,
+                                                          Encoding encoding,
+                                                          const std::vector<Layout>& layouts) {
+  std::vector<std::optional<Result<std::vector<TableRead>>>> slots(opts.files.size());
+  std::atomic<size_t> next{0};
+  auto work = [&]() {
+    for (size_t i = next++; i < slots.size(); i = next++) {
+      slots[i].emplace(ReadTables(opts.files[i], encoding, layouts, opts.sheet));
+    }
+  };
+  std::exception_ptr failure;
+  std::thread helper;
+  if (opts.files.size() > 1) {
+    helper = std::thread([&]() {
+      try {
+        work();
+      } catch (...) {
+        failure = std::current_exception();
+        next = slots.size();  // the other thread stops at its next file
+      }
+    });
+  }
+  try {
+    work();
+  } catch (...) {
+    next = slots.size();
+    if (helper.joinable()) helper.join();
+    throw;
+  }
+  if (helper.joinable()) helper.join();
+  if (failure) std::rethrow_exception(failure);
+  std::vector<Result<std::vector<TableRead>>> reads;
+  reads.reserve(slots.size());
+  for (auto& slot : slots) reads.push_back(std::move(*slot));
+  return reads;
+}
+
 int RunImport(const ImportOptions& opts, CliContext& ctx) {
   // Keep freed heap for reuse: with glibc's default 128 KiB trim threshold an
   // import of 300 tables made 65,000 brk calls, shrinking and regrowing the
@@ -181,8 +226,7 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   // Read every file first: one bad file rejects the whole import.
   std::vector<ProgressTable> tables;
   int worst = kExitOk;
-  for (const std::string& file : opts.files) {
-    Result<std::vector<TableRead>> reads = ReadTables(file, *encoding, *layouts, opts.sheet);
+  for (Result<std::vector<TableRead>>& reads : ReadAllTables(opts, *encoding, *layouts)) {
     if (!reads.ok()) {
       worst = std::max(worst, ReportError(ctx, reads.status()));
       continue;

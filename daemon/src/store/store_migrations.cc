@@ -1,6 +1,7 @@
 // Internal to the store module: the schema's versions and the forward
 // migrations that take an older store to the latest one.
 #include <string>
+#include <vector>
 
 #include "store/store_impl.h"
 
@@ -54,8 +55,10 @@ const char* const kMigrations[] = {
     "ALTER TABLE plans ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE plans ADD COLUMN import_digest TEXT;"
     "ALTER TABLE plans ADD COLUMN import_version INTEGER;",
+    // v3 → v4: RebuildForChecks (code, not one text).
+    "",
 };
-constexpr int kLatestVersion = 3;
+constexpr int kLatestVersion = 4;
 
 // The part of data/schema.sql that version 3 added after the plans' version
 // column: the store_state table and the triggers. The migration to v3 runs it
@@ -65,6 +68,73 @@ std::string VersionSection() {
   size_t at = schema.find("-- v3: plan versions.");
   return at == std::string::npos ? std::string() : schema.substr(at);
 }
+
+// The triggers of data/schema.sql (all of them come last there).
+std::string TriggerSection() {
+  const std::string schema = kSchemaSql;
+  size_t at = schema.find("CREATE TRIGGER ");
+  return at == std::string::npos ? std::string() : schema.substr(at);
+}
+
+// Rebuilds |table| as data/schema.sql creates it now, keeping its rows: a
+// new table from that text, the rows copied column by column, the old one
+// dropped and the new one renamed (SQLite's own procedure for a changed
+// CHECK). Foreign keys must be off and the table's triggers dropped.
+void RebuildTable(SQLite::Database& db, const std::string& table) {
+  const std::string schema = kSchemaSql;
+  const std::string head = "CREATE TABLE " + table + " (";
+  size_t begin = schema.find(head);
+  // The statement ends at the first ";" after the line that closes it ("\n)").
+  size_t close = begin == std::string::npos ? begin : schema.find("\n)", begin);
+  size_t end = close == std::string::npos ? close : schema.find(';', close);
+  if (end == std::string::npos) throw SQLite::Exception("schema.sql has no table " + table);
+  const std::string fresh = table + "_v4";
+  db.exec("CREATE TABLE " + fresh + " (" +
+          schema.substr(begin + head.size(), end + 1 - begin - head.size()));
+  std::string columns;
+  SQLite::Statement info(db, "SELECT name FROM pragma_table_info(?)");
+  info.bind(1, fresh);
+  while (info.executeStep()) {
+    columns += (columns.empty() ? "" : ", ") + info.getColumn(0).getString();
+  }
+  db.exec("INSERT INTO " + fresh + " (" + columns + ") SELECT " + columns + " FROM " + table +
+          "; DROP TABLE " + table + "; ALTER TABLE " + fresh + " RENAME TO " + table);
+}
+
+// v3 → v4: the CHECKs of indicators and observations spelled as OR chains
+// (the same constraints; SQLite checks an IN list by building a table for
+// every row). Both tables are rebuilt, the plan-version triggers made anew.
+void RebuildForChecks(SQLite::Database& db) {
+  std::vector<std::string> triggers;
+  SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'trigger'");
+  while (q.executeStep()) triggers.push_back(q.getColumn(0).getString());
+  for (const std::string& name : triggers) db.exec("DROP TRIGGER \"" + name + "\"");
+  RebuildTable(db, "indicators");
+  RebuildTable(db, "observations");
+  db.exec(TriggerSection());
+  if (db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt() != 0) {
+    throw SQLite::Exception("a row refers to a missing one after the rebuild");
+  }
+}
+
+// PRAGMA foreign_keys = OFF for a migration that rebuilds tables (it cannot
+// change inside a transaction), ON again when it ends.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(SQLite::Database& db) : db_(db) { db_.exec("PRAGMA foreign_keys = OFF"); }
+  ~ForeignKeysOff() {
+    try {
+      db_.exec("PRAGMA foreign_keys = ON");
+    } catch (const SQLite::Exception&) {
+      // The store is being closed after a failed migration.
+    }
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  SQLite::Database& db_;
+};
 
 }  // namespace
 
@@ -88,19 +158,27 @@ Status MigrateStore(IndicatorStore::Impl& impl, bool read_only) {
     }
   }
   // A version 2 store reads as it is, without plan versions (every change
-  // reloads every plan) until `shihyo import` migrates it.
-  if (read_only && version == 2) return Status::Ok();
+  // reloads every plan) until `shihyo import` migrates it; a version 3 one
+  // differs from 4 only in how its CHECKs are spelled.
+  if (read_only && (version == 2 || version == 3)) return Status::Ok();
   if (read_only) {
     return Status::InvalidArgument(impl.path + ": store schema version " + std::to_string(version) +
                                    " needs migrating to " + std::to_string(kLatestVersion) +
                                    "; run `shihyo import` once to upgrade it");
   }
+  ForeignKeysOff foreign_keys_off(db);
   SQLite::Transaction txn(db);
   if (version == 0) {
     db.exec(kSchemaSql);
   } else {
-    for (int v = version; v < kLatestVersion; ++v) db.exec(kMigrations[v - 1]);
-    if (version < 3) db.exec(VersionSection());
+    for (int v = version; v < kLatestVersion; ++v) {
+      if (v == 3) {
+        RebuildForChecks(db);
+      } else {
+        db.exec(kMigrations[v - 1]);
+      }
+      if (v == 2) db.exec(VersionSection());
+    }
   }
   db.exec("PRAGMA user_version = " + std::to_string(kLatestVersion));
   txn.commit();

@@ -2,6 +2,8 @@
 // indicators and observations and records every changed cell.
 #include "store/store_rows.h"
 
+#include <algorithm>
+
 #include "base/text.h"
 #include "model/inference.h"
 
@@ -68,6 +70,29 @@ std::string JoinColumns(const char* separator, const char* suffix) {
   for (int i = 0; i < kColumnCount; ++i)
     out += (i ? separator : "") + std::string(kColumns[i]) + suffix;
   return out;
+}
+
+// The indicator statements, built from kColumns once per process.
+const char* SameIndicatorSql() {
+  static const std::string sql =
+      "SELECT count(*) FROM indicators WHERE id = ? AND " + JoinColumns(" AND ", " IS ?");
+  return sql.c_str();
+}
+
+const char* UpdateIndicatorSql() {
+  static const std::string sql =
+      "UPDATE indicators SET " + JoinColumns(", ", " = ?") + " WHERE id = ?";
+  return sql.c_str();
+}
+
+const char* InsertIndicatorSql() {
+  static const std::string sql = [] {
+    std::string marks;
+    for (int i = 0; i < kColumnCount; ++i) marks += ", ?";
+    return "INSERT INTO indicators (measure_id, name, " + JoinColumns(", ", "") + ") VALUES (?, ?" +
+           marks + ")";
+  }();
+  return sql.c_str();
 }
 
 void BindYear(SQLite::Statement& st, int index, const std::optional<TableYear>& y) {
@@ -137,14 +162,12 @@ void IndicatorRows::UpdateIfChanged(int64_t id, const std::string& old_target,
                                     const Inference& inf) {
   // Compare by binding the new values into a probe and letting SQLite say
   // whether the row would change (IS handles NULLs).
-  SQLite::Statement& same =
-      Prepared("SELECT count(*) FROM indicators WHERE id = ? AND " + JoinColumns(" AND ", " IS ?"));
+  SQLite::Statement& same = Prepared(SameIndicatorSql());
   same.bind(1, id);
   BindIndicator(same, 2, ind, ordinal, target, inf);
   same.executeStep();
   if (same.getColumn(0).getInt() != 0) return;
-  SQLite::Statement& u =
-      Prepared("UPDATE indicators SET " + JoinColumns(", ", " = ?") + " WHERE id = ?");
+  SQLite::Statement& u = Prepared(UpdateIndicatorSql());
   BindIndicator(u, 1, ind, ordinal, target, inf);
   u.bind(kColumnCount + 1, id);
   u.exec();
@@ -168,10 +191,7 @@ void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int or
     id = q.getColumn(0).getInt64();
     UpdateIfChanged(id, q.getColumn(1).getString(), ind, ordinal, target, inf);
   } else {
-    std::string marks;
-    for (int i = 0; i < kColumnCount; ++i) marks += ", ?";
-    SQLite::Statement& ins = Prepared("INSERT INTO indicators (measure_id, name, " +
-                                      JoinColumns(", ", "") + ") VALUES (?, ?" + marks + ")");
+    SQLite::Statement& ins = Prepared(InsertIndicatorSql());
     ins.bind(1, measure_id);
     ins.bind(2, ind.name);
     BindIndicator(ins, 3, ind, ordinal, target, inf);
@@ -222,16 +242,77 @@ bool Holds(SQLite::Statement& q, const ObservationRow& row) {
 
 }  // namespace
 
-// Binds parameters 3… of the observation upsert.
-void IndicatorRows::BindObservation(SQLite::Statement& st, const ObservationRow& row) {
-  st.bind(3, row.raw);
-  BindOptional(st, 4, row.cell.value);
-  BindTextOrNull(st, 5, row.cell.unit);
-  st.bind(6, StatusName(row.cell.status));
-  st.bind(7, row.cell.annotated ? 1 : 0);
-  BindTextOrNull(st, 8, row.cell.error);
-  BindTextOrNull(st, 9, row.rate);
-  BindOptional(st, 10, row.rate_value);
+namespace {
+
+constexpr int kObservationColumns = 10;
+constexpr size_t kMaxObservationBatch = 16;  // rows of one multi-row upsert
+
+// The observation upsert for |rows| rows (1…kMaxObservationBatch): an
+// existing row is updated only when a value differs.
+const char* ObservationUpsertSql(size_t rows) {
+  static const std::vector<std::string> sql = [] {
+    std::vector<std::string> out(kMaxObservationBatch + 1);
+    for (size_t n = 1; n <= kMaxObservationBatch; ++n) {
+      std::string& q = out[n];
+      q = "INSERT INTO observations (indicator_id, fiscal_year, raw, value, unit, status,"
+          " annotated, parse_error, reported_rate_raw, reported_rate) VALUES ";
+      for (size_t i = 0; i < n; ++i)
+        q += i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      q += " ON CONFLICT (indicator_id, fiscal_year) DO UPDATE SET raw = excluded.raw,"
+           " value = excluded.value, unit = excluded.unit, status = excluded.status,"
+           " annotated = excluded.annotated, parse_error = excluded.parse_error,"
+           " reported_rate_raw = excluded.reported_rate_raw,"
+           " reported_rate = excluded.reported_rate"
+           " WHERE raw IS NOT excluded.raw OR value IS NOT excluded.value"
+           " OR unit IS NOT excluded.unit OR status IS NOT excluded.status"
+           " OR annotated IS NOT excluded.annotated OR parse_error IS NOT excluded.parse_error"
+           " OR reported_rate_raw IS NOT excluded.reported_rate_raw"
+           " OR reported_rate IS NOT excluded.reported_rate";
+    }
+    return out;
+  }();
+  return sql[rows].c_str();
+}
+
+}  // namespace
+
+// Binds one row of the observation upsert, its parameters |first|….
+void IndicatorRows::BindObservation(SQLite::Statement& st, int first, int64_t indicator_id,
+                                    int fiscal_year, const ObservationRow& row) {
+  st.bind(first, indicator_id);
+  st.bind(first + 1, fiscal_year);
+  st.bind(first + 2, row.raw);
+  BindOptional(st, first + 3, row.cell.value);
+  BindTextOrNull(st, first + 4, row.cell.unit);
+  st.bind(first + 5, StatusName(row.cell.status));
+  st.bind(first + 6, row.cell.annotated ? 1 : 0);
+  BindTextOrNull(st, first + 7, row.cell.error);
+  BindTextOrNull(st, first + 8, row.rate);
+  BindOptional(st, first + 9, row.rate_value);
+}
+
+// Upserts the rows |todo| (indices into |rows|), up to kMaxObservationBatch
+// in one statement: a statement's own cost (start, statement journal, halt)
+// was as large as a row's.
+void IndicatorRows::UpsertObservations(int64_t indicator_id,
+                                       const std::vector<ObservationRow>& rows,
+                                       const std::vector<size_t>& todo) {
+  for (size_t done = 0; done < todo.size();) {
+    // A batch holds ascending years: one key twice in one upsert is an error.
+    size_t n = 1;
+    while (n < kMaxObservationBatch && done + n < todo.size() &&
+           years_[todo[done + n]] > years_[todo[done + n - 1]]) {
+      ++n;
+    }
+    SQLite::Statement& upsert = Prepared(ObservationUpsertSql(n));
+    for (size_t k = 0; k < n; ++k) {
+      size_t i = todo[done + k];
+      BindObservation(upsert, static_cast<int>(k) * kObservationColumns + 1, indicator_id,
+                      years_[i], rows[i]);
+    }
+    if (upsert.exec() > 0) p_->result.changed = true;
+    done += n;
+  }
 }
 
 void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator& ind, bool fresh) {
@@ -265,30 +346,12 @@ void IndicatorRows::WriteObservations(int64_t indicator_id, const TableIndicator
                                       const std::vector<ObservationRow>& rows,
                                       const std::set<int>& held,
                                       std::map<int, std::string>* existing) {
-  SQLite::Statement& upsert = Prepared(
-      "INSERT INTO observations (indicator_id, fiscal_year, raw, value, unit, status,"
-      " annotated, parse_error, reported_rate_raw, reported_rate)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      " ON CONFLICT (indicator_id, fiscal_year) DO UPDATE SET raw = excluded.raw,"
-      " value = excluded.value, unit = excluded.unit, status = excluded.status,"
-      " annotated = excluded.annotated, parse_error = excluded.parse_error,"
-      " reported_rate_raw = excluded.reported_rate_raw, reported_rate = excluded.reported_rate"
-      " WHERE raw IS NOT excluded.raw OR value IS NOT excluded.value"
-      " OR unit IS NOT excluded.unit OR status IS NOT excluded.status"
-      " OR annotated IS NOT excluded.annotated OR parse_error IS NOT excluded.parse_error"
-      " OR reported_rate_raw IS NOT excluded.reported_rate_raw"
-      " OR reported_rate IS NOT excluded.reported_rate");
+  std::vector<size_t> todo;  // the years to upsert
   for (size_t i = 0; i < years_.size(); ++i) {
     int fy = years_[i];
     const std::string& raw = rows[i].raw;
     if (!ind.in_table.empty() && !ind.in_table[i]) continue;  // no cell: no row
-    if (!held.count(fy)) {
-      upsert.reset();
-      upsert.bind(1, indicator_id);
-      upsert.bind(2, fy);
-      BindObservation(upsert, rows[i]);
-      if (upsert.exec() > 0) p_->result.changed = true;
-    }
+    if (!held.count(fy)) todo.push_back(i);
     auto it = existing->find(fy);
     if (it == existing->end()) {
       if (!raw.empty()) p_->AddChange(ind.name, fy, std::nullopt, raw);
@@ -297,6 +360,7 @@ void IndicatorRows::WriteObservations(int64_t indicator_id, const TableIndicator
       existing->erase(it);
     }
   }
+  UpsertObservations(indicator_id, rows, todo);
   for (const auto& [fy, raw] : *existing) {  // years no longer in the plan period
     SQLite::Statement& del =
         Prepared("DELETE FROM observations WHERE indicator_id = ? AND fiscal_year = ?");
@@ -328,7 +392,7 @@ void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind, 
     while (q.executeStep()) have.push_back(q.getColumn(0).getString());
   }
   if (want != have) {
-    Replace("planned_values", indicator_id);
+    Replace("DELETE FROM planned_values WHERE indicator_id = ?", indicator_id);
     SQLite::Statement& ins = Prepared(
         "INSERT INTO planned_values (indicator_id, ordinal, year, year_kind, raw)"
         " VALUES (?, ?, ?, ?, ?)");
@@ -356,7 +420,7 @@ void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind, b
     while (q.executeStep()) have.push_back(q.getColumn(0).getString());
   }
   if (want == have) return;
-  Replace("indicator_notes", indicator_id);
+  Replace("DELETE FROM indicator_notes WHERE indicator_id = ?", indicator_id);
   SQLite::Statement& ins = Prepared(
       "INSERT INTO indicator_notes (indicator_id, ordinal, label, text)"
       " VALUES (?, ?, ?, ?)");
@@ -370,7 +434,7 @@ void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind, b
   }
 }
 
-SQLite::Statement& StatementCache::Get(const std::string& sql) {
+SQLite::Statement& StatementCache::Get(const char* sql) {
   std::unique_ptr<SQLite::Statement>& st = statements_[sql];
   if (!st) {
     st = std::make_unique<SQLite::Statement>(db_, sql);
@@ -385,9 +449,8 @@ void StatementCache::ResetAll() {
   for (auto& [sql, st] : statements_) st->reset();
 }
 
-void IndicatorRows::Replace(const char* table, int64_t indicator_id) {
-  SQLite::Statement& del =
-      Prepared(std::string("DELETE FROM ") + table + " WHERE indicator_id = ?");
+void IndicatorRows::Replace(const char* delete_sql, int64_t indicator_id) {
+  SQLite::Statement& del = Prepared(delete_sql);
   del.bind(1, indicator_id);
   del.exec();
   p_->result.changed = true;

@@ -38,17 +38,19 @@ struct ImportProgress {
 
 // Statements prepared once per import and reset (bindings cleared) for each
 // use: preparing every statement for every row or table made SQLite's parser
-// a large part of an import's time.
+// a large part of an import's time. A statement is found by the address of
+// its text, which must therefore outlive the cache and never change (a
+// literal or a static string): no string is built or hashed per row.
 class StatementCache {
  public:
   explicit StatementCache(SQLite::Database& db) : db_(db) {}
-  SQLite::Statement& Get(const std::string& sql);
+  SQLite::Statement& Get(const char* sql);
   // Resets every statement, ending the reads still open.
   void ResetAll();
 
  private:
   SQLite::Database& db_;
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
 // Parses a cell of |table|: the layout's words (なし → none) first, then
@@ -80,7 +82,10 @@ class IndicatorRows {
   void BindExtra(SQLite::Statement& st, int first, const TableIndicator& ind);
   void UpdateIfChanged(int64_t id, const std::string& old_target, const TableIndicator& ind,
                        int ordinal, const CellValue& target, const Inference& inf);
-  void BindObservation(SQLite::Statement& st, const ObservationRow& row);
+  void BindObservation(SQLite::Statement& st, int first, int64_t indicator_id, int fiscal_year,
+                       const ObservationRow& row);
+  void UpsertObservations(int64_t indicator_id, const std::vector<ObservationRow>& rows,
+                          const std::vector<size_t>& todo);
   // |fresh|: the indicator was inserted by this import, so nothing to read.
   void SyncObservations(int64_t indicator_id, const TableIndicator& ind, bool fresh);
   void WriteObservations(int64_t indicator_id, const TableIndicator& ind,
@@ -88,8 +93,9 @@ class IndicatorRows {
                          std::map<int, std::string>* existing);
   void SyncExtras(int64_t indicator_id, const TableIndicator& ind, bool fresh);
   void SyncNotes(int64_t indicator_id, const TableIndicator& ind, bool fresh);
-  void Replace(const char* table, int64_t indicator_id);
-  SQLite::Statement& Prepared(const std::string& sql) { return statements_->Get(sql); }
+  // Runs |delete_sql| (the rows of one table under the indicator).
+  void Replace(const char* delete_sql, int64_t indicator_id);
+  SQLite::Statement& Prepared(const char* sql) { return statements_->Get(sql); }
 
   SQLite::Database& db_;
   const ProgressTable& table_;
