@@ -173,6 +173,23 @@ TEST_CASE("store schema: an import writes with its triggers off and leaves them 
   // Another tool's edit still moves the version.
   db.exec("UPDATE plans SET notes = 'メモ'");
   CHECK(Versions(path).begin()->second == 3);
+  // A whole project dropped: its measures, footnotes, indicators and cells
+  // go with it, as the schema's cascades say, and nothing else does.
+  smaller.projects.pop_back();
+  REQUIRE((*store)->Import({smaller}, "2026-12-02T00:00:00Z", ImportPolicy{true}).ok());
+  std::string fresh = dir.File("fresh.db");
+  auto other = IndicatorStore::Open(fresh, IndicatorStore::Mode::kReadWrite);
+  REQUIRE(other.ok());
+  REQUIRE((*other)->Import({smaller}, "2026-12-02T00:00:00Z").ok());
+  CHECK(db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt() == 0);
+  SQLite::Database want(fresh);
+  for (const char* table : {"projects", "measures", "footnotes", "indicators", "observations",
+                            "planned_values", "indicator_notes"}) {
+    INFO(table);
+    const std::string count = std::string("SELECT count(*) FROM ") + table;
+    CHECK(db.execAndGet(count).getInt() == want.execAndGet(count).getInt());
+  }
+  CHECK(db.execAndGet("SELECT count(*) FROM projects").getInt() == 2);
 }
 
 }  // namespace

@@ -30,6 +30,27 @@ int LatestStoreSchema();
 // accepted as it is: it has no plan versions.
 Status MigrateStore(IndicatorStore::Impl& impl, bool read_only);
 
+// PRAGMA foreign_keys = OFF while it lives, when |off| (it cannot change
+// inside a transaction: create it before BEGIN), ON again after.
+class ForeignKeysOff {
+ public:
+  ForeignKeysOff(SQLite::Database& db, bool off) : db_(off ? &db : nullptr) {
+    if (db_) db_->exec("PRAGMA foreign_keys = OFF");
+  }
+  ~ForeignKeysOff() {
+    try {
+      if (db_) db_->exec("PRAGMA foreign_keys = ON");
+    } catch (const SQLite::Exception&) {
+      // Only after a failure that already ended the transaction and is reported.
+    }
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  SQLite::Database* db_;
+};
+
 // Binds |text|, or NULL when it is empty.
 inline void BindTextOrNull(SQLite::Statement& st, int index, const std::string& text) {
   if (text.empty()) {

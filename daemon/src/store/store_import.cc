@@ -6,6 +6,7 @@
 
 #include "base/text.h"
 #include "import/progress_table.h"
+#include "store/store_cascade.h"
 #include "store/store_rows.h"
 
 namespace shihyo {
@@ -21,9 +22,11 @@ std::string JoinLines(const std::vector<std::string>& lines) {
 // Imports one table inside the caller's transaction.
 class TableImporter {
  public:
-  TableImporter(SQLite::Database& db, StatementCache* statements, const ProgressTable& table,
-                const std::string& now)
-      : db_(db), statements_(statements), table_(table), now_(now) {}
+  // |cascade|: deletes with the schema's cascades when foreign keys are
+  // off; nullptr when they are on (SQLite cascades).
+  TableImporter(SQLite::Database& db, StatementCache* statements, CascadeDeleter* cascade,
+                const ProgressTable& table, const std::string& now)
+      : db_(db), statements_(statements), cascade_(cascade), table_(table), now_(now) {}
 
   ImportResult Run() {
     progress_.result.plan = table_.title;
@@ -229,9 +232,7 @@ class TableImporter {
       }
     }
     for (int64_t id : gone) {
-      SQLite::Statement& del = Prepared("DELETE FROM indicators WHERE id = ?");
-      del.bind(1, id);
-      del.exec();
+      DeleteRow("indicators", "DELETE FROM indicators WHERE id = ?", id);
       ++progress_.result.indicators_removed;
       progress_.result.changed = true;
     }
@@ -239,13 +240,26 @@ class TableImporter {
     DeleteUnseen(
         "SELECT id FROM measures WHERE"
         " project_id IN (SELECT id FROM projects WHERE plan_id = ?)",
-        "DELETE FROM measures WHERE id = ?", seen_measures_);
-    DeleteUnseen("SELECT id FROM projects WHERE plan_id = ?", "DELETE FROM projects WHERE id = ?",
-                 seen_projects_);
+        "measures", "DELETE FROM measures WHERE id = ?", seen_measures_);
+    DeleteUnseen("SELECT id FROM projects WHERE plan_id = ?", "projects",
+                 "DELETE FROM projects WHERE id = ?", seen_projects_);
+  }
+
+  // Deletes row |id| of |table| and what refers to it (|delete_sql|, with
+  // SQLite's cascades, while foreign keys are on).
+  void DeleteRow(const char* table, const char* delete_sql, int64_t id) {
+    if (cascade_) {
+      cascade_->Delete(table, id);
+      return;
+    }
+    SQLite::Statement& del = Prepared(delete_sql);
+    del.bind(1, id);
+    del.exec();
   }
 
   // Deletes the rows |select_sql| finds under the plan that are not in |seen|.
-  void DeleteUnseen(const char* select_sql, const char* delete_sql, const std::set<int64_t>& seen) {
+  void DeleteUnseen(const char* select_sql, const char* table, const char* delete_sql,
+                    const std::set<int64_t>& seen) {
     SQLite::Statement& q = Prepared(select_sql);
     q.bind(1, plan_id_);
     std::vector<int64_t> gone;
@@ -253,9 +267,7 @@ class TableImporter {
       if (!seen.count(q.getColumn(0).getInt64())) gone.push_back(q.getColumn(0).getInt64());
     }
     for (int64_t id : gone) {
-      SQLite::Statement& del = Prepared(delete_sql);
-      del.bind(1, id);
-      del.exec();
+      DeleteRow(table, delete_sql, id);
       progress_.result.changed = true;
     }
   }
@@ -341,6 +353,7 @@ class TableImporter {
 
   SQLite::Database& db_;
   StatementCache* statements_;
+  CascadeDeleter* cascade_;
   const ProgressTable& table_;
   const std::string& now_;
   int64_t plan_id_ = 0;
@@ -401,6 +414,13 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
   std::vector<ImportResult> results;
   TriggersOff triggers_off(impl_->db);
   Status s = GuardSqlite(impl_->path, "import", [&]() -> Status {
+    // Prepared once for the whole import; destroyed (and so finalized)
+    // before the transaction ends.
+    auto statements = std::make_unique<StatementCache>(impl_->db);
+    // Foreign keys off: SQLite checked every inserted row's parent (rows
+    // this import wrote or just read); the cascades are done by hand.
+    CascadeDeleter cascade(impl_->db, statements.get());
+    ForeignKeysOff foreign_keys_off(impl_->db, cascade.usable());
     impl_->db.exec("BEGIN IMMEDIATE");
     // The import sets the plans' versions itself: the triggers stay quiet
     // (store_state.importing) until just before it commits.
@@ -408,12 +428,11 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
         "INSERT OR IGNORE INTO store_state (id, generation) SELECT 1, coalesce(max(version), 0)"
         " FROM plans;"
         "UPDATE store_state SET importing = 1");
-    // Prepared once for the whole import; destroyed (and so finalized)
-    // before the transaction ends.
-    auto statements = std::make_unique<StatementCache>(impl_->db);
     try {
+      CascadeDeleter* by_hand = cascade.usable() ? &cascade : nullptr;
       for (const ProgressTable& t : tables) {
-        results.push_back(TableImporter(impl_->db, statements.get(), t, imported_at).Run());
+        results.push_back(
+            TableImporter(impl_->db, statements.get(), by_hand, t, imported_at).Run());
       }
       statements.reset();
       for (const ImportResult& r : results) {

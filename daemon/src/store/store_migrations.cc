@@ -117,25 +117,6 @@ void RebuildForChecks(SQLite::Database& db) {
   }
 }
 
-// PRAGMA foreign_keys = OFF for a migration that rebuilds tables (it cannot
-// change inside a transaction), ON again when it ends.
-class ForeignKeysOff {
- public:
-  explicit ForeignKeysOff(SQLite::Database& db) : db_(db) { db_.exec("PRAGMA foreign_keys = OFF"); }
-  ~ForeignKeysOff() {
-    try {
-      db_.exec("PRAGMA foreign_keys = ON");
-    } catch (const SQLite::Exception&) {
-      // The store is being closed after a failed migration.
-    }
-  }
-  ForeignKeysOff(const ForeignKeysOff&) = delete;
-  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
-
- private:
-  SQLite::Database& db_;
-};
-
 }  // namespace
 
 int LatestStoreSchema() { return kLatestVersion; }
@@ -166,7 +147,7 @@ Status MigrateStore(IndicatorStore::Impl& impl, bool read_only) {
                                    " needs migrating to " + std::to_string(kLatestVersion) +
                                    "; run `shihyo import` once to upgrade it");
   }
-  ForeignKeysOff foreign_keys_off(db);
+  ForeignKeysOff foreign_keys_off(db, true);  // RebuildForChecks drops tables
   SQLite::Transaction txn(db);
   if (version == 0) {
     db.exec(kSchemaSql);
