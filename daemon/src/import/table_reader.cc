@@ -31,17 +31,39 @@ Result<ProgressTable> ReadWith(const Layout& layout, const std::vector<Record>& 
   return Status::InvalidArgument("unknown layout kind");
 }
 
-// The first control character in |cell| other than TAB and line ends (a
-// quoted CSV cell may hold them), or 0. |cell| must be valid UTF-8.
-char32_t FindControl(std::string_view cell) {
+// What ScanCell found in a cell.
+struct CellScan {
+  bool invalid = false;  // bytes that are not valid UTF-8 (reported first)
+  bool control = false;  // a control character other than TAB and line ends
+  char32_t first = 0;    // the first such control character
+};
+
+bool IsControl(char32_t cp) {
+  if (cp == '\t' || cp == '\n' || cp == '\r') return false;  // a quoted CSV cell may hold them
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
+}
+
+// Validates |cell| as UTF-8 and finds its first control character, in one
+// pass (ASCII bytes without decoding).
+CellScan ScanCell(std::string_view cell) {
+  CellScan scan;
   size_t pos = 0;
   char32_t cp;
   while (pos < cell.size()) {
-    if (!DecodeUtf8(cell, &pos, &cp)) continue;
-    if (cp == '\t' || cp == '\n' || cp == '\r') continue;
-    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029) return cp;
+    auto byte = static_cast<unsigned char>(cell[pos]);
+    if (byte < 0x80) {
+      cp = byte;
+      ++pos;
+    } else if (!DecodeUtf8(cell, &pos, &cp)) {
+      scan.invalid = true;
+      return scan;
+    }
+    if (!scan.control && IsControl(cp)) {
+      scan.control = true;
+      scan.first = cp;
+    }
   }
-  return 0;
+  return scan;
 }
 
 // Every cell is valid UTF-8 without control characters: a NUL or ESC in a
@@ -49,18 +71,15 @@ char32_t FindControl(std::string_view cell) {
 Status CheckCells(const std::vector<Record>& records, std::string_view source) {
   for (const Record& r : records) {
     for (size_t i = 0; i < r.cells.size(); ++i) {
+      CellScan scan = ScanCell(r.cells[i]);
+      if (!scan.invalid && !scan.control) continue;
       std::string where =
           std::string(source) + ":" + std::to_string(r.line) + ": cell " + std::to_string(i + 1);
-      if (FindInvalidUtf8(r.cells[i]) != std::string_view::npos) {
-        return Status::InvalidArgument(where + ": bytes that are not valid UTF-8");
-      }
-      char32_t cp = FindControl(r.cells[i]);
-      if (cp != 0 || r.cells[i].find('\0') != std::string::npos) {
-        std::string shown;
-        AppendUtf8(cp, &shown);
-        return Status::InvalidArgument(where + ": control character " + EscapeControls(shown) +
-                                       " (expected printable text)");
-      }
+      if (scan.invalid) return Status::InvalidArgument(where + ": bytes that are not valid UTF-8");
+      std::string shown;
+      AppendUtf8(scan.first, &shown);
+      return Status::InvalidArgument(where + ": control character " + EscapeControls(shown) +
+                                     " (expected printable text)");
     }
   }
   return Status::Ok();
@@ -131,7 +150,9 @@ Result<TableRead> ParseRecords(const std::vector<Record>& records, std::string_v
   if (Status s = CheckCells(records, source); !s.ok()) return s;
   TableRead read;
   for (const Layout& layout : layouts) {
-    std::vector<Record> kept = Kept(layout, records);
+    // Copied only when the layout skips some records.
+    std::vector<Record> filtered;
+    const std::vector<Record>& kept = layout.skip ? (filtered = Kept(layout, records)) : records;
     std::string why = MatchFailure(layout, kept);
     if (!why.empty()) {
       read.misses.push_back(LayoutMiss{layout.name, layout.file, why});

@@ -51,7 +51,9 @@ Result<std::vector<TableRead>> ReadTables(const std::string& path, Encoding enco
     }
     Result<TableRead> read = ReadTable(path, encoding, layouts);
     if (!read.ok()) return read.status();
-    return std::vector<TableRead>{std::move(read).value()};
+    std::vector<TableRead> one;  // not {…}: an initializer list copies the table
+    one.push_back(std::move(read).value());
+    return one;
   }
   Result<std::vector<Sheet>> sheets = ReadWorkbook(path, format);
   if (!sheets.ok()) return sheets.status();
