@@ -60,6 +60,17 @@ inline void BindTextOrNull(SQLite::Statement& st, int index, const std::string& 
   }
 }
 
+// Binds |text| without a copy, or NULL when it is empty: |text| must stay
+// alive and unchanged until the statement has run (the hot rows of an
+// import, where SQLite's copy of every string was a twentieth of the time).
+inline void BindTextOrNullNoCopy(SQLite::Statement& st, int index, const std::string& text) {
+  if (text.empty()) {
+    st.bind(index);
+  } else {
+    st.bindNoCopy(index, text);
+  }
+}
+
 // Binds std::optional<double> as REAL or NULL.
 inline void BindOptional(SQLite::Statement& st, int index, const std::optional<double>& v) {
   if (v) {

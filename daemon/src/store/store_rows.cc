@@ -276,18 +276,19 @@ const char* ObservationUpsertSql(size_t rows) {
 
 }  // namespace
 
-// Binds one row of the observation upsert, its parameters |first|….
+// Binds one row of the observation upsert, its parameters |first|…, without
+// copying its text: |row| must outlive the statement's run.
 void IndicatorRows::BindObservation(SQLite::Statement& st, int first, int64_t indicator_id,
                                     int fiscal_year, const ObservationRow& row) {
   st.bind(first, indicator_id);
   st.bind(first + 1, fiscal_year);
-  st.bind(first + 2, row.raw);
+  st.bindNoCopy(first + 2, row.raw);
   BindOptional(st, first + 3, row.cell.value);
-  BindTextOrNull(st, first + 4, row.cell.unit);
-  st.bind(first + 5, StatusName(row.cell.status));
+  BindTextOrNullNoCopy(st, first + 4, row.cell.unit);
+  st.bindNoCopy(first + 5, StatusName(row.cell.status));  // a static name
   st.bind(first + 6, row.cell.annotated ? 1 : 0);
-  BindTextOrNull(st, first + 7, row.cell.error);
-  BindTextOrNull(st, first + 8, row.rate);
+  BindTextOrNullNoCopy(st, first + 7, row.cell.error);
+  BindTextOrNullNoCopy(st, first + 8, row.rate);
   BindOptional(st, first + 9, row.rate_value);
 }
 
