@@ -109,11 +109,13 @@ void BindYear(SQLite::Statement& st, int index, const std::optional<TableYear>& 
 
 CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
                          const std::string& unit) {
-  auto it = table.cell_words.find(std::string(TrimSpace(raw)));
-  if (it != table.cell_words.end()) {
-    CellValue v;
-    v.status = it->second;
-    return v;
+  if (!table.cell_words.empty()) {
+    auto it = table.cell_words.find(std::string(TrimSpace(raw)));
+    if (it != table.cell_words.end()) {
+      CellValue v;
+      v.status = it->second;
+      return v;
+    }
   }
   CellValue v = ParseCell(raw);
   if (v.status == CellStatus::kValue && v.unit.empty()) v.unit = unit;
