@@ -2,6 +2,7 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include <charconv>
 #include <cstdio>
 
 #include "store/store_rows.h"
@@ -13,13 +14,18 @@ namespace {
 // Appends length-prefixed fields, so that no two tables serialize alike.
 class Canon {
  public:
+  Canon() { out_.reserve(1 << 16); }  // a table's text is about this size
   Canon& operator<<(std::string_view s) {
-    out_ += std::to_string(s.size());
+    AppendDecimal(static_cast<int64_t>(s.size()));
     out_ += ':';
     out_ += s;
     return *this;
   }
-  Canon& operator<<(int64_t n) { return *this << std::string_view(std::to_string(n)); }
+  Canon& operator<<(int64_t n) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    return *this << std::string_view(digits, static_cast<size_t>(end - digits));
+  }
   Canon& operator<<(const std::optional<TableYear>& y) {
     return y ? *this << int64_t{1} << int64_t{y->year} << int64_t(y->kind) : *this << int64_t{0};
   }
@@ -50,6 +56,13 @@ class Canon {
   const std::string& str() const { return out_; }
 
  private:
+  // As std::to_string(n), without a temporary string.
+  void AppendDecimal(int64_t n) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out_.append(digits, static_cast<size_t>(end - digits));
+  }
+
   std::string out_;
 };
 
