@@ -333,6 +333,11 @@ Result<ProgressTable> ParseProgressRecords(std::vector<Record> records, std::str
       }
     }
   }
+  return ParseCheckedProgressRecords(std::move(records), source);
+}
+
+Result<ProgressTable> ParseCheckedProgressRecords(std::vector<Record> records,
+                                                  std::string_view source) {
   return TableParser(source).Run(std::move(records));
 }
 

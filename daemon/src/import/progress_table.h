@@ -106,6 +106,11 @@ Result<ProgressTable> ParseProgressTable(std::string_view utf8, std::string_view
 // Parses records already split into cells (a spreadsheet's sheet); errors as above.
 Result<ProgressTable> ParseProgressRecords(std::vector<Record> records, std::string_view source);
 
+// ParseProgressRecords for records whose cells are known to be valid UTF-8
+// (ParseRecords has checked them): not checked again.
+Result<ProgressTable> ParseCheckedProgressRecords(std::vector<Record> records,
+                                                  std::string_view source);
+
 // Reads |path|, decodes it (see DecodeToUtf8) and parses it.
 Result<ProgressTable> ReadProgressTable(const std::string& path, Encoding encoding);
 

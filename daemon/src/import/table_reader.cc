@@ -15,11 +15,14 @@ namespace {
 
 constexpr size_t kMaxTableBytes = 16 * 1024 * 1024;
 
-Result<ProgressTable> ReadWith(const Layout& layout, const std::vector<Record>& all,
+// Reads the table with |layout|: |records| are the ones it keeps; |all|
+// (every record, cells checked) goes to a sectioned layout's reader, which
+// takes them over.
+Result<ProgressTable> ReadWith(const Layout& layout, std::vector<Record>* all,
                                const std::vector<Record>& records, std::string_view source) {
   switch (layout.kind) {
     case Layout::Kind::kSectioned: {
-      Result<ProgressTable> t = ParseProgressRecords(all, source);
+      Result<ProgressTable> t = ParseCheckedProgressRecords(std::move(*all), source);
       if (t.ok()) t->layout = layout.name;
       return t;
     }
@@ -142,10 +145,10 @@ Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
                              const std::vector<Layout>& layouts) {
   Result<std::vector<Record>> records = SplitRecords(utf8, DetectDelimiter(utf8), source);
   if (!records.ok()) return records.status();
-  return ParseRecords(*records, source, layouts);
+  return ParseRecords(std::move(records).value(), source, layouts);
 }
 
-Result<TableRead> ParseRecords(const std::vector<Record>& records, std::string_view source,
+Result<TableRead> ParseRecords(std::vector<Record> records, std::string_view source,
                                const std::vector<Layout>& layouts) {
   if (Status s = CheckCells(records, source); !s.ok()) return s;
   TableRead read;
@@ -158,7 +161,8 @@ Result<TableRead> ParseRecords(const std::vector<Record>& records, std::string_v
       read.misses.push_back(LayoutMiss{layout.name, layout.file, why});
       continue;
     }
-    Result<ProgressTable> table = ReadWith(layout, records, kept, source);
+    // |records| may be taken over here (and |kept| may be them): the loop ends.
+    Result<ProgressTable> table = ReadWith(layout, &records, kept, source);
     if (!table.ok()) return table.status();
     if (Status s = CheckNameLengths(*table, source); !s.ok()) return s;
     table->cell_words = layout.words;

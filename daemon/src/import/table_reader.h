@@ -35,7 +35,8 @@ Result<TableRead> ParseTable(std::string_view utf8, std::string_view source,
                              const std::vector<Layout>& layouts);
 
 // ParseTable for records already split into cells (a spreadsheet's sheet).
-Result<TableRead> ParseRecords(const std::vector<Record>& records, std::string_view source,
+// Taken by value: a sectioned layout's reader keeps the cells' text.
+Result<TableRead> ParseRecords(std::vector<Record> records, std::string_view source,
                                const std::vector<Layout>& layouts);
 
 // Reads |path|: a spreadsheet (.xlsx, .ods, .xls; see import/sheet.h) gives
