@@ -2,23 +2,25 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cinttypes>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 #include <set>
 
 #include "base/message_template.h"
 #include "eval/checks/registry.h"
+#include "eval/message_render.h"
 #include "eval/selector.h"
 #include "model/indicators_view.h"
 
 namespace shihyo {
 
-std::string Fingerprint(const std::vector<std::string>& parts) {
+namespace {
+
+template <typename Parts>
+std::string FingerprintOf(const Parts& parts) {
   uint64_t h = 14695981039346656037ULL;
   bool first = true;
-  for (const std::string& part : parts) {
+  for (std::string_view part : parts) {
     if (!first) {
       h ^= 0x1f;
       h *= 1099511628211ULL;
@@ -29,10 +31,15 @@ std::string Fingerprint(const std::vector<std::string>& parts) {
       h *= 1099511628211ULL;
     }
   }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<size_t>(i)] = kHex[h & 0xf];
+  return out;
 }
+
+}  // namespace
+
+std::string Fingerprint(const std::vector<std::string>& parts) { return FingerprintOf(parts); }
 
 nlohmann::json FindingJson(const Finding& f) {
   nlohmann::json j = {
@@ -167,10 +174,10 @@ namespace {
 // The names |message| may refer to: every word inside its tags (a superset
 // is harmless); nullopt when it changes its delimiters, and so might refer
 // to anything. Rendering only these values renders the same text.
-std::optional<std::set<std::string>> TagWords(const MessageTemplate& message) {
+std::optional<std::set<std::string, std::less<>>> TagWords(const MessageTemplate& message) {
   const std::string& src = message.source();
   if (src.find("{{=") != std::string::npos) return std::nullopt;
-  std::set<std::string> words;
+  std::set<std::string, std::less<>> words;
   for (size_t open = src.find("{{"); open != std::string::npos; open = src.find("{{", open)) {
     size_t close = src.find("}}", open + 2);
     if (close == std::string::npos) close = src.size();
@@ -196,7 +203,7 @@ std::optional<std::set<std::string>> TagWords(const MessageTemplate& message) {
 // What a message can say about |raw|: the common placeholders and the
 // figures of the check; only those in |used| when given.
 std::map<std::string, std::string> MessageValues(const Rule& rule, const RawFinding& raw,
-                                                 const std::set<std::string>* used) {
+                                                 const std::set<std::string, std::less<>>* used) {
   const Indicator& ind = *raw.indicator;
   const Observation* obs = raw.fiscal_year ? ind.Find(*raw.fiscal_year) : nullptr;
   std::map<std::string, std::string> values;
@@ -235,8 +242,15 @@ std::map<std::string, std::string> MessageValues(const Rule& rule, const RawFind
 // A rule's message, and the names it may use (nullopt: any).
 struct RuleMessage {
   std::shared_ptr<const MessageTemplate> message;
-  std::optional<std::set<std::string>> used;
+  std::optional<std::set<std::string, std::less<>>> used;
+  std::optional<SimpleMessage> simple;  // |message| when it is simple enough
 };
+
+std::string RenderMessage(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
+  if (!m.message) return rule.check->default_message;
+  auto values = MessageValues(rule, raw, m.used ? &*m.used : nullptr);
+  return m.simple ? m.simple->Render(values) : m.message->Render(values);
+}
 
 Finding Build(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
   const Indicator& ind = *raw.indicator;
@@ -256,11 +270,11 @@ Finding Build(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
   for (const auto& [k, v] : rule.labels) f.labels[k] = v;
   for (const Indicator* other : raw.related) f.related.push_back(other->name);
   // The same name may stand in two measures: project and measure tell them apart.
-  f.fingerprint =
-      Fingerprint({rule.id, ind.plan, std::to_string(ind.project_number), ind.measure_marker,
-                   ind.name, raw.fiscal_year ? std::to_string(*raw.fiscal_year) : "-"});
-  f.message = m.message ? m.message->Render(MessageValues(rule, raw, m.used ? &*m.used : nullptr))
-                        : rule.check->default_message;
+  const std::string number = std::to_string(ind.project_number);
+  const std::string year = raw.fiscal_year ? std::to_string(*raw.fiscal_year) : "-";
+  const std::string_view parts[] = {rule.id, ind.plan, number, ind.measure_marker, ind.name, year};
+  f.fingerprint = FingerprintOf(parts);
+  f.message = RenderMessage(rule, raw, m);
   f.figures = raw.figures;
   f.source = &ind;
   return f;
@@ -287,10 +301,28 @@ std::vector<RuleMessage> RuleMessages(const RuleSet& rules) {
   for (const Rule& rule : rules.rules) {
     RuleMessage m;
     m.message = rule.message ? rule.message : DefaultTemplate(rule.check);
-    if (m.message) m.used = TagWords(*m.message);
+    if (m.message) {
+      m.used = TagWords(*m.message);
+      m.simple = SimpleMessage::Compile(m.message->source());
+    }
     out.push_back(std::move(m));
   }
   return out;
+}
+
+// Stable order for reports and tests: table order, year, then rule order.
+// Sorts positions and moves each finding once: a Finding is large.
+std::vector<Finding> SortedForReport(std::vector<Finding> findings) {
+  std::vector<std::pair<std::pair<int, int>, size_t>> order;
+  order.reserve(findings.size());
+  for (size_t i = 0; i < findings.size(); ++i) {
+    order.push_back({{findings[i].ordinal, findings[i].fiscal_year.value_or(0)}, i});
+  }
+  std::sort(order.begin(), order.end());  // the position breaks ties: stable
+  std::vector<Finding> sorted;
+  sorted.reserve(findings.size());
+  for (const auto& o : order) sorted.push_back(std::move(findings[o.second]));
+  return sorted;
 }
 
 // |undecided|: per rule, what a regex or expression could not decide.
@@ -311,12 +343,7 @@ std::vector<Finding> EvaluatePlan(const RuleSet& rules, const std::vector<RuleMe
     RunCheck(rule, selected, now, &raw, &(*undecided)[r]);
     for (const RawFinding& rf : raw) findings.push_back(Build(rule, rf, messages[r]));
   }
-  // Stable order for reports and tests: table order, year, then rule order.
-  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
-    return a.fiscal_year.value_or(0) < b.fiscal_year.value_or(0);
-  });
-  return findings;
+  return SortedForReport(std::move(findings));
 }
 
 }  // namespace

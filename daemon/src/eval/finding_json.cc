@@ -137,15 +137,17 @@ void AppendFigures(const std::vector<Figure>& figures, int depth, std::string* o
   o.Close();
 }
 
-// EvidenceJson(f), dumped.
-void AppendEvidence(const Finding& f, int depth, std::string* out) {
-  Container o(out, depth, '{', '}');
-  const Indicator* ind = f.source;
+// EvidenceJson(f) of the findings about |ind|, dumped, cut where their
+// figures go.
+void EvidenceParts(const Indicator* ind, int depth, std::string* head, std::string* tail) {
+  std::string text;
+  Container o(&text, depth, '{', '}');
   if (ind) {
     AppendString(AggregationName(ind->aggregation), o.Key("aggregation"));
     AppendString(DirectionName(ind->direction), o.Key("direction"));
   }
-  AppendFigures(f.figures, o.inner(), o.Key("figures"));
+  o.Key("figures");
+  size_t cut = text.size();
   if (ind) {
     if (!ind->footnotes.empty()) AppendStrings(ind->footnotes, o.inner(), o.Key("footnotes"));
     Container series(o.Key("series"), o.inner(), '[', ']');
@@ -156,15 +158,35 @@ void AppendEvidence(const Finding& f, int depth, std::string* out) {
     AppendCell(ind->target_raw, ind->target, nullptr, o.inner(), o.Key("target"));
   }
   o.Close();
+  head->assign(text, 0, cut);
+  tail->assign(text, cut);
+}
+
+// EvidenceJson(f), dumped.
+void AppendEvidence(const Finding& f, int depth, std::string* out, FindingJsonCache* cache) {
+  if (!cache->valid || cache->indicator != f.source || cache->depth != depth) {
+    EvidenceParts(f.source, depth, &cache->head, &cache->tail);
+    cache->valid = true;
+    cache->indicator = f.source;
+    cache->depth = depth;
+  }
+  out->append(cache->head);
+  AppendFigures(f.figures, depth + 1, out);
+  out->append(cache->tail);
 }
 
 }  // namespace
 
 void AppendFindingJson(const Finding& f, int depth, std::string* out) {
+  FindingJsonCache cache;
+  AppendFindingJson(f, depth, out, &cache);
+}
+
+void AppendFindingJson(const Finding& f, int depth, std::string* out, FindingJsonCache* cache) {
   Container o(out, depth, '{', '}');
   AppendString(f.check, o.Key("check"));
   AppendOrNull(f.department, o.Key("department"));
-  AppendEvidence(f, o.inner(), o.Key("evidence"));
+  AppendEvidence(f, o.inner(), o.Key("evidence"), cache);
   AppendString(f.fingerprint, o.Key("fingerprint"));
   if (f.fiscal_year) {
     AppendInt(*f.fiscal_year, o.Key("fiscal_year"));

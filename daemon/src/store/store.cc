@@ -11,20 +11,26 @@ namespace shihyo {
 
 namespace {
 
-CellValue ReadCell(SQLite::Statement& q, int value_col, int unit_col, int status_col,
-                   int annotated_col, const std::string& where, Status* error) {
-  CellValue cell;
-  std::string status = q.getColumn(status_col).getString();
-  std::optional<CellStatus> parsed = StatusFromName(status);
+// Reads a cell's columns; false (and |*bad_status| set) for a status no
+// build writes. The caller names the row only then: no text per good row.
+bool ReadCell(SQLite::Statement& q, int value_col, int unit_col, int status_col, int annotated_col,
+              CellValue* cell, std::string* bad_status) {
+  SQLite::Column status = q.getColumn(status_col);
+  std::optional<CellStatus> parsed =
+      StatusFromName(std::string_view(status.getText(), static_cast<size_t>(status.getBytes())));
   if (!parsed) {
-    *error = Status::InvalidArgument(where + ": unknown status '" + status + "'");
-    return cell;
+    *bad_status = status.getString();
+    return false;
   }
-  cell.status = *parsed;
-  if (!q.getColumn(value_col).isNull()) cell.value = q.getColumn(value_col).getDouble();
-  cell.unit = q.getColumn(unit_col).getString();
-  cell.annotated = q.getColumn(annotated_col).getInt() != 0;
-  return cell;
+  cell->status = *parsed;
+  if (!q.getColumn(value_col).isNull()) cell->value = q.getColumn(value_col).getDouble();
+  cell->unit = q.getColumn(unit_col).getString();
+  cell->annotated = q.getColumn(annotated_col).getInt() != 0;
+  return true;
+}
+
+Status UnknownStatus(const std::string& where, const std::string& status) {
+  return Status::InvalidArgument(where + ": unknown status '" + status + "'");
 }
 
 // The v2 columns of an indicator row, read by ReadExtra.
@@ -34,7 +40,8 @@ constexpr const char* kExtraColumns =
     " coalesce(i.baseline_unit, ''), i.baseline_status, i.baseline_annotated, i.baseline_year,"
     " coalesce(i.baseline_year_kind, '')";
 
-Status ReadExtra(SQLite::Statement& q, int first, const std::string& where, Indicator* ind) {
+Status ReadExtra(SQLite::Statement& q, int first, const std::function<std::string()>& where,
+                 Indicator* ind) {
   ind->code = q.getColumn(first).getString();
   ind->unit = q.getColumn(first + 1).getString();
   ind->direction_raw = q.getColumn(first + 2).getString();
@@ -42,9 +49,10 @@ Status ReadExtra(SQLite::Statement& q, int first, const std::string& where, Indi
   ind->target_year_kind = q.getColumn(first + 4).getString();
   if (!q.getColumn(first + 5).isNull()) {
     ind->baseline_raw = q.getColumn(first + 5).getString();
-    Status error;
-    ind->baseline = ReadCell(q, first + 6, first + 7, first + 8, first + 9, where, &error);
-    if (!error.ok()) return error;
+    std::string bad;
+    if (!ReadCell(q, first + 6, first + 7, first + 8, first + 9, &ind->baseline, &bad)) {
+      return UnknownStatus(where(), bad);
+    }
   }
   if (!q.getColumn(first + 10).isNull()) ind->baseline_year = q.getColumn(first + 10).getInt();
   ind->baseline_year_kind = q.getColumn(first + 11).getString();
@@ -53,11 +61,10 @@ Status ReadExtra(SQLite::Statement& q, int first, const std::string& where, Indi
 
 // Columns 11–20 of LoadIndicators' query: the target, its flags, the
 // direction and the aggregation.
-Status ReadTarget(SQLite::Statement& q, const std::string& where, Indicator* ind) {
+Status ReadTarget(SQLite::Statement& q, const std::function<std::string()>& where, Indicator* ind) {
   ind->target_raw = q.getColumn(11).getString();
-  Status error;
-  ind->target = ReadCell(q, 12, 13, 14, 15, where, &error);
-  if (!error.ok()) return error;
+  std::string bad;
+  if (!ReadCell(q, 12, 13, 14, 15, &ind->target, &bad)) return UnknownStatus(where(), bad);
   ind->target.per_year = q.getColumn(16).getInt() != 0;
   ind->target.cumulative = q.getColumn(17).getInt() != 0;
   std::string bound = q.getColumn(18).getString();
@@ -67,7 +74,7 @@ Status ReadTarget(SQLite::Statement& q, const std::string& where, Indicator* ind
   auto direction = DirectionFromName(q.getColumn(19).getString());
   auto aggregation = AggregationFromName(q.getColumn(20).getString());
   if (!direction || !aggregation) {
-    return Status::InvalidArgument(where + ": unknown direction or aggregation");
+    return Status::InvalidArgument(where() + ": unknown direction or aggregation");
   }
   ind->direction = *direction;
   ind->aggregation = *aggregation;
@@ -83,29 +90,57 @@ std::string OnePlan(bool one, const char* id_column) {
          " JOIN indicators i ON i.measure_id = m.id WHERE pr.plan_id = ?1)";
 }
 
-// Loads the indicators of |plans| (of only plans->front() when |one|).
-Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
-                      bool one) {
+std::string IndicatorsSql(bool one) {
+  return "SELECT i.id, pr.plan_id, pr.heading, pr.number, m.text, m.marker, m.id,"
+         " i.name, coalesce(i.department, ''), i.ordinal, i.source_line,"
+         " i.target_raw, i.target_value, i.target_unit, i.target_status,"
+         " i.target_annotated, i.target_per_year, i.target_cumulative,"
+         " i.target_bound, i.direction, i.aggregation, " +
+         std::string(kExtraColumns) +
+         " FROM indicators i JOIN measures m ON i.measure_id = m.id"
+         " JOIN projects pr ON m.project_id = pr.id" +
+         std::string(one ? " WHERE pr.plan_id = ?1" : "") + " ORDER BY pr.plan_id, i.ordinal, i.id";
+}
+
+// The statements that load plan contents (of one plan, its id bound as
+// parameter 1, when |one|), prepared once and reused for every plan.
+struct PlanQueries {
+  PlanQueries(SQLite::Database& db, bool one_plan)
+      : one(one_plan),
+        indicators(db, IndicatorsSql(one)),
+        footnotes(db, "SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal"),
+        observations(db,
+                     "SELECT indicator_id, fiscal_year, raw, value, unit, status, annotated,"
+                     " coalesce(parse_error, ''), coalesce(reported_rate_raw, ''), reported_rate"
+                     " FROM observations" +
+                         OnePlan(one, "indicator_id") + " ORDER BY indicator_id, fiscal_year"),
+        planned(db, "SELECT indicator_id, year, year_kind, raw FROM planned_values" +
+                        OnePlan(one, "indicator_id") + " ORDER BY indicator_id, ordinal"),
+        notes(db, "SELECT indicator_id, label, text FROM indicator_notes" +
+                      OnePlan(one, "indicator_id") + " ORDER BY indicator_id, ordinal") {}
+
+  // Resets |q| (after a step that threw, too) and binds the plan's id.
+  void Start(SQLite::Statement& q, const std::vector<Plan>& plans) const {
+    q.tryReset();
+    if (one) q.bind(1, plans.front().id);
+  }
+
+  bool one;
+  SQLite::Statement indicators, footnotes, observations, planned, notes;
+};
+
+// The indicators of |plans| (of only plans->front() when q.one).
+Status LoadIndicators(PlanQueries& queries, const std::string& path, std::vector<Plan>* plans) {
   std::unordered_map<int64_t, size_t> plan_index;
   for (size_t i = 0; i < plans->size(); ++i) plan_index[(*plans)[i].id] = i;
-  SQLite::Statement q(db,
-                      "SELECT i.id, pr.plan_id, pr.heading, pr.number, m.text, m.marker, m.id,"
-                      " i.name, coalesce(i.department, ''), i.ordinal, i.source_line,"
-                      " i.target_raw, i.target_value, i.target_unit, i.target_status,"
-                      " i.target_annotated, i.target_per_year, i.target_cumulative,"
-                      " i.target_bound, i.direction, i.aggregation, " +
-                          std::string(kExtraColumns) +
-                          " FROM indicators i JOIN measures m ON i.measure_id = m.id"
-                          " JOIN projects pr ON m.project_id = pr.id" +
-                          std::string(one ? " WHERE pr.plan_id = ?1" : "") +
-                          " ORDER BY pr.plan_id, i.ordinal, i.id");
-  if (one) q.bind(1, plans->front().id);
-  SQLite::Statement notes(db, "SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
+  SQLite::Statement& q = queries.indicators;
+  queries.Start(q, *plans);
+  SQLite::Statement& notes = queries.footnotes;
   std::unordered_map<int64_t, std::vector<std::string>> footnotes_by_measure;
   while (q.executeStep()) {
     Indicator ind;
     ind.id = q.getColumn(0).getInt64();
-    std::string where = path + ": indicators row " + std::to_string(ind.id);
+    auto where = [&] { return path + ": indicators row " + std::to_string(ind.id); };
     auto plan_it = plan_index.find(q.getColumn(1).getInt64());
     if (plan_it == plan_index.end()) continue;
     Plan& plan = (*plans)[plan_it->second];
@@ -117,6 +152,7 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
     int64_t measure_id = q.getColumn(6).getInt64();
     auto [fn_it, inserted] = footnotes_by_measure.try_emplace(measure_id);
     if (inserted) {
+      notes.tryReset();
       notes.bind(1, measure_id);
       while (notes.executeStep()) fn_it->second.push_back(notes.getColumn(0).getString());
       notes.reset();
@@ -128,6 +164,7 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
     ind.source_line = q.getColumn(10).getInt();
     if (Status target = ReadTarget(q, where, &ind); !target.ok()) return target;
     if (Status extra = ReadExtra(q, 21, where, &ind); !extra.ok()) return extra;
+    ind.observations.reserve(static_cast<size_t>(plan.last_year - plan.first_year + 1));
     for (int fy = plan.first_year; fy <= plan.last_year; ++fy) {
       ind.observations.push_back(Observation{fy, "", CellValue{}, /*in_table=*/false});
     }
@@ -136,55 +173,58 @@ Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector
   return Status::Ok();
 }
 
-Status LoadObservations(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
-                        bool one) {
+std::unordered_map<int64_t, Indicator*> IndicatorsById(std::vector<Plan>* plans) {
   std::unordered_map<int64_t, Indicator*> by_id;
   for (Plan& p : *plans) {
     for (Indicator& ind : p.indicators) by_id[ind.id] = &ind;
   }
-  SQLite::Statement q(db,
-                      "SELECT indicator_id, fiscal_year, raw, value, unit, status, annotated,"
-                      " coalesce(parse_error, ''), coalesce(reported_rate_raw, ''), reported_rate"
-                      " FROM observations" +
-                          OnePlan(one, "indicator_id") + " ORDER BY indicator_id, fiscal_year");
-  if (one) q.bind(1, plans->front().id);
+  return by_id;
+}
+
+// The observations of the indicators of |plans|, by indicator id: one
+// lookup per indicator, not per row.
+Status LoadObservations(PlanQueries& queries, const std::string& path,
+                        const std::unordered_map<int64_t, Indicator*>& by_id,
+                        std::vector<Plan>* plans) {
+  SQLite::Statement& q = queries.observations;
+  queries.Start(q, *plans);
+  int64_t last_id = 0;
+  Indicator* ind = nullptr;
   while (q.executeStep()) {
-    auto it = by_id.find(q.getColumn(0).getInt64());
-    if (it == by_id.end()) continue;
-    Indicator& ind = *it->second;
+    int64_t id = q.getColumn(0).getInt64();
+    if (!ind || id != last_id) {
+      auto it = by_id.find(id);
+      ind = it == by_id.end() ? nullptr : it->second;
+      last_id = id;
+    }
+    if (!ind || ind->observations.empty()) continue;
     int fy = q.getColumn(1).getInt();
-    if (ind.observations.empty()) continue;
-    int first = ind.observations.front().fiscal_year;
-    if (fy < first || fy > ind.observations.back().fiscal_year) continue;  // outside the plan
-    Observation& obs = ind.observations[fy - first];
+    int first = ind->observations.front().fiscal_year;
+    if (fy < first || fy > ind->observations.back().fiscal_year) continue;  // outside the plan
+    Observation& obs = ind->observations[static_cast<size_t>(fy - first)];
     obs.in_table = true;
     obs.raw = q.getColumn(2).getString();
-    Status error;
-    obs.cell = ReadCell(
-        q, 3, 4, 5, 6,
-        path + ": observation of indicator " + std::to_string(ind.id) + " FY" + std::to_string(fy),
-        &error);
-    if (!error.ok()) return error;
+    std::string bad;
+    if (!ReadCell(q, 3, 4, 5, 6, &obs.cell, &bad)) {
+      return UnknownStatus(path + ": observation of indicator " + std::to_string(ind->id) + " FY" +
+                               std::to_string(fy),
+                           bad);
+    }
     obs.cell.error = q.getColumn(7).getString();
     if (std::string rate = q.getColumn(8).getString(); !rate.empty()) {
       std::optional<double> value;
       if (!q.getColumn(9).isNull()) value = q.getColumn(9).getDouble();
-      ind.reported_rates.push_back(ReportedRate{fy, rate, value});
+      ind->reported_rates.push_back(ReportedRate{fy, rate, value});
     }
   }
   return Status::Ok();
 }
 
 // Planned values and notes (schema v2).
-void LoadIndicatorExtras(SQLite::Database& db, std::vector<Plan>* plans, bool one) {
-  std::unordered_map<int64_t, Indicator*> by_id;
-  for (Plan& p : *plans) {
-    for (Indicator& ind : p.indicators) by_id[ind.id] = &ind;
-  }
-  SQLite::Statement planned(db, "SELECT indicator_id, year, year_kind, raw FROM planned_values" +
-                                    OnePlan(one, "indicator_id") +
-                                    " ORDER BY indicator_id, ordinal");
-  if (one) planned.bind(1, plans->front().id);
+void LoadIndicatorExtras(PlanQueries& queries, const std::unordered_map<int64_t, Indicator*>& by_id,
+                         std::vector<Plan>* plans) {
+  SQLite::Statement& planned = queries.planned;
+  queries.Start(planned, *plans);
   while (planned.executeStep()) {
     auto it = by_id.find(planned.getColumn(0).getInt64());
     if (it == by_id.end()) continue;
@@ -196,9 +236,8 @@ void LoadIndicatorExtras(SQLite::Database& db, std::vector<Plan>* plans, bool on
     if (v.cell.status == CellStatus::kValue && v.cell.unit.empty()) v.cell.unit = it->second->unit;
     it->second->planned.push_back(std::move(v));
   }
-  SQLite::Statement notes(db, "SELECT indicator_id, label, text FROM indicator_notes" +
-                                  OnePlan(one, "indicator_id") + " ORDER BY indicator_id, ordinal");
-  if (one) notes.bind(1, plans->front().id);
+  SQLite::Statement& notes = queries.notes;
+  queries.Start(notes, *plans);
   while (notes.executeStep()) {
     auto it = by_id.find(notes.getColumn(0).getInt64());
     if (it == by_id.end()) continue;
@@ -276,14 +315,14 @@ Status LoadPlanRows(SQLite::Database& db, const std::string& path, std::vector<P
   return Status::Ok();
 }
 
-// The indicators, observations and extras of |plans| (only of its one plan when |one|).
-Status LoadPlanContents(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
-                        bool one) {
-  Status loaded = LoadIndicators(db, path, plans, one);
+// The indicators, observations and extras of |plans| (only of its one plan when queries.one).
+Status LoadPlanContents(PlanQueries& queries, const std::string& path, std::vector<Plan>* plans) {
+  Status loaded = LoadIndicators(queries, path, plans);
   if (!loaded.ok()) return loaded;
-  loaded = LoadObservations(db, path, plans, one);
+  std::unordered_map<int64_t, Indicator*> by_id = IndicatorsById(plans);
+  loaded = LoadObservations(queries, path, by_id, plans);
   if (!loaded.ok()) return loaded;
-  LoadIndicatorExtras(db, plans, one);
+  LoadIndicatorExtras(queries, by_id, plans);
   return Status::Ok();
 }
 
@@ -295,7 +334,8 @@ Result<std::vector<Plan>> IndicatorStore::LoadPlans() {
     SQLite::Transaction snapshot(impl_->db);  // one consistent read
     Status loaded = LoadPlanRows(impl_->db, impl_->path, &plans);
     if (!loaded.ok()) return loaded;
-    return LoadPlanContents(impl_->db, impl_->path, &plans, false);
+    PlanQueries all(impl_->db, false);
+    return LoadPlanContents(all, impl_->path, &plans);
   });
   if (!s.ok()) return s;
   return plans;
@@ -340,12 +380,14 @@ Result<VersionedPlans> IndicatorStore::LoadPlansIf(
     }
     // Few plans: one query each; many: one pass over every row.
     if (out.plans.size() * 8 > rows.size()) {
-      return LoadPlanContents(impl_->db, impl_->path, &out.plans, false);
+      PlanQueries all(impl_->db, false);
+      return LoadPlanContents(all, impl_->path, &out.plans);
     }
+    PlanQueries each(impl_->db, true);
     for (Plan& p : out.plans) {
       std::vector<Plan> one;
       one.push_back(std::move(p));
-      loaded = LoadPlanContents(impl_->db, impl_->path, &one, true);
+      loaded = LoadPlanContents(each, impl_->path, &one);
       if (!loaded.ok()) return loaded;
       p = std::move(one.front());
     }
@@ -361,10 +403,11 @@ Status IndicatorStore::ForEachPlan(const std::function<void(Plan&& plan)>& each)
     std::vector<Plan> rows;
     Status loaded = LoadPlanRows(impl_->db, impl_->path, &rows);
     if (!loaded.ok()) return loaded;
+    PlanQueries queries(impl_->db, true);
     for (Plan& row : rows) {
       std::vector<Plan> one;
       one.push_back(std::move(row));
-      loaded = LoadPlanContents(impl_->db, impl_->path, &one, true);
+      loaded = LoadPlanContents(queries, impl_->path, &one);
       if (!loaded.ok()) return loaded;
       each(std::move(one.front()));
     }
