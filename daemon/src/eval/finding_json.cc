@@ -13,11 +13,35 @@ namespace shihyo {
 
 namespace {
 
-void AppendString(std::string_view s, std::string* out) {
+bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// The length of the well-formed UTF-8 sequence at |p| (|left| bytes
+// readable), or 0: RFC 3629, no overlong forms, no surrogates.
+size_t Utf8SequenceAt(const unsigned char* p, size_t left) {
+  unsigned char c = p[0];
+  size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+  if (len == 0 || len > left) return 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (c == 0xE0) lo = 0xA0;
+  if (c == 0xED) hi = 0x9F;
+  if (c == 0xF0) lo = 0x90;
+  if (c == 0xF4) hi = 0x8F;
+  if (p[1] < lo || p[1] > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if (!IsContinuation(p[k])) return 0;
+  }
+  return len;
+}
+
+// AppendString the long way: what nlohmann writes for text with escapes,
+// its error for text that is not UTF-8.
+void AppendStringSlow(std::string_view s, std::string* out) {
   bool ascii = true;
   for (unsigned char c : s) {
     if (c < 0x20 || c == '"' || c == '\\') {
-      // Escapes (and the error for bad UTF-8) exactly as nlohmann writes them.
       *out += nlohmann::json(std::string(s)).dump();
       return;
     }
@@ -26,6 +50,26 @@ void AppendString(std::string_view s, std::string* out) {
   if (!ascii && FindInvalidUtf8(s) != std::string_view::npos) {
     *out += nlohmann::json(std::string(s)).dump();  // throws type_error 316
     return;
+  }
+  out->push_back('"');
+  out->append(s);
+  out->push_back('"');
+}
+
+// |s| as nlohmann's dump() writes a string: quoted, '"', '\\' and control
+// characters escaped, UTF-8 kept. One pass for the usual text.
+void AppendString(std::string_view s, std::string* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0x80 ? Utf8SequenceAt(p + i, n - i) : 0;
+    if (len == 0) return AppendStringSlow(s, out);  // an escape, or not UTF-8
+    i += len;
   }
   out->push_back('"');
   out->append(s);
@@ -116,9 +160,14 @@ void AppendCell(const std::string& raw, const CellValue& cell, const int* fiscal
 // The figures as an object: sorted by name, the last of equal names kept.
 void AppendFigures(const std::vector<Figure>& figures, int depth, std::string* out) {
   std::vector<const Figure*> sorted;
+  sorted.reserve(figures.size());
   for (const Figure& f : figures) sorted.push_back(&f);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Figure* a, const Figure* b) { return a->name < b->name; });
+  // Insertion sort: a few figures, often in order already. Stable.
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    for (size_t j = i; j > 0 && sorted[j]->name < sorted[j - 1]->name; --j) {
+      std::swap(sorted[j], sorted[j - 1]);
+    }
+  }
   Container o(out, depth, '{', '}');
   for (size_t i = 0; i < sorted.size(); ++i) {
     const Figure& fig = *sorted[i];

@@ -55,28 +55,40 @@ std::optional<SimpleMessage> SimpleMessage::Compile(const std::string& source) {
     } else if (kind != Part::Kind::kValue) {
       open.push_back(m.parts_.size());
     }
-    m.parts_.push_back(Part{kind, std::string(body)});
+    size_t slot = 0;
+    while (slot < m.names_.size() && m.names_[slot] != body) ++slot;
+    if (slot == m.names_.size()) m.names_.emplace_back(body);
+    m.parts_.push_back(Part{kind, std::string(body), 0, slot});
   }
   if (!open.empty()) return std::nullopt;
   return m;
 }
 
 std::string SimpleMessage::Render(const std::map<std::string, std::string>& values) const {
+  std::vector<const std::string*> slots;
+  for (const std::string& name : names_) {
+    auto it = values.find(name);
+    slots.push_back(it == values.end() ? nullptr : &it->second);
+  }
+  return Render(slots);
+}
+
+std::string SimpleMessage::Render(const std::vector<const std::string*>& values) const {
   std::string out;
   bool section = false;  // a section's text was rendered
   for (size_t i = 0; i < parts_.size(); ++i) {
     const Part& p = parts_[i];
+    const std::string* value = p.kind == Part::Kind::kText ? nullptr : values[p.slot];
     switch (p.kind) {
       case Part::Kind::kText:
         out += p.text;
         break;
       case Part::Kind::kValue:
-        if (auto it = values.find(p.text); it != values.end()) out += it->second;
+        if (value) out += *value;
         break;
       case Part::Kind::kSection:
       case Part::Kind::kInverted: {
-        auto it = values.find(p.text);
-        bool truthy = it != values.end() && !it->second.empty();
+        bool truthy = value && !value->empty();
         if (truthy == (p.kind == Part::Kind::kSection)) {
           section = true;
         } else {

@@ -22,13 +22,20 @@ class SimpleMessage {
   // and makes {{#name}} sections disappear.
   std::string Render(const std::map<std::string, std::string>& values) const;
 
+  // The names its tags use, each once, in order of first use.
+  const std::vector<std::string>& names() const { return names_; }
+  // Renders with the value of each of names() (null: missing).
+  std::string Render(const std::vector<const std::string*>& values) const;
+
  private:
   struct Part {
     enum class Kind { kText, kValue, kSection, kInverted, kEnd } kind;
     std::string text;  // the text, or the name
     size_t end = 0;    // kSection, kInverted: the index of its kEnd
+    size_t slot = 0;   // not kText: its name's index in names_
   };
   std::vector<Part> parts_;
+  std::vector<std::string> names_;
 };
 
 }  // namespace shihyo
