@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <sqlite3.h>
+
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -11,21 +13,61 @@ namespace shihyo {
 
 namespace {
 
+// A prepared statement read through SQLite's C API: SQLiteCpp's Column
+// objects (a shared_ptr copy each, a std::string per text) were a third of
+// the time of loading a plan. Errors throw SQLite::Exception, as SQLiteCpp's.
+class Query {
+ public:
+  Query(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {
+    Check(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt_, nullptr));
+  }
+  ~Query() { sqlite3_finalize(stmt_); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  // Ready to run again (also after a step that threw).
+  void Reset() { sqlite3_reset(stmt_); }
+  void Bind(int index, int64_t value) { Check(sqlite3_bind_int64(stmt_, index, value)); }
+  // The next row; false when there is none.
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) throw SQLite::Exception(db_, rc);
+    return false;
+  }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int Int(int col) const { return sqlite3_column_int(stmt_, col); }
+  int64_t Int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  // The text of a column ("" for NULL), valid until the next step.
+  std::string_view Text(int col) const {
+    const void* data = sqlite3_column_blob(stmt_, col);
+    if (!data) return {};
+    return {static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+  }
+  std::string String(int col) const { return std::string(Text(col)); }
+
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
 // Reads a cell's columns; false (and |*bad_status| set) for a status no
 // build writes. The caller names the row only then: no text per good row.
-bool ReadCell(SQLite::Statement& q, int value_col, int unit_col, int status_col, int annotated_col,
+bool ReadCell(Query& q, int value_col, int unit_col, int status_col, int annotated_col,
               CellValue* cell, std::string* bad_status) {
-  SQLite::Column status = q.getColumn(status_col);
-  std::optional<CellStatus> parsed =
-      StatusFromName(std::string_view(status.getText(), static_cast<size_t>(status.getBytes())));
+  std::optional<CellStatus> parsed = StatusFromName(q.Text(status_col));
   if (!parsed) {
-    *bad_status = status.getString();
+    *bad_status = q.String(status_col);
     return false;
   }
   cell->status = *parsed;
-  if (!q.getColumn(value_col).isNull()) cell->value = q.getColumn(value_col).getDouble();
-  cell->unit = q.getColumn(unit_col).getString();
-  cell->annotated = q.getColumn(annotated_col).getInt() != 0;
+  if (!q.IsNull(value_col)) cell->value = q.Double(value_col);
+  cell->unit = q.String(unit_col);
+  cell->annotated = q.Int(annotated_col) != 0;
   return true;
 }
 
@@ -40,39 +82,38 @@ constexpr const char* kExtraColumns =
     " coalesce(i.baseline_unit, ''), i.baseline_status, i.baseline_annotated, i.baseline_year,"
     " coalesce(i.baseline_year_kind, '')";
 
-Status ReadExtra(SQLite::Statement& q, int first, const std::function<std::string()>& where,
-                 Indicator* ind) {
-  ind->code = q.getColumn(first).getString();
-  ind->unit = q.getColumn(first + 1).getString();
-  ind->direction_raw = q.getColumn(first + 2).getString();
-  if (!q.getColumn(first + 3).isNull()) ind->target_year = q.getColumn(first + 3).getInt();
-  ind->target_year_kind = q.getColumn(first + 4).getString();
-  if (!q.getColumn(first + 5).isNull()) {
-    ind->baseline_raw = q.getColumn(first + 5).getString();
+Status ReadExtra(Query& q, int first, const std::function<std::string()>& where, Indicator* ind) {
+  ind->code = q.String(first);
+  ind->unit = q.String(first + 1);
+  ind->direction_raw = q.String(first + 2);
+  if (!q.IsNull(first + 3)) ind->target_year = q.Int(first + 3);
+  ind->target_year_kind = q.String(first + 4);
+  if (!q.IsNull(first + 5)) {
+    ind->baseline_raw = q.String(first + 5);
     std::string bad;
     if (!ReadCell(q, first + 6, first + 7, first + 8, first + 9, &ind->baseline, &bad)) {
       return UnknownStatus(where(), bad);
     }
   }
-  if (!q.getColumn(first + 10).isNull()) ind->baseline_year = q.getColumn(first + 10).getInt();
-  ind->baseline_year_kind = q.getColumn(first + 11).getString();
+  if (!q.IsNull(first + 10)) ind->baseline_year = q.Int(first + 10);
+  ind->baseline_year_kind = q.String(first + 11);
   return Status::Ok();
 }
 
 // Columns 11–20 of LoadIndicators' query: the target, its flags, the
 // direction and the aggregation.
-Status ReadTarget(SQLite::Statement& q, const std::function<std::string()>& where, Indicator* ind) {
-  ind->target_raw = q.getColumn(11).getString();
+Status ReadTarget(Query& q, const std::function<std::string()>& where, Indicator* ind) {
+  ind->target_raw = q.String(11);
   std::string bad;
   if (!ReadCell(q, 12, 13, 14, 15, &ind->target, &bad)) return UnknownStatus(where(), bad);
-  ind->target.per_year = q.getColumn(16).getInt() != 0;
-  ind->target.cumulative = q.getColumn(17).getInt() != 0;
-  std::string bound = q.getColumn(18).getString();
+  ind->target.per_year = q.Int(16) != 0;
+  ind->target.cumulative = q.Int(17) != 0;
+  std::string bound = q.String(18);
   ind->target.bound = bound == "at_least"  ? Bound::kAtLeast
                       : bound == "at_most" ? Bound::kAtMost
                                            : Bound::kNone;
-  auto direction = DirectionFromName(q.getColumn(19).getString());
-  auto aggregation = AggregationFromName(q.getColumn(20).getString());
+  auto direction = DirectionFromName(q.String(19));
+  auto aggregation = AggregationFromName(q.String(20));
   if (!direction || !aggregation) {
     return Status::InvalidArgument(where() + ": unknown direction or aggregation");
   }
@@ -120,48 +161,48 @@ struct PlanQueries {
                       OnePlan(one, "indicator_id") + " ORDER BY indicator_id, ordinal") {}
 
   // Resets |q| (after a step that threw, too) and binds the plan's id.
-  void Start(SQLite::Statement& q, const std::vector<Plan>& plans) const {
-    q.tryReset();
-    if (one) q.bind(1, plans.front().id);
+  void Start(Query& q, const std::vector<Plan>& plans) const {
+    q.Reset();
+    if (one) q.Bind(1, plans.front().id);
   }
 
   bool one;
-  SQLite::Statement indicators, footnotes, observations, planned, notes;
+  Query indicators, footnotes, observations, planned, notes;
 };
 
 // The indicators of |plans| (of only plans->front() when q.one).
 Status LoadIndicators(PlanQueries& queries, const std::string& path, std::vector<Plan>* plans) {
   std::unordered_map<int64_t, size_t> plan_index;
   for (size_t i = 0; i < plans->size(); ++i) plan_index[(*plans)[i].id] = i;
-  SQLite::Statement& q = queries.indicators;
+  Query& q = queries.indicators;
   queries.Start(q, *plans);
-  SQLite::Statement& notes = queries.footnotes;
+  Query& notes = queries.footnotes;
   std::unordered_map<int64_t, std::vector<std::string>> footnotes_by_measure;
-  while (q.executeStep()) {
-    auto plan_it = plan_index.find(q.getColumn(1).getInt64());
+  while (q.Step()) {
+    auto plan_it = plan_index.find(q.Int64(1));
     if (plan_it == plan_index.end()) continue;
     Plan& plan = (*plans)[plan_it->second];
     Indicator& ind = plan.indicators.emplace_back();  // filled in place: an Indicator is large
-    ind.id = q.getColumn(0).getInt64();
+    ind.id = q.Int64(0);
     auto where = [&] { return path + ": indicators row " + std::to_string(ind.id); };
     ind.plan = plan.name;
-    ind.project = q.getColumn(2).getString();
-    ind.project_number = q.getColumn(3).getInt();
-    ind.measure = q.getColumn(4).getString();
-    ind.measure_marker = q.getColumn(5).getString();
-    int64_t measure_id = q.getColumn(6).getInt64();
+    ind.project = q.String(2);
+    ind.project_number = q.Int(3);
+    ind.measure = q.String(4);
+    ind.measure_marker = q.String(5);
+    int64_t measure_id = q.Int64(6);
     auto [fn_it, inserted] = footnotes_by_measure.try_emplace(measure_id);
     if (inserted) {
-      notes.tryReset();
-      notes.bind(1, measure_id);
-      while (notes.executeStep()) fn_it->second.push_back(notes.getColumn(0).getString());
-      notes.reset();
+      notes.Reset();
+      notes.Bind(1, measure_id);
+      while (notes.Step()) fn_it->second.push_back(notes.String(0));
+      notes.Reset();
     }
     ind.footnotes = fn_it->second;
-    ind.name = q.getColumn(7).getString();
-    ind.department = q.getColumn(8).getString();
-    ind.ordinal = q.getColumn(9).getInt();
-    ind.source_line = q.getColumn(10).getInt();
+    ind.name = q.String(7);
+    ind.department = q.String(8);
+    ind.ordinal = q.Int(9);
+    ind.source_line = q.Int(10);
     if (Status target = ReadTarget(q, where, &ind); !target.ok()) return target;
     if (Status extra = ReadExtra(q, 21, where, &ind); !extra.ok()) return extra;
     ind.observations.reserve(static_cast<size_t>(plan.last_year - plan.first_year + 1));
@@ -185,34 +226,34 @@ std::unordered_map<int64_t, Indicator*> IndicatorsById(std::vector<Plan>* plans)
 Status LoadObservations(PlanQueries& queries, const std::string& path,
                         const std::unordered_map<int64_t, Indicator*>& by_id,
                         std::vector<Plan>* plans) {
-  SQLite::Statement& q = queries.observations;
+  Query& q = queries.observations;
   queries.Start(q, *plans);
   int64_t last_id = 0;
   Indicator* ind = nullptr;
-  while (q.executeStep()) {
-    int64_t id = q.getColumn(0).getInt64();
+  while (q.Step()) {
+    int64_t id = q.Int64(0);
     if (!ind || id != last_id) {
       auto it = by_id.find(id);
       ind = it == by_id.end() ? nullptr : it->second;
       last_id = id;
     }
     if (!ind || ind->observations.empty()) continue;
-    int fy = q.getColumn(1).getInt();
+    int fy = q.Int(1);
     int first = ind->observations.front().fiscal_year;
     if (fy < first || fy > ind->observations.back().fiscal_year) continue;  // outside the plan
     Observation& obs = ind->observations[static_cast<size_t>(fy - first)];
     obs.in_table = true;
-    obs.raw = q.getColumn(2).getString();
+    obs.raw = q.String(2);
     std::string bad;
     if (!ReadCell(q, 3, 4, 5, 6, &obs.cell, &bad)) {
       return UnknownStatus(path + ": observation of indicator " + std::to_string(ind->id) + " FY" +
                                std::to_string(fy),
                            bad);
     }
-    obs.cell.error = q.getColumn(7).getString();
-    if (std::string rate = q.getColumn(8).getString(); !rate.empty()) {
+    obs.cell.error = q.String(7);
+    if (std::string rate = q.String(8); !rate.empty()) {
       std::optional<double> value;
-      if (!q.getColumn(9).isNull()) value = q.getColumn(9).getDouble();
+      if (!q.IsNull(9)) value = q.Double(9);
       ind->reported_rates.push_back(ReportedRate{fy, rate, value});
     }
   }
@@ -222,26 +263,25 @@ Status LoadObservations(PlanQueries& queries, const std::string& path,
 // Planned values and notes (schema v2).
 void LoadIndicatorExtras(PlanQueries& queries, const std::unordered_map<int64_t, Indicator*>& by_id,
                          std::vector<Plan>* plans) {
-  SQLite::Statement& planned = queries.planned;
+  Query& planned = queries.planned;
   queries.Start(planned, *plans);
-  while (planned.executeStep()) {
-    auto it = by_id.find(planned.getColumn(0).getInt64());
+  while (planned.Step()) {
+    auto it = by_id.find(planned.Int64(0));
     if (it == by_id.end()) continue;
     PlannedValue v;
-    v.year = planned.getColumn(1).getInt();
-    v.year_kind = planned.getColumn(2).getString();
-    v.raw = planned.getColumn(3).getString();
+    v.year = planned.Int(1);
+    v.year_kind = planned.String(2);
+    v.raw = planned.String(3);
     v.cell = ParseCell(v.raw);
     if (v.cell.status == CellStatus::kValue && v.cell.unit.empty()) v.cell.unit = it->second->unit;
     it->second->planned.push_back(std::move(v));
   }
-  SQLite::Statement& notes = queries.notes;
+  Query& notes = queries.notes;
   queries.Start(notes, *plans);
-  while (notes.executeStep()) {
-    auto it = by_id.find(notes.getColumn(0).getInt64());
+  while (notes.Step()) {
+    auto it = by_id.find(notes.Int64(0));
     if (it == by_id.end()) continue;
-    it->second->notes.push_back(
-        IndicatorNote{notes.getColumn(1).getString(), notes.getColumn(2).getString()});
+    it->second->notes.push_back(IndicatorNote{notes.String(1), notes.String(2)});
   }
 }
 
@@ -288,30 +328,30 @@ namespace {
 
 // The rows of the plans table, without their indicators.
 Status LoadPlanRows(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans) {
-  SQLite::Statement q(db,
-                      "SELECT id, name, first_year, last_year, notes, source, imported_at,"
-                      " year_kind, layout FROM plans ORDER BY id");
-  while (q.executeStep()) {
+  Query q(db,
+          "SELECT id, name, first_year, last_year, notes, source, imported_at,"
+          " year_kind, layout FROM plans ORDER BY id");
+  while (q.Step()) {
     Plan p;
-    p.id = q.getColumn(0).getInt64();
-    p.name = q.getColumn(1).getString();
-    p.first_year = q.getColumn(2).getInt();
-    p.last_year = q.getColumn(3).getInt();
+    p.id = q.Int64(0);
+    p.name = q.String(1);
+    p.first_year = q.Int(2);
+    p.last_year = q.Int(3);
     if (p.last_year < p.first_year || p.last_year - p.first_year > 100) {
       return Status::InvalidArgument(path + ": plan '" + p.name +
                                      "' has an impossible plan period");
     }
-    std::string notes = q.getColumn(4).getString();
+    std::string notes = q.String(4);
     for (size_t start = 0; start < notes.size();) {
       size_t end = notes.find('\n', start);
       if (end == std::string::npos) end = notes.size();
       p.notes.push_back(notes.substr(start, end - start));
       start = end + 1;
     }
-    p.source = q.getColumn(5).getString();
-    p.imported_at = q.getColumn(6).getString();
-    p.year_kind = q.getColumn(7).getString();
-    p.layout = q.getColumn(8).getString();
+    p.source = q.String(5);
+    p.imported_at = q.String(6);
+    p.year_kind = q.String(7);
+    p.layout = q.String(8);
     plans->push_back(std::move(p));
   }
   return Status::Ok();
