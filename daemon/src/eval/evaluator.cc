@@ -317,7 +317,8 @@ std::string RenderMessage(const Rule& rule, const RawFinding& raw, const RuleMes
   return m.message->Render(MessageValues(rule, raw, m.used ? &*m.used : nullptr));
 }
 
-Finding Build(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
+// |raw|'s figures move into the finding.
+Finding Build(const Rule& rule, RawFinding& raw, const RuleMessage& m) {
   const Indicator& ind = *raw.indicator;
   Finding f;
   f.rule = rule.id;
@@ -340,7 +341,7 @@ Finding Build(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
   const std::string_view parts[] = {rule.id, ind.plan, number, ind.measure_marker, ind.name, year};
   f.fingerprint = FingerprintOf(parts);
   f.message = RenderMessage(rule, raw, m);
-  f.figures = raw.figures;
+  f.figures = std::move(raw.figures);  // after the message, which reads them
   f.source = &ind;
   return f;
 }

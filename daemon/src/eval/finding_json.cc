@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "base/text.h"
@@ -56,12 +57,30 @@ void AppendStringSlow(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+// Whether none of the 8 bytes of |w| needs a look: all ASCII, none a
+// control character, '"' or '\\'.
+bool PlainWord(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (w & kHigh) == 0 && below_space == 0 && has_zero(w ^ (kOnes * '"')) == 0 &&
+         has_zero(w ^ (kOnes * '\\')) == 0;
+}
+
 // |s| as nlohmann's dump() writes a string: quoted, '"', '\\' and control
 // characters escaped, UTF-8 kept. One pass for the usual text.
 void AppendString(std::string_view s, std::string* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size();
   for (size_t i = 0; i < n;) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (PlainWord(w)) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char c = p[i];
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++i;
@@ -120,6 +139,13 @@ class Container {
   std::string* Key(std::string_view key) {
     AppendString(key, Next());
     *out_ += ": ";
+    return out_;
+  }
+  // A key of this file: plain ASCII, written without a look.
+  template <size_t N>
+  std::string* Key(const char (&key)[N]) {
+    Next()->push_back('"');
+    out_->append(key, N - 1).append("\": ");
     return out_;
   }
   void Close() {
