@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -66,7 +67,7 @@ bool ReadCell(Query& q, int value_col, int unit_col, int status_col, int annotat
   }
   cell->status = *parsed;
   if (!q.IsNull(value_col)) cell->value = q.Double(value_col);
-  cell->unit = q.String(unit_col);
+  cell->unit.assign(q.Text(unit_col));
   cell->annotated = q.Int(annotated_col) != 0;
   return true;
 }
@@ -83,37 +84,37 @@ constexpr const char* kExtraColumns =
     " coalesce(i.baseline_year_kind, '')";
 
 Status ReadExtra(Query& q, int first, const std::function<std::string()>& where, Indicator* ind) {
-  ind->code = q.String(first);
-  ind->unit = q.String(first + 1);
-  ind->direction_raw = q.String(first + 2);
+  ind->code.assign(q.Text(first));
+  ind->unit.assign(q.Text(first + 1));
+  ind->direction_raw.assign(q.Text(first + 2));
   if (!q.IsNull(first + 3)) ind->target_year = q.Int(first + 3);
-  ind->target_year_kind = q.String(first + 4);
+  ind->target_year_kind.assign(q.Text(first + 4));
   if (!q.IsNull(first + 5)) {
-    ind->baseline_raw = q.String(first + 5);
+    ind->baseline_raw.assign(q.Text(first + 5));
     std::string bad;
     if (!ReadCell(q, first + 6, first + 7, first + 8, first + 9, &ind->baseline, &bad)) {
       return UnknownStatus(where(), bad);
     }
   }
   if (!q.IsNull(first + 10)) ind->baseline_year = q.Int(first + 10);
-  ind->baseline_year_kind = q.String(first + 11);
+  ind->baseline_year_kind.assign(q.Text(first + 11));
   return Status::Ok();
 }
 
 // Columns 11–20 of LoadIndicators' query: the target, its flags, the
 // direction and the aggregation.
 Status ReadTarget(Query& q, const std::function<std::string()>& where, Indicator* ind) {
-  ind->target_raw = q.String(11);
+  ind->target_raw.assign(q.Text(11));
   std::string bad;
   if (!ReadCell(q, 12, 13, 14, 15, &ind->target, &bad)) return UnknownStatus(where(), bad);
   ind->target.per_year = q.Int(16) != 0;
   ind->target.cumulative = q.Int(17) != 0;
-  std::string bound = q.String(18);
+  std::string_view bound = q.Text(18);
   ind->target.bound = bound == "at_least"  ? Bound::kAtLeast
                       : bound == "at_most" ? Bound::kAtMost
                                            : Bound::kNone;
-  auto direction = DirectionFromName(q.String(19));
-  auto aggregation = AggregationFromName(q.String(20));
+  auto direction = DirectionFromName(q.Text(19));
+  auto aggregation = AggregationFromName(q.Text(20));
   if (!direction || !aggregation) {
     return Status::InvalidArgument(where() + ": unknown direction or aggregation");
   }
@@ -168,6 +169,7 @@ struct PlanQueries {
 
   bool one;
   Query indicators, footnotes, observations, planned, notes;
+  size_t indicators_hint = 0;  // the most indicators a plan had: reserved for the next
 };
 
 // The indicators of |plans| (of only plans->front() when q.one).
@@ -176,6 +178,7 @@ Status LoadIndicators(PlanQueries& queries, const std::string& path, std::vector
   for (size_t i = 0; i < plans->size(); ++i) plan_index[(*plans)[i].id] = i;
   Query& q = queries.indicators;
   queries.Start(q, *plans);
+  if (queries.one) plans->front().indicators.reserve(queries.indicators_hint);
   Query& notes = queries.footnotes;
   std::unordered_map<int64_t, std::vector<std::string>> footnotes_by_measure;
   while (q.Step()) {
@@ -186,10 +189,10 @@ Status LoadIndicators(PlanQueries& queries, const std::string& path, std::vector
     ind.id = q.Int64(0);
     auto where = [&] { return path + ": indicators row " + std::to_string(ind.id); };
     ind.plan = plan.name;
-    ind.project = q.String(2);
+    ind.project.assign(q.Text(2));
     ind.project_number = q.Int(3);
-    ind.measure = q.String(4);
-    ind.measure_marker = q.String(5);
+    ind.measure.assign(q.Text(4));
+    ind.measure_marker.assign(q.Text(5));
     int64_t measure_id = q.Int64(6);
     auto [fn_it, inserted] = footnotes_by_measure.try_emplace(measure_id);
     if (inserted) {
@@ -199,8 +202,8 @@ Status LoadIndicators(PlanQueries& queries, const std::string& path, std::vector
       notes.Reset();
     }
     ind.footnotes = fn_it->second;
-    ind.name = q.String(7);
-    ind.department = q.String(8);
+    ind.name.assign(q.Text(7));
+    ind.department.assign(q.Text(8));
     ind.ordinal = q.Int(9);
     ind.source_line = q.Int(10);
     if (Status target = ReadTarget(q, where, &ind); !target.ok()) return target;
@@ -209,6 +212,9 @@ Status LoadIndicators(PlanQueries& queries, const std::string& path, std::vector
     for (int fy = plan.first_year; fy <= plan.last_year; ++fy) {
       ind.observations.push_back(Observation{fy, "", CellValue{}, /*in_table=*/false});
     }
+  }
+  if (queries.one) {
+    queries.indicators_hint = std::max(queries.indicators_hint, plans->front().indicators.size());
   }
   return Status::Ok();
 }
@@ -243,18 +249,18 @@ Status LoadObservations(PlanQueries& queries, const std::string& path,
     if (fy < first || fy > ind->observations.back().fiscal_year) continue;  // outside the plan
     Observation& obs = ind->observations[static_cast<size_t>(fy - first)];
     obs.in_table = true;
-    obs.raw = q.String(2);
+    obs.raw.assign(q.Text(2));
     std::string bad;
     if (!ReadCell(q, 3, 4, 5, 6, &obs.cell, &bad)) {
       return UnknownStatus(path + ": observation of indicator " + std::to_string(ind->id) + " FY" +
                                std::to_string(fy),
                            bad);
     }
-    obs.cell.error = q.String(7);
-    if (std::string rate = q.String(8); !rate.empty()) {
+    obs.cell.error.assign(q.Text(7));
+    if (std::string_view rate = q.Text(8); !rate.empty()) {
       std::optional<double> value;
       if (!q.IsNull(9)) value = q.Double(9);
-      ind->reported_rates.push_back(ReportedRate{fy, rate, value});
+      ind->reported_rates.push_back(ReportedRate{fy, std::string(rate), value});
     }
   }
   return Status::Ok();
