@@ -258,6 +258,38 @@ std::string CommonValue(size_t which, const Rule& rule, const RawFinding& raw,
   }
 }
 
+// CommonValue's value when it is a string of |rule| or |raw| as it is: no copy.
+const std::string* CommonRef(size_t which, const Rule& rule, const RawFinding& raw,
+                             const Observation* obs) {
+  const Indicator& ind = *raw.indicator;
+  switch (which) {
+    case 0:
+      return &ind.name;
+    case 1:
+      return &ind.plan;
+    case 2:
+      return &ind.project;
+    case 3:
+      return &ind.measure;
+    case 4:
+      return &ind.department;
+    case 5:
+      return &rule.id;
+    case 6:
+      return &rule.check->name;
+    case 12:
+      return &ind.target_raw;
+    case 13:
+      return &ind.target.unit;
+    case 15:
+      return obs ? &obs->raw : &ind.target_raw;
+    case 16:
+      return obs && !obs->cell.unit.empty() ? &obs->cell.unit : &ind.target.unit;
+    default:
+      return nullptr;
+  }
+}
+
 const Observation* FindingObservation(const RawFinding& raw) {
   return raw.fiscal_year ? raw.indicator->Find(*raw.fiscal_year) : nullptr;
 }
@@ -302,6 +334,10 @@ std::string RenderSimple(const Rule& rule, const RawFinding& raw, const RuleMess
     if (figure) {
       texts[i] = FigureText(*figure);
     } else if (m.common[i] < kCommonCount) {
+      if (const std::string* ref = CommonRef(m.common[i], rule, raw, obs)) {
+        values[i] = ref;
+        continue;
+      }
       texts[i] = CommonValue(m.common[i], rule, raw, obs);
     } else {
       continue;
