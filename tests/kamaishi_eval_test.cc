@@ -233,6 +233,19 @@ TEST_CASE("kamaishi: a finding's JSON written directly is its dump at any depth"
     AppendFindingJson(f, 0, &direct);
     REQUIRE(direct == FindingJson(f).dump(2));
   }
+  // With a cache, as EvalJsonWriter writes them: findings about one
+  // indicator share the text of its evidence, and a change of depth or
+  // indicator is seen.
+  FindingJsonCache cache;
+  int depth = 0;
+  for (const Finding& f : k.result.findings) {
+    depth = (depth + 1) % 3;
+    std::string direct;
+    AppendFindingJson(f, depth / 2, &direct, &cache);
+    std::string plain;
+    AppendFindingJson(f, depth / 2, &plain);
+    REQUIRE(direct == plain);
+  }
   Finding f = k.result.findings.front();
   // Text to escape, figures of every kind (a repeated name keeps the last),
   // empty and null fields, no source.

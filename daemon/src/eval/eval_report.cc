@@ -17,15 +17,17 @@ std::string Counts(const std::vector<const Finding*>& findings) {
          std::to_string(by[1]) + "・情報 " + std::to_string(by[0]) + "）";
 }
 
-std::string SeriesLine(const Indicator& ind) {
-  std::string line =
-      "目標 " + (ind.target_raw.empty() ? std::string("（空欄）") : ind.target_raw) + " ／ 実績";
+// Appends "目標 … ／ 実績  R2 …" to |line|; returns |line|.
+std::string* AppendSeriesLine(const Indicator& ind, std::string* line) {
+  line->append("目標 ").append(ind.target_raw.empty() ? "（空欄）" : ind.target_raw);
+  line->append(" ／ 実績");
   for (const Observation& o : ind.observations) {
     if (!o.in_table) continue;  // a year the table has no cell for
     // R2 for 令和2年度, H30 for 平成30年度: how the staff abbreviate.
-    std::string era = o.fiscal_year >= 2019 ? "R" + std::to_string(o.fiscal_year - 2018)
-                                            : "H" + std::to_string(o.fiscal_year - 1988);
-    line += "  " + era + " " + (o.raw.empty() ? std::string("空欄") : o.raw);
+    line->append("  ").append(o.fiscal_year >= 2019 ? "R" : "H");
+    line->append(
+        std::to_string(o.fiscal_year >= 2019 ? o.fiscal_year - 2018 : o.fiscal_year - 1988));
+    line->append(" ").append(o.raw.empty() ? "空欄" : o.raw);
   }
   return line;
 }
@@ -57,15 +59,26 @@ EvalJsonWriter::EvalJsonWriter(std::ostream& out, TimePoint now, size_t rule_cou
 }
 
 void EvalJsonWriter::AddPlan(const Plan&, const std::vector<Finding>& findings) {
-  std::string text;
+  std::string& text = text_;
+  text.clear();
+  cache_.Clear();  // the last plan's indicators are gone
+  int* by_severity[3] = {&by_severity_["info"], &by_severity_["warning"],
+                         &by_severity_["critical"]};
+  const std::string* check = nullptr;
+  int* check_count = nullptr;
   for (const Finding& f : findings) {
     text += total_ == 0 ? "\n    " : ",\n    ";
-    AppendFindingJson(f, 2, &text);  // in "findings", in the document
+    AppendFindingJson(f, 2, &text, &cache_);  // in "findings", in the document
     ++total_;
-    ++by_severity_[SeverityName(f.severity)];
-    ++by_check_[f.check];
+    ++*by_severity[static_cast<int>(f.severity)];
+    if (!check || *check != f.check) {
+      check = &f.check;
+      check_count = &by_check_[f.check];
+    }
+    ++*check_count;
   }
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+  cache_.Clear();
 }
 
 void EvalJsonWriter::Finish(const std::vector<std::string>& warnings) {
@@ -86,26 +99,29 @@ EvalTextWriter::EvalTextWriter(std::ostream& out, TimePoint now, size_t rule_cou
 }
 
 void EvalTextWriter::AddPlan(const Plan& plan, const std::vector<const Finding*>& mine) {
-  std::string out = "\n" + plan.name + "\n検出 " + Counts(mine) + "\n";
-  std::string project = "\x01";
+  std::string& out = text_;
+  out.clear();
+  out.append("\n").append(plan.name).append("\n検出 ").append(Counts(mine)).append("\n");
+  const std::string* project = nullptr;
   int ordinal = -1;
   for (const Finding* f : mine) {
-    if (f->project != project) {
-      project = f->project;
-      out += "\n■ " + (project.empty() ? std::string("（プロジェクトなし）") : project) + "\n";
+    if (!project || f->project != *project) {
+      project = &f->project;
+      out.append("\n■ ").append(project->empty() ? "（プロジェクトなし）" : *project).append("\n");
       ordinal = -1;
     }
     if (f->ordinal != ordinal) {
       ordinal = f->ordinal;
-      out += "\n  ● " + f->indicator + "\n";
-      if (f->source) out += "    " + SeriesLine(*f->source) + "\n";
+      out.append("\n  ● ").append(f->indicator).append("\n");
+      if (f->source) AppendSeriesLine(*f->source, &out.append("    "))->append("\n");
     }
-    out += "    [" + std::string(SeverityLabel(f->severity)) + "] " + f->message + "\n";
-    const std::string& check = f->check;
-    out += "        ルール " + f->rule + (check == f->rule ? "" : "（" + check + "）") +
-           (f->fiscal_year ? "・" + FormatEraYear(*f->fiscal_year) : "") + "\n";
+    out.append("    [").append(SeverityLabel(f->severity)).append("] ").append(f->message);
+    out.append("\n        ルール ").append(f->rule);
+    if (f->check != f->rule) out.append("（").append(f->check).append("）");
+    if (f->fiscal_year) out.append("・").append(FormatEraYear(*f->fiscal_year));
+    out.append("\n");
   }
-  out_ << out;
+  out_.write(out.data(), static_cast<std::streamsize>(out.size()));
 }
 
 void EvalTextWriter::Finish(const std::vector<std::string>& warnings) {

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "eval/evaluator.h"
+#include "eval/finding_json.h"
 #include "model/indicator.h"
 
 namespace shihyo {
@@ -38,6 +39,8 @@ class EvalJsonWriter {
   size_t total_ = 0;
   std::map<std::string, int> by_severity_ = {{"critical", 0}, {"warning", 0}, {"info", 0}};
   std::map<std::string, int> by_check_;
+  std::string text_;  // a plan's findings, written at once: reused, not reallocated
+  FindingJsonCache cache_;
 };
 
 // Writes RenderEvalText(...) to |out| one plan at a time, byte for byte.
@@ -49,6 +52,7 @@ class EvalTextWriter {
 
  private:
   std::ostream& out_;
+  std::string text_;  // a plan's report, written at once: reused, not reallocated
 };
 
 }  // namespace shihyo

@@ -2,23 +2,25 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cinttypes>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 #include <set>
 
 #include "base/message_template.h"
 #include "eval/checks/registry.h"
+#include "eval/message_render.h"
 #include "eval/selector.h"
 #include "model/indicators_view.h"
 
 namespace shihyo {
 
-std::string Fingerprint(const std::vector<std::string>& parts) {
+namespace {
+
+template <typename Parts>
+std::string FingerprintOf(const Parts& parts) {
   uint64_t h = 14695981039346656037ULL;
   bool first = true;
-  for (const std::string& part : parts) {
+  for (std::string_view part : parts) {
     if (!first) {
       h ^= 0x1f;
       h *= 1099511628211ULL;
@@ -29,10 +31,15 @@ std::string Fingerprint(const std::vector<std::string>& parts) {
       h *= 1099511628211ULL;
     }
   }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<size_t>(i)] = kHex[h & 0xf];
+  return out;
 }
+
+}  // namespace
+
+std::string Fingerprint(const std::vector<std::string>& parts) { return FingerprintOf(parts); }
 
 nlohmann::json FindingJson(const Finding& f) {
   nlohmann::json j = {
@@ -167,10 +174,10 @@ namespace {
 // The names |message| may refer to: every word inside its tags (a superset
 // is harmless); nullopt when it changes its delimiters, and so might refer
 // to anything. Rendering only these values renders the same text.
-std::optional<std::set<std::string>> TagWords(const MessageTemplate& message) {
+std::optional<std::set<std::string, std::less<>>> TagWords(const MessageTemplate& message) {
   const std::string& src = message.source();
   if (src.find("{{=") != std::string::npos) return std::nullopt;
-  std::set<std::string> words;
+  std::set<std::string, std::less<>> words;
   for (size_t open = src.find("{{"); open != std::string::npos; open = src.find("{{", open)) {
     size_t close = src.find("}}", open + 2);
     if (close == std::string::npos) close = src.size();
@@ -193,39 +200,111 @@ std::optional<std::set<std::string>> TagWords(const MessageTemplate& message) {
   return words;
 }
 
+// The placeholders every message may use, and their values.
+constexpr const char* kCommonNames[] = {
+    "indicator",      "plan",        "project",         "measure",
+    "department",     "rule",        "check",           "severity",
+    "severity_label", "fiscal_year", "fiscal_year_era", "target",
+    "target_raw",     "target_unit", "value",           "value_raw",
+    "unit",           "footnotes",   "series"};
+constexpr size_t kCommonCount = sizeof kCommonNames / sizeof kCommonNames[0];
+
+// The value of kCommonNames[|which|] for |raw|; |obs|: its year's observation.
+std::string CommonValue(size_t which, const Rule& rule, const RawFinding& raw,
+                        const Observation* obs) {
+  const Indicator& ind = *raw.indicator;
+  switch (which) {
+    case 0:
+      return ind.name;
+    case 1:
+      return ind.plan;
+    case 2:
+      return ind.project;
+    case 3:
+      return ind.measure;
+    case 4:
+      return ind.department;
+    case 5:
+      return rule.id;
+    case 6:
+      return rule.check->name;
+    case 7:
+      return SeverityName(rule.severity);
+    case 8:
+      return SeverityLabel(rule.severity);
+    case 9:
+      return raw.fiscal_year ? std::to_string(*raw.fiscal_year) : "";
+    case 10:
+      return raw.fiscal_year ? FormatEraYear(*raw.fiscal_year) : "";
+    case 11:
+      return ind.target.value ? FormatNumber(*ind.target.value) : "";
+    case 12:
+      return ind.target_raw;
+    case 13:
+      return ind.target.unit;
+    case 14:
+      return obs && obs->cell.value ? FormatNumber(*obs->cell.value) : "";
+    case 15:
+      return obs ? obs->raw : ind.target_raw;
+    case 16:
+      return obs && !obs->cell.unit.empty() ? obs->cell.unit : ind.target.unit;
+    case 17: {
+      std::string footnotes;
+      for (const std::string& n : ind.footnotes) footnotes += (footnotes.empty() ? "" : " ") + n;
+      return footnotes;
+    }
+    default:
+      return SeriesText(ind);
+  }
+}
+
+// CommonValue's value when it is a string of |rule| or |raw| as it is: no copy.
+const std::string* CommonRef(size_t which, const Rule& rule, const RawFinding& raw,
+                             const Observation* obs) {
+  const Indicator& ind = *raw.indicator;
+  switch (which) {
+    case 0:
+      return &ind.name;
+    case 1:
+      return &ind.plan;
+    case 2:
+      return &ind.project;
+    case 3:
+      return &ind.measure;
+    case 4:
+      return &ind.department;
+    case 5:
+      return &rule.id;
+    case 6:
+      return &rule.check->name;
+    case 12:
+      return &ind.target_raw;
+    case 13:
+      return &ind.target.unit;
+    case 15:
+      return obs ? &obs->raw : &ind.target_raw;
+    case 16:
+      return obs && !obs->cell.unit.empty() ? &obs->cell.unit : &ind.target.unit;
+    default:
+      return nullptr;
+  }
+}
+
+const Observation* FindingObservation(const RawFinding& raw) {
+  return raw.fiscal_year ? raw.indicator->Find(*raw.fiscal_year) : nullptr;
+}
+
 // What a message can say about |raw|: the common placeholders and the
 // figures of the check; only those in |used| when given.
 std::map<std::string, std::string> MessageValues(const Rule& rule, const RawFinding& raw,
-                                                 const std::set<std::string>* used) {
-  const Indicator& ind = *raw.indicator;
-  const Observation* obs = raw.fiscal_year ? ind.Find(*raw.fiscal_year) : nullptr;
+                                                 const std::set<std::string, std::less<>>* used) {
+  const Observation* obs = FindingObservation(raw);
   std::map<std::string, std::string> values;
-  auto put = [&](const char* name, const auto& make) {
-    if (!used || used->count(name)) values.emplace(name, make());
-  };
-  put("indicator", [&] { return ind.name; });
-  put("plan", [&] { return ind.plan; });
-  put("project", [&] { return ind.project; });
-  put("measure", [&] { return ind.measure; });
-  put("department", [&] { return ind.department; });
-  put("rule", [&] { return rule.id; });
-  put("check", [&] { return rule.check->name; });
-  put("severity", [&] { return std::string(SeverityName(rule.severity)); });
-  put("severity_label", [&] { return std::string(SeverityLabel(rule.severity)); });
-  put("fiscal_year", [&] { return raw.fiscal_year ? std::to_string(*raw.fiscal_year) : ""; });
-  put("fiscal_year_era", [&] { return raw.fiscal_year ? FormatEraYear(*raw.fiscal_year) : ""; });
-  put("target", [&] { return ind.target.value ? FormatNumber(*ind.target.value) : ""; });
-  put("target_raw", [&] { return ind.target_raw; });
-  put("target_unit", [&] { return ind.target.unit; });
-  put("value", [&] { return obs && obs->cell.value ? FormatNumber(*obs->cell.value) : ""; });
-  put("value_raw", [&] { return obs ? obs->raw : ind.target_raw; });
-  put("unit", [&] { return obs && !obs->cell.unit.empty() ? obs->cell.unit : ind.target.unit; });
-  put("footnotes", [&] {
-    std::string footnotes;
-    for (const std::string& n : ind.footnotes) footnotes += (footnotes.empty() ? "" : " ") + n;
-    return footnotes;
-  });
-  put("series", [&] { return SeriesText(ind); });
+  for (size_t i = 0; i < kCommonCount; ++i) {
+    if (!used || used->count(kCommonNames[i])) {
+      values.emplace(kCommonNames[i], CommonValue(i, rule, raw, obs));
+    }
+  }
   for (const Figure& fig : raw.figures) {
     if (!used || used->count(fig.name)) values[fig.name] = FigureText(fig);
   }
@@ -235,10 +314,47 @@ std::map<std::string, std::string> MessageValues(const Rule& rule, const RawFind
 // A rule's message, and the names it may use (nullopt: any).
 struct RuleMessage {
   std::shared_ptr<const MessageTemplate> message;
-  std::optional<std::set<std::string>> used;
+  std::optional<std::set<std::string, std::less<>>> used;
+  std::optional<SimpleMessage> simple;  // |message| when it is simple enough
+  std::vector<size_t> common;  // per name of |simple|: its kCommonNames index, or kCommonCount
 };
 
-Finding Build(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
+// |m.simple| rendered with the values MessageValues would give its names:
+// a figure of that name (the last), else the common placeholder.
+std::string RenderSimple(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
+  const std::vector<std::string>& names = m.simple->names();
+  const Observation* obs = FindingObservation(raw);
+  std::vector<std::string> texts(names.size());
+  std::vector<const std::string*> values(names.size(), nullptr);
+  for (size_t i = 0; i < names.size(); ++i) {
+    const Figure* figure = nullptr;
+    for (const Figure& fig : raw.figures) {
+      if (fig.name == names[i]) figure = &fig;
+    }
+    if (figure) {
+      texts[i] = FigureText(*figure);
+    } else if (m.common[i] < kCommonCount) {
+      if (const std::string* ref = CommonRef(m.common[i], rule, raw, obs)) {
+        values[i] = ref;
+        continue;
+      }
+      texts[i] = CommonValue(m.common[i], rule, raw, obs);
+    } else {
+      continue;
+    }
+    values[i] = &texts[i];
+  }
+  return m.simple->Render(values);
+}
+
+std::string RenderMessage(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
+  if (!m.message) return rule.check->default_message;
+  if (m.simple) return RenderSimple(rule, raw, m);
+  return m.message->Render(MessageValues(rule, raw, m.used ? &*m.used : nullptr));
+}
+
+// |raw|'s figures move into the finding.
+Finding Build(const Rule& rule, RawFinding& raw, const RuleMessage& m) {
   const Indicator& ind = *raw.indicator;
   Finding f;
   f.rule = rule.id;
@@ -256,12 +372,12 @@ Finding Build(const Rule& rule, const RawFinding& raw, const RuleMessage& m) {
   for (const auto& [k, v] : rule.labels) f.labels[k] = v;
   for (const Indicator* other : raw.related) f.related.push_back(other->name);
   // The same name may stand in two measures: project and measure tell them apart.
-  f.fingerprint =
-      Fingerprint({rule.id, ind.plan, std::to_string(ind.project_number), ind.measure_marker,
-                   ind.name, raw.fiscal_year ? std::to_string(*raw.fiscal_year) : "-"});
-  f.message = m.message ? m.message->Render(MessageValues(rule, raw, m.used ? &*m.used : nullptr))
-                        : rule.check->default_message;
-  f.figures = raw.figures;
+  const std::string number = std::to_string(ind.project_number);
+  const std::string year = raw.fiscal_year ? std::to_string(*raw.fiscal_year) : "-";
+  const std::string_view parts[] = {rule.id, ind.plan, number, ind.measure_marker, ind.name, year};
+  f.fingerprint = FingerprintOf(parts);
+  f.message = RenderMessage(rule, raw, m);
+  f.figures = std::move(raw.figures);  // after the message, which reads them
   f.source = &ind;
   return f;
 }
@@ -287,35 +403,57 @@ std::vector<RuleMessage> RuleMessages(const RuleSet& rules) {
   for (const Rule& rule : rules.rules) {
     RuleMessage m;
     m.message = rule.message ? rule.message : DefaultTemplate(rule.check);
-    if (m.message) m.used = TagWords(*m.message);
+    if (m.message) {
+      m.used = TagWords(*m.message);
+      m.simple = SimpleMessage::Compile(m.message->source());
+      if (m.simple) {
+        for (const std::string& name : m.simple->names()) {
+          size_t i = 0;
+          while (i < kCommonCount && name != kCommonNames[i]) ++i;
+          m.common.push_back(i);
+        }
+      }
+    }
     out.push_back(std::move(m));
   }
   return out;
 }
 
+// The findings of |rules| about the indicators of |plan|, in report order:
+// table order, year, then rule order. The raw findings are sorted (by
+// position) before they are built: a Finding is large, and moves once.
 // |undecided|: per rule, what a regex or expression could not decide.
 std::vector<Finding> EvaluatePlan(const RuleSet& rules, const std::vector<RuleMessage>& messages,
                                   const Plan& plan, TimePoint now,
                                   std::vector<std::vector<std::string>>* undecided) {
-  std::vector<Finding> findings;
   std::vector<const Indicator*> selected;
   std::vector<RawFinding> raw;
+  std::vector<size_t> rule_of;  // per raw finding
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const Rule& rule = rules.rules[r];
     selected.clear();
+    bool all = rule.select.empty() && rule.exclude.empty();  // no test to run per indicator
     for (const Indicator& ind : plan.indicators) {
-      if (Selects(rule.select, rule.exclude, ind, &(*undecided)[r])) selected.push_back(&ind);
+      if (all || Selects(rule.select, rule.exclude, ind, &(*undecided)[r])) {
+        selected.push_back(&ind);
+      }
     }
     if (selected.empty()) continue;
-    raw.clear();
     RunCheck(rule, selected, now, &raw, &(*undecided)[r]);
-    for (const RawFinding& rf : raw) findings.push_back(Build(rule, rf, messages[r]));
+    rule_of.resize(raw.size(), r);
   }
-  // Stable order for reports and tests: table order, year, then rule order.
-  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.ordinal != b.ordinal) return a.ordinal < b.ordinal;
-    return a.fiscal_year.value_or(0) < b.fiscal_year.value_or(0);
-  });
+  std::vector<std::pair<std::pair<int, int>, size_t>> order;
+  order.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    order.push_back({{raw[i].indicator->ordinal, raw[i].fiscal_year.value_or(0)}, i});
+  }
+  std::sort(order.begin(), order.end());  // the position breaks ties: stable
+  std::vector<Finding> findings;
+  findings.reserve(raw.size());
+  for (const auto& o : order) {
+    const size_t r = rule_of[o.second];
+    findings.push_back(Build(rules.rules[r], raw[o.second], messages[r]));
+  }
   return findings;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "base/text.h"
@@ -13,11 +14,35 @@ namespace shihyo {
 
 namespace {
 
-void AppendString(std::string_view s, std::string* out) {
+bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// The length of the well-formed UTF-8 sequence at |p| (|left| bytes
+// readable), or 0: RFC 3629, no overlong forms, no surrogates.
+size_t Utf8SequenceAt(const unsigned char* p, size_t left) {
+  unsigned char c = p[0];
+  size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+  if (len == 0 || len > left) return 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (c == 0xE0) lo = 0xA0;
+  if (c == 0xED) hi = 0x9F;
+  if (c == 0xF0) lo = 0x90;
+  if (c == 0xF4) hi = 0x8F;
+  if (p[1] < lo || p[1] > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if (!IsContinuation(p[k])) return 0;
+  }
+  return len;
+}
+
+// AppendString the long way: what nlohmann writes for text with escapes,
+// its error for text that is not UTF-8.
+void AppendStringSlow(std::string_view s, std::string* out) {
   bool ascii = true;
   for (unsigned char c : s) {
     if (c < 0x20 || c == '"' || c == '\\') {
-      // Escapes (and the error for bad UTF-8) exactly as nlohmann writes them.
       *out += nlohmann::json(std::string(s)).dump();
       return;
     }
@@ -26,6 +51,44 @@ void AppendString(std::string_view s, std::string* out) {
   if (!ascii && FindInvalidUtf8(s) != std::string_view::npos) {
     *out += nlohmann::json(std::string(s)).dump();  // throws type_error 316
     return;
+  }
+  out->push_back('"');
+  out->append(s);
+  out->push_back('"');
+}
+
+// Whether none of the 8 bytes of |w| needs a look: all ASCII, none a
+// control character, '"' or '\\'.
+bool PlainWord(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (w & kHigh) == 0 && below_space == 0 && has_zero(w ^ (kOnes * '"')) == 0 &&
+         has_zero(w ^ (kOnes * '\\')) == 0;
+}
+
+// |s| as nlohmann's dump() writes a string: quoted, '"', '\\' and control
+// characters escaped, UTF-8 kept. One pass for the usual text.
+void AppendString(std::string_view s, std::string* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (PlainWord(w)) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned char c = p[i];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0x80 ? Utf8SequenceAt(p + i, n - i) : 0;
+    if (len == 0) return AppendStringSlow(s, out);  // an escape, or not UTF-8
+    i += len;
   }
   out->push_back('"');
   out->append(s);
@@ -78,6 +141,13 @@ class Container {
     *out_ += ": ";
     return out_;
   }
+  // A key of this file: plain ASCII, written without a look.
+  template <size_t N>
+  std::string* Key(const char (&key)[N]) {
+    Next()->push_back('"');
+    out_->append(key, N - 1).append("\": ");
+    return out_;
+  }
   void Close() {
     if (!first_) {
       out_->push_back('\n');
@@ -116,9 +186,14 @@ void AppendCell(const std::string& raw, const CellValue& cell, const int* fiscal
 // The figures as an object: sorted by name, the last of equal names kept.
 void AppendFigures(const std::vector<Figure>& figures, int depth, std::string* out) {
   std::vector<const Figure*> sorted;
+  sorted.reserve(figures.size());
   for (const Figure& f : figures) sorted.push_back(&f);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Figure* a, const Figure* b) { return a->name < b->name; });
+  // Insertion sort: a few figures, often in order already. Stable.
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    for (size_t j = i; j > 0 && sorted[j]->name < sorted[j - 1]->name; --j) {
+      std::swap(sorted[j], sorted[j - 1]);
+    }
+  }
   Container o(out, depth, '{', '}');
   for (size_t i = 0; i < sorted.size(); ++i) {
     const Figure& fig = *sorted[i];
@@ -137,15 +212,17 @@ void AppendFigures(const std::vector<Figure>& figures, int depth, std::string* o
   o.Close();
 }
 
-// EvidenceJson(f), dumped.
-void AppendEvidence(const Finding& f, int depth, std::string* out) {
-  Container o(out, depth, '{', '}');
-  const Indicator* ind = f.source;
+// EvidenceJson(f) of the findings about |ind|, dumped, cut where their
+// figures go.
+void EvidenceParts(const Indicator* ind, int depth, std::string* head, std::string* tail) {
+  std::string text;
+  Container o(&text, depth, '{', '}');
   if (ind) {
     AppendString(AggregationName(ind->aggregation), o.Key("aggregation"));
     AppendString(DirectionName(ind->direction), o.Key("direction"));
   }
-  AppendFigures(f.figures, o.inner(), o.Key("figures"));
+  o.Key("figures");
+  size_t cut = text.size();
   if (ind) {
     if (!ind->footnotes.empty()) AppendStrings(ind->footnotes, o.inner(), o.Key("footnotes"));
     Container series(o.Key("series"), o.inner(), '[', ']');
@@ -156,15 +233,35 @@ void AppendEvidence(const Finding& f, int depth, std::string* out) {
     AppendCell(ind->target_raw, ind->target, nullptr, o.inner(), o.Key("target"));
   }
   o.Close();
+  head->assign(text, 0, cut);
+  tail->assign(text, cut);
+}
+
+// EvidenceJson(f), dumped.
+void AppendEvidence(const Finding& f, int depth, std::string* out, FindingJsonCache* cache) {
+  if (!cache->valid || cache->indicator != f.source || cache->depth != depth) {
+    EvidenceParts(f.source, depth, &cache->head, &cache->tail);
+    cache->valid = true;
+    cache->indicator = f.source;
+    cache->depth = depth;
+  }
+  out->append(cache->head);
+  AppendFigures(f.figures, depth + 1, out);
+  out->append(cache->tail);
 }
 
 }  // namespace
 
 void AppendFindingJson(const Finding& f, int depth, std::string* out) {
+  FindingJsonCache cache;
+  AppendFindingJson(f, depth, out, &cache);
+}
+
+void AppendFindingJson(const Finding& f, int depth, std::string* out, FindingJsonCache* cache) {
   Container o(out, depth, '{', '}');
   AppendString(f.check, o.Key("check"));
   AppendOrNull(f.department, o.Key("department"));
-  AppendEvidence(f, o.inner(), o.Key("evidence"));
+  AppendEvidence(f, o.inner(), o.Key("evidence"), cache);
   AppendString(f.fingerprint, o.Key("fingerprint"));
   if (f.fiscal_year) {
     AppendInt(*f.fiscal_year, o.Key("fiscal_year"));

@@ -15,4 +15,20 @@ namespace shihyo {
 // not UTF-8.
 void AppendFindingJson(const Finding& finding, int depth, std::string* out);
 
+// What AppendFindingJson reuses between findings about the same indicator:
+// the text of their evidence but the figures (its target and series). Valid
+// while the indicators it has seen live: Clear() it before they go.
+struct FindingJsonCache {
+  void Clear() { valid = false; }
+  bool valid = false;
+  const Indicator* indicator = nullptr;
+  int depth = 0;
+  std::string head;  // the evidence up to its figures
+  std::string tail;  // after its figures
+};
+
+// The same, reusing and updating |cache|.
+void AppendFindingJson(const Finding& finding, int depth, std::string* out,
+                       FindingJsonCache* cache);
+
 }  // namespace shihyo

@@ -1,8 +1,13 @@
 #include "store/store.h"
 
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include "store/store_impl.h"
@@ -11,20 +16,66 @@ namespace shihyo {
 
 namespace {
 
-CellValue ReadCell(SQLite::Statement& q, int value_col, int unit_col, int status_col,
-                   int annotated_col, const std::string& where, Status* error) {
-  CellValue cell;
-  std::string status = q.getColumn(status_col).getString();
-  std::optional<CellStatus> parsed = StatusFromName(status);
-  if (!parsed) {
-    *error = Status::InvalidArgument(where + ": unknown status '" + status + "'");
-    return cell;
+// A prepared statement read through SQLite's C API: SQLiteCpp's Column
+// objects (a shared_ptr copy each, a std::string per text) were a third of
+// the time of loading a plan. Errors throw SQLite::Exception, as SQLiteCpp's.
+class Query {
+ public:
+  Query(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {
+    Check(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt_, nullptr));
   }
-  cell.status = *parsed;
-  if (!q.getColumn(value_col).isNull()) cell.value = q.getColumn(value_col).getDouble();
-  cell.unit = q.getColumn(unit_col).getString();
-  cell.annotated = q.getColumn(annotated_col).getInt() != 0;
-  return cell;
+  ~Query() { sqlite3_finalize(stmt_); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  // Ready to run again (also after a step that threw).
+  void Reset() { sqlite3_reset(stmt_); }
+  void Bind(int index, int64_t value) { Check(sqlite3_bind_int64(stmt_, index, value)); }
+  // The next row; false when there is none.
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) throw SQLite::Exception(db_, rc);
+    return false;
+  }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int Int(int col) const { return sqlite3_column_int(stmt_, col); }
+  int64_t Int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  // The text of a column ("" for NULL), valid until the next step.
+  std::string_view Text(int col) const {
+    const void* data = sqlite3_column_blob(stmt_, col);
+    if (!data) return {};
+    return {static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+  }
+  std::string String(int col) const { return std::string(Text(col)); }
+
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Reads a cell's columns; false (and |*bad_status| set) for a status no
+// build writes. The caller names the row only then: no text per good row.
+bool ReadCell(Query& q, int value_col, int unit_col, int status_col, int annotated_col,
+              CellValue* cell, std::string* bad_status) {
+  std::optional<CellStatus> parsed = StatusFromName(q.Text(status_col));
+  if (!parsed) {
+    *bad_status = q.String(status_col);
+    return false;
+  }
+  cell->status = *parsed;
+  if (!q.IsNull(value_col)) cell->value = q.Double(value_col);
+  cell->unit.assign(q.Text(unit_col));
+  cell->annotated = q.Int(annotated_col) != 0;
+  return true;
+}
+
+Status UnknownStatus(const std::string& where, const std::string& status) {
+  return Status::InvalidArgument(where + ": unknown status '" + status + "'");
 }
 
 // The v2 columns of an indicator row, read by ReadExtra.
@@ -34,40 +85,40 @@ constexpr const char* kExtraColumns =
     " coalesce(i.baseline_unit, ''), i.baseline_status, i.baseline_annotated, i.baseline_year,"
     " coalesce(i.baseline_year_kind, '')";
 
-Status ReadExtra(SQLite::Statement& q, int first, const std::string& where, Indicator* ind) {
-  ind->code = q.getColumn(first).getString();
-  ind->unit = q.getColumn(first + 1).getString();
-  ind->direction_raw = q.getColumn(first + 2).getString();
-  if (!q.getColumn(first + 3).isNull()) ind->target_year = q.getColumn(first + 3).getInt();
-  ind->target_year_kind = q.getColumn(first + 4).getString();
-  if (!q.getColumn(first + 5).isNull()) {
-    ind->baseline_raw = q.getColumn(first + 5).getString();
-    Status error;
-    ind->baseline = ReadCell(q, first + 6, first + 7, first + 8, first + 9, where, &error);
-    if (!error.ok()) return error;
+Status ReadExtra(Query& q, int first, const std::function<std::string()>& where, Indicator* ind) {
+  ind->code.assign(q.Text(first));
+  ind->unit.assign(q.Text(first + 1));
+  ind->direction_raw.assign(q.Text(first + 2));
+  if (!q.IsNull(first + 3)) ind->target_year = q.Int(first + 3);
+  ind->target_year_kind.assign(q.Text(first + 4));
+  if (!q.IsNull(first + 5)) {
+    ind->baseline_raw.assign(q.Text(first + 5));
+    std::string bad;
+    if (!ReadCell(q, first + 6, first + 7, first + 8, first + 9, &ind->baseline, &bad)) {
+      return UnknownStatus(where(), bad);
+    }
   }
-  if (!q.getColumn(first + 10).isNull()) ind->baseline_year = q.getColumn(first + 10).getInt();
-  ind->baseline_year_kind = q.getColumn(first + 11).getString();
+  if (!q.IsNull(first + 10)) ind->baseline_year = q.Int(first + 10);
+  ind->baseline_year_kind.assign(q.Text(first + 11));
   return Status::Ok();
 }
 
 // Columns 11–20 of LoadIndicators' query: the target, its flags, the
 // direction and the aggregation.
-Status ReadTarget(SQLite::Statement& q, const std::string& where, Indicator* ind) {
-  ind->target_raw = q.getColumn(11).getString();
-  Status error;
-  ind->target = ReadCell(q, 12, 13, 14, 15, where, &error);
-  if (!error.ok()) return error;
-  ind->target.per_year = q.getColumn(16).getInt() != 0;
-  ind->target.cumulative = q.getColumn(17).getInt() != 0;
-  std::string bound = q.getColumn(18).getString();
+Status ReadTarget(Query& q, const std::function<std::string()>& where, Indicator* ind) {
+  ind->target_raw.assign(q.Text(11));
+  std::string bad;
+  if (!ReadCell(q, 12, 13, 14, 15, &ind->target, &bad)) return UnknownStatus(where(), bad);
+  ind->target.per_year = q.Int(16) != 0;
+  ind->target.cumulative = q.Int(17) != 0;
+  std::string_view bound = q.Text(18);
   ind->target.bound = bound == "at_least"  ? Bound::kAtLeast
                       : bound == "at_most" ? Bound::kAtMost
                                            : Bound::kNone;
-  auto direction = DirectionFromName(q.getColumn(19).getString());
-  auto aggregation = AggregationFromName(q.getColumn(20).getString());
+  auto direction = DirectionFromName(q.Text(19));
+  auto aggregation = AggregationFromName(q.Text(20));
   if (!direction || !aggregation) {
-    return Status::InvalidArgument(where + ": unknown direction or aggregation");
+    return Status::InvalidArgument(where() + ": unknown direction or aggregation");
   }
   ind->direction = *direction;
   ind->aggregation = *aggregation;
@@ -83,127 +134,218 @@ std::string OnePlan(bool one, const char* id_column) {
          " JOIN indicators i ON i.measure_id = m.id WHERE pr.plan_id = ?1)";
 }
 
-// Loads the indicators of |plans| (of only plans->front() when |one|).
-Status LoadIndicators(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
-                      bool one) {
+std::string IndicatorsSql(bool one) {
+  return "SELECT i.id, pr.plan_id, pr.heading, pr.number, m.text, m.marker, m.id,"
+         " i.name, coalesce(i.department, ''), i.ordinal, i.source_line,"
+         " i.target_raw, i.target_value, i.target_unit, i.target_status,"
+         " i.target_annotated, i.target_per_year, i.target_cumulative,"
+         " i.target_bound, i.direction, i.aggregation, " +
+         std::string(kExtraColumns) +
+         " FROM indicators i JOIN measures m ON i.measure_id = m.id"
+         " JOIN projects pr ON m.project_id = pr.id" +
+         (one ? std::string(" WHERE pr.plan_id = ?1")  // sorted by SortByTableOrder: no sorter
+              : std::string(" ORDER BY pr.plan_id, i.ordinal, i.id"));
+}
+
+// The statements that load plan contents (of one plan, its id bound as
+// parameter 1, when |one|), prepared once and reused for every plan.
+struct PlanQueries {
+  PlanQueries(SQLite::Database& db, bool one_plan)
+      : one(one_plan),
+        indicators(db, IndicatorsSql(one)),
+        footnotes(db, "SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal"),
+        observations(db, ObservationsSql(OnePlan(one, "indicator_id"))),
+        planned(db, PlannedSql(OnePlan(one, "indicator_id"))),
+        notes(db, NotesSql(OnePlan(one, "indicator_id"))) {
+    if (one) {
+      observations_range.emplace(db, ObservationsSql(kIdRange));
+      planned_range.emplace(db, PlannedSql(kIdRange));
+      notes_range.emplace(db, NotesSql(kIdRange));
+    }
+  }
+
+  // Resets |q| (after a step that threw, too) and binds the plan's id.
+  void Start(Query& q, const std::vector<Plan>& plans) const {
+    q.Reset();
+    if (one) q.Bind(1, plans.front().id);
+  }
+
+  // |by_plan|, started; or, when the plan's indicator ids are a range with
+  // no other id in it (as one import writes them), |by_range| over it: a
+  // range scan instead of a subquery joining three tables per plan.
+  Query& StartRows(Query& by_plan, std::optional<Query>& by_range, const std::vector<Plan>& plans) {
+    if (!one || !by_range || id_count == 0 || max_id - min_id + 1 != id_count) {
+      Start(by_plan, plans);
+      return by_plan;
+    }
+    by_range->Reset();
+    by_range->Bind(1, min_id);
+    by_range->Bind(2, max_id);
+    return *by_range;
+  }
+
+  static constexpr const char* kIdRange = " WHERE indicator_id BETWEEN ?1 AND ?2";
+  static std::string ObservationsSql(const std::string& where) {
+    return "SELECT indicator_id, fiscal_year, raw, value, unit, status, annotated,"
+           " coalesce(parse_error, ''), coalesce(reported_rate_raw, ''), reported_rate"
+           " FROM observations" +
+           where + " ORDER BY indicator_id, fiscal_year";
+  }
+  static std::string PlannedSql(const std::string& where) {
+    return "SELECT indicator_id, year, year_kind, raw FROM planned_values" + where +
+           " ORDER BY indicator_id, ordinal";
+  }
+  static std::string NotesSql(const std::string& where) {
+    return "SELECT indicator_id, label, text FROM indicator_notes" + where +
+           " ORDER BY indicator_id, ordinal";
+  }
+
+  bool one;
+  Query indicators, footnotes, observations, planned, notes;
+  std::optional<Query> observations_range, planned_range, notes_range;  // when |one|
+  size_t indicators_hint = 0;  // the most indicators a plan had: reserved for the next
+  // The ids of the indicators of the plan loaded last (when |one|).
+  int64_t min_id = 0, max_id = 0, id_count = 0;
+};
+
+// Table order (ordinal, then id), as the query of every plan sorts them;
+// SQLite's sorter cost more than this check that they come so already.
+void SortByTableOrder(std::vector<Indicator>* indicators) {
+  auto before = [](const Indicator& a, const Indicator& b) {
+    return std::tie(a.ordinal, a.id) < std::tie(b.ordinal, b.id);
+  };
+  if (std::is_sorted(indicators->begin(), indicators->end(), before)) return;
+  std::vector<size_t> order(indicators->size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return before((*indicators)[a], (*indicators)[b]); });
+  std::vector<Indicator> sorted;
+  sorted.reserve(order.size());
+  for (size_t i : order) sorted.push_back(std::move((*indicators)[i]));
+  *indicators = std::move(sorted);
+}
+
+// The indicators of |plans| (of only plans->front() when q.one).
+Status LoadIndicators(PlanQueries& queries, const std::string& path, std::vector<Plan>* plans) {
   std::unordered_map<int64_t, size_t> plan_index;
   for (size_t i = 0; i < plans->size(); ++i) plan_index[(*plans)[i].id] = i;
-  SQLite::Statement q(db,
-                      "SELECT i.id, pr.plan_id, pr.heading, pr.number, m.text, m.marker, m.id,"
-                      " i.name, coalesce(i.department, ''), i.ordinal, i.source_line,"
-                      " i.target_raw, i.target_value, i.target_unit, i.target_status,"
-                      " i.target_annotated, i.target_per_year, i.target_cumulative,"
-                      " i.target_bound, i.direction, i.aggregation, " +
-                          std::string(kExtraColumns) +
-                          " FROM indicators i JOIN measures m ON i.measure_id = m.id"
-                          " JOIN projects pr ON m.project_id = pr.id" +
-                          std::string(one ? " WHERE pr.plan_id = ?1" : "") +
-                          " ORDER BY pr.plan_id, i.ordinal, i.id");
-  if (one) q.bind(1, plans->front().id);
-  SQLite::Statement notes(db, "SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
+  Query& q = queries.indicators;
+  queries.Start(q, *plans);
+  if (queries.one) plans->front().indicators.reserve(queries.indicators_hint);
+  Query& notes = queries.footnotes;
   std::unordered_map<int64_t, std::vector<std::string>> footnotes_by_measure;
-  while (q.executeStep()) {
-    Indicator ind;
-    ind.id = q.getColumn(0).getInt64();
-    std::string where = path + ": indicators row " + std::to_string(ind.id);
-    auto plan_it = plan_index.find(q.getColumn(1).getInt64());
+  while (q.Step()) {
+    auto plan_it = plan_index.find(q.Int64(1));
     if (plan_it == plan_index.end()) continue;
     Plan& plan = (*plans)[plan_it->second];
+    Indicator& ind = plan.indicators.emplace_back();  // filled in place: an Indicator is large
+    ind.id = q.Int64(0);
+    auto where = [&] { return path + ": indicators row " + std::to_string(ind.id); };
     ind.plan = plan.name;
-    ind.project = q.getColumn(2).getString();
-    ind.project_number = q.getColumn(3).getInt();
-    ind.measure = q.getColumn(4).getString();
-    ind.measure_marker = q.getColumn(5).getString();
-    int64_t measure_id = q.getColumn(6).getInt64();
+    ind.project.assign(q.Text(2));
+    ind.project_number = q.Int(3);
+    ind.measure.assign(q.Text(4));
+    ind.measure_marker.assign(q.Text(5));
+    int64_t measure_id = q.Int64(6);
     auto [fn_it, inserted] = footnotes_by_measure.try_emplace(measure_id);
     if (inserted) {
-      notes.bind(1, measure_id);
-      while (notes.executeStep()) fn_it->second.push_back(notes.getColumn(0).getString());
-      notes.reset();
+      notes.Reset();
+      notes.Bind(1, measure_id);
+      while (notes.Step()) fn_it->second.push_back(notes.String(0));
+      notes.Reset();
     }
     ind.footnotes = fn_it->second;
-    ind.name = q.getColumn(7).getString();
-    ind.department = q.getColumn(8).getString();
-    ind.ordinal = q.getColumn(9).getInt();
-    ind.source_line = q.getColumn(10).getInt();
+    ind.name.assign(q.Text(7));
+    ind.department.assign(q.Text(8));
+    ind.ordinal = q.Int(9);
+    ind.source_line = q.Int(10);
     if (Status target = ReadTarget(q, where, &ind); !target.ok()) return target;
     if (Status extra = ReadExtra(q, 21, where, &ind); !extra.ok()) return extra;
+    ind.observations.reserve(static_cast<size_t>(plan.last_year - plan.first_year + 1));
     for (int fy = plan.first_year; fy <= plan.last_year; ++fy) {
       ind.observations.push_back(Observation{fy, "", CellValue{}, /*in_table=*/false});
     }
-    plan.indicators.push_back(std::move(ind));
+  }
+  if (queries.one) {
+    SortByTableOrder(&plans->front().indicators);
+    const std::vector<Indicator>& loaded = plans->front().indicators;
+    queries.indicators_hint = std::max(queries.indicators_hint, loaded.size());
+    queries.id_count = static_cast<int64_t>(loaded.size());
+    queries.min_id = queries.max_id = loaded.empty() ? 0 : loaded.front().id;
+    for (const Indicator& ind : loaded) {
+      queries.min_id = std::min(queries.min_id, ind.id);
+      queries.max_id = std::max(queries.max_id, ind.id);
+    }
   }
   return Status::Ok();
 }
 
-Status LoadObservations(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
-                        bool one) {
+std::unordered_map<int64_t, Indicator*> IndicatorsById(std::vector<Plan>* plans) {
   std::unordered_map<int64_t, Indicator*> by_id;
   for (Plan& p : *plans) {
     for (Indicator& ind : p.indicators) by_id[ind.id] = &ind;
   }
-  SQLite::Statement q(db,
-                      "SELECT indicator_id, fiscal_year, raw, value, unit, status, annotated,"
-                      " coalesce(parse_error, ''), coalesce(reported_rate_raw, ''), reported_rate"
-                      " FROM observations" +
-                          OnePlan(one, "indicator_id") + " ORDER BY indicator_id, fiscal_year");
-  if (one) q.bind(1, plans->front().id);
-  while (q.executeStep()) {
-    auto it = by_id.find(q.getColumn(0).getInt64());
-    if (it == by_id.end()) continue;
-    Indicator& ind = *it->second;
-    int fy = q.getColumn(1).getInt();
-    if (ind.observations.empty()) continue;
-    int first = ind.observations.front().fiscal_year;
-    if (fy < first || fy > ind.observations.back().fiscal_year) continue;  // outside the plan
-    Observation& obs = ind.observations[fy - first];
+  return by_id;
+}
+
+// The observations of the indicators of |plans|, by indicator id: one
+// lookup per indicator, not per row.
+Status LoadObservations(PlanQueries& queries, const std::string& path,
+                        const std::unordered_map<int64_t, Indicator*>& by_id,
+                        std::vector<Plan>* plans) {
+  Query& q = queries.StartRows(queries.observations, queries.observations_range, *plans);
+  int64_t last_id = 0;
+  Indicator* ind = nullptr;
+  while (q.Step()) {
+    int64_t id = q.Int64(0);
+    if (!ind || id != last_id) {
+      auto it = by_id.find(id);
+      ind = it == by_id.end() ? nullptr : it->second;
+      last_id = id;
+    }
+    if (!ind || ind->observations.empty()) continue;
+    int fy = q.Int(1);
+    int first = ind->observations.front().fiscal_year;
+    if (fy < first || fy > ind->observations.back().fiscal_year) continue;  // outside the plan
+    Observation& obs = ind->observations[static_cast<size_t>(fy - first)];
     obs.in_table = true;
-    obs.raw = q.getColumn(2).getString();
-    Status error;
-    obs.cell = ReadCell(
-        q, 3, 4, 5, 6,
-        path + ": observation of indicator " + std::to_string(ind.id) + " FY" + std::to_string(fy),
-        &error);
-    if (!error.ok()) return error;
-    obs.cell.error = q.getColumn(7).getString();
-    if (std::string rate = q.getColumn(8).getString(); !rate.empty()) {
+    obs.raw.assign(q.Text(2));
+    std::string bad;
+    if (!ReadCell(q, 3, 4, 5, 6, &obs.cell, &bad)) {
+      return UnknownStatus(path + ": observation of indicator " + std::to_string(ind->id) + " FY" +
+                               std::to_string(fy),
+                           bad);
+    }
+    obs.cell.error.assign(q.Text(7));
+    if (std::string_view rate = q.Text(8); !rate.empty()) {
       std::optional<double> value;
-      if (!q.getColumn(9).isNull()) value = q.getColumn(9).getDouble();
-      ind.reported_rates.push_back(ReportedRate{fy, rate, value});
+      if (!q.IsNull(9)) value = q.Double(9);
+      ind->reported_rates.push_back(ReportedRate{fy, std::string(rate), value});
     }
   }
   return Status::Ok();
 }
 
 // Planned values and notes (schema v2).
-void LoadIndicatorExtras(SQLite::Database& db, std::vector<Plan>* plans, bool one) {
-  std::unordered_map<int64_t, Indicator*> by_id;
-  for (Plan& p : *plans) {
-    for (Indicator& ind : p.indicators) by_id[ind.id] = &ind;
-  }
-  SQLite::Statement planned(db, "SELECT indicator_id, year, year_kind, raw FROM planned_values" +
-                                    OnePlan(one, "indicator_id") +
-                                    " ORDER BY indicator_id, ordinal");
-  if (one) planned.bind(1, plans->front().id);
-  while (planned.executeStep()) {
-    auto it = by_id.find(planned.getColumn(0).getInt64());
+void LoadIndicatorExtras(PlanQueries& queries, const std::unordered_map<int64_t, Indicator*>& by_id,
+                         std::vector<Plan>* plans) {
+  Query& planned = queries.StartRows(queries.planned, queries.planned_range, *plans);
+  while (planned.Step()) {
+    auto it = by_id.find(planned.Int64(0));
     if (it == by_id.end()) continue;
     PlannedValue v;
-    v.year = planned.getColumn(1).getInt();
-    v.year_kind = planned.getColumn(2).getString();
-    v.raw = planned.getColumn(3).getString();
+    v.year = planned.Int(1);
+    v.year_kind = planned.String(2);
+    v.raw = planned.String(3);
     v.cell = ParseCell(v.raw);
     if (v.cell.status == CellStatus::kValue && v.cell.unit.empty()) v.cell.unit = it->second->unit;
     it->second->planned.push_back(std::move(v));
   }
-  SQLite::Statement notes(db, "SELECT indicator_id, label, text FROM indicator_notes" +
-                                  OnePlan(one, "indicator_id") + " ORDER BY indicator_id, ordinal");
-  if (one) notes.bind(1, plans->front().id);
-  while (notes.executeStep()) {
-    auto it = by_id.find(notes.getColumn(0).getInt64());
+  Query& notes = queries.StartRows(queries.notes, queries.notes_range, *plans);
+  while (notes.Step()) {
+    auto it = by_id.find(notes.Int64(0));
     if (it == by_id.end()) continue;
-    it->second->notes.push_back(
-        IndicatorNote{notes.getColumn(1).getString(), notes.getColumn(2).getString()});
+    it->second->notes.push_back(IndicatorNote{notes.String(1), notes.String(2)});
   }
 }
 
@@ -231,10 +373,11 @@ Result<std::unique_ptr<IndicatorStore>> IndicatorStore::Open(const std::string& 
   }
   std::unique_ptr<Impl> impl;
   Status s = GuardSqlite(path, "open", [&]() -> Status {
-    // A read-write store is `shihyo import`'s, used by one thread: no
-    // mutex around every SQLite call (a twentieth of an import's time).
-    int flags = read_only ? SQLite::OPEN_READONLY
-                          : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    // A connection is used by one thread (`shihyo import`'s, or the
+    // daemon's loop or one HTTP request): no mutex around every SQLite call
+    // (a twentieth of an import's time, ~5 % of loading every plan).
+    int flags = read_only ? SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX
+                          : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX;
     impl = std::make_unique<Impl>(path, flags, busy_timeout_ms);
     static std::atomic<uint64_t> serials{0};
     impl->serial = ++serials;
@@ -250,43 +393,43 @@ namespace {
 
 // The rows of the plans table, without their indicators.
 Status LoadPlanRows(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans) {
-  SQLite::Statement q(db,
-                      "SELECT id, name, first_year, last_year, notes, source, imported_at,"
-                      " year_kind, layout FROM plans ORDER BY id");
-  while (q.executeStep()) {
+  Query q(db,
+          "SELECT id, name, first_year, last_year, notes, source, imported_at,"
+          " year_kind, layout FROM plans ORDER BY id");
+  while (q.Step()) {
     Plan p;
-    p.id = q.getColumn(0).getInt64();
-    p.name = q.getColumn(1).getString();
-    p.first_year = q.getColumn(2).getInt();
-    p.last_year = q.getColumn(3).getInt();
+    p.id = q.Int64(0);
+    p.name = q.String(1);
+    p.first_year = q.Int(2);
+    p.last_year = q.Int(3);
     if (p.last_year < p.first_year || p.last_year - p.first_year > 100) {
       return Status::InvalidArgument(path + ": plan '" + p.name +
                                      "' has an impossible plan period");
     }
-    std::string notes = q.getColumn(4).getString();
+    std::string notes = q.String(4);
     for (size_t start = 0; start < notes.size();) {
       size_t end = notes.find('\n', start);
       if (end == std::string::npos) end = notes.size();
       p.notes.push_back(notes.substr(start, end - start));
       start = end + 1;
     }
-    p.source = q.getColumn(5).getString();
-    p.imported_at = q.getColumn(6).getString();
-    p.year_kind = q.getColumn(7).getString();
-    p.layout = q.getColumn(8).getString();
+    p.source = q.String(5);
+    p.imported_at = q.String(6);
+    p.year_kind = q.String(7);
+    p.layout = q.String(8);
     plans->push_back(std::move(p));
   }
   return Status::Ok();
 }
 
-// The indicators, observations and extras of |plans| (only of its one plan when |one|).
-Status LoadPlanContents(SQLite::Database& db, const std::string& path, std::vector<Plan>* plans,
-                        bool one) {
-  Status loaded = LoadIndicators(db, path, plans, one);
+// The indicators, observations and extras of |plans| (only of its one plan when queries.one).
+Status LoadPlanContents(PlanQueries& queries, const std::string& path, std::vector<Plan>* plans) {
+  Status loaded = LoadIndicators(queries, path, plans);
   if (!loaded.ok()) return loaded;
-  loaded = LoadObservations(db, path, plans, one);
+  std::unordered_map<int64_t, Indicator*> by_id = IndicatorsById(plans);
+  loaded = LoadObservations(queries, path, by_id, plans);
   if (!loaded.ok()) return loaded;
-  LoadIndicatorExtras(db, plans, one);
+  LoadIndicatorExtras(queries, by_id, plans);
   return Status::Ok();
 }
 
@@ -298,7 +441,8 @@ Result<std::vector<Plan>> IndicatorStore::LoadPlans() {
     SQLite::Transaction snapshot(impl_->db);  // one consistent read
     Status loaded = LoadPlanRows(impl_->db, impl_->path, &plans);
     if (!loaded.ok()) return loaded;
-    return LoadPlanContents(impl_->db, impl_->path, &plans, false);
+    PlanQueries all(impl_->db, false);
+    return LoadPlanContents(all, impl_->path, &plans);
   });
   if (!s.ok()) return s;
   return plans;
@@ -343,12 +487,14 @@ Result<VersionedPlans> IndicatorStore::LoadPlansIf(
     }
     // Few plans: one query each; many: one pass over every row.
     if (out.plans.size() * 8 > rows.size()) {
-      return LoadPlanContents(impl_->db, impl_->path, &out.plans, false);
+      PlanQueries all(impl_->db, false);
+      return LoadPlanContents(all, impl_->path, &out.plans);
     }
+    PlanQueries each(impl_->db, true);
     for (Plan& p : out.plans) {
       std::vector<Plan> one;
       one.push_back(std::move(p));
-      loaded = LoadPlanContents(impl_->db, impl_->path, &one, true);
+      loaded = LoadPlanContents(each, impl_->path, &one);
       if (!loaded.ok()) return loaded;
       p = std::move(one.front());
     }
@@ -364,10 +510,11 @@ Status IndicatorStore::ForEachPlan(const std::function<void(Plan&& plan)>& each)
     std::vector<Plan> rows;
     Status loaded = LoadPlanRows(impl_->db, impl_->path, &rows);
     if (!loaded.ok()) return loaded;
+    PlanQueries queries(impl_->db, true);
     for (Plan& row : rows) {
       std::vector<Plan> one;
       one.push_back(std::move(row));
-      loaded = LoadPlanContents(impl_->db, impl_->path, &one, true);
+      loaded = LoadPlanContents(queries, impl_->path, &one);
       if (!loaded.ok()) return loaded;
       each(std::move(one.front()));
     }

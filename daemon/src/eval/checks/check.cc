@@ -1,6 +1,7 @@
 // Parameter constructors and the helpers check functions share.
 #include "eval/checks/check.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -120,13 +121,24 @@ std::string FormatNumber(double value, int decimals) {
   double whole = std::floor(abs);
   int cents = static_cast<int>(std::lround((abs - whole) * 100));
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f", whole);
+  if (whole < 1e18) {  // exact as an integer: the digits printf prints, cheaper
+    auto r = std::to_chars(buf, buf + sizeof buf - 1, static_cast<int64_t>(whole));
+    *r.ptr = '\0';
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f", whole);
+  }
   std::string grouped = GroupDigits(buf);
   if (cents > 0) {
-    std::snprintf(buf, sizeof buf, ".%02d", cents);
-    std::string frac = buf;
-    if (frac.back() == '0') frac.pop_back();
-    grouped += frac;
+    // ".%02d" (cents is 1–100), without a trailing zero.
+    char frac[5] = {'.', static_cast<char>('0' + cents / 10 % 10),
+                    static_cast<char>('0' + cents % 10)};
+    size_t len = cents % 10 == 0 ? 2 : 3;
+    if (cents >= 100) {
+      grouped += std::to_string(cents).insert(0, ".");
+      if (grouped.back() == '0') grouped.pop_back();
+    } else {
+      grouped.append(frac, len);
+    }
   }
   return (negative ? "-" : "") + grouped;
 }

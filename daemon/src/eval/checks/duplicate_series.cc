@@ -1,4 +1,5 @@
 // duplicate_series: two indicators carry the same values in the same years.
+#include <charconv>
 #include <unordered_map>
 
 #include "eval/checks/check.h"
@@ -10,7 +11,7 @@ namespace {
 // Indicators with equal series, in table order; groups in order of their first.
 struct Groups {
   std::unordered_map<std::string, std::vector<const Indicator*>> by_key;
-  std::vector<std::string> order;
+  std::vector<const std::vector<const Indicator*>*> order;  // into by_key (stable)
 };
 
 // Key: plan and the (year, value, unit) sequence; equal keys are equal
@@ -19,19 +20,22 @@ Groups GroupBySeries(const CheckParams& p, const std::vector<const Indicator*>& 
   Groups groups;
   int min_values = p.Int("min_values");
   bool ignore_constant = p.Bool("ignore_constant");
+  std::string key;
   for (const Indicator* ind : indicators) {
     std::vector<Point> points = NumericSeries(*ind, true);
     if (static_cast<int>(points.size()) < min_values) continue;
     bool constant = true;
-    std::string key = ind->plan;
+    key.assign(ind->plan);
     for (const Point& pt : points) {
       constant = constant && pt.value == points.front().value;
-      key += '\x1f' + std::to_string(pt.fiscal_year) + ':' + FormatNumber(pt.value) + ':' +
-             pt.observation->cell.unit;
+      char year[16];
+      auto end = std::to_chars(year, year + sizeof year, pt.fiscal_year).ptr;
+      key.append(1, '\x1f').append(year, end).append(1, ':');
+      key.append(FormatNumber(pt.value)).append(1, ':').append(pt.observation->cell.unit);
     }
     if (constant && ignore_constant) continue;
     auto [it, inserted] = groups.by_key.try_emplace(key);
-    if (inserted) groups.order.push_back(key);
+    if (inserted) groups.order.push_back(&it->second);
     it->second.push_back(ind);
   }
   return groups;
@@ -60,9 +64,8 @@ void ReportCopies(const std::vector<const Indicator*>& group, std::vector<RawFin
 void Run(const CheckContext& ctx, const std::vector<const Indicator*>& indicators,
          std::vector<RawFinding>* out) {
   Groups groups = GroupBySeries(ctx.params, indicators);
-  for (const std::string& key : groups.order) {
-    const std::vector<const Indicator*>& group = groups.by_key[key];
-    if (group.size() >= 2) ReportCopies(group, out);
+  for (const std::vector<const Indicator*>* group : groups.order) {
+    if (group->size() >= 2) ReportCopies(*group, out);
   }
 }
 
