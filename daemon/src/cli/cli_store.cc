@@ -10,6 +10,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "base/i18n.h"
@@ -186,14 +187,18 @@ std::vector<Result<std::vector<TableRead>>> ReadAllTables(const ImportOptions& o
   std::exception_ptr failure;
   std::thread helper;
   if (opts.files.size() > 1) {
-    helper = std::thread([&]() {
-      try {
-        work();
-      } catch (...) {
-        failure = std::current_exception();
-        next = slots.size();  // the other thread stops at its next file
-      }
-    });
+    try {
+      helper = std::thread([&]() {
+        try {
+          work();
+        } catch (...) {
+          failure = std::current_exception();
+          next = slots.size();  // the other thread stops at its next file
+        }
+      });
+    } catch (const std::system_error&) {
+      // No second thread to be had (a process limit): this one reads them all.
+    }
   }
   try {
     work();

@@ -51,6 +51,22 @@ class ForeignKeysOff {
   SQLite::Database* db_;
 };
 
+// Turns the connection's triggers off while it lives (SQLITE_DBCONFIG_ENABLE_TRIGGER;
+// other connections keep theirs). An import sets the plans' versions itself,
+// and the plan-version triggers, quiet while store_state.importing is set,
+// still ran their WHEN query for every row written: a tenth of its time.
+class TriggersOff {
+ public:
+  explicit TriggersOff(SQLite::Database& db) : db_(db.getHandle()) { Set(0); }
+  ~TriggersOff() { Set(1); }
+  TriggersOff(const TriggersOff&) = delete;
+  TriggersOff& operator=(const TriggersOff&) = delete;
+
+ private:
+  void Set(int on) { sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_TRIGGER, on, nullptr); }
+  sqlite3* db_;
+};
+
 // Binds |text|, or NULL when it is empty.
 inline void BindTextOrNull(SQLite::Statement& st, int index, const std::string& text) {
   if (text.empty()) {

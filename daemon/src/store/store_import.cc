@@ -313,43 +313,7 @@ class TableImporter {
     imp.bind(5, progress_.result.cells_changed);
     imp.exec();
     int64_t import_id = db_.getLastInsertRowid();
-    const std::vector<PendingChange>& changes = progress_.changes;
-    for (size_t done = 0; done < changes.size();) {
-      // Many rows per statement: a statement's own cost was as large as a row's.
-      size_t n = changes.size() - done >= kChangeBatch ? kChangeBatch : 1;
-      SQLite::Statement& ins =
-          Prepared(n == 1 ? InsertChangesSql(1) : InsertChangesSql(kChangeBatch));
-      for (size_t k = 0; k < n; ++k)
-        BindChange(ins, static_cast<int>(k) * 5 + 1, import_id, changes[done + k]);
-      ins.exec();
-      done += n;
-    }
-  }
-
-  static constexpr size_t kChangeBatch = 32;
-
-  // The insert of |rows| (1 or kChangeBatch) changes rows.
-  static const char* InsertChangesSql(size_t rows) {
-    static const std::string one = ChangesSql(1);
-    static const std::string batch = ChangesSql(kChangeBatch);
-    return rows == 1 ? one.c_str() : batch.c_str();
-  }
-
-  static std::string ChangesSql(size_t rows) {
-    std::string sql =
-        "INSERT INTO changes (import_id, indicator, fiscal_year, old_raw, new_raw) VALUES ";
-    for (size_t i = 0; i < rows; ++i) sql += i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)";
-    return sql;
-  }
-
-  // Binds |c| without copying its text: it must outlive the statement's run.
-  static void BindChange(SQLite::Statement& ins, int first, int64_t import_id,
-                         const PendingChange& c) {
-    ins.bind(first, import_id);
-    ins.bindNoCopy(first + 1, c.indicator);
-    c.fiscal_year ? ins.bind(first + 2, *c.fiscal_year) : ins.bind(first + 2);
-    c.old_raw ? ins.bindNoCopy(first + 3, *c.old_raw) : ins.bind(first + 3);
-    c.new_raw ? ins.bindNoCopy(first + 4, *c.new_raw) : ins.bind(first + 4);
+    InsertChanges(statements_, import_id, progress_.changes);
   }
 
   SQLite::Database& db_;
@@ -377,22 +341,6 @@ Status RemovalError(const ImportResult& r) {
       "); is the file cut short? Nothing imported; if the table really dropped them, import "
       "again with --allow-removal");
 }
-
-// Turns the connection's triggers off while it lives (SQLITE_DBCONFIG_ENABLE_TRIGGER;
-// other connections keep theirs). An import sets the plans' versions itself,
-// and the plan-version triggers, quiet while store_state.importing is set,
-// still ran their WHEN query for every row written: a tenth of its time.
-class TriggersOff {
- public:
-  explicit TriggersOff(SQLite::Database& db) : db_(db.getHandle()) { Set(0); }
-  ~TriggersOff() { Set(1); }
-  TriggersOff(const TriggersOff&) = delete;
-  TriggersOff& operator=(const TriggersOff&) = delete;
-
- private:
-  void Set(int on) { sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_TRIGGER, on, nullptr); }
-  sqlite3* db_;
-};
 
 }  // namespace
 

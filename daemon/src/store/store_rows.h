@@ -63,6 +63,11 @@ CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
 // (import/progress_table.h) that reaches the store must be in it.
 std::string TableDigest(const ProgressTable& table);
 
+// Inserts |changes| as rows of the change history under import |import_id|,
+// many rows per statement. |changes| must outlive the statements' runs.
+void InsertChanges(StatementCache* statements, int64_t import_id,
+                   const std::vector<PendingChange>& changes);
+
 // A reported achievement rate ("66.7", "66.7%"), or nullopt.
 std::optional<double> ParseRate(const std::string& raw);
 
