@@ -122,6 +122,28 @@ void AppendOrNull(const std::string& s, std::string* out) {
   }
 }
 
+// AppendString(s), or "s" without a look when |s| is |*plain|, the last
+// text it wrote without escapes.
+void AppendKnown(std::string_view s, std::string* plain, std::string* out) {
+  if (s == *plain) {
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+    return;
+  }
+  size_t before = out->size();
+  AppendString(s, out);
+  if (out->size() == before + s.size() + 2) plain->assign(s);  // an escape adds characters
+}
+
+void AppendKnownOrNull(const std::string& s, std::string* plain, std::string* out) {
+  if (s.empty()) {
+    *out += "null";
+  } else {
+    AppendKnown(s, plain, out);
+  }
+}
+
 // An object or array pretty-printed as nlohmann does with indent 2 at |depth|.
 class Container {
  public:
@@ -260,25 +282,25 @@ void AppendFindingJson(const Finding& f, int depth, std::string* out) {
 void AppendFindingJson(const Finding& f, int depth, std::string* out, FindingJsonCache* cache) {
   Container o(out, depth, '{', '}');
   AppendString(f.check, o.Key("check"));
-  AppendOrNull(f.department, o.Key("department"));
+  AppendKnownOrNull(f.department, &cache->plain[4], o.Key("department"));
   AppendEvidence(f, o.inner(), o.Key("evidence"), cache);
   AppendString(f.fingerprint, o.Key("fingerprint"));
   if (f.fiscal_year) {
     AppendInt(*f.fiscal_year, o.Key("fiscal_year"));
-    AppendString(FormatEraYear(*f.fiscal_year), o.Key("fiscal_year_era"));
+    AppendKnown(FormatEraYear(*f.fiscal_year), &cache->plain[5], o.Key("fiscal_year_era"));
   } else {
     *o.Key("fiscal_year") += "null";
     *o.Key("fiscal_year_era") += "null";
   }
-  AppendString(f.indicator, o.Key("indicator"));
+  AppendKnown(f.indicator, &cache->plain[3], o.Key("indicator"));
   Container labels(o.Key("labels"), o.inner(), '{', '}');
   for (const auto& [k, v] : f.labels) AppendString(v, labels.Key(k));
   labels.Close();
-  AppendOrNull(f.measure, o.Key("measure"));
+  AppendKnownOrNull(f.measure, &cache->plain[2], o.Key("measure"));
   AppendString(f.message, o.Key("message"));
   AppendInt(f.ordinal, o.Key("ordinal"));
-  AppendString(f.plan, o.Key("plan"));
-  AppendOrNull(f.project, o.Key("project"));
+  AppendKnown(f.plan, &cache->plain[0], o.Key("plan"));
+  AppendKnownOrNull(f.project, &cache->plain[1], o.Key("project"));
   AppendStrings(f.related, o.inner(), o.Key("related"));
   AppendString(f.rule, o.Key("rule"));
   AppendString(SeverityName(f.severity), o.Key("severity"));

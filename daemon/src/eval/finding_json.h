@@ -25,6 +25,10 @@ struct FindingJsonCache {
   int depth = 0;
   std::string head;  // the evidence up to its figures
   std::string tail;  // after its figures
+  // The last plain (escape-free, UTF-8) text written for the plan, project,
+  // measure, indicator, department and fiscal year: the same text again is
+  // written without another look. Never stale: compared by content.
+  std::string plain[6];
 };
 
 // The same, reusing and updating |cache|.
