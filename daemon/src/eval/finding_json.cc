@@ -236,15 +236,15 @@ void AppendFigures(const std::vector<Figure>& figures, int depth, std::string* o
 
 // EvidenceJson(f) of the findings about |ind|, dumped, cut where their
 // figures go.
-void EvidenceParts(const Indicator* ind, int depth, std::string* head, std::string* tail) {
-  std::string text;
-  Container o(&text, depth, '{', '}');
+void EvidenceParts(const Indicator* ind, int depth, std::string* text, size_t* cut) {
+  text->clear();  // its room is kept for the next indicator
+  Container o(text, depth, '{', '}');
   if (ind) {
     AppendString(AggregationName(ind->aggregation), o.Key("aggregation"));
     AppendString(DirectionName(ind->direction), o.Key("direction"));
   }
   o.Key("figures");
-  size_t cut = text.size();
+  *cut = text->size();
   if (ind) {
     if (!ind->footnotes.empty()) AppendStrings(ind->footnotes, o.inner(), o.Key("footnotes"));
     Container series(o.Key("series"), o.inner(), '[', ']');
@@ -255,21 +255,19 @@ void EvidenceParts(const Indicator* ind, int depth, std::string* head, std::stri
     AppendCell(ind->target_raw, ind->target, nullptr, o.inner(), o.Key("target"));
   }
   o.Close();
-  head->assign(text, 0, cut);
-  tail->assign(text, cut);
 }
 
 // EvidenceJson(f), dumped.
 void AppendEvidence(const Finding& f, int depth, std::string* out, FindingJsonCache* cache) {
   if (!cache->valid || cache->indicator != f.source || cache->depth != depth) {
-    EvidenceParts(f.source, depth, &cache->head, &cache->tail);
+    EvidenceParts(f.source, depth, &cache->evidence, &cache->cut);
     cache->valid = true;
     cache->indicator = f.source;
     cache->depth = depth;
   }
-  out->append(cache->head);
+  out->append(cache->evidence, 0, cache->cut);
   AppendFigures(f.figures, depth + 1, out);
-  out->append(cache->tail);
+  out->append(cache->evidence, cache->cut);
 }
 
 }  // namespace
