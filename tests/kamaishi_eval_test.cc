@@ -246,6 +246,15 @@ TEST_CASE("kamaishi: a finding's JSON written directly is its dump at any depth"
     AppendFindingJson(f, depth / 2, &plain);
     REQUIRE(direct == plain);
   }
+  // Text with escapes is never taken for the known plain text, the second
+  // time either; and plain text after it is looked at again.
+  Finding g = k.result.findings.front();
+  for (const char* plan : {"計画\"引用\"", "計画\"引用\"", "計画", "計画"}) {
+    g.plan = plan;
+    std::string direct;
+    AppendFindingJson(g, 0, &direct, &cache);
+    REQUIRE(direct == FindingJson(g).dump(2));
+  }
   Finding f = k.result.findings.front();
   // Text to escape, figures of every kind (a repeated name keeps the last),
   // empty and null fields, no source.

@@ -122,6 +122,28 @@ void AppendOrNull(const std::string& s, std::string* out) {
   }
 }
 
+// AppendString(s), or "s" without a look when |s| is |*plain|, the last
+// text it wrote without escapes.
+void AppendKnown(std::string_view s, std::string* plain, std::string* out) {
+  if (s == *plain) {
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+    return;
+  }
+  size_t before = out->size();
+  AppendString(s, out);
+  if (out->size() == before + s.size() + 2) plain->assign(s);  // an escape adds characters
+}
+
+void AppendKnownOrNull(const std::string& s, std::string* plain, std::string* out) {
+  if (s.empty()) {
+    *out += "null";
+  } else {
+    AppendKnown(s, plain, out);
+  }
+}
+
 // An object or array pretty-printed as nlohmann does with indent 2 at |depth|.
 class Container {
  public:
@@ -214,15 +236,15 @@ void AppendFigures(const std::vector<Figure>& figures, int depth, std::string* o
 
 // EvidenceJson(f) of the findings about |ind|, dumped, cut where their
 // figures go.
-void EvidenceParts(const Indicator* ind, int depth, std::string* head, std::string* tail) {
-  std::string text;
-  Container o(&text, depth, '{', '}');
+void EvidenceParts(const Indicator* ind, int depth, std::string* text, size_t* cut) {
+  text->clear();  // its room is kept for the next indicator
+  Container o(text, depth, '{', '}');
   if (ind) {
     AppendString(AggregationName(ind->aggregation), o.Key("aggregation"));
     AppendString(DirectionName(ind->direction), o.Key("direction"));
   }
   o.Key("figures");
-  size_t cut = text.size();
+  *cut = text->size();
   if (ind) {
     if (!ind->footnotes.empty()) AppendStrings(ind->footnotes, o.inner(), o.Key("footnotes"));
     Container series(o.Key("series"), o.inner(), '[', ']');
@@ -233,21 +255,19 @@ void EvidenceParts(const Indicator* ind, int depth, std::string* head, std::stri
     AppendCell(ind->target_raw, ind->target, nullptr, o.inner(), o.Key("target"));
   }
   o.Close();
-  head->assign(text, 0, cut);
-  tail->assign(text, cut);
 }
 
 // EvidenceJson(f), dumped.
 void AppendEvidence(const Finding& f, int depth, std::string* out, FindingJsonCache* cache) {
   if (!cache->valid || cache->indicator != f.source || cache->depth != depth) {
-    EvidenceParts(f.source, depth, &cache->head, &cache->tail);
+    EvidenceParts(f.source, depth, &cache->evidence, &cache->cut);
     cache->valid = true;
     cache->indicator = f.source;
     cache->depth = depth;
   }
-  out->append(cache->head);
+  out->append(cache->evidence, 0, cache->cut);
   AppendFigures(f.figures, depth + 1, out);
-  out->append(cache->tail);
+  out->append(cache->evidence, cache->cut);
 }
 
 }  // namespace
@@ -260,25 +280,25 @@ void AppendFindingJson(const Finding& f, int depth, std::string* out) {
 void AppendFindingJson(const Finding& f, int depth, std::string* out, FindingJsonCache* cache) {
   Container o(out, depth, '{', '}');
   AppendString(f.check, o.Key("check"));
-  AppendOrNull(f.department, o.Key("department"));
+  AppendKnownOrNull(f.department, &cache->plain[4], o.Key("department"));
   AppendEvidence(f, o.inner(), o.Key("evidence"), cache);
   AppendString(f.fingerprint, o.Key("fingerprint"));
   if (f.fiscal_year) {
     AppendInt(*f.fiscal_year, o.Key("fiscal_year"));
-    AppendString(FormatEraYear(*f.fiscal_year), o.Key("fiscal_year_era"));
+    AppendKnown(FormatEraYear(*f.fiscal_year), &cache->plain[5], o.Key("fiscal_year_era"));
   } else {
     *o.Key("fiscal_year") += "null";
     *o.Key("fiscal_year_era") += "null";
   }
-  AppendString(f.indicator, o.Key("indicator"));
+  AppendKnown(f.indicator, &cache->plain[3], o.Key("indicator"));
   Container labels(o.Key("labels"), o.inner(), '{', '}');
   for (const auto& [k, v] : f.labels) AppendString(v, labels.Key(k));
   labels.Close();
-  AppendOrNull(f.measure, o.Key("measure"));
+  AppendKnownOrNull(f.measure, &cache->plain[2], o.Key("measure"));
   AppendString(f.message, o.Key("message"));
   AppendInt(f.ordinal, o.Key("ordinal"));
-  AppendString(f.plan, o.Key("plan"));
-  AppendOrNull(f.project, o.Key("project"));
+  AppendKnown(f.plan, &cache->plain[0], o.Key("plan"));
+  AppendKnownOrNull(f.project, &cache->plain[1], o.Key("project"));
   AppendStrings(f.related, o.inner(), o.Key("related"));
   AppendString(f.rule, o.Key("rule"));
   AppendString(SeverityName(f.severity), o.Key("severity"));

@@ -23,8 +23,12 @@ struct FindingJsonCache {
   bool valid = false;
   const Indicator* indicator = nullptr;
   int depth = 0;
-  std::string head;  // the evidence up to its figures
-  std::string tail;  // after its figures
+  std::string evidence;  // the evidence but its figures, which go at |cut|
+  size_t cut = 0;
+  // The last plain (escape-free, UTF-8) text written for the plan, project,
+  // measure, indicator, department and fiscal year: the same text again is
+  // written without another look. Never stale: compared by content.
+  std::string plain[6];
 };
 
 // The same, reusing and updating |cache|.

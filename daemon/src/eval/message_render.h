@@ -36,6 +36,7 @@ class SimpleMessage {
   };
   std::vector<Part> parts_;
   std::vector<std::string> names_;
+  size_t size_hint_ = 0;
 };
 
 }  // namespace shihyo
