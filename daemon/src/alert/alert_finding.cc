@@ -17,24 +17,38 @@ std::variant<double, std::string> ReportedFigure(const Figure& fig) {
   return FormatNumber(*d, percent ? 1 : 2);
 }
 
-AlertEvidence EvidenceOf(const Finding& f) {
+std::shared_ptr<const IndicatorEvidence> MakeEvidence(const Indicator& ind) {
+  auto e = std::make_shared<IndicatorEvidence>();
+  e->target_raw = ind.target_raw;
+  e->target = ind.target;
+  e->direction = ind.direction;
+  e->aggregation = ind.aggregation;
+  e->series = ind.observations;
+  e->footnotes = ind.footnotes;
+  return e;
+}
+
+AlertEvidence EvidenceOf(const Finding& f, EvidenceCache* cache) {
   AlertEvidence e;
   for (const Figure& fig : f.figures) e.figures[fig.name] = ReportedFigure(fig);
-  if (const Indicator* ind = f.source) {
-    e.has_indicator = true;
-    e.target_raw = ind->target_raw;
-    e.target = ind->target;
-    e.direction = ind->direction;
-    e.aggregation = ind->aggregation;
-    e.series = ind->observations;
-    e.footnotes = ind->footnotes;
-  }
+  if (const Indicator* ind = f.source) e.indicator = cache ? cache->Of(*ind) : MakeEvidence(*ind);
   return e;
 }
 
 }  // namespace
 
-AlertFinding ToAlertFinding(const Finding& f) {
+const IndicatorEvidence& AlertEvidence::indicator_or_empty() const {
+  static const IndicatorEvidence kNone;
+  return indicator ? *indicator : kNone;
+}
+
+std::shared_ptr<const IndicatorEvidence> EvidenceCache::Of(const Indicator& ind) {
+  std::shared_ptr<const IndicatorEvidence>& e = by_indicator_[&ind];
+  if (!e) e = MakeEvidence(ind);
+  return e;
+}
+
+AlertFinding ToAlertFinding(const Finding& f, EvidenceCache* cache) {
   AlertFinding a;
   a.rule = f.rule;
   a.check = f.check;
@@ -50,7 +64,7 @@ AlertFinding ToAlertFinding(const Finding& f) {
   a.fingerprint = f.fingerprint;
   a.labels = f.labels;
   a.related = f.related;
-  a.evidence = EvidenceOf(f);
+  a.evidence = EvidenceOf(f, cache);
   return a;
 }
 

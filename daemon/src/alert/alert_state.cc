@@ -74,7 +74,7 @@ const Indicator* CurrentIndicator(const std::vector<Plan>& snapshot, const Alert
 }
 
 // Whether the target or a yearly cell of |ind| differs from |e|'s.
-bool DataChanged(const AlertEvidence& e, const Indicator& ind) {
+bool DataChanged(const IndicatorEvidence& e, const Indicator& ind) {
   if (e.target_raw != ind.target_raw || e.series.size() != ind.observations.size()) return true;
   for (size_t i = 0; i < e.series.size(); ++i) {
     const Observation& was = e.series[i];
@@ -94,10 +94,10 @@ std::string ResolvedReason(const AlertRecord& a, const ResolveContext& why) {
   }
   auto digest = why.rule_digests.find(a.rule);
   if (digest == why.rule_digests.end()) return kResolvedRuleRemoved;
-  if (ind && f.evidence.has_indicator) {
-    if (DataChanged(f.evidence, *ind)) return kResolvedValueChanged;
+  if (const IndicatorEvidence* e = f.evidence.indicator.get(); ind && e) {
+    if (DataChanged(*e, *ind)) return kResolvedValueChanged;
     // A rule file's override changed how the indicator is read.
-    if (f.evidence.direction != ind->direction || f.evidence.aggregation != ind->aggregation)
+    if (e->direction != ind->direction || e->aggregation != ind->aggregation)
       return kResolvedRuleChanged;
   }
   if (!a.rule_digest.empty() && a.rule_digest != digest->second) return kResolvedRuleChanged;
@@ -146,7 +146,7 @@ std::string DigestOf(const ResolveContext* why, const std::string& rule) {
 
 // Updates |a| from |f|, found at |now|.
 void Sighted(const Finding& f, bool inserted, TimePoint now, const std::vector<Silence>& silences,
-             const ResolveContext* why, AlertRecord* a, AlertTransition* t) {
+             const ResolveContext* why, EvidenceCache* cache, AlertRecord* a, AlertTransition* t) {
   bool was_firing = !inserted && a->firing();
   std::string silenced_before = a->silenced_by;
   if (!was_firing) {
@@ -162,7 +162,7 @@ void Sighted(const Finding& f, bool inserted, TimePoint now, const std::vector<S
     silenced_before.clear();
   }
   Labels labels = AlertLabels(f);
-  AlertFinding finding = ToAlertFinding(f);
+  AlertFinding finding = ToAlertFinding(f, cache);
   std::string digest = why ? DigestOf(why, f.rule) : a->rule_digest;
   std::string by = SilencedBy(silences, labels, now, &t->errors);
   bool same = was_firing && a->fingerprint == f.fingerprint && a->rule == f.rule &&
@@ -194,10 +194,11 @@ AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous
   AlertTransition t;
   t.alerts = previous;
   std::set<std::string> seen;
+  EvidenceCache cache;  // one IndicatorEvidence per indicator
   for (const Finding& f : findings) {
     if (!seen.insert(f.fingerprint).second) continue;  // one alert per fingerprint
     auto [it, inserted] = t.alerts.try_emplace(f.fingerprint);
-    Sighted(f, inserted, now, silences, why, &it->second, &t);
+    Sighted(f, inserted, now, silences, why, &cache, &it->second, &t);
   }
   for (auto& [fp, a] : t.alerts) {
     if (seen.count(fp) || !a.firing()) continue;

@@ -70,7 +70,33 @@ OutboxEntry ReadEntry(SQLite::Statement& q) {
 
 }  // namespace
 
-void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages) {
+namespace {
+
+// Writes |m| with |msg| (INSERT INTO outbox), superseding first with
+// |supersede| what it replaces.
+void WriteMessageRow(SQLite::Statement& supersede, SQLite::Statement& msg, const Message& m) {
+  const ReceiverKind* kind = FindReceiverKind(m.kind);
+  if (kind && kind->ReplacesPending()) {
+    supersede.bind(1, m.receiver);
+    supersede.bind(2, m.kind);
+    supersede.exec();
+    supersede.reset();
+  }
+  std::string payload = Dump(MessageToJson(m));
+  msg.bind(1, m.id);
+  msg.bind(2, m.receiver);
+  msg.bind(3, m.kind);
+  msg.bind(4, m.group_key);
+  msg.bind(5, m.summary);
+  msg.bindNoCopy(6, payload);  // it outlives exec()
+  msg.bind(7, Secs(m.created_at));
+  msg.bind(8, Secs(m.created_at));
+  msg.exec();
+  msg.reset();
+}
+
+void WriteMessages(SQLite::Database& db, const std::vector<Message>* messages,
+                   const MessageSource* next) {
   SQLite::Statement supersede(db,
                               "UPDATE outbox SET status = 'superseded' WHERE receiver = ?"
                               " AND kind = ? AND status = 'pending'");
@@ -78,26 +104,22 @@ void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages
                         "INSERT INTO outbox (id, receiver, kind, group_key, summary, payload,"
                         " status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?,"
                         " 'pending', ?, ?)");
-  for (const Message& m : messages) {
-    nlohmann::json payload = MessageToJson(m);
-    const ReceiverKind* kind = FindReceiverKind(m.kind);
-    if (kind && kind->ReplacesPending()) {
-      supersede.bind(1, m.receiver);
-      supersede.bind(2, m.kind);
-      supersede.exec();
-      supersede.reset();
-    }
-    msg.bind(1, m.id);
-    msg.bind(2, m.receiver);
-    msg.bind(3, payload["kind"].get<std::string>());
-    msg.bind(4, m.group_key);
-    msg.bind(5, m.summary);
-    msg.bind(6, Dump(payload));
-    msg.bind(7, Secs(m.created_at));
-    msg.bind(8, Secs(m.created_at));
-    msg.exec();
-    msg.reset();
+  if (messages) {
+    for (const Message& m : *messages) WriteMessageRow(supersede, msg, m);
   }
+  if (next) {
+    while (std::optional<Message> m = (*next)()) WriteMessageRow(supersede, msg, *m);
+  }
+}
+
+}  // namespace
+
+void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages) {
+  WriteMessages(db, &messages, nullptr);
+}
+
+void WriteMessageRows(SQLite::Database& db, const MessageSource& next) {
+  WriteMessages(db, nullptr, &next);
 }
 
 bool OutboxStore::NoneDue(const ChangeKey& key, TimePoint now) const {

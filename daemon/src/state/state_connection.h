@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -74,5 +75,8 @@ void WriteEvaluationRow(SQLite::Database& db, const EvaluationRecord& evaluation
 // outbox_store.cc: queues |messages|; a message of a kind that
 // ReplacesPending() supersedes its receiver's pending ones of that kind.
 void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages);
+// The same for the messages |next| makes one at a time (nullopt: no more),
+// each released once written.
+void WriteMessageRows(SQLite::Database& db, const MessageSource& next);
 
 }  // namespace shihyo

@@ -152,6 +152,7 @@ Status StateStore::CommitCycle(const CycleWrite& w) {
     WriteEventRows(connection_->db, w.events);
     WriteNotifyLogRows(connection_->db, w.log);
     WriteMessageRows(connection_->db, w.messages);
+    if (w.more_messages) WriteMessageRows(connection_->db, w.more_messages);
     if (w.evaluation) WriteEvaluationRow(connection_->db, *w.evaluation);
     txn.commit();
     return Status::Ok();
