@@ -10,6 +10,7 @@
 #include "eval/rule_loader.h"
 #include "fakes.h"
 #include "notify/alert_json.h"
+#include "state/state_connection.h"
 #include "store/store.h"
 
 namespace shihyo {
@@ -110,6 +111,27 @@ TEST_CASE("alert_json_text: escapes, invalid UTF-8, numbers and nulls as the DOM
     CHECK(writer.Finding(f) == Dumped(AlertFindingJson(f)));
     CHECK(AlertJsonWriter::LabelsText(f.labels) == Dumped(LabelsJson(f.labels)));
   }
+}
+
+TEST_CASE("alert_json_text: an outbox payload as the DOM writes it", "[alert_json]") {
+  Message m;
+  m.id = "0123@example.lg.jp";
+  m.receiver = "kodomo";
+  m.kind = "email";
+  m.group_key = "kodomo/0/plan=計画\x1f";
+  m.summary = "[shihyo] 新規アラート 2件 — \"計画\"";
+  m.created_at = *ParseTime("2026-11-28T09:30:00Z");
+  m.subject = m.summary;
+  m.to = {"a@example.lg.jp", "b@example.lg.jp"};
+  m.bcc = {"c@example.lg.jp"};
+  m.text = "本文\n\t表\r\n";
+  m.html = "<p style=\"x\">本文</p>\x01 bad \xff";
+  CHECK(MessagePayload(m) == Dumped(MessageToJson(m)));
+  Message webhook;
+  webhook.id = "w";
+  webhook.kind = "webhook";
+  webhook.body = "{\"alerts\":[]}";
+  CHECK(MessagePayload(webhook) == Dumped(MessageToJson(webhook)));
 }
 
 }  // namespace

@@ -167,6 +167,10 @@ std::string AlertJsonWriter::LabelsText(const Labels& labels) {
 }
 
 const AlertJsonWriter::EvidenceText& AlertJsonWriter::Evidence(const IndicatorEvidence& e) {
+  // Alerts come by plan: the texts of a few plans' indicators are enough,
+  // and a first cycle's would all be held at once.
+  constexpr size_t kKept = 4096;
+  if (evidence_.size() >= kKept && !evidence_.count(&e)) evidence_.clear();
   auto [it, added] = evidence_.try_emplace(&e);
   if (!added) return it->second;
   EvidenceText& t = it->second;

@@ -16,9 +16,9 @@ namespace shihyo {
 class AlertJsonWriter {
  public:
   // The text of AlertFindingJson(|finding|). The text of its indicator's
-  // evidence is kept (by the IndicatorEvidence's address) for the next
-  // finding about the same indicator: every IndicatorEvidence passed in must
-  // outlive this writer.
+  // evidence is kept (by the IndicatorEvidence's address, a few thousand at
+  // most) for the next findings about the same indicator: every
+  // IndicatorEvidence passed in must outlive this writer.
   std::string Finding(const AlertFinding& finding);
 
   // The text of LabelsJson(|labels|).

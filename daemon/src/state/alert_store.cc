@@ -78,6 +78,11 @@ void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& mes
                          TimePoint now, std::map<std::string, AlertRecord>* alerts,
                          AlertTransition* t) {
   std::set<std::string> changed(t->changed.begin(), t->changed.end());
+  size_t told = 0;  // one event each: a first cycle's are many
+  for (const GroupNotification& n : plan.notifications) {
+    told += n.fresh.size() + n.ongoing.size() + n.resolved.size();
+  }
+  t->events.reserve(t->events.size() + told);
   std::vector<bool> used(messages.size(), false);
   for (const GroupNotification& n : plan.notifications) {
     std::string id;

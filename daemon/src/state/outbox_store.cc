@@ -1,5 +1,6 @@
 #include "state/outbox_store.h"
 
+#include "notify/alert_json_text.h"
 #include "notify/receiver_registry.h"
 #include "state/state_connection.h"
 
@@ -10,7 +11,31 @@ namespace {
 constexpr const char* kEntryColumns =
     "payload, status, attempts, next_attempt_at, last_error, sent_at, id";
 
-// The payload column: the message as JSON.
+// Appends "key": |value| to the object |out| has begun (|*first| until a
+// member is written).
+void Member(std::string* out, bool* first, const char* key, const std::string& value) {
+  *out += *first ? "\"" : ",\"";
+  *first = false;
+  *out += key;
+  *out += "\":";
+  AlertJsonWriter::AppendString(out, value);
+}
+
+void Member(std::string* out, bool* first, const char* key,
+            const std::vector<std::string>& values) {
+  *out += *first ? "\"" : ",\"";
+  *first = false;
+  *out += key;
+  *out += "\":[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) *out += ',';
+    AlertJsonWriter::AppendString(out, values[i]);
+  }
+  *out += ']';
+}
+
+}  // namespace
+
 nlohmann::json MessageToJson(const Message& m) {
   return {{"id", m.id},
           {"receiver", m.receiver},
@@ -27,6 +52,29 @@ nlohmann::json MessageToJson(const Message& m) {
           {"content_type", m.content_type},
           {"body", m.body}};
 }
+
+std::string MessagePayload(const Message& m) {
+  std::string out = "{";
+  out.reserve(m.text.size() + m.html.size() + m.body.size() + 1024);
+  bool first = true;
+  Member(&out, &first, "bcc", m.bcc);  // the keys sorted, as Dump() writes them
+  Member(&out, &first, "body", m.body);
+  Member(&out, &first, "cc", m.cc);
+  Member(&out, &first, "content_type", m.content_type);
+  Member(&out, &first, "created_at", FormatIso8601(m.created_at));
+  Member(&out, &first, "group_key", m.group_key);
+  Member(&out, &first, "html", m.html);
+  Member(&out, &first, "id", m.id);
+  Member(&out, &first, "kind", m.kind);
+  Member(&out, &first, "receiver", m.receiver);
+  Member(&out, &first, "subject", m.subject);
+  Member(&out, &first, "summary", m.summary);
+  Member(&out, &first, "text", m.text);
+  Member(&out, &first, "to", m.to);
+  return out + "}";
+}
+
+namespace {
 
 Result<Message> MessageFromJson(const nlohmann::json& j) {
   try {
@@ -82,7 +130,7 @@ void WriteMessageRow(SQLite::Statement& supersede, SQLite::Statement& msg, const
     supersede.exec();
     supersede.reset();
   }
-  std::string payload = Dump(MessageToJson(m));
+  std::string payload = MessagePayload(m);
   msg.bind(1, m.id);
   msg.bind(2, m.receiver);
   msg.bind(3, m.kind);
