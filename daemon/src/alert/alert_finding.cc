@@ -48,6 +48,26 @@ std::shared_ptr<const IndicatorEvidence> EvidenceCache::Of(const Indicator& ind)
   return e;
 }
 
+AlertFinding ToAlertFinding(Finding&& f, EvidenceCache* cache) {
+  AlertFinding a;
+  a.evidence = EvidenceOf(f, cache);
+  a.rule = std::move(f.rule);
+  a.check = std::move(f.check);
+  a.severity = f.severity;
+  a.plan = std::move(f.plan);
+  a.project = std::move(f.project);
+  a.measure = std::move(f.measure);
+  a.indicator = std::move(f.indicator);
+  a.ordinal = f.ordinal;
+  a.department = std::move(f.department);
+  a.fiscal_year = f.fiscal_year;
+  a.message = std::move(f.message);
+  a.fingerprint = f.fingerprint;  // the caller's key
+  a.labels = std::move(f.labels);
+  a.related = std::move(f.related);
+  return a;
+}
+
 AlertFinding ToAlertFinding(const Finding& f, EvidenceCache* cache) {
   AlertFinding a;
   a.rule = f.rule;

@@ -85,5 +85,8 @@ class EvidenceCache {
 // evidence, or taken from |cache| when given; |finding| need not outlive the
 // result).
 AlertFinding ToAlertFinding(const Finding& finding, EvidenceCache* cache = nullptr);
+// The same, moving |finding|'s texts (rule, plan, message, labels, …) into
+// the result.
+AlertFinding ToAlertFinding(Finding&& finding, EvidenceCache* cache = nullptr);
 
 }  // namespace shihyo

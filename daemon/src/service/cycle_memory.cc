@@ -94,9 +94,9 @@ bool SilencesChanged(const std::vector<Silence>& silences, TimePoint now, CycleM
 }
 
 // The alerts of |u|'s plans, taken out of |m| and updated with |findings|
-// (ApplyFindings); the other alerts were found again as they were, so only
-// their silences are decided again. Everything goes back into |m|.
-AlertTransition ApplyToMemory(const PlanUpdate& u, const std::vector<Finding>& findings,
+// (ApplyFindings, which moves their texts out); the other alerts were found again as they were, so
+// only their silences are decided again. Everything goes back into |m|.
+AlertTransition ApplyToMemory(const PlanUpdate& u, std::vector<Finding>* findings,
                               const std::vector<Silence>& silences, TimePoint now,
                               const ResolveContext& why, CycleMemory* m) {
   std::map<std::string, AlertRecord> affected;
@@ -116,7 +116,8 @@ AlertTransition ApplyToMemory(const PlanUpdate& u, const std::vector<Finding>& f
     }
     m->alerts_of_plan.erase(of);
   }
-  AlertTransition t = ApplyFindings(affected, findings, silences, now, &why);
+  // The findings' texts move into the alerts: they are dropped after.
+  AlertTransition t = ApplyFindings(affected, std::move(*findings), silences, now, &why);
   for (const auto& [fp, a] : t.alerts) {
     m->alerts_of_plan[a.finding.plan].insert(fp);
     m->firing += a.firing() ? 1 : 0;
@@ -329,7 +330,7 @@ Result<CycleResult> Cycle::EvaluateWithMemory(TimePoint now) {
   result.warnings = result.eval.warnings;
   result.errors = result.eval.errors;
   ResolveContext why = MakeResolveContext(rules_, m.snapshot.get());
-  AlertTransition t = ApplyToMemory(*update, result.eval.findings, *silences, now, why, &m);
+  AlertTransition t = ApplyToMemory(*update, &result.eval.findings, *silences, now, why, &m);
   // A silence that ended announces nothing new (only changed alerts can
   // have come out of a silence).
   for (const std::string& fp : t.changed) RestoreNotified(m.alerts.at(fp), now, &m.log);

@@ -190,12 +190,23 @@ Result<std::vector<OutboxEntry>> OutboxStore::DueMessages(TimePoint now, int lim
     ChangeKey key = c_->ChangeKey();  // before the query: a later commit changes it
     if (NoneDue(key, now)) return Status::Ok();
     none_due_.reset();
-    SQLite::Statement q(c_->db, std::string("SELECT ") + kEntryColumns +
-                                    " FROM outbox WHERE status = 'pending' AND"
-                                    " next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?");
-    q.bind(1, Secs(now));
-    q.bind(2, limit);
-    while (q.executeStep()) out.push_back(ReadEntry(q));
+    // The due rows by the index alone, then each row: a message's columns
+    // after its payload are read through the payload's pages.
+    SQLite::Statement due(c_->db,
+                          "SELECT rowid FROM outbox INDEXED BY outbox_pending"
+                          " WHERE status = 'pending' AND next_attempt_at <= ?"
+                          " ORDER BY created_at, rowid LIMIT ?");
+    due.bind(1, Secs(now));
+    due.bind(2, limit);
+    std::vector<int64_t> rows;
+    while (due.executeStep()) rows.push_back(due.getColumn(0).getInt64());
+    SQLite::Statement q(c_->db,
+                        std::string("SELECT ") + kEntryColumns + " FROM outbox WHERE rowid = ?");
+    for (int64_t row : rows) {
+      q.bind(1, row);
+      if (q.executeStep()) out.push_back(ReadEntry(q));
+      q.reset();
+    }
     if (out.empty()) {
       SQLite::Column c =
           c_->db.execAndGet("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'");
