@@ -31,7 +31,7 @@ void CycleMemory::Prune(TimePoint before) {
       of->second.erase(entry.first);
     }
     if (auto groups = groups_of.find(entry.first); groups != groups_of.end()) {
-      for (const Group& g : groups->second) members[g].erase(entry.first);
+      for (const Group* g : groups->second) members[*g].erase(entry.first);
       groups_of.erase(groups);
     }
     return true;
@@ -162,18 +162,21 @@ bool GroupsOf(const Config& config, const std::string& fp, const AlertRecord& al
 // |touched|. False as GroupsOf.
 bool Regroup(const Config& config, const std::string& fp, CycleMemory* m,
              std::set<CycleMemory::Group>* touched) {
-  std::vector<CycleMemory::Group>& groups = m->groups_of[fp];
-  for (const CycleMemory::Group& g : groups) {
-    touched->insert(g);
-    m->members[g].erase(fp);
+  std::vector<const CycleMemory::Group*>& groups = m->groups_of[fp];
+  for (const CycleMemory::Group* g : groups) {
+    touched->insert(*g);
+    m->members[*g].erase(fp);
   }
   groups.clear();
   auto alert = m->alerts.find(fp);
   if (alert == m->alerts.end()) return true;
-  if (!GroupsOf(config, fp, alert->second, &groups)) return false;
-  for (const CycleMemory::Group& g : groups) {
+  std::vector<CycleMemory::Group> now;
+  if (!GroupsOf(config, fp, alert->second, &now)) return false;
+  for (const CycleMemory::Group& g : now) {
     touched->insert(g);
-    m->members[g].insert(fp);
+    auto member = m->members.try_emplace(g).first;
+    member->second.insert(fp);
+    groups.push_back(&member->first);  // the group's key, kept once in |members|
   }
   return true;
 }
