@@ -300,6 +300,12 @@ TEST_CASE("state DB: version 1 migrates keeping its alerts; the history commits 
   }
   auto state = StateStore::Open(path);
   REQUIRE(state.ok());
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 3);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'outbox_pending'")
+              .getInt() == 1);
+  }
   auto alerts = (*state)->alerts().LoadAlerts();
   REQUIRE(alerts.ok());
   REQUIRE(alerts->count("abc") == 1);

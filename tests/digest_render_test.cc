@@ -59,10 +59,11 @@ struct Fixture {
     f.ordinal = ind.ordinal;
     f.fiscal_year = fy;
     f.message = ind.name + "：" + message;
-    f.evidence.has_indicator = true;
-    f.evidence.target_raw = ind.target_raw;
-    f.evidence.target = ind.target;
-    f.evidence.series = ind.observations;
+    auto ev = std::make_shared<IndicatorEvidence>();
+    ev->target_raw = ind.target_raw;
+    ev->target = ind.target;
+    ev->series = ind.observations;
+    f.evidence.indicator = ev;
     alerts.push_back(a);
     return alerts.back();
   }

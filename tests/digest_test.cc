@@ -110,9 +110,10 @@ TEST_CASE("digest: subject, sections and current values of resolved alerts", "[d
     a.finding.severity = Severity::kCritical;
     a.finding.fiscal_year = 2023;
     a.finding.message = indicator + "：25件に増えました";
-    a.finding.evidence.has_indicator = true;
-    a.finding.evidence.target_raw = "0件";
-    a.finding.evidence.series = {{2023, "25件", ParseCell("25件")}};
+    auto ev = std::make_shared<IndicatorEvidence>();
+    ev->target_raw = "0件";
+    ev->series = {{2023, "25件", ParseCell("25件")}};
+    a.finding.evidence.indicator = ev;
     return a;
   };
   AlertRecord fresh = alert("1", "発生件数", true);

@@ -71,8 +71,26 @@ struct World {
     full_state = std::move(b).value();
   }
 
+  // The messages of |headers| as queued in |state|'s outbox, in that order.
+  static std::vector<Message> Queued(StateStore& state, const std::vector<Message>& headers) {
+    auto outbox = state.outbox().ListOutbox("", 100000);
+    REQUIRE(outbox.ok());
+    std::vector<Message> out;
+    for (const Message& h : headers) {
+      for (const OutboxEntry& e : *outbox) {
+        if (e.message.id != h.id) continue;
+        CHECK(e.message.summary == h.summary);
+        CHECK(e.message.receiver == h.receiver);
+        CHECK(e.message.group_key == h.group_key);
+        out.push_back(e.message);
+      }
+    }
+    REQUIRE(out.size() == headers.size());
+    return out;
+  }
+
   // Runs both cycles at |now|, checks that they agree and returns the
-  // incremental one's result.
+  // incremental one's result (with its messages as queued).
   CycleResult Both(TimePoint now) {
     auto inc = Cycle(config, rules, store.get(), inc_state.get(), &memory).Evaluate(now, false);
     REQUIRE(inc.ok());
@@ -84,10 +102,16 @@ struct World {
     CHECK(inc->fired == full->fired);
     CHECK(inc->resolved == full->resolved);
     CHECK(inc->warnings == full->warnings);
+    // A committed cycle returns the messages' headers; their contents are
+    // in the outbox.
+    inc->messages = Queued(*inc_state, inc->messages);
+    full->messages = Queued(*full_state, full->messages);
     REQUIRE(inc->messages.size() == full->messages.size());
     for (size_t i = 0; i < inc->messages.size(); ++i) {
+      CHECK(!inc->messages[i].subject.empty());
       CHECK(inc->messages[i].subject == full->messages[i].subject);
       CHECK(inc->messages[i].text == full->messages[i].text);
+      CHECK(inc->messages[i].summary == full->messages[i].summary);
     }
     auto full_alerts = full_state->alerts().LoadAlerts();
     auto inc_alerts = inc_state->alerts().LoadAlerts();

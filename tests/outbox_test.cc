@@ -162,6 +162,27 @@ TEST_CASE("outbox: a receiver that fails makes its other messages wait, untried"
   CHECK(outbox.DeliverDue()->sent == 2);
 }
 
+TEST_CASE("outbox: many due messages go out oldest first, read a few at a time", "[outbox]") {
+  Fixture f;
+  // Queued out of order, one not due yet and one sent: 40 are due.
+  for (int i = 39; i >= 0; --i) f.Queue(Mail("m" + std::to_string(i) + "@x", T0() + seconds(i)));
+  f.Queue(Mail("late@x", T0() - seconds(1)));
+  f.Queue(Mail("sent@x", T0() - seconds(2)));
+  REQUIRE(f.state->outbox().MarkSent("sent@x", T0(), 1).ok());
+  REQUIRE(f.state->outbox().MarkRetry("late@x", 1, T0() + hours(1), "down").ok());
+  FakeClock clock(T0() + seconds(40));
+  Outbox outbox(&f.state->outbox(), &f.notifiers, f.config, clock);
+  auto r = outbox.DeliverDue(35);  // at most 35
+  REQUIRE(r.ok());
+  CHECK(r->sent == 35);
+  REQUIRE(f.fake->sent.size() == 35);
+  for (int i = 0; i < 35; ++i) CHECK(f.fake->sent[i].id == "m" + std::to_string(i) + "@x");
+  CHECK(f.fake->sent[0].text == "本文");
+  CHECK(outbox.DeliverDue()->sent == 5);
+  CHECK(f.fake->sent.back().id == "m39@x");
+  CHECK(outbox.DeliverDue()->sent == 0);
+}
+
 TEST_CASE("outbox: a receiver no longer in the config makes its messages dead", "[outbox]") {
   Fixture f;
   Message m = Mail("gone@x", T0());

@@ -17,24 +17,58 @@ std::variant<double, std::string> ReportedFigure(const Figure& fig) {
   return FormatNumber(*d, percent ? 1 : 2);
 }
 
-AlertEvidence EvidenceOf(const Finding& f) {
+std::shared_ptr<const IndicatorEvidence> MakeEvidence(const Indicator& ind) {
+  auto e = std::make_shared<IndicatorEvidence>();
+  e->target_raw = ind.target_raw;
+  e->target = ind.target;
+  e->direction = ind.direction;
+  e->aggregation = ind.aggregation;
+  e->series = ind.observations;
+  e->footnotes = ind.footnotes;
+  return e;
+}
+
+AlertEvidence EvidenceOf(const Finding& f, EvidenceCache* cache) {
   AlertEvidence e;
   for (const Figure& fig : f.figures) e.figures[fig.name] = ReportedFigure(fig);
-  if (const Indicator* ind = f.source) {
-    e.has_indicator = true;
-    e.target_raw = ind->target_raw;
-    e.target = ind->target;
-    e.direction = ind->direction;
-    e.aggregation = ind->aggregation;
-    e.series = ind->observations;
-    e.footnotes = ind->footnotes;
-  }
+  if (const Indicator* ind = f.source) e.indicator = cache ? cache->Of(*ind) : MakeEvidence(*ind);
   return e;
 }
 
 }  // namespace
 
-AlertFinding ToAlertFinding(const Finding& f) {
+const IndicatorEvidence& AlertEvidence::indicator_or_empty() const {
+  static const IndicatorEvidence kNone;
+  return indicator ? *indicator : kNone;
+}
+
+std::shared_ptr<const IndicatorEvidence> EvidenceCache::Of(const Indicator& ind) {
+  std::shared_ptr<const IndicatorEvidence>& e = by_indicator_[&ind];
+  if (!e) e = MakeEvidence(ind);
+  return e;
+}
+
+AlertFinding ToAlertFinding(Finding&& f, EvidenceCache* cache) {
+  AlertFinding a;
+  a.evidence = EvidenceOf(f, cache);
+  a.rule = std::move(f.rule);
+  a.check = std::move(f.check);
+  a.severity = f.severity;
+  a.plan = std::move(f.plan);
+  a.project = std::move(f.project);
+  a.measure = std::move(f.measure);
+  a.indicator = std::move(f.indicator);
+  a.ordinal = f.ordinal;
+  a.department = std::move(f.department);
+  a.fiscal_year = f.fiscal_year;
+  a.message = std::move(f.message);
+  a.fingerprint = f.fingerprint;  // the caller's key
+  a.labels = std::move(f.labels);
+  a.related = std::move(f.related);
+  return a;
+}
+
+AlertFinding ToAlertFinding(const Finding& f, EvidenceCache* cache) {
   AlertFinding a;
   a.rule = f.rule;
   a.check = f.check;
@@ -50,7 +84,7 @@ AlertFinding ToAlertFinding(const Finding& f) {
   a.fingerprint = f.fingerprint;
   a.labels = f.labels;
   a.related = f.related;
-  a.evidence = EvidenceOf(f);
+  a.evidence = EvidenceOf(f, cache);
   return a;
 }
 

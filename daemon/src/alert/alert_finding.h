@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -16,13 +17,11 @@
 
 namespace shihyo {
 
-// The evidence of a finding: what the check computed, and the indicator as
-// evaluated (its target and yearly series) when the finding names one.
-struct AlertEvidence {
-  // Figures by name as reported: numbers rounded to 6 decimals, non-finite
-  // numbers as their text.
-  std::map<std::string, std::variant<double, std::string>> figures;
-  bool has_indicator = false;  // false: the fields below are unset
+// The indicator as a finding saw it: its target and yearly series. Immutable
+// once made and shared by every alert of that indicator (and evaluation), so
+// that an indicator's 5-year series is held once however many rules fire on
+// it.
+struct IndicatorEvidence {
   std::string target_raw;
   CellValue target;
   Direction direction = Direction::kIncrease;
@@ -30,7 +29,25 @@ struct AlertEvidence {
   std::vector<Observation> series;  // fiscal year, raw and parsed cell
   std::vector<std::string> footnotes;
 
-  bool operator==(const AlertEvidence&) const = default;
+  bool operator==(const IndicatorEvidence&) const = default;
+};
+
+// The evidence of a finding: what the check computed, and the indicator as
+// evaluated (its target and yearly series) when the finding names one.
+struct AlertEvidence {
+  // Figures by name as reported: numbers rounded to 6 decimals, non-finite
+  // numbers as their text.
+  std::map<std::string, std::variant<double, std::string>> figures;
+  std::shared_ptr<const IndicatorEvidence> indicator;  // null: the finding names none
+
+  bool has_indicator() const { return indicator != nullptr; }
+  // |indicator|, or an empty one (no target, no series) when there is none.
+  const IndicatorEvidence& indicator_or_empty() const;
+  // Equal figures and equal indicators (by value).
+  bool operator==(const AlertEvidence& o) const {
+    return figures == o.figures &&
+           (indicator == o.indicator || (indicator && o.indicator && *indicator == *o.indicator));
+  }
 };
 
 struct AlertFinding {
@@ -53,8 +70,23 @@ struct AlertFinding {
   bool operator==(const AlertFinding&) const = default;
 };
 
+// Shares the IndicatorEvidence of one indicator among the findings about it
+// (by the Indicator's address: valid for one snapshot). Not thread-safe.
+class EvidenceCache {
+ public:
+  // The evidence of |ind|, made on first use.
+  std::shared_ptr<const IndicatorEvidence> Of(const Indicator& ind);
+
+ private:
+  std::map<const Indicator*, std::shared_ptr<const IndicatorEvidence>> by_indicator_;
+};
+
 // The owned copy of |finding| (its |source| indicator is copied into the
-// evidence; |finding| need not outlive the result).
-AlertFinding ToAlertFinding(const Finding& finding);
+// evidence, or taken from |cache| when given; |finding| need not outlive the
+// result).
+AlertFinding ToAlertFinding(const Finding& finding, EvidenceCache* cache = nullptr);
+// The same, moving |finding|'s texts (rule, plan, message, labels, …) into
+// the result.
+AlertFinding ToAlertFinding(Finding&& finding, EvidenceCache* cache = nullptr);
 
 }  // namespace shihyo

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iterator>
 #include <set>
+#include <type_traits>
+#include <utility>
 
 #include "base/regex.h"
 #include "eval/checks/check.h"
@@ -74,7 +76,7 @@ const Indicator* CurrentIndicator(const std::vector<Plan>& snapshot, const Alert
 }
 
 // Whether the target or a yearly cell of |ind| differs from |e|'s.
-bool DataChanged(const AlertEvidence& e, const Indicator& ind) {
+bool DataChanged(const IndicatorEvidence& e, const Indicator& ind) {
   if (e.target_raw != ind.target_raw || e.series.size() != ind.observations.size()) return true;
   for (size_t i = 0; i < e.series.size(); ++i) {
     const Observation& was = e.series[i];
@@ -94,10 +96,10 @@ std::string ResolvedReason(const AlertRecord& a, const ResolveContext& why) {
   }
   auto digest = why.rule_digests.find(a.rule);
   if (digest == why.rule_digests.end()) return kResolvedRuleRemoved;
-  if (ind && f.evidence.has_indicator) {
-    if (DataChanged(f.evidence, *ind)) return kResolvedValueChanged;
+  if (const IndicatorEvidence* e = f.evidence.indicator.get(); ind && e) {
+    if (DataChanged(*e, *ind)) return kResolvedValueChanged;
     // A rule file's override changed how the indicator is read.
-    if (f.evidence.direction != ind->direction || f.evidence.aggregation != ind->aggregation)
+    if (e->direction != ind->direction || e->aggregation != ind->aggregation)
       return kResolvedRuleChanged;
   }
   if (!a.rule_digest.empty() && a.rule_digest != digest->second) return kResolvedRuleChanged;
@@ -144,9 +146,11 @@ std::string DigestOf(const ResolveContext* why, const std::string& rule) {
   return it == why->rule_digests.end() ? "" : it->second;
 }
 
-// Updates |a| from |f|, found at |now|.
-void Sighted(const Finding& f, bool inserted, TimePoint now, const std::vector<Silence>& silences,
-             const ResolveContext* why, AlertRecord* a, AlertTransition* t) {
+// Updates |a| from |f|, found at |now|. A non-const |f|'s texts are moved
+// into the alert (|f| is dropped after).
+template <typename FindingT>
+void Sighted(FindingT& f, bool inserted, TimePoint now, const std::vector<Silence>& silences,
+             const ResolveContext* why, EvidenceCache* cache, AlertRecord* a, AlertTransition* t) {
   bool was_firing = !inserted && a->firing();
   std::string silenced_before = a->silenced_by;
   if (!was_firing) {
@@ -162,14 +166,15 @@ void Sighted(const Finding& f, bool inserted, TimePoint now, const std::vector<S
     silenced_before.clear();
   }
   Labels labels = AlertLabels(f);
-  AlertFinding finding = ToAlertFinding(f);
-  std::string digest = why ? DigestOf(why, f.rule) : a->rule_digest;
+  AlertFinding finding = std::is_const_v<FindingT> ? ToAlertFinding(std::as_const(f), cache)
+                                                   : ToAlertFinding(std::move(f), cache);
+  std::string digest = why ? DigestOf(why, finding.rule) : a->rule_digest;
   std::string by = SilencedBy(silences, labels, now, &t->errors);
-  bool same = was_firing && a->fingerprint == f.fingerprint && a->rule == f.rule &&
+  bool same = was_firing && a->fingerprint == f.fingerprint && a->rule == finding.rule &&
               a->labels == labels && a->finding == finding && a->rule_digest == digest &&
               a->silenced_by == by;
   a->fingerprint = f.fingerprint;
-  a->rule = f.rule;
+  a->rule = finding.rule;
   a->labels = std::move(labels);
   a->finding = std::move(finding);
   a->last_seen = now;
@@ -187,17 +192,21 @@ std::string MutingSilence(const std::vector<Silence>& silences, const Labels& la
   return SilencedBy(silences, labels, now, errors);
 }
 
-AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
-                              const std::vector<Finding>& findings,
-                              const std::vector<Silence>& silences, TimePoint now,
-                              const ResolveContext* why) {
+namespace {
+
+// ApplyFindings; moving the texts out of |findings| unless they are const.
+template <typename Findings>
+AlertTransition Apply(const std::map<std::string, AlertRecord>& previous, Findings& findings,
+                      const std::vector<Silence>& silences, TimePoint now,
+                      const ResolveContext* why) {
   AlertTransition t;
   t.alerts = previous;
   std::set<std::string> seen;
-  for (const Finding& f : findings) {
+  EvidenceCache cache;  // one IndicatorEvidence per indicator
+  for (auto& f : findings) {
     if (!seen.insert(f.fingerprint).second) continue;  // one alert per fingerprint
     auto [it, inserted] = t.alerts.try_emplace(f.fingerprint);
-    Sighted(f, inserted, now, silences, why, &it->second, &t);
+    Sighted(f, inserted, now, silences, why, &cache, &it->second, &t);
   }
   for (auto& [fp, a] : t.alerts) {
     if (seen.count(fp) || !a.firing()) continue;
@@ -212,6 +221,21 @@ AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous
     t.changed.push_back(fp);
   }
   return t;
+}
+
+}  // namespace
+
+AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
+                              const std::vector<Finding>& findings,
+                              const std::vector<Silence>& silences, TimePoint now,
+                              const ResolveContext* why) {
+  return Apply(previous, findings, silences, now, why);
+}
+
+AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
+                              std::vector<Finding>&& findings, const std::vector<Silence>& silences,
+                              TimePoint now, const ResolveContext* why) {
+  return Apply(previous, findings, silences, now, why);
 }
 
 AlertTransition ReapplySilences(const std::map<std::string, AlertRecord>& previous,

@@ -161,6 +161,11 @@ AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous
                               const std::vector<Finding>& findings,
                               const std::vector<Silence>& silences, TimePoint now,
                               const ResolveContext* why = nullptr);
+// The same, moving the texts of |findings| into the alerts instead of
+// copying them (|findings| are left to be dropped): a first cycle's are many.
+AlertTransition ApplyFindings(const std::map<std::string, AlertRecord>& previous,
+                              std::vector<Finding>&& findings, const std::vector<Silence>& silences,
+                              TimePoint now, const ResolveContext* why = nullptr);
 
 // Applies the active |silences| at |now| to |previous| without an
 // evaluation: only silenced_by changes (|changed| and |events| say where).

@@ -71,9 +71,9 @@ std::string Number(double v) {
 }
 
 std::string EvidenceSection(const AlertRecord& a) {
-  const AlertEvidence& ev = a.finding.evidence;
+  const IndicatorEvidence& ev = a.finding.evidence.indicator_or_empty();
   std::string out;
-  if (ev.has_indicator) {
+  if (a.finding.evidence.has_indicator()) {
     out += "<h2>指標の値</h2><table><tr><th>目標値</th>";
     for (const Observation& o : ev.series) out += "<th>" + YearJa(o.fiscal_year) + "</th>";
     out += "</tr><tr><td>" + Esc(ev.target_raw) + "</td>";
@@ -92,9 +92,9 @@ std::string EvidenceSection(const AlertRecord& a) {
     if (a.finding.fiscal_year) flagged.push_back(*a.finding.fiscal_year);
     out += IndicatorChart(ind, flagged);
   }
-  if (!ev.figures.empty()) {
+  if (!a.finding.evidence.figures.empty()) {
     out += "<h2>計算値</h2><table>";
-    for (const auto& [name, v] : ev.figures) {
+    for (const auto& [name, v] : a.finding.evidence.figures) {
       std::string text = std::holds_alternative<double>(v) ? Number(std::get<double>(v))
                                                            : std::get<std::string>(v);
       out += "<tr><th>" + Esc(name) + "</th><td>" + Esc(text) + "</td></tr>";

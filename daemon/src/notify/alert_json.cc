@@ -64,19 +64,20 @@ AlertEvidence EvidenceFromJson(const nlohmann::json& j) {
   }
   const nlohmann::json& target = Member(j, "target");
   if (!target.is_object()) return e;
-  e.has_indicator = true;
-  e.target_raw = Str(target, "raw");
-  e.target = CellFromJson(target);
-  e.direction = DirectionFromName(Str(j, "direction")).value_or(Direction::kIncrease);
-  e.aggregation = AggregationFromName(Str(j, "aggregation")).value_or(Aggregation::kLevel);
+  auto ind = std::make_shared<IndicatorEvidence>();
+  ind->target_raw = Str(target, "raw");
+  ind->target = CellFromJson(target);
+  ind->direction = DirectionFromName(Str(j, "direction")).value_or(Direction::kIncrease);
+  ind->aggregation = AggregationFromName(Str(j, "aggregation")).value_or(Aggregation::kLevel);
   const nlohmann::json& series = Member(j, "series");
   if (series.is_array()) {
     for (const auto& o : series) {
       if (o.is_object())
-        e.series.push_back({Int(o, "fiscal_year"), Str(o, "raw"), CellFromJson(o)});
+        ind->series.push_back({Int(o, "fiscal_year"), Str(o, "raw"), CellFromJson(o)});
     }
   }
-  e.footnotes = Strings(Member(j, "footnotes"));
+  ind->footnotes = Strings(Member(j, "footnotes"));
+  e.indicator = std::move(ind);
   return e;
 }
 
@@ -98,18 +99,19 @@ nlohmann::json AlertEvidenceJson(const AlertEvidence& e) {
     }
   }
   nlohmann::json j = {{"figures", std::move(figures)}};
-  if (!e.has_indicator) return j;
-  j["target"] = CellJson(e.target_raw, e.target);
-  j["direction"] = DirectionName(e.direction);
-  j["aggregation"] = AggregationName(e.aggregation);
+  if (!e.has_indicator()) return j;
+  const IndicatorEvidence& ind = *e.indicator;
+  j["target"] = CellJson(ind.target_raw, ind.target);
+  j["direction"] = DirectionName(ind.direction);
+  j["aggregation"] = AggregationName(ind.aggregation);
   nlohmann::json series = nlohmann::json::array();
-  for (const Observation& o : e.series) {
+  for (const Observation& o : ind.series) {
     nlohmann::json cell = CellJson(o.raw, o.cell);
     cell["fiscal_year"] = o.fiscal_year;
     series.push_back(std::move(cell));
   }
   j["series"] = std::move(series);
-  if (!e.footnotes.empty()) j["footnotes"] = e.footnotes;
+  if (!ind.footnotes.empty()) j["footnotes"] = ind.footnotes;
   return j;
 }
 
@@ -162,7 +164,7 @@ AlertFinding AlertFindingFromJson(const nlohmann::json& j) {
 nlohmann::json AlertAnnotationsJson(const AlertRecord& a) {
   nlohmann::json ann = {{"summary", a.finding.message}};
   std::string series;
-  const AlertEvidence& ev = a.finding.evidence;
+  const IndicatorEvidence& ev = a.finding.evidence.indicator_or_empty();
   for (const Observation& o : ev.series) {
     series += (series.empty() ? "" : " / ") + std::to_string(o.fiscal_year) + ": " +
               (o.raw.empty() ? "—" : o.raw);

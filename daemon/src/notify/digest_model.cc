@@ -143,7 +143,7 @@ SeriesView SeriesOf(const IndicatorBlock& block) {
   // A resolved alert says what changed (old → new) in its reason: no table.
   if (first.kind == EntryKind::kResolved) return v;
   v.label = first.kind == EntryKind::kRemoved ? "削除前の実績" : "実績";
-  const AlertEvidence& ev = first.alert->finding.evidence;
+  const IndicatorEvidence& ev = first.alert->finding.evidence.indicator_or_empty();
   v.target_raw = ev.target_raw;
   v.target = ev.target;
   for (const Observation& o : ev.series) {

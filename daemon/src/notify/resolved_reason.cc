@@ -8,7 +8,7 @@ namespace {
 
 std::string Shown(const std::string& raw) { return raw.empty() ? "（空欄）" : raw; }
 
-const Observation* Saw(const AlertEvidence& ev, int fiscal_year) {
+const Observation* Saw(const IndicatorEvidence& ev, int fiscal_year) {
   for (const Observation& o : ev.series) {
     if (o.fiscal_year == fiscal_year) return &o;
   }
@@ -16,7 +16,7 @@ const Observation* Saw(const AlertEvidence& ev, int fiscal_year) {
 }
 
 // "令和5年度 25件 → 12件" when the cell of |fiscal_year| differs.
-void AddChange(const AlertEvidence& ev, const Indicator& now, int fiscal_year,
+void AddChange(const IndicatorEvidence& ev, const Indicator& now, int fiscal_year,
                std::vector<std::string>* out) {
   const Observation* before = Saw(ev, fiscal_year);
   const Observation* after = now.Find(fiscal_year);
@@ -47,8 +47,8 @@ std::string ResolvedReasonOf(const AlertRecord& alert, const DigestContext& ctx)
 std::vector<std::string> ValueChanges(const AlertRecord& alert, const DigestContext& ctx) {
   std::vector<std::string> out;
   const Indicator* now = CurrentIndicator(ctx.snapshot, alert);
-  const AlertEvidence& ev = alert.finding.evidence;
-  if (!now || !ev.has_indicator) return out;
+  if (!now || !alert.finding.evidence.has_indicator()) return out;
+  const IndicatorEvidence& ev = *alert.finding.evidence.indicator;
   std::optional<int> own = alert.finding.fiscal_year;
   if (own) AddChange(ev, *now, *own, &out);
   if (ev.target_raw != now->target_raw) {

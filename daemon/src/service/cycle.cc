@@ -30,19 +30,76 @@ Cycle::Cycle(const Config& config, const RuleSet& rules, IndicatorStore* store, 
 
 Seconds Cycle::PushTtl() const { return std::max(Seconds(300), config_.evaluation_interval * 4); }
 
+namespace {
+
+// The messages of a plan, made one at a time by their receivers' kinds.
+// Their ids, receivers, kinds and groups are known before they are made:
+// what the alert history records of them.
+class MessageMaker {
+ public:
+  MessageMaker(const NotifyPlan& plan, const DigestContext& ctx, Seconds ttl,
+               const std::string& domain)
+      : ctx_(ctx), ttl_(ttl) {
+    for (const GroupNotification& n : plan.notifications) {
+      // (A kind that pushes leaves a group message's group_key empty, but
+      // the planner never groups for it.)
+      const ReceiverKind* kind = FindReceiverKind(n.receiver->kind);
+      if (kind) Add(kind, &n, nullptr, n.receiver->name, n.group.key, domain);
+    }
+    for (const ReceiverPush& p : plan.pushes) {
+      const ReceiverKind* kind = FindReceiverKind(p.receiver->kind);
+      if (kind) Add(kind, nullptr, &p, p.receiver->name, "", domain);
+    }
+  }
+
+  // Each message's id, receiver, kind and group key (and, once made, its
+  // summary and creation time), without its contents.
+  std::vector<Message>& headers() { return headers_; }
+
+  // The next message; nullopt when all are made.
+  std::optional<Message> Next() {
+    if (next_ >= items_.size()) return std::nullopt;
+    const Item& item = items_[next_];
+    Message& header = headers_[next_++];
+    Message m = item.n ? item.kind->BuildGroupMessage(*item.n, ctx_, header.id)
+                       : item.kind->BuildPush(*item.p, ctx_, ttl_, header.id);
+    header.group_key = m.group_key;
+    header.summary = m.summary;
+    header.created_at = m.created_at;
+    return m;
+  }
+
+ private:
+  struct Item {
+    const ReceiverKind* kind;
+    const GroupNotification* n;  // or
+    const ReceiverPush* p;
+  };
+  void Add(const ReceiverKind* kind, const GroupNotification* n, const ReceiverPush* p,
+           const std::string& receiver, const std::string& group_key, const std::string& domain) {
+    items_.push_back({kind, n, p});
+    Message& h = headers_.emplace_back();
+    h.id = NewMessageId(domain);
+    h.receiver = receiver;
+    h.kind = kind->name();
+    h.group_key = group_key;
+  }
+
+  DigestContext ctx_;
+  Seconds ttl_;
+  std::vector<Item> items_;
+  std::vector<Message> headers_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
 std::vector<Message> Cycle::BuildMessages(const NotifyPlan& plan, const EvalResult& eval,
                                           TimePoint now) const {
   DigestContext ctx{eval.snapshot.get(), now, config_.external_url};
-  std::string domain = MessageIdDomain(config_);
+  MessageMaker maker(plan, ctx, PushTtl(), MessageIdDomain(config_));
   std::vector<Message> out;
-  for (const GroupNotification& n : plan.notifications) {
-    const ReceiverKind* kind = FindReceiverKind(n.receiver->kind);
-    if (kind) out.push_back(kind->BuildGroupMessage(n, ctx, NewMessageId(domain)));
-  }
-  for (const ReceiverPush& p : plan.pushes) {
-    const ReceiverKind* kind = FindReceiverKind(p.receiver->kind);
-    if (kind) out.push_back(kind->BuildPush(p, ctx, PushTtl(), NewMessageId(domain)));
-  }
+  while (std::optional<Message> m = maker.Next()) out.push_back(std::move(*m));
   return out;
 }
 
@@ -146,7 +203,13 @@ Result<CycleResult> Cycle::Finish(CycleResult result, const Outcome& o) {
   AlertTransition& t = o.transition;
   const NotifyPlan& plan = o.plan;
   TimePoint now = o.now;
-  result.messages = BuildMessages(plan, result.eval, now);
+  DigestContext ctx{result.eval.snapshot.get(), now, config_.external_url};
+  MessageMaker maker(plan, ctx, PushTtl(), MessageIdDomain(config_));
+  if (o.dry_run) {
+    while (std::optional<Message> m = maker.Next()) result.messages.push_back(std::move(*m));
+  } else {
+    result.messages = maker.headers();  // made while they are written, below
+  }
   result.next_flush = plan.next_flush;
   result.inhibited = plan.inhibited;
   for (const std::vector<std::string>* more : {&std::as_const(t.errors), &plan.errors}) {
@@ -173,9 +236,11 @@ Result<CycleResult> Cycle::Finish(CycleResult result, const Outcome& o) {
   write.events = std::move(t.events);
   write.log = plan.log_updates;
   write.evaluation = Record(result, now, o.started);
-  write.messages = std::move(result.messages);  // not copied: a first cycle's digests are large
+  // Made one at a time as they are written: a first cycle's digests are
+  // large. The result keeps their headers.
+  write.more_messages = [&maker] { return maker.Next(); };
   Status committed = state_->CommitCycle(write);
-  result.messages = std::move(write.messages);
+  result.messages = std::move(maker.headers());
   if (!committed.ok()) return committed;
   LogTransitions(t, o.alerts);
   return result;
@@ -184,10 +249,25 @@ Result<CycleResult> Cycle::Finish(CycleResult result, const Outcome& o) {
 // The silences changed between evaluations (service/daemon_loop.cc): the
 // same as Evaluate's alert half, with the alerts as they are.
 Result<CycleResult> Cycle::ApplySilences(TimePoint now) {
-  Result<std::map<std::string, AlertRecord>> previous = state_->alerts().LoadAlerts();
-  if (!previous.ok()) return previous.status();
   Result<std::vector<Silence>> silences = state_->silences().LoadSilences(now, false);
   if (!silences.ok()) return silences.status();
+  if (memory_ && memory_->alerts_valid) {
+    // The alerts as the last cycle committed them: when no alert's silence
+    // changes (the check after a start), nothing is loaded or copied.
+    CycleResult result;
+    bool changes = false;
+    for (auto a = memory_->alerts.begin(); !changes && a != memory_->alerts.end(); ++a) {
+      changes = a->second.firing() && MutingSilence(*silences, a->second.labels, now,
+                                                    &result.errors) != a->second.silenced_by;
+    }
+    if (!changes) {
+      result.warnings = result.errors;
+      result.firing = memory_->firing;
+      return result;
+    }
+  }
+  Result<std::map<std::string, AlertRecord>> previous = state_->alerts().LoadAlerts();
+  if (!previous.ok()) return previous.status();
   Result<NotifyLog> log = state_->alerts().LoadNotifyLog();
   if (!log.ok()) return log.status();
   CycleResult result;

@@ -29,14 +29,17 @@ struct CycleResult {
   // With a CycleMemory, |eval.findings| is empty (the findings live on as
   // alerts) and |eval.snapshot| is the memory's; |findings| counts them all.
   EvalResult eval;
-  int findings = 0;                             // findings of every plan
-  int plans = 0;                                // plans in the store
-  int plans_evaluated = 0;                      // plans (re)loaded and evaluated by this cycle
-  double cpu_ms = 0;                            // CPU time the cycle took (its thread)
-  int firing = 0;                               // alerts firing after the cycle
-  int fired = 0;                                // alerts that started firing
-  int resolved = 0;                             // alerts that resolved
-  std::vector<Message> messages;                // created (or, in a dry run, that would be)
+  int findings = 0;         // findings of every plan
+  int plans = 0;            // plans in the store
+  int plans_evaluated = 0;  // plans (re)loaded and evaluated by this cycle
+  double cpu_ms = 0;        // CPU time the cycle took (its thread)
+  int firing = 0;           // alerts firing after the cycle
+  int fired = 0;            // alerts that started firing
+  int resolved = 0;         // alerts that resolved
+  // Created (or, in a dry run, that would be). Of a committed evaluation,
+  // only their headers (id, receiver, kind, group key, summary, created_at):
+  // the contents are in the outbox.
+  std::vector<Message> messages;
   std::optional<TimePoint> next_flush;          // a group waiting for group_wait is due then
   std::map<std::string, Inhibition> inhibited;  // muted by inhibit rules, by fingerprint
   int written = 0;  // alerts whose row ApplySilences wrote (0: it wrote nothing)
@@ -65,7 +68,8 @@ class Cycle {
   // Applies the silences active at |now| to the alerts as they are, without
   // evaluating, and commits what changes (silenced_by, the history, and the
   // messages that follow, e.g. an alert never announced whose silence
-  // ended). Nothing is written when no alert's silence changed.
+  // ended). Nothing is written when no alert's silence changed (decided
+  // from the memory's alerts when it holds them).
   Result<CycleResult> ApplySilences(TimePoint now);
 
   // How long a pushed firing alert lasts unless pushed again (Alertmanager),

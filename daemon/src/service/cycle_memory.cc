@@ -31,7 +31,7 @@ void CycleMemory::Prune(TimePoint before) {
       of->second.erase(entry.first);
     }
     if (auto groups = groups_of.find(entry.first); groups != groups_of.end()) {
-      for (const Group& g : groups->second) members[g].erase(entry.first);
+      for (const Group* g : groups->second) members[*g].erase(entry.first);
       groups_of.erase(groups);
     }
     return true;
@@ -94,9 +94,9 @@ bool SilencesChanged(const std::vector<Silence>& silences, TimePoint now, CycleM
 }
 
 // The alerts of |u|'s plans, taken out of |m| and updated with |findings|
-// (ApplyFindings); the other alerts were found again as they were, so only
-// their silences are decided again. Everything goes back into |m|.
-AlertTransition ApplyToMemory(const PlanUpdate& u, const std::vector<Finding>& findings,
+// (ApplyFindings, which moves their texts out); the other alerts were found again as they were, so
+// only their silences are decided again. Everything goes back into |m|.
+AlertTransition ApplyToMemory(const PlanUpdate& u, std::vector<Finding>* findings,
                               const std::vector<Silence>& silences, TimePoint now,
                               const ResolveContext& why, CycleMemory* m) {
   std::map<std::string, AlertRecord> affected;
@@ -116,7 +116,8 @@ AlertTransition ApplyToMemory(const PlanUpdate& u, const std::vector<Finding>& f
     }
     m->alerts_of_plan.erase(of);
   }
-  AlertTransition t = ApplyFindings(affected, findings, silences, now, &why);
+  // The findings' texts move into the alerts: they are dropped after.
+  AlertTransition t = ApplyFindings(affected, std::move(*findings), silences, now, &why);
   for (const auto& [fp, a] : t.alerts) {
     m->alerts_of_plan[a.finding.plan].insert(fp);
     m->firing += a.firing() ? 1 : 0;
@@ -161,18 +162,21 @@ bool GroupsOf(const Config& config, const std::string& fp, const AlertRecord& al
 // |touched|. False as GroupsOf.
 bool Regroup(const Config& config, const std::string& fp, CycleMemory* m,
              std::set<CycleMemory::Group>* touched) {
-  std::vector<CycleMemory::Group>& groups = m->groups_of[fp];
-  for (const CycleMemory::Group& g : groups) {
-    touched->insert(g);
-    m->members[g].erase(fp);
+  std::vector<const CycleMemory::Group*>& groups = m->groups_of[fp];
+  for (const CycleMemory::Group* g : groups) {
+    touched->insert(*g);
+    m->members[*g].erase(fp);
   }
   groups.clear();
   auto alert = m->alerts.find(fp);
   if (alert == m->alerts.end()) return true;
-  if (!GroupsOf(config, fp, alert->second, &groups)) return false;
-  for (const CycleMemory::Group& g : groups) {
+  std::vector<CycleMemory::Group> now;
+  if (!GroupsOf(config, fp, alert->second, &now)) return false;
+  for (const CycleMemory::Group& g : now) {
     touched->insert(g);
-    m->members[g].insert(fp);
+    auto member = m->members.try_emplace(g).first;
+    member->second.insert(fp);
+    groups.push_back(&member->first);  // the group's key, kept once in |members|
   }
   return true;
 }
@@ -329,7 +333,7 @@ Result<CycleResult> Cycle::EvaluateWithMemory(TimePoint now) {
   result.warnings = result.eval.warnings;
   result.errors = result.eval.errors;
   ResolveContext why = MakeResolveContext(rules_, m.snapshot.get());
-  AlertTransition t = ApplyToMemory(*update, result.eval.findings, *silences, now, why, &m);
+  AlertTransition t = ApplyToMemory(*update, &result.eval.findings, *silences, now, why, &m);
   // A silence that ended announces nothing new (only changed alerts can
   // have come out of a silence).
   for (const std::string& fp : t.changed) RestoreNotified(m.alerts.at(fp), now, &m.log);

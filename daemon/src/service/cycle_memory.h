@@ -71,8 +71,10 @@ struct CycleMemory {
   // (Alertmanager): every cycle then plans every group.
   using Group = std::pair<std::string, std::string>;
   bool groups_valid = false;
-  std::map<std::string, std::vector<Group>> groups_of;  // by fingerprint
-  std::map<Group, std::set<std::string>> members;       // fingerprints by group
+  // By fingerprint: keys of |members|, whose entries are never erased
+  // (only cleared together with |groups_of|).
+  std::map<std::string, std::vector<const Group*>> groups_of;
+  std::map<Group, std::set<std::string>> members;  // fingerprints by group
 };
 
 }  // namespace shihyo

@@ -461,7 +461,7 @@ void DaemonLoop::ApplySilenceChanges() {
   TimePoint now = clock_.Now();
   Result<bool> changed = state_->silences().ActiveChanged(now);
   if (!changed.ok() || !*changed) return;  // unreadable now: the next poll asks again
-  Cycle cycle(config_, rules_, store_.get(), state_.get());
+  Cycle cycle(config_, rules_, store_.get(), state_.get(), memory_.get());
   Result<CycleResult> r = cycle.ApplySilences(now);
   // Alerts changed in the state DB: the next cycle reloads them. (A check
   // that changed nothing, e.g. the first after a start, keeps the memory.)

@@ -46,62 +46,76 @@ Outbox::Outbox(OutboxStore* store, Notifiers* notifiers, const OutboxConfig& con
 Result<DeliveryReport> Outbox::DeliverDue(int limit, const std::function<bool()>& keep_going,
                                           std::chrono::seconds budget) {
   auto started = std::chrono::steady_clock::now();
-  Result<std::vector<OutboxEntry>> due = store_->DueMessages(clock_.Now(), limit);
-  if (!due.ok()) return due.status();
+  // The messages due at the start, read a few at a time (each holds a whole
+  // digest): a sent, retried or dead one is no longer due then.
+  constexpr int kBatch = 16;
+  TimePoint due_at = clock_.Now();
   DeliveryReport report;
-  std::map<std::string, std::pair<TimePoint, std::string>> deferred;  // receiver → until, why
-  for (const OutboxEntry& e : *due) {
-    if (keep_going && !keep_going()) break;
-    if (std::chrono::steady_clock::now() - started > budget) break;
-    const Message& m = e.message;
-    TimePoint now = clock_.Now();
-    if (auto d = deferred.find(m.receiver); d != deferred.end()) {
-      // The receiver just failed: this one waits as long, without an attempt.
-      Status marked = store_->MarkRetry(m.id, e.attempts, d->second.first, d->second.second);
-      if (!marked.ok()) return marked;
-      ++report.retrying;
-      continue;
+  Deferred deferred;
+  for (int taken = 0; taken < limit;) {
+    Result<std::vector<OutboxEntry>> due =
+        store_->DueMessages(due_at, std::min(kBatch, limit - taken));
+    if (!due.ok()) return due.status();
+    if (due->empty()) break;
+    taken += static_cast<int>(due->size());
+    for (const OutboxEntry& e : *due) {
+      if (keep_going && !keep_going()) return report;
+      if (std::chrono::steady_clock::now() - started > budget) return report;
+      if (Status s = DeliverOne(e, &deferred, &report); !s.ok()) return s;
     }
-    int attempts = e.attempts + 1;
-    Notifier* notifier = notifiers_->For(m.receiver);
-    Status s =
-        notifier
-            ? notifier->Send(m)
-            : Status::InvalidArgument("receiver '" + m.receiver + "' is no longer in the config");
-    now = clock_.Now();
-    Status marked;
-    if (s.ok()) {
-      marked = store_->MarkSent(m.id, now, attempts, NoteRefused(notifier, m, &report));
-      ++report.sent, ++report.sent_by[m.receiver];
-      spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", LogSafe(m.id),
-                   LogSafe(m.receiver), attempts, LogSafe(m.summary));
-    } else {
-      ++report.failed_by[m.receiver], report.errors.push_back(m.receiver + ": " + s.message());
-      bool too_old = now >= SaturatingAdd(m.created_at, config_.max_age);
-      if (!s.IsUnavailable() || too_old) {
-        std::string why = s.IsUnavailable() ? "gave up after " + std::to_string(attempts) +
-                                                  " attempts: " + s.message()
-                                            : s.message();
-        marked = store_->MarkDead(m.id, attempts, why);
-        ++report.dead;
-        report.dead_ids.push_back(m.id);
-        spdlog::error("message dead id={} receiver={} attempts={} error=\"{}\"", LogSafe(m.id),
-                      LogSafe(m.receiver), attempts, LogSafe(why));
-      } else {
-        double jitter = fixed_jitter_ >= 0 ? fixed_jitter_
-                                           : std::uniform_real_distribution<double>(0.5, 1.0)(rng_);
-        TimePoint next = SaturatingAdd(now, Backoff(config_, attempts, jitter));
-        marked = store_->MarkRetry(m.id, attempts, next, s.message());
-        deferred[m.receiver] = {next, s.message()};
-        ++report.retrying;
-        spdlog::warn("message retry id={} receiver={} attempts={} next={} error=\"{}\"",
-                     LogSafe(m.id), LogSafe(m.receiver), attempts, FormatIso8601(next),
-                     LogSafe(s.message()));
-      }
-    }
-    if (!marked.ok()) return marked;
   }
   return report;
+}
+
+Status Outbox::DeliverOne(const OutboxEntry& e, Deferred* deferred_by, DeliveryReport* out) {
+  Deferred& deferred = *deferred_by;
+  DeliveryReport& report = *out;
+  const Message& m = e.message;
+  TimePoint now = clock_.Now();
+  if (auto d = deferred.find(m.receiver); d != deferred.end()) {
+    // The receiver just failed: this one waits as long, without an attempt.
+    Status marked = store_->MarkRetry(m.id, e.attempts, d->second.first, d->second.second);
+    if (marked.ok()) ++report.retrying;
+    return marked;
+  }
+  int attempts = e.attempts + 1;
+  Notifier* notifier = notifiers_->For(m.receiver);
+  Status s =
+      notifier
+          ? notifier->Send(m)
+          : Status::InvalidArgument("receiver '" + m.receiver + "' is no longer in the config");
+  now = clock_.Now();
+  Status marked;
+  if (s.ok()) {
+    marked = store_->MarkSent(m.id, now, attempts, NoteRefused(notifier, m, &report));
+    ++report.sent, ++report.sent_by[m.receiver];
+    spdlog::info("message sent id={} receiver={} attempts={} summary=\"{}\"", LogSafe(m.id),
+                 LogSafe(m.receiver), attempts, LogSafe(m.summary));
+  } else {
+    ++report.failed_by[m.receiver], report.errors.push_back(m.receiver + ": " + s.message());
+    bool too_old = now >= SaturatingAdd(m.created_at, config_.max_age);
+    if (!s.IsUnavailable() || too_old) {
+      std::string why = s.IsUnavailable() ? "gave up after " + std::to_string(attempts) +
+                                                " attempts: " + s.message()
+                                          : s.message();
+      marked = store_->MarkDead(m.id, attempts, why);
+      ++report.dead;
+      report.dead_ids.push_back(m.id);
+      spdlog::error("message dead id={} receiver={} attempts={} error=\"{}\"", LogSafe(m.id),
+                    LogSafe(m.receiver), attempts, LogSafe(why));
+    } else {
+      double jitter = fixed_jitter_ >= 0 ? fixed_jitter_
+                                         : std::uniform_real_distribution<double>(0.5, 1.0)(rng_);
+      TimePoint next = SaturatingAdd(now, Backoff(config_, attempts, jitter));
+      marked = store_->MarkRetry(m.id, attempts, next, s.message());
+      deferred[m.receiver] = {next, s.message()};
+      ++report.retrying;
+      spdlog::warn("message retry id={} receiver={} attempts={} next={} error=\"{}\"",
+                   LogSafe(m.id), LogSafe(m.receiver), attempts, FormatIso8601(next),
+                   LogSafe(s.message()));
+    }
+  }
+  return marked;
 }
 
 }  // namespace shihyo

@@ -52,6 +52,11 @@ class Outbox {
   void SetJitter(double jitter) { fixed_jitter_ = jitter; }
 
  private:
+  using Deferred =
+      std::map<std::string, std::pair<TimePoint, std::string>>;  // receiver → until, why
+  // Sends |e| (or defers it with its receiver), noting what happened in |report|.
+  Status DeliverOne(const OutboxEntry& e, Deferred* deferred, DeliveryReport* report);
+
   OutboxStore* store_;
   Notifiers* notifiers_;
   OutboxConfig config_;

@@ -1,8 +1,10 @@
 #include "state/alert_store.h"
 
 #include <set>
+#include <tuple>
 
 #include "notify/alert_json.h"
+#include "notify/alert_json_text.h"
 #include "state/state_connection.h"
 
 namespace shihyo {
@@ -18,11 +20,38 @@ void ReadNotified(const std::string& text, AlertRecord* a) {
   }
 }
 
-nlohmann::json NotifiedJson(const AlertRecord& a) {
-  nlohmann::json pairs = nlohmann::json::array();
-  for (const auto& [receiver, group_key] : a.notified) pairs.push_back({receiver, group_key});
-  return pairs;
+// The text of [[receiver, group_key], …].
+std::string NotifiedText(const AlertRecord& a) {
+  std::string out = "[";
+  for (const auto& [receiver, group_key] : a.notified) {
+    if (out.size() > 1) out += ',';
+    out += '[';
+    AlertJsonWriter::AppendString(&out, receiver);
+    out += ',';
+    AlertJsonWriter::AppendString(&out, group_key);
+    out += ']';
+  }
+  return out + "]";
 }
+
+// Alerts about one indicator read back with equal evidence share it, as
+// they did when evaluated (alert/alert_finding.h).
+class EvidenceInterner {
+ public:
+  void Share(AlertFinding* f) {
+    if (!f->evidence.indicator) return;
+    auto& known = by_indicator_[{f->plan, f->project, f->measure, f->indicator}];
+    if (known && *known == *f->evidence.indicator) {
+      f->evidence.indicator = known;
+    } else {
+      known = f->evidence.indicator;
+    }
+  }
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  std::map<Key, std::shared_ptr<const IndicatorEvidence>> by_indicator_;
+};
 
 // Notes in |t| that |fps| were told to |n|'s receiver as |detail| by |message_id|.
 void Notified(const GroupNotification& n, const std::vector<const AlertRecord*>& alerts,
@@ -49,6 +78,11 @@ void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& mes
                          TimePoint now, std::map<std::string, AlertRecord>* alerts,
                          AlertTransition* t) {
   std::set<std::string> changed(t->changed.begin(), t->changed.end());
+  size_t told = 0;  // one event each: a first cycle's are many
+  for (const GroupNotification& n : plan.notifications) {
+    told += n.fresh.size() + n.ongoing.size() + n.resolved.size();
+  }
+  t->events.reserve(t->events.size() + told);
   std::vector<bool> used(messages.size(), false);
   for (const GroupNotification& n : plan.notifications) {
     std::string id;
@@ -69,6 +103,7 @@ void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& mes
 
 Result<std::map<std::string, AlertRecord>> AlertStore::LoadAlerts() {
   std::map<std::string, AlertRecord> alerts;
+  EvidenceInterner evidence;
   Status s = GuardSqlite(c_->path, "load alerts", [&]() -> Status {
     SQLite::Statement q(c_->db,
                         "SELECT fingerprint, rule, labels, finding, state, starts_at, ends_at,"
@@ -85,6 +120,7 @@ Result<std::map<std::string, AlertRecord>> AlertStore::LoadAlerts() {
         }
       }
       a.finding = AlertFindingFromJson(ParseJson(q.getColumn(3).getString()));
+      evidence.Share(&a.finding);
       a.state = q.getColumn(4).getString() == "firing" ? AlertRecord::State::kFiring
                                                        : AlertRecord::State::kResolved;
       a.starts_at = FromSecs(q.getColumn(5).getInt64());
@@ -133,11 +169,15 @@ void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>&
                       "INSERT OR REPLACE INTO alerts (fingerprint, rule, labels, finding, state,"
                       " starts_at, ends_at, last_seen, silenced_by, resolved_reason, rule_digest,"
                       " last_notified, notified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  AlertJsonWriter json;  // the alerts (and their evidence) outlive it
   for (const AlertRecord* a : alerts) {
     q.bind(1, a->fingerprint);
     q.bind(2, a->rule);
-    q.bind(3, Dump(LabelsJson(a->labels)));
-    q.bind(4, Dump(AlertFindingJson(a->finding)));
+    std::string labels = AlertJsonWriter::LabelsText(a->labels);
+    std::string finding = json.Finding(a->finding);
+    std::string notified = NotifiedText(*a);
+    q.bindNoCopy(3, labels);  // they outlive exec()
+    q.bindNoCopy(4, finding);
     q.bind(5, a->firing() ? "firing" : "resolved");
     q.bind(6, Secs(a->starts_at));
     a->ends_at ? q.bind(7, Secs(*a->ends_at)) : q.bind(7);
@@ -146,7 +186,7 @@ void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>&
     q.bind(10, a->resolved_reason);
     q.bind(11, a->rule_digest);
     a->last_notified ? q.bind(12, Secs(*a->last_notified)) : q.bind(12);
-    q.bind(13, Dump(NotifiedJson(*a)));
+    q.bindNoCopy(13, notified);
     q.exec();
     q.reset();
   }

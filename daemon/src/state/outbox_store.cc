@@ -1,5 +1,6 @@
 #include "state/outbox_store.h"
 
+#include "notify/alert_json_text.h"
 #include "notify/receiver_registry.h"
 #include "state/state_connection.h"
 
@@ -10,7 +11,31 @@ namespace {
 constexpr const char* kEntryColumns =
     "payload, status, attempts, next_attempt_at, last_error, sent_at, id";
 
-// The payload column: the message as JSON.
+// Appends "key": |value| to the object |out| has begun (|*first| until a
+// member is written).
+void Member(std::string* out, bool* first, const char* key, const std::string& value) {
+  *out += *first ? "\"" : ",\"";
+  *first = false;
+  *out += key;
+  *out += "\":";
+  AlertJsonWriter::AppendString(out, value);
+}
+
+void Member(std::string* out, bool* first, const char* key,
+            const std::vector<std::string>& values) {
+  *out += *first ? "\"" : ",\"";
+  *first = false;
+  *out += key;
+  *out += "\":[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) *out += ',';
+    AlertJsonWriter::AppendString(out, values[i]);
+  }
+  *out += ']';
+}
+
+}  // namespace
+
 nlohmann::json MessageToJson(const Message& m) {
   return {{"id", m.id},
           {"receiver", m.receiver},
@@ -27,6 +52,29 @@ nlohmann::json MessageToJson(const Message& m) {
           {"content_type", m.content_type},
           {"body", m.body}};
 }
+
+std::string MessagePayload(const Message& m) {
+  std::string out = "{";
+  out.reserve(m.text.size() + m.html.size() + m.body.size() + 1024);
+  bool first = true;
+  Member(&out, &first, "bcc", m.bcc);  // the keys sorted, as Dump() writes them
+  Member(&out, &first, "body", m.body);
+  Member(&out, &first, "cc", m.cc);
+  Member(&out, &first, "content_type", m.content_type);
+  Member(&out, &first, "created_at", FormatIso8601(m.created_at));
+  Member(&out, &first, "group_key", m.group_key);
+  Member(&out, &first, "html", m.html);
+  Member(&out, &first, "id", m.id);
+  Member(&out, &first, "kind", m.kind);
+  Member(&out, &first, "receiver", m.receiver);
+  Member(&out, &first, "subject", m.subject);
+  Member(&out, &first, "summary", m.summary);
+  Member(&out, &first, "text", m.text);
+  Member(&out, &first, "to", m.to);
+  return out + "}";
+}
+
+namespace {
 
 Result<Message> MessageFromJson(const nlohmann::json& j) {
   try {
@@ -70,7 +118,33 @@ OutboxEntry ReadEntry(SQLite::Statement& q) {
 
 }  // namespace
 
-void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages) {
+namespace {
+
+// Writes |m| with |msg| (INSERT INTO outbox), superseding first with
+// |supersede| what it replaces.
+void WriteMessageRow(SQLite::Statement& supersede, SQLite::Statement& msg, const Message& m) {
+  const ReceiverKind* kind = FindReceiverKind(m.kind);
+  if (kind && kind->ReplacesPending()) {
+    supersede.bind(1, m.receiver);
+    supersede.bind(2, m.kind);
+    supersede.exec();
+    supersede.reset();
+  }
+  std::string payload = MessagePayload(m);
+  msg.bind(1, m.id);
+  msg.bind(2, m.receiver);
+  msg.bind(3, m.kind);
+  msg.bind(4, m.group_key);
+  msg.bind(5, m.summary);
+  msg.bindNoCopy(6, payload);  // it outlives exec()
+  msg.bind(7, Secs(m.created_at));
+  msg.bind(8, Secs(m.created_at));
+  msg.exec();
+  msg.reset();
+}
+
+void WriteMessages(SQLite::Database& db, const std::vector<Message>* messages,
+                   const MessageSource* next) {
   SQLite::Statement supersede(db,
                               "UPDATE outbox SET status = 'superseded' WHERE receiver = ?"
                               " AND kind = ? AND status = 'pending'");
@@ -78,26 +152,22 @@ void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages
                         "INSERT INTO outbox (id, receiver, kind, group_key, summary, payload,"
                         " status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?,"
                         " 'pending', ?, ?)");
-  for (const Message& m : messages) {
-    nlohmann::json payload = MessageToJson(m);
-    const ReceiverKind* kind = FindReceiverKind(m.kind);
-    if (kind && kind->ReplacesPending()) {
-      supersede.bind(1, m.receiver);
-      supersede.bind(2, m.kind);
-      supersede.exec();
-      supersede.reset();
-    }
-    msg.bind(1, m.id);
-    msg.bind(2, m.receiver);
-    msg.bind(3, payload["kind"].get<std::string>());
-    msg.bind(4, m.group_key);
-    msg.bind(5, m.summary);
-    msg.bind(6, Dump(payload));
-    msg.bind(7, Secs(m.created_at));
-    msg.bind(8, Secs(m.created_at));
-    msg.exec();
-    msg.reset();
+  if (messages) {
+    for (const Message& m : *messages) WriteMessageRow(supersede, msg, m);
   }
+  if (next) {
+    while (std::optional<Message> m = (*next)()) WriteMessageRow(supersede, msg, *m);
+  }
+}
+
+}  // namespace
+
+void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages) {
+  WriteMessages(db, &messages, nullptr);
+}
+
+void WriteMessageRows(SQLite::Database& db, const MessageSource& next) {
+  WriteMessages(db, nullptr, &next);
 }
 
 bool OutboxStore::NoneDue(const ChangeKey& key, TimePoint now) const {
@@ -120,12 +190,23 @@ Result<std::vector<OutboxEntry>> OutboxStore::DueMessages(TimePoint now, int lim
     ChangeKey key = c_->ChangeKey();  // before the query: a later commit changes it
     if (NoneDue(key, now)) return Status::Ok();
     none_due_.reset();
-    SQLite::Statement q(c_->db, std::string("SELECT ") + kEntryColumns +
-                                    " FROM outbox WHERE status = 'pending' AND"
-                                    " next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?");
-    q.bind(1, Secs(now));
-    q.bind(2, limit);
-    while (q.executeStep()) out.push_back(ReadEntry(q));
+    // The due rows by the index alone, then each row: a message's columns
+    // after its payload are read through the payload's pages.
+    SQLite::Statement due(c_->db,
+                          "SELECT rowid FROM outbox INDEXED BY outbox_pending"
+                          " WHERE status = 'pending' AND next_attempt_at <= ?"
+                          " ORDER BY created_at, rowid LIMIT ?");
+    due.bind(1, Secs(now));
+    due.bind(2, limit);
+    std::vector<int64_t> rows;
+    while (due.executeStep()) rows.push_back(due.getColumn(0).getInt64());
+    SQLite::Statement q(c_->db,
+                        std::string("SELECT ") + kEntryColumns + " FROM outbox WHERE rowid = ?");
+    for (int64_t row : rows) {
+      q.bind(1, row);
+      if (q.executeStep()) out.push_back(ReadEntry(q));
+      q.reset();
+    }
     if (out.empty()) {
       SQLite::Column c =
           c_->db.execAndGet("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'");

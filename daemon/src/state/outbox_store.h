@@ -4,6 +4,7 @@
 // instance per thread; borrows StateStore's connection.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +18,10 @@
 namespace shihyo {
 
 struct StateConnection;
+
+// Makes the messages of a cycle one at a time: the next one, or nullopt
+// when there are no more.
+using MessageSource = std::function<std::optional<Message>()>;
 
 struct OutboxEntry {
   Message message;

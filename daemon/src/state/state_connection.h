@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -71,8 +72,15 @@ void WriteLastSeenRows(SQLite::Database& db, const std::vector<const AlertRecord
 void WriteEventRows(SQLite::Database& db, const std::vector<AlertEvent>& events);
 void WriteNotifyLogRows(SQLite::Database& db, const std::vector<NotifyLogEntry>& log);
 void WriteEvaluationRow(SQLite::Database& db, const EvaluationRecord& evaluation);
-// outbox_store.cc: queues |messages|; a message of a kind that
+// outbox_store.cc: the outbox's payload column, the message as JSON; as
+// text, Dump() of the JSON without building it.
+nlohmann::json MessageToJson(const Message& m);
+std::string MessagePayload(const Message& m);
+// Queues |messages|; a message of a kind that
 // ReplacesPending() supersedes its receiver's pending ones of that kind.
 void WriteMessageRows(SQLite::Database& db, const std::vector<Message>& messages);
+// The same for the messages |next| makes one at a time (nullopt: no more),
+// each released once written.
+void WriteMessageRows(SQLite::Database& db, const MessageSource& next);
 
 }  // namespace shihyo

@@ -25,6 +25,10 @@ struct CycleWrite {
   std::vector<AlertEvent> events;        // appended to the alert history
   std::vector<NotifyLogEntry> log;
   std::vector<Message> messages;
+  // More messages, written after |messages|: made one at a time inside the
+  // transaction, so that only one is held in memory (a first cycle's
+  // digests are large). Empty: none.
+  MessageSource more_messages;
   std::optional<EvaluationRecord> evaluation;
 };
 
