@@ -92,6 +92,15 @@ class IndicatorStore {
                                            const std::string& imported_at,
                                            const ImportPolicy& policy = {});
 
+  // The next table of an import: valid until the next call; nullptr after
+  // the last one; an error ends the import, nothing written, with that error.
+  using TableFeed = std::function<Result<const ProgressTable*>()>;
+
+  // Import of the tables |next| hands over one at a time (so that they can
+  // be read while the ones before are written): the same single transaction.
+  Result<std::vector<ImportResult>> Import(const TableFeed& next, const std::string& imported_at,
+                                           const ImportPolicy& policy = {});
+
   // Every plan with its indicators in table order; each indicator has one
   // observation per fiscal year of the plan period.
   Result<std::vector<Plan>> LoadPlans();

@@ -342,6 +342,25 @@ Status RemovalError(const ImportResult& r) {
       "again with --allow-removal");
 }
 
+// Imports each table |next| hands over into |results|; the feed's error,
+// or a table whose plan an earlier one of this import also held, ends it.
+Status ImportEach(const IndicatorStore::TableFeed& next, SQLite::Database& db,
+                  StatementCache* statements, CascadeDeleter* cascade,
+                  const std::string& imported_at, std::vector<ImportResult>* results) {
+  std::set<std::string> titles;
+  for (;;) {
+    Result<const ProgressTable*> t = next();
+    if (!t.ok()) return t.status();
+    if (!*t) return Status::Ok();
+    const ProgressTable& table = **t;
+    if (!titles.insert(table.title).second) {
+      return Status::InvalidArgument(table.source + ": holds the plan '" + table.title +
+                                     "' that another file in this import also holds");
+    }
+    results->push_back(TableImporter(db, statements, cascade, table, imported_at).Run());
+  }
+}
+
 }  // namespace
 
 bool RemovesTooMany(const ImportResult& r) {
@@ -353,13 +372,17 @@ bool RemovesTooMany(const ImportResult& r) {
 Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<ProgressTable>& tables,
                                                          const std::string& imported_at,
                                                          const ImportPolicy& policy) {
-  std::set<std::string> titles;
-  for (const ProgressTable& t : tables) {
-    if (!titles.insert(t.title).second) {
-      return Status::InvalidArgument(t.source + ": holds the plan '" + t.title +
-                                     "' that another file in this import also holds");
-    }
-  }
+  size_t at = 0;
+  return Import(
+      [&]() -> Result<const ProgressTable*> {
+        return at < tables.size() ? &tables[at++] : nullptr;
+      },
+      imported_at, policy);
+}
+
+Result<std::vector<ImportResult>> IndicatorStore::Import(const TableFeed& next,
+                                                         const std::string& imported_at,
+                                                         const ImportPolicy& policy) {
   std::vector<ImportResult> results;
   TriggersOff triggers_off(impl_->db);
   Status s = GuardSqlite(impl_->path, "import", [&]() -> Status {
@@ -379,9 +402,11 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
         "UPDATE store_state SET importing = 1");
     try {
       CascadeDeleter* by_hand = cascade.usable() ? &cascade : nullptr;
-      for (const ProgressTable& t : tables) {
-        results.push_back(
-            TableImporter(impl_->db, statements.get(), by_hand, t, imported_at).Run());
+      Status each = ImportEach(next, impl_->db, statements.get(), by_hand, imported_at, &results);
+      if (!each.ok()) {
+        statements.reset();
+        impl_->db.exec("ROLLBACK");
+        return each;
       }
       statements.reset();
       for (const ImportResult& r : results) {
