@@ -60,16 +60,14 @@ Result<std::vector<TableRead>>& TableReadAhead::Take(size_t i) {
   std::unique_lock<std::mutex> lock(mu_);
   limit_ = std::max(limit_, std::min(i + 1 + ahead_, slots_.size()));
   cv_.notify_all();
-  if (next_ <= i && !slots_[i]) {
-    // Not begun by the reader: read here whatever comes before it too
-    // (only when there is no reader, or it stopped), then |i| itself.
-    while (next_ <= i) {
-      size_t j = next_++;
-      lock.unlock();
-      Result<std::vector<TableRead>> read = Read(j);
-      lock.lock();
-      slots_[j].emplace(std::move(read));
-    }
+  // Rather than wait for the reader, read the next file nobody has begun
+  // (file |i| itself when the reader has not begun it, or there is none).
+  while (!slots_[i] && !failure_ && next_ < slots_.size() && (next_ <= i || next_ < limit_)) {
+    size_t j = next_++;
+    lock.unlock();
+    Result<std::vector<TableRead>> read = Read(j);
+    lock.lock();
+    slots_[j].emplace(std::move(read));
     cv_.notify_all();
   }
   cv_.wait(lock, [&]() { return slots_[i].has_value() || failure_; });

@@ -26,9 +26,9 @@ class TableReadAhead {
   TableReadAhead(const TableReadAhead&) = delete;
   TableReadAhead& operator=(const TableReadAhead&) = delete;
 
-  // The read of file |i|: waits for it, or reads it here when the reader
-  // has not begun it. An exception of the reader (out of memory) is
-  // rethrown. The result stays in place until Release(i).
+  // The read of file |i|: while it is not there, reads here the next file
+  // the reader has not begun (|i| itself at the latest) or waits for it. An exception of the reader
+  // (out of memory) is rethrown. The result stays in place until Release(i).
   Result<std::vector<TableRead>>& Take(size_t i);
   // Frees file |i|'s tables (its error, if any, is kept).
   void Release(size_t i);

@@ -54,6 +54,8 @@ class TableImporter {
     if (progress_.result.changed) {
       WriteHistory();
       NewVersion();
+    } else {
+      RecordDigest();
     }
     statements_->ResetAll();
     return progress_.result;
@@ -296,6 +298,20 @@ class TableImporter {
     u.exec();
   }
 
+  // The plan was compared cell by cell (its digest was another build's, or
+  // it was edited and is now as the table says) and nothing differed: its
+  // digest is recorded for its present version, so that the next import
+  // of the same table is a compare of digests again. Not a change: the
+  // version, the history and the imports stay as they were.
+  void RecordDigest() {
+    SQLite::Statement& u =
+        Prepared("UPDATE plans SET import_digest = ?, import_version = version WHERE id = ?");
+    u.bind(1, digest_);
+    u.bind(2, plan_id_);
+    u.exec();
+    progress_.result.digest_recorded = true;
+  }
+
   void WriteHistory() {
     progress_.result.cells_changed = static_cast<int>(progress_.changes.size());
     SQLite::Statement& plan = Prepared("UPDATE plans SET source = ?, imported_at = ? WHERE id = ?");
@@ -414,11 +430,15 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const TableFeed& next,
         impl_->db.exec("ROLLBACK");
         return RemovalError(r);
       }
-      bool any = false;
-      for (const ImportResult& r : results) any = any || r.changed;
-      // Nothing changed: roll back so the file and its data_version stay untouched.
-      if (any) impl_->db.exec("UPDATE store_state SET importing = 0");
-      impl_->db.exec(any ? "COMMIT" : "ROLLBACK");
+      bool any = false, digests = false;
+      for (const ImportResult& r : results) {
+        any = any || r.changed;
+        digests = digests || r.digest_recorded;
+      }
+      // Nothing changed nor any digest recorded: roll back so the file and
+      // its data_version stay untouched.
+      if (any || digests) impl_->db.exec("UPDATE store_state SET importing = 0");
+      impl_->db.exec(any || digests ? "COMMIT" : "ROLLBACK");
     } catch (...) {
       statements.reset();
       try {
