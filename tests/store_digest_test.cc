@@ -1,9 +1,12 @@
-// An import by a newer build of a table an older build imported: the table
-// digest differs (it includes the build), so the plan is compared cell by
-// cell once, and its new digest is recorded even though nothing changed.
+// How an import writes: an import by a newer build of a table an older
+// build imported (the table digest differs: it includes the build) compares
+// the plan cell by cell once and records its new digest even though nothing
+// changed; a first import into an empty store goes through a rollback
+// journal and leaves the store in WAL mode.
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "fakes.h"
 #include "import/progress_table.h"
@@ -71,6 +74,48 @@ TEST_CASE("store: an unchanged table imported by another build records its new d
   CHECK_FALSE((*skipped)[0].changed);
   CHECK_FALSE((*skipped)[0].digest_recorded);
   CHECK(*(*watcher)->DataVersion() == after_digest);
+}
+
+std::string JournalMode(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  return db.execAndGet("PRAGMA journal_mode").getString();
+}
+
+TEST_CASE("store: a first import leaves the store in WAL mode, with or without another reader",
+          "[store]") {
+  TempDir dir;
+  auto table = ReadProgressTable(testing::KamaishiPath(), Encoding::kAuto);
+  REQUIRE(table.ok());
+  for (bool reader : {false, true}) {
+    std::string path = dir.File(reader ? "read.db" : "alone.db");
+    auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite, 200);
+    REQUIRE(store.ok());
+    std::unique_ptr<IndicatorStore> watcher;
+    if (reader) {  // another connection keeps the store in WAL mode
+      auto ro = IndicatorStore::Open(path, IndicatorStore::Mode::kReadOnly);
+      REQUIRE(ro.ok());
+      REQUIRE(ro.value()->LoadPlans().ok());
+      watcher = std::move(ro).value();
+    }
+    auto imported = (*store)->Import({*table}, "2026-11-28T00:00:00Z");
+    REQUIRE(imported.ok());
+    CHECK((*imported)[0].created);
+    CHECK_FALSE(std::filesystem::exists(path + "-journal"));
+    if (watcher) {
+      auto plans = watcher->LoadPlans();
+      REQUIRE(plans.ok());
+      CHECK(plans->size() == 1);
+    }
+    store->reset();
+    watcher.reset();
+    CHECK(JournalMode(path) == "wal");
+    auto reopened = IndicatorStore::Open(path, IndicatorStore::Mode::kReadOnly);
+    REQUIRE(reopened.ok());
+    auto plans = (*reopened)->LoadPlans();
+    REQUIRE(plans.ok());
+    REQUIRE(plans->size() == 1);
+    CHECK(plans->front().indicators.size() == table->IndicatorCount());
+  }
 }
 
 }  // namespace

@@ -343,6 +343,43 @@ class TableImporter {
   std::set<int64_t> seen_projects_, seen_measures_;
 };
 
+// While it lives, an empty store (no plans: a first import) is written with
+// a rollback journal rather than the WAL. A new page of the file needs no
+// journal, so each page is written once, where the WAL wrote it as a frame
+// and the checkpoint then copied it into the file (half the bytes written,
+// ~0.35 s of system time at 1,741 tables). Durability is the same: the
+// commit syncs the file (synchronous as it is) before the journal goes, and
+// a crash before that rolls back to the empty store. Tried without waiting:
+// while another connection has the store open in WAL mode it stays so.
+// Back to WAL once the transaction has ended.
+class FirstImportJournal {
+ public:
+  explicit FirstImportJournal(IndicatorStore::Impl& impl) : impl_(impl) {
+    if (impl.db.execAndGet("SELECT EXISTS (SELECT 1 FROM plans)").getInt()) return;
+    impl.db.setBusyTimeout(0);
+    try {
+      on_ = impl.db.execAndGet("PRAGMA journal_mode = DELETE").getString() == "delete";
+    } catch (const SQLite::Exception&) {
+      // Locked by another connection: the import goes through the WAL.
+    }
+    impl.db.setBusyTimeout(impl.busy_timeout_ms);
+  }
+  ~FirstImportJournal() {
+    if (!on_) return;
+    try {
+      impl_.db.exec("PRAGMA journal_mode = WAL");
+    } catch (const SQLite::Exception&) {
+      // Left with a rollback journal (the next open switches it to WAL).
+    }
+  }
+  FirstImportJournal(const FirstImportJournal&) = delete;
+  FirstImportJournal& operator=(const FirstImportJournal&) = delete;
+
+ private:
+  IndicatorStore::Impl& impl_;
+  bool on_ = false;
+};
+
 // The refusal of a table that removes too many indicators.
 Status RemovalError(const ImportResult& r) {
   std::string names;
@@ -409,6 +446,7 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const TableFeed& next,
     // this import wrote or just read); the cascades are done by hand.
     CascadeDeleter cascade(impl_->db, statements.get());
     ForeignKeysOff foreign_keys_off(impl_->db, cascade.usable());
+    FirstImportJournal journal(*impl_);  // ends after the transaction
     impl_->db.exec("BEGIN IMMEDIATE");
     // The import sets the plans' versions itself: the triggers stay quiet
     // (store_state.importing) until just before it commits.
