@@ -44,9 +44,10 @@ class TableImporter {
       int64_t project_id = UpsertProject(p, project_ordinal++);
       int measure_ordinal = 0;
       for (const TableMeasure& m : p.measures) {
-        int64_t measure_id = UpsertMeasure(project_id, m, measure_ordinal++);
+        bool new_measure = false;
+        int64_t measure_id = UpsertMeasure(project_id, m, measure_ordinal++, &new_measure);
         for (const TableIndicator& ind : m.indicators) {
-          rows.Upsert(measure_id, ind, indicator_ordinal++);
+          rows.Upsert(measure_id, ind, indicator_ordinal++, new_measure);
         }
       }
     }
@@ -147,7 +148,8 @@ class TableImporter {
     return id;
   }
 
-  int64_t UpsertMeasure(int64_t project_id, const TableMeasure& m, int ordinal) {
+  // |*inserted|: the measure is new, with no indicators or footnotes yet.
+  int64_t UpsertMeasure(int64_t project_id, const TableMeasure& m, int ordinal, bool* inserted) {
     SQLite::Statement& q = Prepared(
         "SELECT id, text, actual_header, ordinal FROM measures"
         " WHERE project_id = ? AND marker = ?");
@@ -180,22 +182,27 @@ class TableImporter {
       ins.exec();
       id = db_.getLastInsertRowid();
       progress_.result.changed = true;
+      *inserted = true;
     }
     seen_measures_.insert(id);
-    SyncFootnotes(id, m.footnotes);
+    SyncFootnotes(id, m.footnotes, *inserted);
     return id;
   }
 
-  void SyncFootnotes(int64_t measure_id, const std::vector<std::string>& footnotes) {
-    SQLite::Statement& q =
-        Prepared("SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
-    q.bind(1, measure_id);
-    std::vector<std::string> existing;
-    while (q.executeStep()) existing.push_back(q.getColumn(0).getString());
-    if (existing == footnotes) return;
-    SQLite::Statement& del = Prepared("DELETE FROM footnotes WHERE measure_id = ?");
-    del.bind(1, measure_id);
-    del.exec();
+  // |fresh|: the measure was inserted now, with no footnotes to read.
+  void SyncFootnotes(int64_t measure_id, const std::vector<std::string>& footnotes, bool fresh) {
+    if (fresh && footnotes.empty()) return;
+    if (!fresh) {
+      SQLite::Statement& q =
+          Prepared("SELECT text FROM footnotes WHERE measure_id = ? ORDER BY ordinal");
+      q.bind(1, measure_id);
+      std::vector<std::string> existing;
+      while (q.executeStep()) existing.push_back(q.getColumn(0).getString());
+      if (existing == footnotes) return;
+      SQLite::Statement& del = Prepared("DELETE FROM footnotes WHERE measure_id = ?");
+      del.bind(1, measure_id);
+      del.exec();
+    }
     SQLite::Statement& ins =
         Prepared("INSERT INTO footnotes (measure_id, ordinal, text) VALUES (?, ?, ?)");
     for (size_t i = 0; i < footnotes.size(); ++i) {

@@ -78,8 +78,9 @@ class IndicatorRows {
   IndicatorRows(SQLite::Database& db, StatementCache* statements, const ProgressTable& table,
                 ImportProgress* progress);
 
-  // Writes |ind| as row |ordinal| of measure |measure_id|.
-  void Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal);
+  // Writes |ind| as row |ordinal| of measure |measure_id|. |new_measure|:
+  // the measure was inserted by this import, so it has no indicators to read.
+  void Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal, bool new_measure);
 
  private:
   void BindIndicator(SQLite::Statement& st, int first, const TableIndicator& ind, int ordinal,
@@ -107,6 +108,7 @@ class IndicatorRows {
   const std::vector<int>& years_;
   ImportProgress* p_;
   StatementCache* statements_;
+  CellValue baseline_;  // ParseTableCell of the baseline of the indicator being written
 };
 
 }  // namespace shihyo
