@@ -228,7 +228,7 @@ class TableImporter {
       int64_t id = q.getColumn(0).getInt64();
       if (progress_.seen_indicators.count(id)) continue;
       gone.push_back(id);
-      std::string name = q.getColumn(1).getString();
+      const std::string& name = progress_.Keep(q.getColumn(1).getString());
       progress_.result.removed_names.push_back(name);
       progress_.AddChange(name, std::nullopt, q.getColumn(2).getString(), std::nullopt);
       SQLite::Statement& obs = Prepared(

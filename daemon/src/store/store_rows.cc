@@ -28,7 +28,7 @@ const char* BoundName(Bound b) {
 void ImportProgress::AddChange(const std::string& indicator, std::optional<int> fy,
                                std::optional<std::string> old_raw,
                                std::optional<std::string> new_raw) {
-  changes.push_back(PendingChange{indicator, fy, std::move(old_raw), std::move(new_raw)});
+  changes.push_back(PendingChange{&indicator, fy, std::move(old_raw), std::move(new_raw)});
 }
 
 IndicatorRows::IndicatorRows(SQLite::Database& db, StatementCache* statements,

@@ -2,6 +2,7 @@
 // writer (store_import.cc) and the row writer (store_rows.cc).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,7 +21,7 @@ struct Inference;
 struct ObservationRow;
 
 struct PendingChange {
-  std::string indicator;
+  const std::string* indicator;  // the table's name, or one ImportProgress::Keep holds
   std::optional<int> fiscal_year;
   std::optional<std::string> old_raw;
   std::optional<std::string> new_raw;
@@ -32,8 +33,15 @@ struct ImportProgress {
   std::vector<PendingChange> changes;
   std::set<int64_t> seen_indicators;
 
+  // |indicator| must outlive the change history's writing: a name of the
+  // table, or one Keep returned.
   void AddChange(const std::string& indicator, std::optional<int> fiscal_year,
                  std::optional<std::string> old_raw, std::optional<std::string> new_raw);
+  // |name| held until the import of the table ends (names read from the store).
+  const std::string& Keep(std::string name) { return kept.emplace_back(std::move(name)); }
+
+ private:
+  std::deque<std::string> kept;  // deque: a name stays where it is
 };
 
 // Statements prepared once per import and reset (bindings cleared) for each
