@@ -33,7 +33,12 @@ TableReadAhead::~TableReadAhead() {
 }
 
 Result<std::vector<TableRead>> TableReadAhead::Read(size_t i) const {
-  return ReadTables(files_[i], encoding_, layouts_, sheet_);
+  Result<std::vector<TableRead>> reads = ReadTables(files_[i], encoding_, layouts_, sheet_);
+  // The cells parsed here, not on the thread that writes them.
+  if (reads.ok()) {
+    for (TableRead& read : *reads) ParseTableCells(&read.table);
+  }
+  return reads;
 }
 
 void TableReadAhead::Work() {
