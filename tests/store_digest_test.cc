@@ -118,39 +118,5 @@ TEST_CASE("store: a first import leaves the store in WAL mode, with or without a
   }
 }
 
-TEST_CASE("store: cells parsed ahead (ParseTableCells) import as the store parses them",
-          "[store]") {
-  TempDir dir;
-  auto table = ReadProgressTable(testing::KamaishiPath(), Encoding::kAuto);
-  REQUIRE(table.ok());
-  ProgressTable ahead = *table;
-  ParseTableCells(&ahead);
-  REQUIRE(ahead.projects[0].measures[0].indicators[0].actual_cells.size() ==
-          ahead.fiscal_years.size());
-  std::vector<std::vector<Plan>> loaded;
-  for (const ProgressTable* t : {&*table, &ahead}) {
-    std::string path = dir.File(t == &ahead ? "ahead.db" : "store.db");
-    auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite);
-    REQUIRE(store.ok());
-    REQUIRE((*store)->Import({*t}, "2026-11-28T00:00:00Z").ok());
-    auto plans = (*store)->LoadPlans();
-    REQUIRE(plans.ok());
-    loaded.push_back(std::move(plans).value());
-  }
-  REQUIRE(loaded[0].size() == 1);
-  REQUIRE(loaded[0][0].indicators.size() == loaded[1][0].indicators.size());
-  for (size_t i = 0; i < loaded[0][0].indicators.size(); ++i) {
-    const Indicator& a = loaded[0][0].indicators[i];
-    const Indicator& b = loaded[1][0].indicators[i];
-    REQUIRE(a.observations.size() == b.observations.size());
-    for (size_t y = 0; y < a.observations.size(); ++y) {
-      CHECK(a.observations[y].raw == b.observations[y].raw);
-      CHECK(a.observations[y].cell.value == b.observations[y].cell.value);
-      CHECK(a.observations[y].cell.unit == b.observations[y].cell.unit);
-      CHECK(a.observations[y].cell.status == b.observations[y].cell.status);
-    }
-  }
-}
-
 }  // namespace
 }  // namespace shihyo

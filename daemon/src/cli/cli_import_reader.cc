@@ -33,12 +33,7 @@ TableReadAhead::~TableReadAhead() {
 }
 
 Result<std::vector<TableRead>> TableReadAhead::Read(size_t i) const {
-  Result<std::vector<TableRead>> reads = ReadTables(files_[i], encoding_, layouts_, sheet_);
-  // The cells parsed here, not on the thread that writes them.
-  if (reads.ok()) {
-    for (TableRead& read : *reads) ParseTableCells(&read.table);
-  }
-  return reads;
+  return ReadTables(files_[i], encoding_, layouts_, sheet_);
 }
 
 void TableReadAhead::Work() {

@@ -360,33 +360,4 @@ Result<ProgressTable> ReadProgressTable(const std::string& path, Encoding encodi
   return table;
 }
 
-CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
-                         const std::string& unit) {
-  if (!table.cell_words.empty()) {
-    auto it = table.cell_words.find(std::string(TrimSpace(raw)));
-    if (it != table.cell_words.end()) {
-      CellValue v;
-      v.status = it->second;
-      return v;
-    }
-  }
-  CellValue v = ParseCell(raw);
-  if (v.status == CellStatus::kValue && v.unit.empty()) v.unit = unit;
-  return v;
-}
-
-void ParseTableCells(ProgressTable* table) {
-  for (TableProject& p : table->projects) {
-    for (TableMeasure& m : p.measures) {
-      for (TableIndicator& ind : m.indicators) {
-        ind.actual_cells.clear();
-        ind.actual_cells.reserve(ind.actual_raw.size());
-        for (const std::string& raw : ind.actual_raw) {
-          ind.actual_cells.push_back(ParseTableCell(raw, *table, ind.unit));
-        }
-      }
-    }
-  }
-}
-
 }  // namespace shihyo

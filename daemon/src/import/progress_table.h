@@ -59,9 +59,6 @@ struct TableIndicator {
   std::vector<std::string> rate_raw;  // reported achievement rate per fiscal year; may be empty
   std::vector<TableYearValue> planned;
   std::vector<TableNote> notes;
-  // ParseTableCell of each actual_raw, when ParseTableCells filled it in
-  // (import does, on the thread that read the file); empty otherwise.
-  std::vector<CellValue> actual_cells;
 };
 
 struct TableMeasure {
@@ -116,13 +113,5 @@ Result<ProgressTable> ParseCheckedProgressRecords(std::vector<Record> records,
 
 // Reads |path|, decodes it (see DecodeToUtf8) and parses it.
 Result<ProgressTable> ReadProgressTable(const std::string& path, Encoding encoding);
-
-// Parses a cell of |table|: the layout's words (なし → none) first, then
-// ParseCell; a bare number takes |unit| (the indicator's).
-CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
-                         const std::string& unit);
-
-// Fills every indicator's actual_cells.
-void ParseTableCells(ProgressTable* table);
 
 }  // namespace shihyo

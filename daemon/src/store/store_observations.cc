@@ -121,8 +121,7 @@ void IndicatorRows::SyncObservations(int64_t indicator_id, const TableIndicator&
   std::vector<ObservationRow> rows(years_.size());
   for (size_t i = 0; i < years_.size(); ++i) {
     rows[i].raw = ind.actual_raw[i];
-    rows[i].cell = i < ind.actual_cells.size() ? ind.actual_cells[i]
-                                               : ParseTableCell(rows[i].raw, table_, ind.unit);
+    rows[i].cell = ParseTableCell(rows[i].raw, table_, ind.unit);
     rows[i].rate = i < ind.rate_raw.size() ? ind.rate_raw[i] : "";
     rows[i].rate_value = ParseRate(rows[i].rate);
   }

@@ -107,6 +107,21 @@ void BindYear(SQLite::Statement& st, int index, const std::optional<TableYear>& 
 
 }  // namespace
 
+CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
+                         const std::string& unit) {
+  if (!table.cell_words.empty()) {
+    auto it = table.cell_words.find(std::string(TrimSpace(raw)));
+    if (it != table.cell_words.end()) {
+      CellValue v;
+      v.status = it->second;
+      return v;
+    }
+  }
+  CellValue v = ParseCell(raw);
+  if (v.status == CellStatus::kValue && v.unit.empty()) v.unit = unit;
+  return v;
+}
+
 void IndicatorRows::BindIndicator(SQLite::Statement& st, int first, const TableIndicator& ind,
                                   int ordinal, const CellValue& target, const Inference& inf) {
   st.bind(first, ordinal);

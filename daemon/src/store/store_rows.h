@@ -61,6 +61,11 @@ class StatementCache {
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
+// Parses a cell of |table|: the layout's words (なし → none) first, then
+// ParseCell; a bare number takes |unit| (the indicator's).
+CellValue ParseTableCell(const std::string& raw, const ProgressTable& table,
+                         const std::string& unit);
+
 // SHA-256 (hex) of everything in |table| an import writes, and of this
 // build: equal digests make equal plans. Every field of the Table* structs
 // (import/progress_table.h) that reaches the store must be in it.
