@@ -80,5 +80,43 @@ TEST_CASE("import files: messages and errors follow the order of the files given
   CHECK(again.out.find("unchanged") != std::string::npos);
 }
 
+TEST_CASE("import files: a bad file in the middle of many, read while the others are written",
+          "[cli]") {
+  TempDir dir;
+  const std::string text = testing::ReadFile(testing::KamaishiPath());
+  std::vector<std::string> args = {"import", "--db", dir.File("fresh.db")};
+  for (int n = 1; n <= 24; ++n) {
+    std::string body = Retitled(text, n);
+    if (n == 13)
+      body.replace(body.find("3,831件"), 9,
+                   "3,8\x1b"
+                   "31件");
+    args.push_back(dir.Write("t" + std::to_string(n) + ".txt", body));
+  }
+  // A store this import would have created is not left behind.
+  testing::CliRun fresh = testing::RunShihyo(args);
+  CHECK(fresh.code == 1);
+  CHECK(fresh.out.empty());
+  CHECK(fresh.err.find(args[3 + 12] + ":") != std::string::npos);
+  CHECK(fresh.err.find("nothing imported; the store is unchanged") != std::string::npos);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    CHECK_FALSE(std::filesystem::exists(dir.File("fresh.db") + suffix));
+  }
+
+  // An existing store keeps what it had: the twelve tables before the bad
+  // one were written and rolled back.
+  std::string db = dir.File("store.db");
+  REQUIRE(testing::RunShihyo({"import", "--db", db, args[3]}).code == 0);
+  args[2] = db;
+  testing::CliRun bad = testing::RunShihyo(args);
+  CHECK(bad.code == 1);
+  CHECK(bad.out.empty());
+  CHECK(std::filesystem::exists(db));
+  testing::CliRun shown = testing::RunShihyo({"indicators", "--db", db, "--format", "json"});
+  REQUIRE(shown.code == 0);
+  CHECK(shown.out.find("テスト市1子ども") != std::string::npos);
+  CHECK(shown.out.find("テスト市2子ども") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace shihyo

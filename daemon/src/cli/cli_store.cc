@@ -15,6 +15,7 @@
 
 #include "base/i18n.h"
 #include "base/text.h"
+#include "cli/cli_import_reader.h"
 #include "cli/cli_tools.h"
 #include "import/layout_infer.h"
 #include "import/progress_table.h"
@@ -144,17 +145,24 @@ int RunExplain(const ImportOptions& opts, const std::vector<Layout>& layouts, En
   return worst;
 }
 
+// What the summary line says of a table (kept when its cells are freed).
+struct TableSummary {
+  std::string encoding, title;
+  size_t projects = 0, indicators = 0;
+  int first_year = 0, last_year = 0;
+};
+
 // One line per imported table.
-void PrintSummary(const std::vector<ProgressTable>& tables,
-                  const std::vector<ImportResult>& results, CliContext& ctx) {
+void PrintSummary(const std::vector<TableSummary>& tables, const std::vector<ImportResult>& results,
+                  CliContext& ctx) {
   for (size_t i = 0; i < results.size(); ++i) {
     const ImportResult& r = results[i];
-    const ProgressTable& t = tables[i];
+    const TableSummary& t = tables[i];
     ctx.out << EscapeControls(r.source) << " (" << t.encoding << "): " << EscapeControls(t.title)
             << ": "
             << TrF("{} projects, {} indicators, FY{}–FY{}; ",
-                   {std::to_string(t.projects.size()), std::to_string(t.IndicatorCount()),
-                    std::to_string(t.fiscal_years.front()), std::to_string(t.fiscal_years.back())});
+                   {std::to_string(t.projects), std::to_string(t.indicators),
+                    std::to_string(t.first_year), std::to_string(t.last_year)});
     if (!r.changed) {
       ctx.out << Tr("unchanged") << "\n";
     } else {
@@ -170,49 +178,103 @@ void PrintSummary(const std::vector<ProgressTable>& tables,
   }
 }
 
-// Reads every file of |opts|, on this thread and one more (files are taken
-// in turn; each file's result lands in its own slot, so the caller reports
-// them in the order given). An exception on the helper thread (out of
-// memory) is rethrown here once both are done.
-std::vector<Result<std::vector<TableRead>>> ReadAllTables(const ImportOptions& opts,
-                                                          Encoding encoding,
-                                                          const std::vector<Layout>& layouts) {
-  std::vector<std::optional<Result<std::vector<TableRead>>>> slots(opts.files.size());
-  std::atomic<size_t> next{0};
-  auto work = [&]() {
-    for (size_t i = next++; i < slots.size(); i = next++) {
-      slots[i].emplace(ReadTables(opts.files[i], encoding, layouts, opts.sheet));
-    }
-  };
-  std::exception_ptr failure;
-  std::thread helper;
-  if (opts.files.size() > 1) {
-    try {
-      helper = std::thread([&]() {
-        try {
-          work();
-        } catch (...) {
-          failure = std::current_exception();
-          next = slots.size();  // the other thread stops at its next file
-        }
-      });
-    } catch (const std::system_error&) {
-      // No second thread to be had (a process limit): this one reads them all.
+// Removes the store file (and its WAL and shared memory) an import created
+// when that import ends with nothing imported; kept once it succeeded.
+class CreatedStore {
+ public:
+  explicit CreatedStore(const std::string& path) : path_(path) {
+    std::error_code ec;
+    existed_ = std::filesystem::exists(std::filesystem::symlink_status(path, ec));
+  }
+  ~CreatedStore() {
+    if (existed_ || kept_) return;
+    store.reset();  // closed before it goes
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::filesystem::remove(path_ + suffix, ec);
     }
   }
-  try {
-    work();
-  } catch (...) {
-    next = slots.size();
-    if (helper.joinable()) helper.join();
-    throw;
+  CreatedStore(const CreatedStore&) = delete;
+  CreatedStore& operator=(const CreatedStore&) = delete;
+  void Keep() { kept_ = true; }
+
+  std::unique_ptr<IndicatorStore> store;
+
+ private:
+  std::string path_;
+  bool existed_ = false;
+  bool kept_ = false;
+};
+
+// Hands the store the tables of |files| in order, each read while the ones
+// before it are written; keeps the summary of each and the first file's error.
+class TableFeeder {
+ public:
+  explicit TableFeeder(TableReadAhead& files) : files_(files) {}
+
+  Result<const ProgressTable*> Next() {
+    while (file_ < files_.size()) {
+      Result<std::vector<TableRead>>& reads = files_.Take(file_);
+      if (!reads.ok()) return reads.status();
+      if (table_ < reads->size()) {
+        const ProgressTable& t = (*reads)[table_++].table;
+        summaries.push_back({t.encoding, t.title, t.projects.size(), t.IndicatorCount(),
+                             t.fiscal_years.front(), t.fiscal_years.back()});
+        return &t;
+      }
+      files_.Release(file_++);
+      table_ = 0;
+    }
+    return nullptr;
   }
-  if (helper.joinable()) helper.join();
-  if (failure) std::rethrow_exception(failure);
-  std::vector<Result<std::vector<TableRead>>> reads;
-  reads.reserve(slots.size());
-  for (auto& slot : slots) reads.push_back(std::move(*slot));
-  return reads;
+
+  std::vector<TableSummary> summaries;
+
+ private:
+  TableReadAhead& files_;
+  size_t file_ = 0;   // the file being handed over
+  size_t table_ = 0;  // its next table
+};
+
+// Reports every file that could not be read, in the order given; the worst exit code.
+int ReportReadErrors(TableReadAhead& files, CliContext& ctx) {
+  int worst = kExitOk;
+  for (size_t i = 0; i < files.size(); ++i) {
+    Result<std::vector<TableRead>>& reads = files.Take(i);
+    if (!reads.ok()) worst = std::max(worst, ReportError(ctx, reads.status()));
+    files.Release(i);
+  }
+  if (worst != kExitOk) {
+    ctx.err << "shihyo: " << Tr("nothing imported; the store is unchanged") << "\n";
+  }
+  return worst;
+}
+
+// Imports the files of |opts| into |db| in one transaction, reading each
+// file while the store writes the ones before it. One bad file rejects the
+// whole import: its error (and every other bad file's) is what is reported.
+int ImportFiles(const ImportOptions& opts, Encoding encoding, const std::vector<Layout>& layouts,
+                const std::string& db, CliContext& ctx) {
+  constexpr size_t kReadAhead = 4;  // files read beyond the one being written
+  TableReadAhead files(opts.files, encoding, layouts, opts.sheet, kReadAhead);
+  CreatedStore created(db);
+  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadWrite);
+  Status failed = store.status();
+  TableFeeder feeder(files);
+  Result<std::vector<ImportResult>> results = failed;
+  if (store.ok()) {
+    created.store = std::move(store).value();
+    results = created.store->Import([&]() { return feeder.Next(); }, FormatIso8601(ctx.clock.Now()),
+                                    ImportPolicy{opts.allow_removal});
+  }
+  if (!results.ok()) {
+    // A file that cannot be read is reported before what the store said.
+    if (int worst = ReportReadErrors(files, ctx)) return worst;
+    return ReportError(ctx, results.status());
+  }
+  created.Keep();
+  PrintSummary(feeder.summaries, *results, ctx);
+  return kExitOk;
 }
 
 int RunImport(const ImportOptions& opts, CliContext& ctx) {
@@ -228,27 +290,7 @@ int RunImport(const ImportOptions& opts, CliContext& ctx) {
   if (opts.explain) return RunExplain(opts, *layouts, *encoding, ctx);
   std::string db = opts.db;
   if (int rc = PathsFromConfig(opts.config, ctx, &db)) return rc;
-  // Read every file first: one bad file rejects the whole import.
-  std::vector<ProgressTable> tables;
-  int worst = kExitOk;
-  for (Result<std::vector<TableRead>>& reads : ReadAllTables(opts, *encoding, *layouts)) {
-    if (!reads.ok()) {
-      worst = std::max(worst, ReportError(ctx, reads.status()));
-      continue;
-    }
-    for (TableRead& read : *reads) tables.push_back(std::move(read.table));
-  }
-  if (worst != kExitOk) {
-    ctx.err << "shihyo: " << Tr("nothing imported; the store is unchanged") << "\n";
-    return worst;
-  }
-  auto store = IndicatorStore::Open(db, IndicatorStore::Mode::kReadWrite);
-  if (!store.ok()) return ReportError(ctx, store.status());
-  Result<std::vector<ImportResult>> results =
-      (*store)->Import(tables, FormatIso8601(ctx.clock.Now()), ImportPolicy{opts.allow_removal});
-  if (!results.ok()) return ReportError(ctx, results.status());
-  PrintSummary(tables, *results, ctx);
-  return kExitOk;
+  return ImportFiles(opts, *encoding, *layouts, db, ctx);
 }
 
 struct IndicatorsOptions {

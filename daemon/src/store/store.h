@@ -27,6 +27,9 @@ struct ImportResult {
   int indicators_before = 0;               // the plan's indicators before this import
   std::vector<std::string> removed_names;  // the removed indicators, in table order
   bool changed = false;                    // anything at all was written for this table
+  // Unchanged, but compared cell by cell (a digest of another build, or a
+  // plan edited back to the table): its digest was recorded anew.
+  bool digest_recorded = false;
 };
 
 // What an import may do beyond updating cells.
@@ -80,7 +83,9 @@ class IndicatorStore {
 
   // Imports |tables| in one transaction: all of them or, on any error, none.
   // A plan is matched by its title; indicators by project, measure and name.
-  // Unchanged tables write nothing (PRAGMA data_version stays put); changed
+  // Unchanged tables write nothing (PRAGMA data_version stays put) but for
+  // the digest of a table that had to be compared cell by cell (an import
+  // by another build); changed
   // cells are updated in place and recorded in the change history with
   // |imported_at| (ISO 8601). A removed indicator is recorded as changes
   // with no new value (CellChange::new_raw nullopt, one for its target with
@@ -90,6 +95,15 @@ class IndicatorStore {
   // busy timeout.
   Result<std::vector<ImportResult>> Import(const std::vector<ProgressTable>& tables,
                                            const std::string& imported_at,
+                                           const ImportPolicy& policy = {});
+
+  // The next table of an import: valid until the next call; nullptr after
+  // the last one; an error ends the import, nothing written, with that error.
+  using TableFeed = std::function<Result<const ProgressTable*>()>;
+
+  // Import of the tables |next| hands over one at a time (so that they can
+  // be read while the ones before are written): the same single transaction.
+  Result<std::vector<ImportResult>> Import(const TableFeed& next, const std::string& imported_at,
                                            const ImportPolicy& policy = {});
 
   // Every plan with its indicators in table order; each indicator has one

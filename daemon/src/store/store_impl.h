@@ -14,9 +14,10 @@ namespace shihyo {
 
 struct IndicatorStore::Impl {
   Impl(const std::string& p, int flags, int busy_timeout_ms)
-      : path(p), db(p, flags, busy_timeout_ms) {}
+      : path(p), db(p, flags, busy_timeout_ms), busy_timeout_ms(busy_timeout_ms) {}
   std::string path;
   SQLite::Database db;
+  int busy_timeout_ms;
   int schema_version = 0;  // PRAGMA user_version when opened (after migrating)
   uint64_t serial = 0;     // IndicatorStore::serial()
   std::optional<SQLite::Statement> data_version;  // DataVersion(), prepared once

@@ -202,7 +202,7 @@ const char* InsertChangesSql(size_t rows) {
 // Binds |c| without copying its text: it must outlive the statement's run.
 void BindChange(SQLite::Statement& ins, int first, int64_t import_id, const PendingChange& c) {
   ins.bind(first, import_id);
-  ins.bindNoCopy(first + 1, c.indicator);
+  ins.bindNoCopy(first + 1, *c.indicator);
   c.fiscal_year ? ins.bind(first + 2, *c.fiscal_year) : ins.bind(first + 2);
   c.old_raw ? ins.bindNoCopy(first + 3, *c.old_raw) : ins.bind(first + 3);
   c.new_raw ? ins.bindNoCopy(first + 4, *c.new_raw) : ins.bind(first + 4);

@@ -28,7 +28,7 @@ const char* BoundName(Bound b) {
 void ImportProgress::AddChange(const std::string& indicator, std::optional<int> fy,
                                std::optional<std::string> old_raw,
                                std::optional<std::string> new_raw) {
-  changes.push_back(PendingChange{indicator, fy, std::move(old_raw), std::move(new_raw)});
+  changes.push_back(PendingChange{&indicator, fy, std::move(old_raw), std::move(new_raw)});
 }
 
 IndicatorRows::IndicatorRows(SQLite::Database& db, StatementCache* statements,
@@ -146,7 +146,7 @@ void IndicatorRows::BindExtra(SQLite::Statement& st, int first, const TableIndic
   BindTextOrNull(st, first + 2, ind.direction_raw);
   BindYear(st, first + 3, ind.target_year);
   bool has_baseline = !ind.baseline_raw.empty() || ind.baseline_year;
-  CellValue baseline = ParseTableCell(ind.baseline_raw, table_, ind.unit);
+  const CellValue& baseline = baseline_;
   if (has_baseline) {
     st.bind(first + 5, ind.baseline_raw);
     BindOptional(st, first + 6, baseline.value);
@@ -179,19 +179,22 @@ void IndicatorRows::UpdateIfChanged(int64_t id, const std::string& old_target,
   }
 }
 
-void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal) {
+void IndicatorRows::Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal,
+                           bool new_measure) {
   CellValue target = ParseTableCell(ind.target_raw, table_, ind.unit);
-  CellValue baseline = ParseTableCell(ind.baseline_raw, table_, ind.unit);
-  Inference inf = InferIndicator(ind.name, target, ind.direction_raw, baseline);
-  SQLite::Statement& q =
-      Prepared("SELECT id, target_raw FROM indicators WHERE measure_id = ? AND name = ?");
-  q.bind(1, measure_id);
-  q.bind(2, ind.name);
+  baseline_ = ParseTableCell(ind.baseline_raw, table_, ind.unit);
+  Inference inf = InferIndicator(ind.name, target, ind.direction_raw, baseline_);
   int64_t id;
   bool fresh = false;  // inserted now: it has no observations, values or notes yet
-  if (q.executeStep()) {
-    id = q.getColumn(0).getInt64();
-    UpdateIfChanged(id, q.getColumn(1).getString(), ind, ordinal, target, inf);
+  SQLite::Statement* q = nullptr;
+  if (!new_measure) {
+    q = &Prepared("SELECT id, target_raw FROM indicators WHERE measure_id = ? AND name = ?");
+    q->bind(1, measure_id);
+    q->bind(2, ind.name);
+  }
+  if (q && q->executeStep()) {
+    id = q->getColumn(0).getInt64();
+    UpdateIfChanged(id, q->getColumn(1).getString(), ind, ordinal, target, inf);
   } else {
     SQLite::Statement& ins = Prepared(InsertIndicatorSql());
     ins.bind(1, measure_id);
@@ -223,7 +226,8 @@ void IndicatorRows::SyncExtras(int64_t indicator_id, const TableIndicator& ind, 
     while (q.executeStep()) have.push_back(q.getColumn(0).getString());
   }
   if (want != have) {
-    Replace("DELETE FROM planned_values WHERE indicator_id = ?", indicator_id);
+    if (!fresh) Replace("DELETE FROM planned_values WHERE indicator_id = ?", indicator_id);
+    p_->result.changed = true;
     SQLite::Statement& ins = Prepared(
         "INSERT INTO planned_values (indicator_id, ordinal, year, year_kind, raw)"
         " VALUES (?, ?, ?, ?, ?)");
@@ -251,7 +255,8 @@ void IndicatorRows::SyncNotes(int64_t indicator_id, const TableIndicator& ind, b
     while (q.executeStep()) have.push_back(q.getColumn(0).getString());
   }
   if (want == have) return;
-  Replace("DELETE FROM indicator_notes WHERE indicator_id = ?", indicator_id);
+  if (!fresh) Replace("DELETE FROM indicator_notes WHERE indicator_id = ?", indicator_id);
+  p_->result.changed = true;
   SQLite::Statement& ins = Prepared(
       "INSERT INTO indicator_notes (indicator_id, ordinal, label, text)"
       " VALUES (?, ?, ?, ?)");

@@ -2,6 +2,7 @@
 // writer (store_import.cc) and the row writer (store_rows.cc).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,7 +21,7 @@ struct Inference;
 struct ObservationRow;
 
 struct PendingChange {
-  std::string indicator;
+  const std::string* indicator;  // the table's name, or one ImportProgress::Keep holds
   std::optional<int> fiscal_year;
   std::optional<std::string> old_raw;
   std::optional<std::string> new_raw;
@@ -32,8 +33,15 @@ struct ImportProgress {
   std::vector<PendingChange> changes;
   std::set<int64_t> seen_indicators;
 
+  // |indicator| must outlive the change history's writing: a name of the
+  // table, or one Keep returned.
   void AddChange(const std::string& indicator, std::optional<int> fiscal_year,
                  std::optional<std::string> old_raw, std::optional<std::string> new_raw);
+  // |name| held until the import of the table ends (names read from the store).
+  const std::string& Keep(std::string name) { return kept.emplace_back(std::move(name)); }
+
+ private:
+  std::deque<std::string> kept;  // deque: a name stays where it is
 };
 
 // Statements prepared once per import and reset (bindings cleared) for each
@@ -78,8 +86,9 @@ class IndicatorRows {
   IndicatorRows(SQLite::Database& db, StatementCache* statements, const ProgressTable& table,
                 ImportProgress* progress);
 
-  // Writes |ind| as row |ordinal| of measure |measure_id|.
-  void Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal);
+  // Writes |ind| as row |ordinal| of measure |measure_id|. |new_measure|:
+  // the measure was inserted by this import, so it has no indicators to read.
+  void Upsert(int64_t measure_id, const TableIndicator& ind, int ordinal, bool new_measure);
 
  private:
   void BindIndicator(SQLite::Statement& st, int first, const TableIndicator& ind, int ordinal,
@@ -107,6 +116,7 @@ class IndicatorRows {
   const std::vector<int>& years_;
   ImportProgress* p_;
   StatementCache* statements_;
+  CellValue baseline_;  // ParseTableCell of the baseline of the indicator being written
 };
 
 }  // namespace shihyo
