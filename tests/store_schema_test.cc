@@ -102,6 +102,22 @@ TEST_CASE("store schema: CHECKs keep their values and build no table per row", "
   CheckConstraints(path);
 }
 
+// A version 3 store at |path| holding the rows of the store at |fresh|.
+void MakeVersion3(const std::string& fresh, const std::string& path) {
+  SQLite::Database v3(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  v3.exec(testing::ReadFile(testing::SourcePath("tests/data/schema_v3.sql")));
+  v3.exec("PRAGMA user_version = 3");
+  v3.exec("ATTACH '" + fresh + "' AS f");
+  v3.exec("UPDATE store_state SET importing = 1");
+  for (const char* table :
+       {"plans", "projects", "measures", "footnotes", "indicators", "observations",
+        "planned_values", "indicator_notes", "imports", "changes"}) {
+    v3.exec(std::string("INSERT INTO ") + table + " SELECT * FROM f." + table);
+  }
+  v3.exec("UPDATE store_state SET importing = 0, generation = (SELECT max(version) FROM plans)");
+  v3.exec("DETACH f");
+}
+
 TEST_CASE("store schema: a version 3 store migrates to 4 with its rows and triggers", "[store]") {
   TempDir dir;
   std::string fresh = dir.File("fresh.db");
@@ -112,20 +128,7 @@ TEST_CASE("store schema: a version 3 store migrates to 4 with its rows and trigg
   }
   // A version 3 store holding the same rows.
   std::string path = dir.File("v3.db");
-  {
-    SQLite::Database v3(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    v3.exec(testing::ReadFile(testing::SourcePath("tests/data/schema_v3.sql")));
-    v3.exec("PRAGMA user_version = 3");
-    v3.exec("ATTACH '" + fresh + "' AS f");
-    v3.exec("UPDATE store_state SET importing = 1");
-    for (const char* table :
-         {"plans", "projects", "measures", "footnotes", "indicators", "observations",
-          "planned_values", "indicator_notes", "imports", "changes"}) {
-      v3.exec(std::string("INSERT INTO ") + table + " SELECT * FROM f." + table);
-    }
-    v3.exec("UPDATE store_state SET importing = 0, generation = (SELECT max(version) FROM plans)");
-    v3.exec("DETACH f");
-  }
+  MakeVersion3(fresh, path);
   {  // Read-only, it reads as it is.
     auto ro = IndicatorStore::Open(path, IndicatorStore::Mode::kReadOnly);
     REQUIRE(ro.ok());
@@ -190,6 +193,96 @@ TEST_CASE("store schema: an import writes with its triggers off and leaves them 
     CHECK(db.execAndGet(count).getInt() == want.execAndGet(count).getInt());
   }
   CHECK(db.execAndGet("SELECT count(*) FROM projects").getInt() == 2);
+}
+
+}  // namespace
+}  // namespace shihyo
+
+namespace shihyo {
+namespace {
+
+int64_t Count(const std::string& path, const std::string& sql) {
+  return SQLite::Database(path).execAndGet(sql).getInt64();
+}
+
+// What a user added to a store with the sqlite3 shell survives the migration
+// to 4 (only the CHECKs' text changes), rows left orphaned by such a shell
+// (foreign keys off there by default) do not stop it, and a user's own
+// trigger still fires for an import.
+TEST_CASE("store schema: the migration to 4 keeps a user's view, trigger, column and index",
+          "[store]") {
+  TempDir dir;
+  std::string fresh = dir.File("fresh.db");
+  {
+    auto store = IndicatorStore::Open(fresh, IndicatorStore::Mode::kReadWrite);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+  }
+  std::string path = dir.File("v3.db");
+  MakeVersion3(fresh, path);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec(
+        "CREATE VIEW my_view AS SELECT i.name, o.raw FROM indicators i"
+        " JOIN observations o ON o.indicator_id = i.id;"
+        "ALTER TABLE indicators ADD COLUMN my_note TEXT;"
+        "UPDATE indicators SET my_note = 'メモ';"
+        "CREATE INDEX my_index ON observations (raw);"
+        "CREATE TABLE my_audit (n INTEGER);"
+        "CREATE TRIGGER my_trigger AFTER INSERT ON observations BEGIN"
+        " INSERT INTO my_audit VALUES (NEW.indicator_id); END;"
+        "INSERT INTO observations (indicator_id, fiscal_year, raw, status)"
+        " VALUES (999999, 2020, 'orphan', 'value');");
+  }
+  auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite);
+  REQUIRE(store.ok());
+  CHECK(Count(path, "PRAGMA user_version") == 4);
+  CHECK(Count(path, "SELECT count(*) FROM my_view") ==
+        Count(fresh, "SELECT count(*) FROM observations"));
+  CHECK(Count(path, "SELECT count(*) FROM indicators WHERE my_note = 'メモ'") == 26);
+  CHECK(Count(path,
+              "SELECT count(*) FROM sqlite_master WHERE name IN ('my_index', 'my_trigger')") == 2);
+  CHECK(Count(path, "SELECT count(*) FROM observations WHERE raw = 'orphan'") == 1);
+  CHECK(Count(path, "PRAGMA integrity_check") == 0);  // "ok" reads as 0
+  CheckConstraints(path);
+  {  // The new spelling: no table built per inserted row.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    CHECK_FALSE(OpensEphemeral(db,
+                               "INSERT INTO observations (indicator_id, fiscal_year, raw, status) "
+                               "VALUES (1, 1, '', 'value')"));
+  }
+  // The user's trigger fires for an import's new rows.
+  ProgressTable table = Kamaishi();
+  table.title += "（別）";
+  REQUIRE((*store)->Import({table}, "2026-12-01T00:00:00Z").ok());
+  CHECK(Count(path, "SELECT count(*) FROM my_audit") > 0);
+}
+
+// A foreign key a user wrote (another spelling of a parent, or one to the
+// same table) makes the import keep SQLite's own cascades: no orphans, no
+// crash.
+TEST_CASE("store schema: an import honours foreign keys a user changed", "[store]") {
+  for (const char* change :
+       {"ALTER TABLE indicators RENAME TO tmp_x; ALTER TABLE tmp_x RENAME TO Indicators;",
+        "ALTER TABLE indicators ADD COLUMN parent_id INTEGER REFERENCES indicators(id)"
+        " ON DELETE CASCADE; UPDATE indicators SET parent_id = id;"}) {
+    INFO(change);
+    TempDir dir;
+    std::string path = dir.File("s.db");
+    {
+      auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite);
+      REQUIRE(store.ok());
+      REQUIRE((*store)->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+    }
+    SQLite::Database(path, SQLite::OPEN_READWRITE).exec(change);
+    auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite);
+    REQUIRE(store.ok());
+    ProgressTable smaller = Kamaishi();
+    smaller.projects[2].measures[2].indicators.pop_back();
+    REQUIRE((*store)->Import({smaller}, "2026-12-01T00:00:00Z", ImportPolicy{true}).ok());
+    CHECK(Count(path, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    CHECK(Count(path, "SELECT count(*) FROM observations") == 25 * 5);
+  }
 }
 
 }  // namespace

@@ -31,6 +31,15 @@ int LatestStoreSchema();
 // accepted as it is: it has no plan versions.
 Status MigrateStore(IndicatorStore::Impl& impl, bool read_only);
 
+// Whether a store's foreign keys, and its triggers, are exactly those
+// data/schema.sql creates: only then may an import do the cascades by hand
+// and turn the triggers off (a user's own key or trigger keeps SQLite's).
+struct ShippedSchema {
+  bool foreign_keys = false;
+  bool triggers = false;
+};
+ShippedSchema CompareWithShipped(SQLite::Database& db);
+
 // PRAGMA foreign_keys = OFF while it lives, when |off| (it cannot change
 // inside a transaction: create it before BEGIN), ON again after.
 class ForeignKeysOff {

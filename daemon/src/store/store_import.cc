@@ -1,6 +1,7 @@
 // IndicatorStore::Import: diffs a parsed progress table against the store and
 // writes only what changed, recording cell changes in the history.
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -440,19 +441,49 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const std::vector<Progr
       imported_at, policy);
 }
 
+namespace {
+
+// Ends an import's transaction: rolled back when an import removes more than
+// |policy| allows, or when nothing changed nor any digest was recorded (so
+// the file and its data_version stay untouched); committed otherwise.
+Status CommitOrRollBack(SQLite::Database& db, const std::vector<ImportResult>& results,
+                        const ImportPolicy& policy) {
+  for (const ImportResult& r : results) {
+    if (policy.allow_removal || !RemovesTooMany(r)) continue;
+    db.exec("ROLLBACK");
+    return RemovalError(r);
+  }
+  bool any = false, digests = false;
+  for (const ImportResult& r : results) {
+    any = any || r.changed;
+    digests = digests || r.digest_recorded;
+  }
+  if (any || digests) db.exec("UPDATE store_state SET importing = 0");
+  db.exec(any || digests ? "COMMIT" : "ROLLBACK");
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::vector<ImportResult>> IndicatorStore::Import(const TableFeed& next,
                                                          const std::string& imported_at,
                                                          const ImportPolicy& policy) {
   std::vector<ImportResult> results;
-  TriggersOff triggers_off(impl_->db);
   Status s = GuardSqlite(impl_->path, "import", [&]() -> Status {
+    // A store with only the schema's triggers and foreign keys: the import
+    // turns its triggers off and does the cascades itself (below). A user's
+    // own trigger or key keeps SQLite's (slower, and what that user meant).
+    const ShippedSchema shipped = CompareWithShipped(impl_->db);
+    std::optional<TriggersOff> triggers_off;
+    if (shipped.triggers) triggers_off.emplace(impl_->db);
     // Prepared once for the whole import; destroyed (and so finalized)
     // before the transaction ends.
     auto statements = std::make_unique<StatementCache>(impl_->db);
     // Foreign keys off: SQLite checked every inserted row's parent (rows
     // this import wrote or just read); the cascades are done by hand.
     CascadeDeleter cascade(impl_->db, statements.get());
-    ForeignKeysOff foreign_keys_off(impl_->db, cascade.usable());
+    const bool by_hand_cascade = shipped.foreign_keys && cascade.usable();
+    ForeignKeysOff foreign_keys_off(impl_->db, by_hand_cascade);
     FirstImportJournal journal(*impl_);  // ends after the transaction
     impl_->db.exec("BEGIN IMMEDIATE");
     // The import sets the plans' versions itself: the triggers stay quiet
@@ -462,7 +493,7 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const TableFeed& next,
         " FROM plans;"
         "UPDATE store_state SET importing = 1");
     try {
-      CascadeDeleter* by_hand = cascade.usable() ? &cascade : nullptr;
+      CascadeDeleter* by_hand = by_hand_cascade ? &cascade : nullptr;
       Status each = ImportEach(next, impl_->db, statements.get(), by_hand, imported_at, &results);
       if (!each.ok()) {
         statements.reset();
@@ -470,20 +501,7 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const TableFeed& next,
         return each;
       }
       statements.reset();
-      for (const ImportResult& r : results) {
-        if (policy.allow_removal || !RemovesTooMany(r)) continue;
-        impl_->db.exec("ROLLBACK");
-        return RemovalError(r);
-      }
-      bool any = false, digests = false;
-      for (const ImportResult& r : results) {
-        any = any || r.changed;
-        digests = digests || r.digest_recorded;
-      }
-      // Nothing changed nor any digest recorded: roll back so the file and
-      // its data_version stay untouched.
-      if (any || digests) impl_->db.exec("UPDATE store_state SET importing = 0");
-      impl_->db.exec(any || digests ? "COMMIT" : "ROLLBACK");
+      return CommitOrRollBack(impl_->db, results, policy);
     } catch (...) {
       statements.reset();
       try {
@@ -493,7 +511,6 @@ Result<std::vector<ImportResult>> IndicatorStore::Import(const TableFeed& next,
       }
       throw;
     }
-    return Status::Ok();
   });
   if (!s.ok()) return s;
   return results;

@@ -1,6 +1,8 @@
 // Internal to the store module: the schema's versions and the forward
 // migrations that take an older store to the latest one.
+#include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/store_impl.h"
@@ -69,55 +71,108 @@ std::string VersionSection() {
   return at == std::string::npos ? std::string() : schema.substr(at);
 }
 
-// The triggers of data/schema.sql (all of them come last there).
-std::string TriggerSection() {
-  const std::string schema = kSchemaSql;
-  size_t at = schema.find("CREATE TRIGGER ");
-  return at == std::string::npos ? std::string() : schema.substr(at);
+// "status = 'a' OR status = 'b' …" for the IN list "'a', 'b', …" of
+// |column|; "" when an item is not a plain quoted word.
+std::string OrChain(const std::string& column, const std::string& list) {
+  static const std::regex item(R"(^\s*('[a-z_]+')\s*$)");
+  std::string chain;
+  size_t from = 0;
+  while (from <= list.size()) {
+    size_t comma = list.find(',', from);
+    if (comma == std::string::npos) comma = list.size();
+    std::smatch m;
+    const std::string part = list.substr(from, comma - from);
+    if (!std::regex_match(part, m, item)) return "";
+    chain += (chain.empty() ? "" : " OR ") + column + " = " + m[1].str();
+    from = comma + 1;
+  }
+  return chain;
 }
 
-// Rebuilds |table| as data/schema.sql creates it now, keeping its rows: a
-// new table from that text, the rows copied column by column, the old one
-// dropped and the new one renamed (SQLite's own procedure for a changed
-// CHECK). Foreign keys must be off and the table's triggers dropped.
-void RebuildTable(SQLite::Database& db, const std::string& table) {
-  const std::string schema = kSchemaSql;
-  const std::string head = "CREATE TABLE " + table + " (";
-  size_t begin = schema.find(head);
-  // The statement ends at the first ";" after the line that closes it ("\n)").
-  size_t close = begin == std::string::npos ? begin : schema.find("\n)", begin);
-  size_t end = close == std::string::npos ? close : schema.find(';', close);
-  if (end == std::string::npos) throw SQLite::Exception("schema.sql has no table " + table);
-  const std::string fresh = table + "_v4";
-  db.exec("CREATE TABLE " + fresh + " (" +
-          schema.substr(begin + head.size(), end + 1 - begin - head.size()));
-  std::string columns;
-  SQLite::Statement info(db, "SELECT name FROM pragma_table_info(?)");
-  info.bind(1, fresh);
-  while (info.executeStep()) {
-    columns += (columns.empty() ? "" : ", ") + info.getColumn(0).getString();
+// |sql| with its CHECKs "(c IN (…))" of status, direction and aggregation
+// spelled as OR chains.
+std::string ChecksAsOrChains(const std::string& sql) {
+  static const std::regex check(R"(CHECK \((status|direction|aggregation) IN\s*\(([^()]*)\)\))");
+  std::string out;
+  auto last = sql.cbegin();
+  for (std::sregex_iterator it(sql.begin(), sql.end(), check), end; it != end; ++it) {
+    const std::smatch& m = *it;
+    std::string chain = OrChain(m[1].str(), m[2].str());
+    out.append(last, m[0].first);
+    out += chain.empty() ? m[0].str() : "CHECK (" + chain + ")";
+    last = m[0].second;
   }
-  db.exec("INSERT INTO " + fresh + " (" + columns + ") SELECT " + columns + " FROM " + table +
-          "; DROP TABLE " + table + "; ALTER TABLE " + fresh + " RENAME TO " + table);
+  out.append(last, sql.cend());
+  return out;
 }
 
 // v3 → v4: the CHECKs of indicators and observations spelled as OR chains
-// (the same constraints; SQLite checks an IN list by building a table for
-// every row). Both tables are rebuilt, the plan-version triggers made anew.
-void RebuildForChecks(SQLite::Database& db) {
-  std::vector<std::string> triggers;
-  SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'trigger'");
-  while (q.executeStep()) triggers.push_back(q.getColumn(0).getString());
-  for (const std::string& name : triggers) db.exec("DROP TRIGGER \"" + name + "\"");
-  RebuildTable(db, "indicators");
-  RebuildTable(db, "observations");
-  db.exec(TriggerSection());
-  if (db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt() != 0) {
-    throw SQLite::Exception("a row refers to a missing one after the rebuild");
+// (the same constraints: SQLite checks an IN list by building a table for
+// every row). Only the tables' CREATE text changes, by SQLite's procedure
+// for a change that leaves the stored rows as they are (writable_schema,
+// then a new schema_version): a user's own columns, indexes, triggers and
+// views stay, and no row is copied. A CHECK spelled otherwise stays as is.
+void RewriteChecks(SQLite::Database& db) {
+  std::vector<std::pair<std::string, std::string>> rewritten;  // table, CREATE text
+  SQLite::Statement q(db,
+                      "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+                      " AND name IN ('indicators', 'observations')");
+  while (q.executeStep()) {
+    std::string sql = q.getColumn(1).getString();
+    std::string chains = ChecksAsOrChains(sql);
+    if (chains != sql) rewritten.emplace_back(q.getColumn(0).getString(), chains);
+  }
+  if (rewritten.empty()) return;
+  int schema_version = db.execAndGet("PRAGMA schema_version").getInt();
+  db.exec("PRAGMA writable_schema = ON");
+  SQLite::Statement update(db,
+                           "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?");
+  for (const auto& [table, sql] : rewritten) {
+    update.bind(1, sql);
+    update.bind(2, table);
+    update.exec();
+    update.reset();
+  }
+  db.exec("PRAGMA schema_version = " + std::to_string(schema_version + 1));
+  db.exec("PRAGMA writable_schema = OFF");
+  if (db.execAndGet("PRAGMA quick_check").getString() != "ok") {
+    throw SQLite::Exception("the store's check after spelling its CHECKs anew failed");
   }
 }
 
+// Every foreign key of |db|, one line each, in a fixed order.
+std::string ForeignKeysText(SQLite::Database& db) {
+  SQLite::Statement q(db,
+                      "SELECT m.name || '|' || f.id || '|' || f.seq || '|' || f.\"table\" || '|'"
+                      " || f.\"from\" || '|' || coalesce(f.\"to\", '') || '|' || f.on_update || '|'"
+                      " || f.on_delete || '|' || f.\"match\""
+                      " FROM sqlite_master m, pragma_foreign_key_list(m.name) f"
+                      " WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq");
+  std::string text;
+  while (q.executeStep()) text += q.getColumn(0).getString() + "\n";
+  return text;
+}
+
+// Every trigger of |db|: name, table and text, in a fixed order.
+std::string TriggersText(SQLite::Database& db) {
+  SQLite::Statement q(db,
+                      "SELECT name || '|' || tbl_name || '|' || sql FROM sqlite_master"
+                      " WHERE type = 'trigger' ORDER BY name");
+  std::string text;
+  while (q.executeStep()) text += q.getColumn(0).getString() + "\n";
+  return text;
+}
+
 }  // namespace
+
+ShippedSchema CompareWithShipped(SQLite::Database& db) {
+  static const std::pair<std::string, std::string> shipped = [] {
+    SQLite::Database fresh(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    fresh.exec(kSchemaSql);
+    return std::make_pair(ForeignKeysText(fresh), TriggersText(fresh));
+  }();
+  return ShippedSchema{ForeignKeysText(db) == shipped.first, TriggersText(db) == shipped.second};
+}
 
 int LatestStoreSchema() { return kLatestVersion; }
 
@@ -147,14 +202,14 @@ Status MigrateStore(IndicatorStore::Impl& impl, bool read_only) {
                                    " needs migrating to " + std::to_string(kLatestVersion) +
                                    "; run `shihyo import` once to upgrade it");
   }
-  ForeignKeysOff foreign_keys_off(db, true);  // RebuildForChecks drops tables
+  ForeignKeysOff foreign_keys_off(db, true);  // v1 → v2 drops a table
   SQLite::Transaction txn(db);
   if (version == 0) {
     db.exec(kSchemaSql);
   } else {
     for (int v = version; v < kLatestVersion; ++v) {
       if (v == 3) {
-        RebuildForChecks(db);
+        RewriteChecks(db);
       } else {
         db.exec(kMigrations[v - 1]);
       }
