@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -122,6 +124,28 @@ TEST_CASE("cli: re-import is idempotent, a correction updates the changed cell",
   Run fix = Shihyo({"import", "--db", db, dir.Write("fixed.txt", text)});
   REQUIRE(fix.code == 0);
   CHECK_THAT(fix.out, Catch::Contains("1 cells changed"));
+}
+
+// Text that is not UTF-8 comes into a store only from another tool (imports
+// refuse it); the JSON outputs then say what is wrong instead of aborting.
+TEST_CASE("cli: a store edited to hold text that is not UTF-8 gets an error, not an abort",
+          "[cli]") {
+  TempDir dir;
+  std::string db = dir.File("store.db");
+  REQUIRE(Shihyo({"import", "--db", db, KamaishiPath()}).code == 0);
+  SQLite::Database(db, SQLite::OPEN_READWRITE)
+      .exec(
+          "UPDATE indicators SET name = CAST(X'41FF42' AS TEXT)"
+          " WHERE id = (SELECT min(id) FROM indicators)");
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"indicators", "--db", db, "--format", "json"},
+        std::vector<std::string>{"eval", "--db", db, "--rules", SourcePath("rules"), "--now",
+                                 "2026-11-28", "--format", "json"}}) {
+    INFO(args[0]);
+    Run r = Shihyo(args);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("not UTF-8") && Catch::Contains("0xFF"));
+  }
 }
 
 TEST_CASE("cli: a broken table is rejected with file and line, the store unchanged", "[cli]") {

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "base/i18n.h"
@@ -132,7 +133,19 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return kExitUsage;
   }
   for (auto& [sub, run] : runners) {
-    if (sub->parsed()) return run();
+    if (!sub->parsed()) continue;
+    try {
+      return run();
+    } catch (const nlohmann::json::type_error& e) {
+      // Text that is not UTF-8 reaches a JSON writer only from a store or
+      // state DB another tool wrote (imports refuse it): an error, not an abort.
+      ctx.err << "shihyo: "
+              << TrF("cannot write JSON: the store holds text that is not UTF-8 ({}); "
+                     "correct it with sqlite3 or import the table again",
+                     {e.what()})
+              << "\n";
+      return kExitUsage;
+    }
   }
   return kExitUsage;
 }
