@@ -203,7 +203,16 @@ Status MigrateStore(IndicatorStore::Impl& impl, bool read_only) {
                                    "; run `shihyo import` once to upgrade it");
   }
   ForeignKeysOff foreign_keys_off(db, true);  // v1 → v2 drops a table
-  SQLite::Transaction txn(db);
+  // IMMEDIATE: two imports starting together on an old store queue for the
+  // write lock (busy_timeout) instead of one failing at once on a deferred
+  // transaction's upgrade; the second then finds the store migrated.
+  SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+  version = db.execAndGet("PRAGMA user_version").getInt();
+  if (version == kLatestVersion) {
+    txn.commit();
+    impl.schema_version = version;
+    return Status::Ok();
+  }
   if (version == 0) {
     db.exec(kSchemaSql);
   } else {
