@@ -4,6 +4,7 @@
 #include <iterator>
 #include <set>
 #include <type_traits>
+#include <unordered_set>
 #include <utility>
 
 #include "base/regex.h"
@@ -201,15 +202,18 @@ AlertTransition Apply(const std::map<std::string, AlertRecord>& previous, Findin
                       const ResolveContext* why) {
   AlertTransition t;
   t.alerts = previous;
-  std::set<std::string> seen;
+  // The alerts found (map nodes stay put): cheaper than another copy of
+  // every fingerprint.
+  std::unordered_set<const AlertRecord*> seen;
+  seen.reserve(findings.size());
   EvidenceCache cache;  // one IndicatorEvidence per indicator
   for (auto& f : findings) {
-    if (!seen.insert(f.fingerprint).second) continue;  // one alert per fingerprint
     auto [it, inserted] = t.alerts.try_emplace(f.fingerprint);
+    if (!seen.insert(&it->second).second) continue;  // one alert per fingerprint
     Sighted(f, inserted, now, silences, why, &cache, &it->second, &t);
   }
   for (auto& [fp, a] : t.alerts) {
-    if (seen.count(fp) || !a.firing()) continue;
+    if (seen.count(&a) || !a.firing()) continue;
     a.state = AlertRecord::State::kResolved;
     a.ends_at = now;
     a.resolved_reason = why ? ResolvedReason(a, *why) : "";

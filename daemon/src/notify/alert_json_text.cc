@@ -119,7 +119,12 @@ void AlertJsonWriter::AppendString(std::string* out, std::string_view s) {
     return;
   }
   *out += '"';
-  for (char ch : s) {
+  size_t plain = 0;  // where the text not escaped yet begins
+  for (size_t i = 0; i < s.size(); ++i) {
+    char ch = s[i];
+    if (static_cast<unsigned char>(ch) >= 0x20 && ch != '"' && ch != '\\') continue;
+    out->append(s.data() + plain, i - plain);  // the run before it, at once
+    plain = i + 1;
     switch (ch) {
       case '"':
         *out += "\\\"";
@@ -142,16 +147,14 @@ void AlertJsonWriter::AppendString(std::string* out, std::string_view s) {
       case '\t':
         *out += "\\t";
         break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(ch));
-          *out += buf;
-        } else {
-          *out += ch;
-        }
+      default: {  // another control character
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(ch));
+        *out += buf;
+      }
     }
   }
+  out->append(s.data() + plain, s.size() - plain);
   *out += '"';
 }
 

@@ -242,6 +242,32 @@ NotifyPlan PlanWithMemory(const Config& config, const AlertTransition& t, TimePo
   return plan;
 }
 
+// Evaluates the plans |ids| of |m|'s snapshot (of |versions|), noting them
+// in |m|'s plans, and appends their findings to |findings|: each plan's,
+// then all of them in one vector of the right size (a first cycle's, grown
+// by doubling, would be held twice while it grows).
+void EvaluatePlans(const RuleSet& rules, TimePoint now, const std::vector<int64_t>& ids,
+                   const std::map<int64_t, int64_t>& versions, CycleMemory* m,
+                   std::vector<Finding>* findings) {
+  PlanEvaluator evaluator(rules, now);
+  std::vector<std::vector<Finding>> found(ids.size());
+  size_t total = findings->size();
+  for (size_t i = 0; i < ids.size(); ++i) {  // by id, as the plans come in a full evaluation
+    Plan& plan = *PlanAt(m->snapshot.get(), ids[i]);
+    auto version = versions.find(ids[i]);
+    CycleMemory::PlanMemo memo{version == versions.end() ? 0 : version->second, plan.name, {}, 0};
+    found[i] = evaluator.EvaluateAlone(&plan, &memo.notes);
+    memo.findings = found[i].size();
+    total += found[i].size();
+    m->plans[ids[i]] = std::move(memo);
+  }
+  findings->reserve(total);
+  for (std::vector<Finding>& plan_found : found) {
+    std::move(plan_found.begin(), plan_found.end(), std::back_inserter(*findings));
+    plan_found = {};  // freed as it goes
+  }
+}
+
 }  // namespace
 
 Result<PlanUpdate> Cycle::UpdatePlans(TimePoint now) {
@@ -282,15 +308,7 @@ Result<PlanUpdate> Cycle::UpdatePlans(TimePoint now) {
   }
   std::map<int64_t, int64_t> versions;
   for (const PlanVersion& v : loaded->versions) versions[v.id] = v.version;
-  PlanEvaluator evaluator(rules_, now);
-  for (int64_t id : ids) {  // by id, as the plans come in a full evaluation
-    Plan& plan = *PlanAt(m.snapshot.get(), id);
-    CycleMemory::PlanMemo memo{versions[id], plan.name, {}, 0};
-    std::vector<Finding> found = evaluator.EvaluateAlone(&plan, &memo.notes);
-    memo.findings = found.size();
-    std::move(found.begin(), found.end(), std::back_inserter(u.eval.findings));
-    m.plans[id] = std::move(memo);
-  }
+  EvaluatePlans(rules_, now, ids, versions, &m, &u.eval.findings);
   std::vector<const PlanNotes*> notes;
   for (const auto& [id, memo] : m.plans) notes.push_back(&memo.notes);
   NotesWarnings(rules_, notes, &u.eval.warnings, &u.eval.errors);

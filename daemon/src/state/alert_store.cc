@@ -1,7 +1,10 @@
 #include "state/alert_store.h"
 
+#include <algorithm>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 
 #include "notify/alert_json.h"
 #include "notify/alert_json_text.h"
@@ -56,8 +59,8 @@ class EvidenceInterner {
 // Notes in |t| that |fps| were told to |n|'s receiver as |detail| by |message_id|.
 void Notified(const GroupNotification& n, const std::vector<const AlertRecord*>& alerts,
               const char* detail, const std::string& message_id, TimePoint now,
-              std::set<std::string>* changed, std::map<std::string, AlertRecord>* records,
-              AlertTransition* t) {
+              std::unordered_set<std::string_view>* changed,
+              std::map<std::string, AlertRecord>* records, AlertTransition* t) {
   bool firing = std::string(detail) != "resolved";
   for (const AlertRecord* alert : alerts) {
     auto it = records->find(alert->fingerprint);
@@ -68,7 +71,7 @@ void Notified(const GroupNotification& n, const std::vector<const AlertRecord*>&
     t->seen_only.erase(a.fingerprint);  // its whole row is written
     t->events.push_back(
         {a.fingerprint, now, AlertEvent::Kind::kNotified, n.receiver->name, message_id, detail});
-    if (changed->insert(a.fingerprint).second) t->changed.push_back(a.fingerprint);
+    if (changed->insert(it->first).second) t->changed.push_back(a.fingerprint);
   }
 }
 
@@ -77,12 +80,15 @@ void Notified(const GroupNotification& n, const std::vector<const AlertRecord*>&
 void RecordNotifications(const NotifyPlan& plan, const std::vector<Message>& messages,
                          TimePoint now, std::map<std::string, AlertRecord>* alerts,
                          AlertTransition* t) {
-  std::set<std::string> changed(t->changed.begin(), t->changed.end());
   size_t told = 0;  // one event each: a first cycle's are many
   for (const GroupNotification& n : plan.notifications) {
     told += n.fresh.size() + n.ongoing.size() + n.resolved.size();
   }
   t->events.reserve(t->events.size() + told);
+  // The fingerprints of |t->changed| (which cannot grow past this reserve:
+  // the views stay valid) and of the records (whose keys stay put).
+  t->changed.reserve(t->changed.size() + told);
+  std::unordered_set<std::string_view> changed(t->changed.begin(), t->changed.end());
   std::vector<bool> used(messages.size(), false);
   for (const GroupNotification& n : plan.notifications) {
     std::string id;
@@ -164,7 +170,14 @@ Result<NotifyLog> AlertStore::LoadNotifyLog() {
   return log;
 }
 
-void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>& alerts) {
+void WriteAlertRows(SQLite::Database& db, const std::vector<const AlertRecord*>& written) {
+  // In key order: each row then goes next to the last in the fingerprint
+  // index, which a first cycle's (random) order would scatter over pages the
+  // page cache cannot hold. Only the rowids differ; nothing reads by them.
+  std::vector<const AlertRecord*> alerts = written;
+  std::sort(alerts.begin(), alerts.end(), [](const AlertRecord* a, const AlertRecord* b) {
+    return a->fingerprint < b->fingerprint;
+  });
   SQLite::Statement q(db,
                       "INSERT OR REPLACE INTO alerts (fingerprint, rule, labels, finding, state,"
                       " starts_at, ends_at, last_seen, silenced_by, resolved_reason, rule_digest,"
@@ -207,7 +220,17 @@ void WriteEventRows(SQLite::Database& db, const std::vector<AlertEvent>& events)
   SQLite::Statement q(db,
                       "INSERT INTO alert_events (fingerprint, at, kind, receiver, message_id,"
                       " detail) VALUES (?, ?, ?, ?, ?, ?)");
-  for (const AlertEvent& e : events) {
+  // By fingerprint (each alert's own events in their order): the index by
+  // fingerprint is then written in order, as the alert rows are. Events
+  // are read per alert, by id, only.
+  std::vector<const AlertEvent*> order;
+  order.reserve(events.size());
+  for (const AlertEvent& e : events) order.push_back(&e);
+  std::stable_sort(order.begin(), order.end(), [](const AlertEvent* a, const AlertEvent* b) {
+    return a->fingerprint < b->fingerprint;
+  });
+  for (const AlertEvent* event : order) {
+    const AlertEvent& e = *event;
     q.bind(1, e.fingerprint);
     q.bind(2, Secs(e.at));
     q.bind(3, AlertEventKindName(e.kind));
