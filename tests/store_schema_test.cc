@@ -21,6 +21,13 @@ ProgressTable Kamaishi() {
   return std::move(t).value();
 }
 
+// Imports the bundled table into a new store at |path|, then closes it.
+void ImportKamaishi(const std::string& path) {
+  auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite);
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
+}
+
 // Whether SQLite's program for |sql|, without the triggers (as an import
 // runs it), builds a temporary table (OpenEphemeral).
 bool OpensEphemeral(SQLite::Database& db, const std::string& sql) {
@@ -121,11 +128,7 @@ void MakeVersion3(const std::string& fresh, const std::string& path) {
 TEST_CASE("store schema: a version 3 store migrates to 4 with its rows and triggers", "[store]") {
   TempDir dir;
   std::string fresh = dir.File("fresh.db");
-  {
-    auto store = IndicatorStore::Open(fresh, IndicatorStore::Mode::kReadWrite);
-    REQUIRE(store.ok());
-    REQUIRE((*store)->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
-  }
+  ImportKamaishi(fresh);
   // A version 3 store holding the same rows.
   std::string path = dir.File("v3.db");
   MakeVersion3(fresh, path);
@@ -195,12 +198,6 @@ TEST_CASE("store schema: an import writes with its triggers off and leaves them 
   CHECK(db.execAndGet("SELECT count(*) FROM projects").getInt() == 2);
 }
 
-}  // namespace
-}  // namespace shihyo
-
-namespace shihyo {
-namespace {
-
 int64_t Count(const std::string& path, const std::string& sql) {
   return SQLite::Database(path).execAndGet(sql).getInt64();
 }
@@ -213,11 +210,7 @@ TEST_CASE("store schema: the migration to 4 keeps a user's view, trigger, column
           "[store]") {
   TempDir dir;
   std::string fresh = dir.File("fresh.db");
-  {
-    auto store = IndicatorStore::Open(fresh, IndicatorStore::Mode::kReadWrite);
-    REQUIRE(store.ok());
-    REQUIRE((*store)->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
-  }
+  ImportKamaishi(fresh);
   std::string path = dir.File("v3.db");
   MakeVersion3(fresh, path);
   {
@@ -269,11 +262,7 @@ TEST_CASE("store schema: an import honours foreign keys a user changed", "[store
     INFO(change);
     TempDir dir;
     std::string path = dir.File("s.db");
-    {
-      auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite);
-      REQUIRE(store.ok());
-      REQUIRE((*store)->Import({Kamaishi()}, "2026-11-28T00:00:00Z").ok());
-    }
+    ImportKamaishi(path);
     SQLite::Database(path, SQLite::OPEN_READWRITE).exec(change);
     auto store = IndicatorStore::Open(path, IndicatorStore::Mode::kReadWrite);
     REQUIRE(store.ok());
